@@ -1,0 +1,82 @@
+/**
+ * What a module's code may call: the kernel API surface the catalogue's
+ * entries use (printk, module parameters, klp_enable_patch(), klp_state,
+ * workqueues, proc and sysfs files, kprobes, shadow variables).
+ */
+import type { ParamValue } from './types';
+
+/** struct klp_object as a callback sees it. */
+export interface ObjectView {
+  /** obj->name: null for vmlinux */
+  name: string | null;
+  /** obj->mod: set while the object's module is loaded */
+  mod: { name: string; state: 'unformed' | 'coming' | 'live' | 'going' } | null;
+}
+
+/** struct klp_state */
+export interface KlpStateView {
+  id: number;
+  version: number;
+  data: unknown;
+}
+
+/**
+ * A work function either finishes, or keeps looping in a sleep (msleep) while
+ * a condition holds, like busymod_work_func with block_transition set.
+ */
+export type WorkResult = void | {
+  /** the innermost frames while it sleeps, after the work function itself */
+  sleepsIn: string[];
+  while: () => boolean;
+  /** what runs once the condition no longer holds */
+  then: () => void;
+};
+
+export type WorkFn = (m: ModuleApi) => WorkResult;
+
+export type ShadowCtor = (obj: number, shadowData: number, ctorData: number) => number;
+export type ShadowDtor = (obj: number, shadowData: number) => void;
+
+export interface ShadowApi {
+  get(obj: number, id: number): number;
+  alloc(obj: number, id: number, size: number, ctor: ShadowCtor | null, ctorData: number): number;
+  getOrAlloc(obj: number, id: number, size: number, ctor: ShadowCtor | null, ctorData: number): number;
+  free(obj: number, id: number, dtor: ShadowDtor | null): void;
+  freeAll(id: number, dtor: ShadowDtor | null): void;
+}
+
+export interface ModuleApi {
+  readonly name: string;
+  /** pr_info() with the module's pr_fmt prefix "<name>: " */
+  pr_info(text: string): void;
+  pr_warn(text: string): void;
+  pr_err(text: string): void;
+  param(name: string): ParamValue;
+  /** the module's own write of a parameter variable */
+  set_param(name: string, value: ParamValue): void;
+  /** The module's static variables. */
+  readonly data: Record<string, unknown>;
+  /** klp_enable_patch(&patch) with this module's patch */
+  klp_enable_patch(): number;
+  klp_get_state(id: number): KlpStateView | null;
+  klp_get_prev_state(id: number): KlpStateView | null;
+  /** schedule_work(): runs fn on a kworker */
+  schedule_work(name: string, fn: WorkFn): void;
+  /** flush_work(): waits until the work is done */
+  flush_work(name: string): void;
+  /** proc_create_single(): /proc/<name> shows the output of this module's function */
+  proc_create(name: string, showFunction: string): number;
+  proc_remove(name: string): void;
+  /** a read-only attribute in a kobject under /sys/kernel */
+  sysfs_create(dir: string, attr: string, show: () => string): number;
+  sysfs_remove(dir: string): void;
+  /** register_kprobe() on a vmlinux function; a post handler needs IPMODIFY */
+  register_kprobe(symbol: string, postHandler: boolean): number;
+  unregister_kprobe(symbol: string): void;
+  readonly shadow: ShadowApi;
+  /** a fresh kernel address: kmalloc(), or a stack slot, or a function's address */
+  address(kind: 'heap' | 'stack' | 'text'): number;
+  /** read and write one pointer-sized word of kernel memory */
+  peek(addr: number): number;
+  poke(addr: number, value: number): void;
+}

@@ -1,0 +1,41 @@
+import type { ModuleSpec } from './types';
+import type { ModuleApi, WorkResult } from './api';
+
+/**
+ * busymod_work_func: with block_transition set it loops in msleep(20) inside
+ * itself, so a patch replacing it cannot switch that kworker.
+ */
+function busymod_work_func(m: ModuleApi): WorkResult {
+  m.pr_info('busymod_work_func enter');
+  m.data.started = true; // complete(&busymod_work_started)
+  return {
+    sleepsIn: ['msleep', 'schedule_timeout', 'schedule'],
+    while: () => m.param('block_transition') === true,
+    then: () => m.pr_info('busymod_work_func exit'),
+  };
+}
+
+export const test_klp_callbacks_busy: ModuleSpec = {
+  name: 'test_klp_callbacks_busy',
+  file: 'test_modules/test_klp_callbacks_busy.ko',
+  description: 'Livepatch test: busy target module',
+  source: 'tools/testing/selftests/livepatch/test_modules/test_klp_callbacks_busy.c, torvalds/linux@254a14200711',
+  size: 12288,
+  livepatch: false,
+  params: [
+    { name: 'block_transition', type: 'bool', mode: 0o644, default: false, description: 'block_transition (default=false)' },
+  ],
+  functions: { busymod_work_func: () => undefined },
+  init: (m) => {
+    m.pr_info('test_klp_callbacks_busy_init');
+    m.schedule_work('busymod_work_func', busymod_work_func);
+    // wait_for_completion(&busymod_work_started); without block_transition, flush_work()
+    if (m.param('block_transition') !== true) m.flush_work('busymod_work_func');
+    return 0;
+  },
+  exit: (m) => {
+    m.set_param('block_transition', false); // WRITE_ONCE(block_transition, false)
+    m.flush_work('busymod_work_func');
+    m.pr_info('test_klp_callbacks_busy_exit');
+  },
+};

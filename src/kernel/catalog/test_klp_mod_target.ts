@@ -1,0 +1,23 @@
+import type { ModuleSpec } from './types';
+import { ENOMEM } from '../world/errno';
+
+/** A module with a /proc file whose show function test_klp_mod_patch replaces. */
+export const test_klp_mod_target: ModuleSpec = {
+  name: 'test_klp_mod_target',
+  file: 'test_modules/test_klp_mod_target.ko',
+  description: 'Livepatch test: target module with proc entry',
+  source: 'tools/testing/selftests/livepatch/test_modules/test_klp_mod_target.c, torvalds/linux@d3d9443f8bac',
+  size: 12288,
+  livepatch: false,
+  functions: {
+    test_klp_mod_target_show: (m) => `${m.name}: original output\n`,
+  },
+  init: (m) => {
+    m.pr_info('test_klp_mod_target_init');
+    return m.proc_create('test_klp_mod_target', 'test_klp_mod_target_show') ? -ENOMEM : 0;
+  },
+  exit: (m) => {
+    m.pr_info('test_klp_mod_target_exit');
+    m.proc_remove('test_klp_mod_target');
+  },
+};

@@ -1,0 +1,120 @@
+/**
+ * /proc: the files whose show functions livepatch can replace (cmdline,
+ * meminfo, a module's own file), /proc/modules, /proc/sys/kernel/ftrace_enabled,
+ * and per task comm, stack, status and patch_state.
+ */
+import type { Kernel } from '../kernel';
+import { KERNEL_RELEASE } from '../kernel';
+import { VMLINUX, formatFrame } from '../world/code';
+import { EINVAL } from '../world/errno';
+import { kstrtoint } from '../module/params';
+import { moduleRefcnt, moduleState } from '../module/types';
+import { taintFlags } from './sysfs-module';
+import type { Task } from '../world/tasks';
+import { dir, roFile, rwFile, type FsNode } from './node';
+
+/** Reading a seq_file /proc entry: the reading task calls the show function. */
+function showFile(k: Kernel, obj: string, fn: string): FsNode {
+  return roFile(() => {
+    const reader = k.current ?? k.loginShell;
+    const out = k.callFunction(reader, { obj, fn }, 'seq_read_iter');
+    return typeof out === 'string' ? out : '';
+  });
+}
+
+function procModules(k: Kernel): string {
+  return [...k.modules.values()]
+    .sort((a, b) => b.loadSeq - a.loadSeq)
+    .map((m) => {
+      const st = moduleState(m);
+      const word = st === 'live' ? 'Live' : st === 'coming' ? 'Loading' : 'Unloading';
+      return `${m.name} ${m.spec.size} ${moduleRefcnt(m)} - ${word} 0x${(0xffffffff00000000n + BigInt(m.base)).toString(16)} (${taintFlags(m)})\n`;
+    })
+    .join('');
+}
+
+/** A frame as /proc/<pid>/stack shows it, with a stable made-up offset. */
+function stackLine(fn: string, obj: string): string {
+  let h = 0;
+  for (const c of fn) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  const size = 0x40 + (h % 0x400);
+  const off = 0x10 + (h % (size - 0x10));
+  return `[<0>] ${fn}+0x${off.toString(16)}/0x${size.toString(16)}${obj === VMLINUX ? '' : ` [${obj}]`}\n`;
+}
+
+function taskNode(k: Kernel, task: Task, parts: string[]): FsNode | null {
+  if (parts.length === 0) return dir(() => ['cmdline', 'comm', 'patch_state', 'stack', 'stat', 'status'], 0o555);
+  switch (parts[0]) {
+    case 'comm':
+      return rwFile(() => `${task.comm}\n`, () => 0);
+    case 'patch_state':
+      return roFile(() => `${task.patchState}\n`);
+    case 'stack':
+      return roFile(() => [...task.chain].reverse().map((f) => stackLine(f.fn, f.obj)).join(''), 0o400);
+    case 'cmdline':
+      return roFile(() => (task.kind === 'user' ? `${task.comm}\0` : ''));
+    case 'status':
+      return roFile(
+        () =>
+          `Name:\t${task.comm}\nState:\t${task.state} (${task.state === 'R' ? 'running' : task.state === 'S' ? 'sleeping' : 'disk sleep'})\n` +
+          `Tgid:\t${task.tgid}\nPid:\t${task.pid}\nPPid:\t${task.ppid}\n`,
+      );
+    case 'stat':
+      return roFile(() => `${task.pid} (${task.comm}) ${task.state} ${task.ppid}\n`);
+  }
+  return null;
+}
+
+export function procNode(k: Kernel, parts: string[]): FsNode | null {
+  if (parts.length === 0) {
+    return dir(
+      () => [
+        ...new Set(k.tasks.map((t) => String(t.pid))),
+        'cmdline',
+        'meminfo',
+        'modules',
+        'sys',
+        'version',
+        ...[...k.procFiles.keys()].map((p) => p.slice('/proc/'.length)),
+      ],
+      0o555,
+    );
+  }
+  const [first, ...rest] = parts as [string, ...string[]];
+  if (rest.length === 0) {
+    switch (first) {
+      case 'cmdline':
+        return showFile(k, VMLINUX, 'cmdline_proc_show');
+      case 'meminfo':
+        return showFile(k, VMLINUX, 'meminfo_proc_show');
+      case 'version':
+        return roFile(() => `Linux version ${KERNEL_RELEASE} (klpscope@localhost) #1 SMP PREEMPT_DYNAMIC\n`);
+      case 'modules':
+        return roFile(() => procModules(k));
+      case 'sys':
+        return dir(() => ['kernel'], 0o555);
+    }
+    const entry = k.procFiles.get(`/proc/${first}`);
+    if (entry) return showFile(k, entry.mod, entry.fn);
+  }
+  if (first === 'sys') {
+    if (rest[0] !== 'kernel') return null;
+    if (rest.length === 1) return dir(() => ['ftrace_enabled'], 0o555);
+    if (rest.length === 2 && rest[1] === 'ftrace_enabled') {
+      return rwFile(
+        () => `${k.ftrace.enabled ? 1 : 0}\n`,
+        (data) => {
+          const v = kstrtoint(data.trim());
+          if (v === null) return -EINVAL;
+          return k.ftrace.setEnabled(v !== 0);
+        },
+      );
+    }
+    return null;
+  }
+  if (/^\d+$/.test(first)) {
+    const task = k.taskByPid(Number(first));
+    return task ? taskNode(k, task, rest) : null;
+  }
+  return null;
+}

@@ -1,0 +1,50 @@
+/**
+ * /sys/kernel/livepatch: a directory per patch kobject still in sysfs, with
+ * enabled, transition, force, replace and stack_order; a directory per
+ * object with `patched`; an empty directory per function ("<name>,<sympos>").
+ */
+import type { Kernel } from '../kernel';
+import { patchEnabled } from '../machines/patch.machine';
+import { enabled_store, force_store, stackOrder } from '../livepatch/core';
+import type { KlpPatch } from '../livepatch/types';
+import { dir, roFile, rwFile, woFile, type FsNode } from './node';
+
+const PATCH_ATTRS = ['enabled', 'transition', 'force', 'replace', 'stack_order'];
+
+function patches(k: Kernel): KlpPatch[] {
+  return k.klp.all.filter((p) => p.kobj.inSysfs);
+}
+
+export function livepatchNode(k: Kernel, parts: string[]): FsNode | null {
+  if (parts.length === 0) return dir(() => patches(k).map((p) => p.kobj.name));
+  const patch = patches(k).find((p) => p.kobj.name === parts[0]);
+  if (!patch) return null;
+  const objs = () => patch.objs.filter((o) => o.kobj.inSysfs);
+  if (parts.length === 1) return dir(() => [...PATCH_ATTRS, ...objs().map((o) => o.kobj.name)]);
+  const name = parts[1]!;
+  if (parts.length === 2) {
+    switch (name) {
+      case 'enabled':
+        return rwFile(
+          () => `${patchEnabled(String(patch.machine.value)) ? 1 : 0}\n`,
+          (data) => enabled_store(k, patch, data),
+        );
+      case 'transition':
+        return roFile(() => `${k.klpTransitionPatch() === patch ? 1 : 0}\n`);
+      case 'force':
+        return woFile((data) => force_store(k, patch, data));
+      case 'replace':
+        return roFile(() => `${patch.machine.context.replace ? 1 : 0}\n`);
+      case 'stack_order':
+        return roFile(() => `${stackOrder(k, patch)}\n`);
+    }
+  }
+  const obj = objs().find((o) => o.kobj.name === name);
+  if (!obj) return null;
+  const funcs = () => obj.funcs.filter((f) => f.kobj.inSysfs);
+  if (parts.length === 2) return dir(() => ['patched', ...funcs().map((f) => f.kobj.name)]);
+  if (parts.length === 3 && parts[2] === 'patched') return roFile(() => `${obj.patched ? 1 : 0}\n`);
+  const func = funcs().find((f) => f.kobj.name === parts[2]);
+  if (!func || parts.length > 3) return null;
+  return dir(() => []);
+}

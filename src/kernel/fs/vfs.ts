@@ -1,0 +1,117 @@
+/**
+ * Path lookup for the whole simulated file system: sysfs, procfs, debugfs
+ * and tracefs are projections of kernel state; /dev/kmsg writes to the log;
+ * the selftest directory holds the test modules; /tmp takes ordinary files.
+ */
+import type { Kernel } from '../kernel';
+import { KERNEL_RELEASE } from '../kernel';
+import { CATALOG } from '../catalog';
+import { livepatchNode } from './sysfs-livepatch';
+import { moduleNode } from './sysfs-module';
+import { procNode } from './procfs';
+import { debugNode, tracingNode } from './debugfs';
+import { dir, normalizePath, roFile, rwFile, type FsNode } from './node';
+
+/** Where the shell starts: the livepatch selftests, next to their built test_modules/. */
+export const SELFTEST_DIR = '/usr/src/linux/tools/testing/selftests/livepatch';
+export const GETPID_HELPER = 'test_klp-call_getpid';
+const SAMPLES_DIR = `/lib/modules/${KERNEL_RELEASE}/kernel/samples/livepatch`;
+
+/** Regular files users create (echo > /tmp/x), kept per kernel. */
+const userFiles = new WeakMap<Kernel, Map<string, string>>();
+
+function files(k: Kernel): Map<string, string> {
+  let m = userFiles.get(k);
+  if (!m) userFiles.set(k, (m = new Map()));
+  return m;
+}
+
+/** The .ko files on disk: path → module name. */
+export function moduleFiles(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const spec of CATALOG) {
+    const path = spec.file.startsWith('samples/')
+      ? `${SAMPLES_DIR}/${spec.file.slice(spec.file.lastIndexOf('/') + 1)}`
+      : `${SELFTEST_DIR}/${spec.file}`;
+    out.set(path, spec.name);
+  }
+  return out;
+}
+
+function plainDir(k: Kernel, path: string): FsNode | null {
+  const entries = new Set<string>();
+  const prefix = path === '/' ? '/' : `${path}/`;
+  const known = [
+    ...moduleFiles().keys(),
+    `${SELFTEST_DIR}/${GETPID_HELPER}`,
+    ...files(k).keys(),
+    '/tmp/.keep',
+    '/root/.keep',
+    '/dev/kmsg',
+    '/dev/null',
+    '/proc/.keep',
+    '/sys/.keep',
+  ];
+  for (const p of known) {
+    if (!p.startsWith(prefix)) continue;
+    const name = p.slice(prefix.length).split('/')[0]!;
+    if (name && name !== '.keep') entries.add(name);
+  }
+  return entries.size || path === '/tmp' || path === '/root' ? dir(() => [...entries].sort()) : null;
+}
+
+export function lookup(k: Kernel, rawPath: string, cwd = SELFTEST_DIR): FsNode | null {
+  const path = normalizePath(rawPath, cwd);
+  const parts = path.split('/').filter(Boolean);
+  const [top, second, ...rest] = parts;
+  if (top === 'sys') {
+    if (second === undefined) return dir(() => ['kernel', 'module']);
+    if (second === 'module') return moduleNode(k, rest);
+    if (second !== 'kernel') return null;
+    const [third, ...more] = rest;
+    if (third === undefined)
+      return dir(() => ['debug', 'livepatch', 'tracing', ...[...k.sysfsDirs.keys()].map((p) => p.slice('/sys/kernel/'.length))]);
+    if (third === 'livepatch') return k.klp.initialized ? livepatchNode(k, more) : null;
+    if (third === 'debug') return debugNode(k, more);
+    if (third === 'tracing') return tracingNode(k, more);
+    const attrs = k.sysfsDirs.get(`/sys/kernel/${third}`);
+    if (!attrs) return null;
+    if (more.length === 0) return dir(() => [...attrs.keys()]);
+    const show = more.length === 1 ? attrs.get(more[0]!) : undefined;
+    return show ? roFile(show) : null;
+  }
+  if (top === 'proc') return procNode(k, parts.slice(1));
+  if (top === 'dev' && parts.length === 2) {
+    if (second === 'kmsg')
+      return rwFile(
+        () => k.log.visible().map((r) => `${r.level},${r.seq},${r.usec},-;${r.text}\n`).join(''),
+        (d) => {
+          k.log.writeKmsg(d);
+          return 0;
+        },
+      );
+    if (second === 'null') return rwFile(() => '', () => 0, 0o666);
+  }
+  const user = files(k).get(path);
+  if (user !== undefined)
+    return rwFile(
+      () => user,
+      (d, append) => {
+        files(k).set(path, append ? (files(k).get(path) ?? '') + d : d);
+        return 0;
+      },
+    );
+  if (moduleFiles().has(path) || path === `${SELFTEST_DIR}/${GETPID_HELPER}`) return roFile(() => '\u007fELF', path.endsWith('.ko') ? 0o644 : 0o755);
+  return plainDir(k, path);
+}
+
+/** `echo x > /tmp/new`: regular files may be created outside /sys, /proc and /dev. */
+export function createFile(k: Kernel, rawPath: string, cwd = SELFTEST_DIR): boolean {
+  const path = normalizePath(rawPath, cwd);
+  const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+  if (/^\/(sys|proc|dev)(\/|$)/.test(path)) return false;
+  const p = lookup(k, parent, cwd);
+  if (!p || p.kind !== 'dir') return false;
+  files(k).set(path, '');
+  return true;
+}

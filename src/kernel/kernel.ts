@@ -1,0 +1,321 @@
+/**
+ * The simulated machine: virtual time, the event queue, tasks and CPUs, the
+ * kernel log, the module list and the livepatch core's globals. Kernel
+ * functions live in files named after their kernel sources (livepatch/core.ts
+ * mirrors kernel/livepatch/core.c, …) and take the Kernel as first argument,
+ * the way C functions reach their globals.
+ */
+import { initialTransition, type SnapshotFrom } from 'xstate';
+import { EventQueue, USEC_PER_SEC, type EventKind, type KernelEvent } from './world/events';
+import { Random } from './world/random';
+import { KernelLog, KERN_DEBUG, KERN_INFO } from './world/log';
+import { DynamicDebug, type DebugSite } from './world/dynamic-debug';
+import type { CodeRef } from './world/code';
+import { VMLINUX } from './world/code';
+import type { Cpu, Task, Behavior, TaskKind } from './world/tasks';
+import { transitionMachine, KLP_UNDEFINED, type KlpState } from './machines/transition.machine';
+import type { KlpOps, KlpPatch } from './livepatch/types';
+import type { LoadedModule } from './module/types';
+import { Ftrace } from './world/ftrace';
+import { ShadowTable } from './livepatch/shadow';
+import { bootTasks } from './world/boot';
+import { registerDebugSites } from './livepatch/debug-sites';
+import { KTHREAD_SITES } from './world/tasks';
+import { sameCode } from './world/code';
+import { BUILTINS } from './world/builtins';
+import { resolveCall } from './livepatch/transition';
+import { moduleApi } from './module/api';
+import { idleWorker, workerRuns } from './module/work';
+
+export interface KernelConfig {
+  /** online CPUs */
+  cpus: number;
+  /** seeds every choice the kernel leaves to chance */
+  seed: number;
+  /** extra user processes, for large-system set-ups */
+  extraTasks: number;
+  /** CONFIG_HAVE_RELIABLE_STACKTRACE (x86_64 has it) */
+  reliableStacks: boolean;
+}
+
+export const DEFAULT_CONFIG: KernelConfig = { cpus: 4, seed: 1, extraTasks: 0, reliableStacks: true };
+
+export const KERNEL_RELEASE = '6.21.0-klpscope';
+
+/** How long a woken worker or task takes to get going: small, but ordered. */
+export const WAKE_LATENCY = 50;
+
+export class Kernel {
+  readonly config: KernelConfig;
+  readonly queue = new EventQueue();
+  readonly rng: Random;
+  readonly log: KernelLog;
+  readonly dyndbg = new DynamicDebug();
+  readonly ftrace: Ftrace;
+  readonly shadow = new ShadowTable();
+
+  /** for_each_process_thread() order */
+  readonly tasks: Task[] = [];
+  readonly cpus: Cpu[] = [];
+  /** the shell the commands come from (set at boot) */
+  loginShell!: Task;
+  /** `current`: the task whose code runs right now */
+  current: Task | null = null;
+  private nextPid = 1;
+
+  /** the module list, in load order */
+  readonly modules = new Map<string, LoadedModule>();
+  moduleSeq = 0;
+  /** functions vmlinux defines: what kallsyms finds */
+  readonly vmlinuxSymbols = new Set<string>();
+
+  readonly klp = {
+    /** klp_patches: enabled patches and the one in transition, in load order */
+    patches: [] as KlpPatch[],
+    /** every klp_patch that exists (on the list, or waiting for its free_work) */
+    all: [] as KlpPatch[],
+    transition: initialTransition(transitionMachine)[0] as SnapshotFrom<typeof transitionMachine>,
+    /** klp_ops, one per patched function */
+    ops: new Map<string, KlpOps>(),
+    /** klp_transition_work is queued */
+    retry: null as KernelEvent | null,
+    /** /sys/kernel/livepatch exists (klp_init() succeeded) */
+    initialized: true,
+  };
+
+  /** /proc files modules created (proc_create_single()) and the module function showing them */
+  readonly procFiles = new Map<string, { mod: string; fn: string }>();
+  /** kobject directories modules created under /sys/kernel, with their read-only attributes */
+  readonly sysfsDirs = new Map<string, Map<string, () => string>>();
+  /** pointer-sized words of kernel memory that module code reads and writes */
+  readonly memory = new Map<number, number>();
+
+  /** kernel.ftrace_enabled, tracing and kprobes live in Ftrace; the boot command line here */
+  cmdline = `BOOT_IMAGE=/boot/vmlinuz-${KERNEL_RELEASE} root=/dev/vda1 ro console=ttyS0 quiet`;
+  private addressCursor = 0;
+
+  constructor(config: Partial<KernelConfig> = {}) {
+    this.config = { ...DEFAULT_CONFIG, ...config };
+    this.rng = new Random(this.config.seed);
+    this.log = new KernelLog(() => this.queue.now);
+    this.ftrace = new Ftrace(this);
+    registerDebugSites(this.dyndbg);
+    bootTasks(this);
+    this.printk(5, `Linux version ${KERNEL_RELEASE} (klpscope@localhost) #1 SMP PREEMPT_DYNAMIC`);
+    this.printk(KERN_INFO, `Command line: ${this.cmdline}`);
+    this.printk(KERN_INFO, `smp: Brought up 1 node, ${this.config.cpus} CPUs`);
+  }
+
+  get now(): number {
+    return this.queue.now;
+  }
+
+  // --- printk -------------------------------------------------------------
+
+  printk(level: number, text: string, func?: string): void {
+    this.log.printk(level, text, func);
+  }
+
+  /** pr_debug(): prints only while dynamic debug enables its call site. */
+  prDebug(site: DebugSite, text: string): void {
+    if (this.dyndbg.enabled(site)) this.log.printk(KERN_DEBUG, text, site.func);
+  }
+
+  // --- tasks ----------------------------------------------------------------
+
+  allocPid(): number {
+    return this.nextPid++;
+  }
+
+  /**
+   * Creates a task. A child forked while a transition runs inherits its
+   * parent's patch_state and TIF_PATCH_PENDING (klp_copy_process()).
+   */
+  spawn(opts: {
+    comm: string;
+    kind: TaskKind;
+    cpu: number;
+    chain: CodeRef[];
+    behavior: Behavior;
+    state?: Task['state'];
+    parent?: Task | null;
+    pid?: number;
+  }): Task {
+    const pid = opts.pid ?? this.allocPid();
+    const parent = opts.parent ?? null;
+    const task: Task = {
+      pid,
+      tgid: pid,
+      ppid: parent ? parent.pid : 0,
+      comm: opts.comm.slice(0, 15),
+      kind: opts.kind,
+      cpu: opts.cpu,
+      state: opts.state ?? 'S',
+      calls: opts.chain,
+      chain: opts.chain,
+      unreliableStack: false,
+      patchState: parent ? parent.patchState : this.transitionRunning() ? this.initialPatchState() : KLP_UNDEFINED,
+      pending: parent ? parent.pending : false,
+      notifySignal: false,
+      behavior: opts.behavior,
+      onCpu: false,
+    };
+    if (opts.kind !== 'idle') this.tasks.push(task);
+    return task;
+  }
+
+  exitTask(task: Task): void {
+    const i = this.tasks.indexOf(task);
+    if (i >= 0) this.tasks.splice(i, 1);
+    task.onCpu = false;
+  }
+
+  taskByPid(pid: number): Task | undefined {
+    if (pid === 0) return this.cpus[0]?.idle;
+    return this.tasks.find((t) => t.pid === pid);
+  }
+
+  /** Runs fn as `current` on the task's CPU (a system call, a work item). */
+  runAs<T>(task: Task, fn: () => T): T {
+    const prev = this.current;
+    const wasOnCpu = task.onCpu;
+    const preempted = this.tasks.filter((t) => t !== task && t.onCpu && t.cpu === task.cpu);
+    preempted.forEach((t) => (t.onCpu = false));
+    task.onCpu = true;
+    this.current = task;
+    try {
+      return fn();
+    } finally {
+      this.current = prev;
+      task.onCpu = wasOnCpu;
+      preempted.forEach((t) => (t.onCpu = true));
+    }
+  }
+
+  /** task_curr(): the task is on a CPU right now. An idle task is, when nothing else is. */
+  taskCurr(task: Task): boolean {
+    if (task.behavior.type !== 'idle') return task.onCpu;
+    return !this.tasks.some((t) => t.onCpu && t.cpu === task.cpu);
+  }
+
+  // --- livepatch globals (read from the transition machine) ------------------
+
+  klpTargetState(): KlpState {
+    return this.klp.transition.context.target;
+  }
+
+  klpTransitionPatch(): KlpPatch | null {
+    const name = this.klp.transition.context.patch;
+    return name === null ? null : (this.klp.all.find((p) => p.mod.name === name) ?? null);
+  }
+
+  transitionRunning(): boolean {
+    return this.klp.transition.context.patch !== null;
+  }
+
+  private initialPatchState(): KlpState {
+    const t = this.klpTargetState();
+    return t === KLP_UNDEFINED ? KLP_UNDEFINED : t === 1 ? 0 : 1;
+  }
+
+  // --- time and events ------------------------------------------------------
+
+  schedule(delay: number, kind: EventKind, label: string, run: () => void): KernelEvent {
+    return this.queue.schedule(this.now + delay, kind, label, run);
+  }
+
+  /** Runs the next event. Returns it, or undefined when nothing is queued. */
+  step(): KernelEvent | undefined {
+    const ev = this.queue.take();
+    if (ev) ev.run();
+    return ev;
+  }
+
+  /**
+   * Lets the clock move forward by up to `usec` without passing a queued
+   * event: time a command takes at the shell, which never makes a stalled
+   * transition's timer fire on its own.
+   */
+  idleTime(usec: number): void {
+    const next = this.queue.peek();
+    const limit = next ? next.at - 1 : Infinity;
+    this.queue.now = Math.max(this.queue.now, Math.min(this.queue.now + usec, limit));
+  }
+
+  /** `sleep N`: N seconds pass, with every event due on the way. */
+  sleep(seconds: number): void {
+    const until = this.now + Math.round(seconds * USEC_PER_SEC);
+    for (let ev = this.queue.peek(); ev && ev.at <= until; ev = this.queue.peek()) this.step();
+    this.queue.now = Math.max(this.queue.now, until);
+  }
+
+  /** A fresh kernel address (for shadow variables and the like). */
+  address(kind: 'heap' | 'stack' | 'text'): number {
+    this.addressCursor += 0x40;
+    // Kept below 2^53 so they stay exact numbers; only their identity matters.
+    const base = kind === 'heap' ? 0x888100000000 : kind === 'stack' ? 0xc90000400000 : 0xffffc0000000;
+    return base + this.addressCursor;
+  }
+
+  vmlinuxCode(fn: string): CodeRef {
+    return { obj: VMLINUX, fn };
+  }
+
+  // --- symbols and calls ------------------------------------------------------
+
+  /** How many times `name` appears in the object's symbol table. */
+  symbolCount(obj: string, name: string): number {
+    if (obj === VMLINUX) return this.vmlinuxSymbols.has(name) ? 1 : 0;
+    const mod = this.modules.get(obj);
+    return mod?.spec.functions && name in mod.spec.functions ? 1 : 0;
+  }
+
+  /** kallsyms: every loaded definition of `name`. */
+  kallsyms(name: string): CodeRef[] {
+    const out: CodeRef[] = [];
+    if (this.vmlinuxSymbols.has(name)) out.push({ obj: VMLINUX, fn: name });
+    for (const mod of this.modules.values()) if (mod.spec.functions && name in mod.spec.functions) out.push({ obj: mod.name, fn: name });
+    return out;
+  }
+
+  /**
+   * A call of `code` by `task`: the function tracer sees the entry, then
+   * klp_ftrace_handler() may redirect it to a patch's function, whose own
+   * entry the tracer sees too. Returns what the code that ran returned.
+   */
+  callFunction(task: Task, code: CodeRef, caller: string): string | number | void {
+    this.ftrace.recordCall(task, code, caller);
+    const target = resolveCall(this, task, code);
+    if (!sameCode(target, code)) this.ftrace.recordCall(task, target, caller);
+    if (target.obj === VMLINUX) return Object.hasOwn(BUILTINS, target.fn) ? BUILTINS[target.fn]!(this, task) : undefined;
+    const mod = this.modules.get(target.obj);
+    const impl = mod?.spec.functions && Object.hasOwn(mod.spec.functions, target.fn) ? mod.spec.functions[target.fn] : undefined;
+    return mod && impl ? impl(moduleApi(this, mod), { pid: task.pid }) : undefined;
+  }
+
+  // --- workqueues -------------------------------------------------------------
+
+  /** An idle kworker of this CPU's pool, or a new one when every worker is busy. */
+  pickWorker(cpu: number): Task {
+    const idleLen = KTHREAD_SITES.worker.chain.length;
+    const free = this.tasks.find(
+      (t) => t.behavior.type === 'worker' && t.cpu === cpu && !t.comm.endsWith('H') && !t.comm.startsWith('kworker/u') && t.calls.length === idleLen && t.state === 'S',
+    );
+    if (free) return free;
+    const n = this.tasks.filter((t) => t.comm.startsWith(`kworker/${cpu}:`)).length;
+    const s = KTHREAD_SITES.worker;
+    return this.spawn({ comm: `kworker/${cpu}:${n + 1}`, kind: 'kthread', cpu, chain: [...s.chain], behavior: { type: 'worker', loopAt: s.loopAt } });
+  }
+
+  /** Runs a kernel work function on a kworker of the CPU, as current. */
+  runWork(cpu: number, fn: string, body: () => void): void {
+    const worker = this.pickWorker(cpu);
+    workerRuns(this, worker, VMLINUX, fn);
+    worker.state = 'R';
+    try {
+      this.runAs(worker, body);
+    } finally {
+      idleWorker(worker);
+    }
+  }
+}

@@ -1,0 +1,476 @@
+/**
+ * kernel/livepatch/core.c: klp_enable_patch() and everything around it,
+ * the sysfs stores, the free path, atomic replace's nops, and the module
+ * loader hooks klp_module_coming() / klp_module_going(). The patch machine
+ * holds the lifecycle rules; these functions are its actions and the code
+ * between its events.
+ */
+import { initialTransition } from 'xstate';
+import type { Kernel } from '../kernel';
+import { WAKE_LATENCY } from '../kernel';
+import { drive } from '../world/drive';
+import { VMLINUX } from '../world/code';
+import { EINVAL, ENOENT } from '../world/errno';
+import { KERN_ERR, KERN_NOTICE, KERN_WARNING } from '../world/log';
+import { patchMachine, type PatchEvent } from '../machines/patch.machine';
+import { KLP_PATCHED, KLP_UNPATCHED } from '../machines/transition.machine';
+import type { LoadedModule } from '../module/types';
+import { moduleSend } from '../module/loader';
+import type { KlpFunc, KlpObject, KlpPatch, Kobj } from './types';
+import { klp_patch_object, klp_unpatch_object, klp_unpatch_objects, klp_unpatch_objects_dynamic } from './patch';
+import {
+  klp_cancel_transition,
+  klp_force_transition,
+  klp_init_transition,
+  klp_reverse_transition,
+  klp_start_transition,
+  klp_try_complete_transition,
+} from './transition';
+import {
+  klp_is_object_loaded,
+  klp_post_patch_callback,
+  klp_post_unpatch_callback,
+  klp_pre_patch_callback,
+  klp_pre_unpatch_callback,
+} from './callbacks';
+import { klp_is_patch_compatible } from './state';
+
+const MODULE_NAME_LEN = 56;
+const KSYM_NAME_LEN = 512;
+
+const objName = (obj: KlpObject) => obj.name ?? VMLINUX;
+const kobj = (name: string): Kobj => ({ name, inSysfs: false, refcount: 0 });
+
+/** Sends an event to a patch's machine and runs what it decides. Returns the errno. */
+export function patchSend(k: Kernel, patch: KlpPatch, event: PatchEvent): number {
+  const name = patch.mod.name;
+  return drive(
+    patchMachine,
+    () => patch.machine,
+    (s) => (patch.machine = s),
+    event,
+    {
+      pr_err_not_livepatch_module: () =>
+        k.printk(KERN_ERR, `livepatch: module ${name} is not marked as a livepatch module`, 'klp_enable_patch'),
+      warn_unreliable_stack: () => {
+        if (k.config.reliableStacks) return;
+        k.printk(KERN_WARNING, "livepatch: This architecture doesn't have support for the livepatch consistency model.", 'klp_enable_patch');
+        k.printk(KERN_WARNING, 'livepatch: The livepatch transition may never complete.', 'klp_enable_patch');
+      },
+      pr_err_incompatible: () =>
+        k.printk(KERN_ERR, `livepatch: Livepatch patch (${name}) is not compatible with the already installed livepatches.`, 'klp_enable_patch'),
+      klp_init_patch_early: () => klp_init_patch_early(k, patch),
+      free_patch_sync: () => {
+        klp_free_patch_start(k, patch);
+        klp_free_patch_finish(k, patch);
+      },
+      pr_notice_enabling: () => k.printk(KERN_NOTICE, `livepatch: enabling patch '${name}'`, '__klp_enable_patch'),
+      klp_init_transition_patched: () => klp_init_transition(k, patch, KLP_PATCHED),
+      pr_warn_object_failed: (p) =>
+        k.printk(
+          KERN_WARNING,
+          p.stage === 'pre_patch'
+            ? `livepatch: pre-patch callback failed for object '${p.object}'`
+            : `livepatch: failed to patch object '${p.object}'`,
+          '__klp_enable_patch',
+        ),
+      pr_warn_failed_to_enable: () => k.printk(KERN_WARNING, `livepatch: failed to enable patch '${name}'`, '__klp_enable_patch'),
+      klp_cancel_transition: () => klp_cancel_transition(k),
+      klp_start_transition: () => klp_start_transition(k),
+      klp_try_complete_transition: () => klp_try_complete_transition(k),
+      klp_reverse_transition: () => klp_reverse_transition(k),
+      klp_force_transition: () => klp_force_transition(k),
+      klp_init_transition_unpatched: () => {
+        klp_init_transition(k, patch, KLP_UNPATCHED);
+        for (const obj of patch.objs) if (obj.patched) klp_pre_unpatch_callback(k, obj);
+      },
+      klp_free_patch_async: () => klp_free_patch_async(k, patch),
+      klp_free_replaced_patches_async: () => {
+        for (const old of [...k.klp.patches]) {
+          if (old === patch) break;
+          patchSend(k, old, { type: 'free.async' });
+        }
+      },
+      klp_unpatch_objects: () => klp_unpatch_objects(k, patch),
+      kobject_put_patch: () => kobjectPutPatch(k, patch),
+      module_put: () => moduleSend(k, patch.mod, { type: 'module_put' }),
+      markForced: () => {},
+    },
+  );
+}
+
+/** The struct klp_patch a module's init passes in: its static objects and funcs. */
+function newPatch(k: Kernel, mod: LoadedModule): KlpPatch {
+  const spec = mod.spec.patch!;
+  const replace =
+    typeof spec.replace === 'boolean' ? spec.replace : Boolean(mod.params[spec.replace.param]);
+  const patch: KlpPatch = {
+    mod,
+    objs: [],
+    states: (spec.states ?? []).map((s) => ({ id: s.id, version: s.version, data: null })),
+    machine: initialTransition(patchMachine, { name: mod.name, replace })[0],
+    kobj: kobj(mod.name),
+    listed: false,
+    freeWorkPending: false,
+  };
+  for (const o of spec.objects) {
+    const obj = newObject(patch, o.name, false);
+    obj.callbacks = o.callbacks ?? {};
+    for (const f of o.funcs) obj.funcs.push(newFunc(obj, f.old, f.new, f.sympos ?? 0, false));
+  }
+  return patch;
+}
+
+function newObject(patch: KlpPatch, name: string | null, dynamic: boolean): KlpObject {
+  const obj: KlpObject = {
+    name,
+    funcs: [],
+    callbacks: {},
+    postUnpatchEnabled: false,
+    dynamic,
+    mod: null,
+    patched: false,
+    kobj: kobj(name ?? VMLINUX),
+    patch,
+  };
+  patch.objs.push(obj);
+  return obj;
+}
+
+function newFunc(obj: KlpObject, oldName: string, newName: string | null, sympos: number, nop: boolean): KlpFunc {
+  return {
+    oldName,
+    newName,
+    sympos,
+    nop,
+    oldFunc: null,
+    newFunc: null,
+    patched: false,
+    transition: false,
+    kobj: kobj(`${oldName},${sympos || 1}`),
+    object: obj,
+  };
+}
+
+/**
+ * klp_enable_patch(), called from the livepatch module's init. Returns 0
+ * once the transition has started (not when it is complete), or -errno with
+ * everything undone.
+ */
+export function klp_enable_patch(k: Kernel, mod: LoadedModule): number {
+  const spec = mod.spec.patch;
+  if (!spec) return -EINVAL;
+  const patch = newPatch(k, mod);
+  let ret = patchSend(k, patch, {
+    type: 'klp_enable_patch',
+    malformed: spec.objects.length === 0,
+    livepatchModule: mod.spec.livepatch,
+    initialized: k.klp.initialized,
+  });
+  if (ret) return ret;
+  // mutex_lock(&klp_mutex)
+  const compatible = klp_is_patch_compatible(k, patch);
+  const moduleGet = compatible && moduleSend(k, mod, { type: 'try_module_get' }) === 0;
+  ret = patchSend(k, patch, { type: 'klp_enable_patch.locked', compatible, moduleGet });
+  if (ret) return ret;
+  k.klp.all.push(patch);
+  mod.patch = patch;
+  ret = klp_init_patch(k, patch);
+  ret = patchSend(k, patch, ret ? { type: 'klp_init_patch.failed', errno: ret } : { type: 'klp_init_patch.done' });
+  if (ret) return ret;
+  ret = patchSend(k, patch, { type: '__klp_enable_patch', transitionBusy: k.transitionRunning() });
+  if (ret) return ret;
+  for (const obj of patch.objs) {
+    if (!klp_is_object_loaded(obj)) continue;
+    let err = klp_pre_patch_callback(k, obj);
+    if (err) return patchSend(k, patch, { type: 'object.failed', errno: err, object: objName(obj), stage: 'pre_patch' });
+    err = klp_patch_object(k, obj);
+    if (err) return patchSend(k, patch, { type: 'object.failed', errno: err, object: objName(obj), stage: 'patch' });
+  }
+  return patchSend(k, patch, { type: 'objects.patched' });
+}
+
+/** klp_init_patch_early(): kobjects initialised, not yet in sysfs. */
+function klp_init_patch_early(_k: Kernel, patch: KlpPatch): void {
+  patch.kobj.refcount = 1;
+  for (const obj of patch.objs) {
+    obj.kobj.refcount = 1;
+    for (const f of obj.funcs) f.kobj.refcount = 1;
+  }
+}
+
+/** klp_init_patch(): sysfs, nops for a replace patch, objects; then onto klp_patches. */
+function klp_init_patch(k: Kernel, patch: KlpPatch): number {
+  patch.kobj.inSysfs = true;
+  if (patch.machine.context.replace) klp_add_nops(k, patch);
+  for (const obj of patch.objs) {
+    const ret = klp_init_object(k, patch, obj);
+    if (ret) return ret;
+  }
+  k.klp.patches.push(patch);
+  patch.listed = true;
+  return 0;
+}
+
+/** klp_add_nops(): a nop for every func an active patch has and this one lacks. */
+function klp_add_nops(k: Kernel, patch: KlpPatch): void {
+  for (const old of k.klp.patches) {
+    for (const oldObj of old.objs) {
+      let obj = patch.objs.find((o) => o.name === oldObj.name);
+      if (!obj) {
+        obj = newObject(patch, oldObj.name, true);
+        obj.kobj.refcount = 1;
+      }
+      for (const oldFunc of oldObj.funcs) {
+        if (obj.funcs.some((f) => f.oldName === oldFunc.oldName && f.sympos === oldFunc.sympos)) continue;
+        const nop = newFunc(obj, oldFunc.oldName, null, oldFunc.sympos, true);
+        nop.kobj.refcount = 1;
+        obj.funcs.push(nop);
+      }
+    }
+  }
+}
+
+/** klp_find_object_module(): bind a module object only to a module klp_alive. */
+function klp_find_object_module(k: Kernel, obj: KlpObject): void {
+  if (obj.name === null) return;
+  const mod = k.modules.get(obj.name);
+  if (mod && mod.klpAlive) obj.mod = mod;
+}
+
+function klp_init_object(k: Kernel, patch: KlpPatch, obj: KlpObject): number {
+  if (obj.name !== null && obj.name.length >= MODULE_NAME_LEN) return -EINVAL;
+  obj.patched = false;
+  obj.mod = null;
+  klp_find_object_module(k, obj);
+  obj.kobj.inSysfs = true;
+  for (const func of obj.funcs) {
+    if (!func.nop && !func.newName) return -EINVAL;
+    if (func.oldName.length >= KSYM_NAME_LEN) return -EINVAL;
+    func.patched = false;
+    func.transition = false;
+    func.kobj.inSysfs = true;
+  }
+  return klp_is_object_loaded(obj) ? klp_init_object_loaded(k, patch, obj) : 0;
+}
+
+/** klp_find_object_symbol(): the symbol must exist, be unique or at sympos. */
+function klp_find_object_symbol(k: Kernel, objname: string | null, name: string, sympos: number): number {
+  const count = k.symbolCount(objname ?? VMLINUX, name);
+  const where = objname ?? VMLINUX;
+  if (count === 0) k.printk(KERN_ERR, `livepatch: symbol '${name}' not found in symbol table`, 'klp_find_object_symbol');
+  else if (count > 1 && sympos === 0)
+    k.printk(KERN_ERR, `livepatch: unresolvable ambiguity for symbol '${name}' in object '${objname}'`, 'klp_find_object_symbol');
+  else if (sympos > 0 && sympos !== Math.min(count, sympos))
+    k.printk(KERN_ERR, `livepatch: symbol position ${sympos} for symbol '${name}' in object '${where}' not found`, 'klp_find_object_symbol');
+  else return 0;
+  return -EINVAL;
+}
+
+/** klp_init_object_loaded(): resolve old and new functions once the object's code exists. */
+export function klp_init_object_loaded(k: Kernel, patch: KlpPatch, obj: KlpObject): number {
+  for (const func of obj.funcs) {
+    const ret = klp_find_object_symbol(k, obj.name, func.oldName, func.sympos);
+    if (ret) return ret;
+    func.oldFunc = { obj: objName(obj), fn: func.oldName };
+    if (func.nop) {
+      func.newFunc = func.oldFunc;
+    } else {
+      if (k.symbolCount(patch.mod.name, func.newName!) === 0) {
+        k.printk(KERN_ERR, `livepatch: kallsyms size lookup failed for '${func.oldName}' replacement`, 'klp_init_object_loaded');
+        return -ENOENT;
+      }
+      func.newFunc = { obj: patch.mod.name, fn: func.newName! };
+    }
+  }
+  return 0;
+}
+
+/** klp_free_patch_start(): what is safe under klp_mutex: off the list, objects and funcs put. */
+function klp_free_patch_start(k: Kernel, patch: KlpPatch): void {
+  if (patch.listed) {
+    k.klp.patches.splice(k.klp.patches.indexOf(patch), 1);
+    patch.listed = false;
+  }
+  freeObjects(patch, false);
+}
+
+function freeObjects(patch: KlpPatch, nopsOnly: boolean): void {
+  for (const obj of [...patch.objs]) {
+    for (const func of [...obj.funcs]) {
+      if (nopsOnly && !func.nop) continue;
+      obj.funcs.splice(obj.funcs.indexOf(func), 1);
+      kobjectPut(func.kobj);
+    }
+    if (nopsOnly && !obj.dynamic) continue;
+    patch.objs.splice(patch.objs.indexOf(obj), 1);
+    kobjectPut(obj.kobj);
+  }
+}
+
+function kobjectPut(o: Kobj): void {
+  o.refcount = Math.max(0, o.refcount - 1);
+  if (o.refcount === 0) o.inSysfs = false;
+}
+
+/** kobject_put(&patch->kobj): the directory goes; its release completes patch->finish. */
+function kobjectPutPatch(k: Kernel, patch: KlpPatch): void {
+  kobjectPut(patch.kobj);
+  k.klp.all.splice(k.klp.all.indexOf(patch), 1);
+  if (patch.mod.patch === patch) patch.mod.patch = null;
+  patch.freeWorkPending = false;
+}
+
+/** klp_free_patch_finish(): outside klp_mutex; module_put() unless forced. */
+function klp_free_patch_finish(k: Kernel, patch: KlpPatch): void {
+  kobjectPutPatch(k, patch);
+  if (!patch.machine.context.forced) moduleSend(k, patch.mod, { type: 'module_put' });
+}
+
+/**
+ * klp_free_patch_async(): the sysfs write that disabled the patch holds an
+ * active reference on a file of the directory kobject_put() would remove,
+ * and klp_mutex; the final put runs from free_work on the system workqueue.
+ */
+function klp_free_patch_async(k: Kernel, patch: KlpPatch): void {
+  klp_free_patch_start(k, patch);
+  patch.freeWorkPending = true;
+  const cpu = k.current?.cpu ?? 0;
+  k.schedule(WAKE_LATENCY, 'work', `klp_free_patch_work_fn: ${patch.mod.name}`, () =>
+    k.runWork(cpu, 'klp_free_patch_work_fn', () => patchSend(k, patch, { type: 'free_work' })),
+  );
+}
+
+/** klp_unpatch_replaced_patches(): every older patch is disabled silently. */
+export function klp_unpatch_replaced_patches(k: Kernel, newPatch: KlpPatch): void {
+  for (const old of [...k.klp.patches]) {
+    if (old === newPatch) return;
+    patchSend(k, old, { type: 'replaced' });
+  }
+}
+
+/** klp_discard_nops(): the nops leave the func_stacks and are freed. */
+export function klp_discard_nops(k: Kernel, patch: KlpPatch): void {
+  klp_unpatch_objects_dynamic(k, patch);
+  freeObjects(patch, true);
+}
+
+// --- sysfs stores -------------------------------------------------------------
+
+/** kstrtobool(): what the kernel accepts as a boolean. */
+export function kstrtobool(buf: string): boolean | null {
+  const s = buf.replace(/\n$/, '');
+  const c0 = s[0];
+  if (c0 === undefined) return null;
+  if ('yY1tT'.includes(c0)) return true;
+  if ('nN0fF'.includes(c0)) return false;
+  if (c0 === 'o' || c0 === 'O') {
+    const c1 = s[1];
+    if (c1 === 'n' || c1 === 'N') return true;
+    if (c1 === 'f' || c1 === 'F') return false;
+  }
+  return null;
+}
+
+/** enabled_store() */
+export function enabled_store(k: Kernel, patch: KlpPatch, buf: string): number {
+  const value = kstrtobool(buf);
+  if (value === null) return -EINVAL;
+  const transition = k.klpTransitionPatch();
+  return patchSend(k, patch, { type: 'sysfs.enabled', value, transitionBusy: transition !== null && transition !== patch });
+}
+
+/** force_store() */
+export function force_store(k: Kernel, patch: KlpPatch, buf: string): number {
+  const value = kstrtobool(buf);
+  if (value === null) return -EINVAL;
+  if (!value) return 0;
+  return patchSend(k, patch, { type: 'sysfs.force' });
+}
+
+/** stack_order_show(): the 1-based position on klp_patches. */
+export function stackOrder(k: Kernel, patch: KlpPatch): number {
+  const i = k.klp.patches.indexOf(patch);
+  return i < 0 ? k.klp.patches.length : i + 1;
+}
+
+// --- modules coming and going -------------------------------------------------------------
+
+/**
+ * klp_cleanup_module_patches_limited(): revert the module's object in every
+ * patch before `limit` (all when null), as the module is going away.
+ */
+function klp_cleanup_module_patches_limited(k: Kernel, mod: LoadedModule, limit: KlpPatch | null): void {
+  for (const patch of [...k.klp.patches]) {
+    if (patch === limit) break;
+    const obj = patch.objs.find((o) => o.name === mod.name);
+    if (!obj) continue;
+    if (patch !== k.klpTransitionPatch()) klp_pre_unpatch_callback(k, obj);
+    k.printk(KERN_NOTICE, `livepatch: reverting patch '${patch.mod.name}' on unloading module '${mod.name}'`, 'klp_cleanup_module_patches_limited');
+    klp_unpatch_object(k, obj);
+    klp_post_unpatch_callback(k, obj);
+    obj.mod = null;
+    for (const f of obj.funcs) {
+      f.oldFunc = null;
+      if (f.nop) f.newFunc = null;
+    }
+  }
+}
+
+/**
+ * klp_module_coming(): called by the module loader while the module is
+ * COMING, before its init runs. Every active patch with an object for it
+ * patches it now; a failure refuses the load.
+ */
+export function klp_module_coming(k: Kernel, mod: LoadedModule): number {
+  if (mod.name === VMLINUX) {
+    k.printk(KERN_ERR, 'livepatch: vmlinux.ko: invalid module name', 'klp_module_coming');
+    return -EINVAL;
+  }
+  mod.klpAlive = true;
+  for (const patch of [...k.klp.patches]) {
+    const obj = patch.objs.find((o) => o.name === mod.name);
+    if (!obj) continue;
+    obj.mod = mod;
+    let ret = klp_init_object_loaded(k, patch, obj);
+    if (ret) {
+      k.printk(KERN_WARNING, `livepatch: failed to initialize patch '${patch.mod.name}' for module '${mod.name}' (${ret})`, 'klp_module_coming');
+      return comingFailed(k, mod, patch, obj, ret);
+    }
+    k.printk(KERN_NOTICE, `livepatch: applying patch '${patch.mod.name}' to loading module '${mod.name}'`, 'klp_module_coming');
+    ret = klp_pre_patch_callback(k, obj);
+    if (ret) {
+      k.printk(KERN_WARNING, `livepatch: pre-patch callback failed for object '${obj.name}'`, 'klp_module_coming');
+      return comingFailed(k, mod, patch, obj, ret);
+    }
+    ret = klp_patch_object(k, obj);
+    if (ret) {
+      k.printk(KERN_WARNING, `livepatch: failed to apply patch '${patch.mod.name}' to module '${mod.name}' (${ret})`, 'klp_module_coming');
+      klp_post_unpatch_callback(k, obj);
+      return comingFailed(k, mod, patch, obj, ret);
+    }
+    // The transition patch's post_patch runs when its transition completes.
+    if (patch !== k.klpTransitionPatch()) klp_post_patch_callback(k, obj);
+  }
+  return 0;
+}
+
+function comingFailed(k: Kernel, mod: LoadedModule, patch: KlpPatch, obj: KlpObject, ret: number): number {
+  k.printk(
+    KERN_WARNING,
+    `livepatch: patch '${patch.mod.name}' failed for module '${mod.name}', refusing to load module '${mod.name}'`,
+    'klp_module_coming',
+  );
+  mod.klpAlive = false;
+  obj.mod = null;
+  klp_cleanup_module_patches_limited(k, mod, patch);
+  return ret;
+}
+
+/** klp_module_going(): after the module's exit ran, revert it everywhere. */
+export function klp_module_going(k: Kernel, mod: LoadedModule): void {
+  mod.klpAlive = false;
+  klp_cleanup_module_patches_limited(k, mod, null);
+}
+
+export { objName };

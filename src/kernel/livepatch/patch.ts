@@ -1,0 +1,112 @@
+/**
+ * kernel/livepatch/patch.c: putting a func on its function's func_stack
+ * (registering the ftrace handler the first time), taking it off, and
+ * klp_ftrace_handler() choosing which code a call runs.
+ */
+import type { Kernel } from '../kernel';
+import { codeKey, type CodeRef } from '../world/code';
+import { EINVAL } from '../world/errno';
+import { KERN_ERR } from '../world/log';
+import type { FtraceOps } from '../world/ftrace';
+import { KLP_UNPATCHED } from '../machines/transition.machine';
+import type { KlpFunc, KlpObject, KlpOps, KlpPatch } from './types';
+import type { Task } from '../world/tasks';
+
+const opsHandle = new WeakMap<KlpOps, FtraceOps>();
+
+export function klp_find_ops(k: Kernel, oldFunc: CodeRef): KlpOps | undefined {
+  return k.klp.ops.get(codeKey(oldFunc));
+}
+
+/** klp_patch_func(): push func on the stack; the first one registers ftrace. */
+function klp_patch_func(k: Kernel, func: KlpFunc): number {
+  if (!func.oldFunc) return -EINVAL;
+  let ops = klp_find_ops(k, func.oldFunc);
+  if (!ops) {
+    ops = { oldFunc: func.oldFunc, funcStack: [func] };
+    const fops: FtraceOps = {
+      owner: 'livepatch',
+      funcs: new Set([codeKey(func.oldFunc)]),
+      ipmodify: true,
+      permanent: true,
+    };
+    const ret = k.ftrace.register(fops);
+    if (ret) {
+      k.printk(KERN_ERR, `livepatch: failed to register ftrace handler for function '${func.oldName}' (${ret})`, 'klp_patch_func');
+      return ret;
+    }
+    opsHandle.set(ops, fops);
+    k.klp.ops.set(codeKey(func.oldFunc), ops);
+  } else {
+    ops.funcStack.unshift(func);
+  }
+  func.patched = true;
+  return 0;
+}
+
+/** klp_unpatch_func(): pop func; the last one unregisters the ftrace handler. */
+function klp_unpatch_func(k: Kernel, func: KlpFunc): void {
+  const ops = func.oldFunc && klp_find_ops(k, func.oldFunc);
+  if (!ops) return;
+  const i = ops.funcStack.indexOf(func);
+  if (i >= 0) ops.funcStack.splice(i, 1);
+  if (ops.funcStack.length === 0) {
+    const fops = opsHandle.get(ops);
+    if (fops) k.ftrace.unregister(fops);
+    k.klp.ops.delete(codeKey(ops.oldFunc));
+  }
+  func.patched = false;
+}
+
+function __klp_unpatch_object(k: Kernel, obj: KlpObject, nopsOnly: boolean): void {
+  for (const func of obj.funcs) {
+    if (nopsOnly && !func.nop) continue;
+    if (func.patched) klp_unpatch_func(k, func);
+  }
+  if (obj.dynamic || !nopsOnly) obj.patched = false;
+}
+
+export function klp_unpatch_object(k: Kernel, obj: KlpObject): void {
+  __klp_unpatch_object(k, obj, false);
+}
+
+/** klp_patch_object(): every func of the object, or none of them. */
+export function klp_patch_object(k: Kernel, obj: KlpObject): number {
+  if (obj.patched) return -EINVAL;
+  for (const func of obj.funcs) {
+    const ret = klp_patch_func(k, func);
+    if (ret) {
+      klp_unpatch_object(k, obj);
+      return ret;
+    }
+  }
+  obj.patched = true;
+  return 0;
+}
+
+export function klp_unpatch_objects(k: Kernel, patch: KlpPatch): void {
+  for (const obj of patch.objs) if (obj.patched) __klp_unpatch_object(k, obj, false);
+}
+
+export function klp_unpatch_objects_dynamic(k: Kernel, patch: KlpPatch): void {
+  for (const obj of patch.objs) if (obj.patched) __klp_unpatch_object(k, obj, true);
+}
+
+/**
+ * klp_ftrace_handler(): the code a call of `code` runs for `task`. The newest
+ * func on the stack wins, unless it is in transition and the task is still
+ * unpatched: then the one below it (or the original). A nop means the
+ * original.
+ */
+export function klp_ftrace_handler(k: Kernel, task: Task, code: CodeRef): CodeRef {
+  const ops = k.klp.ops.get(codeKey(code));
+  if (!ops) return code;
+  let func = ops.funcStack[0];
+  if (!func) return code;
+  if (func.transition && task.patchState === KLP_UNPATCHED) {
+    func = ops.funcStack[1];
+    if (!func) return code;
+  }
+  if (func.nop || !func.newFunc) return code;
+  return func.newFunc;
+}

@@ -1,0 +1,85 @@
+/**
+ * Shadow variables (kernel/livepatch/shadow.c): data attached to an existing
+ * kernel object, found by <obj, id>. Their lifetime is independent of any
+ * patch: nothing frees them when a patch goes away.
+ */
+import type { ShadowCtor, ShadowDtor } from '../catalog/api';
+
+export interface ShadowVar {
+  obj: number;
+  id: number;
+  /** the address of its data */
+  data: number;
+  size: number;
+  /** who allocated it, for the views */
+  owner: string;
+}
+
+export class ShadowTable {
+  readonly vars: ShadowVar[] = [];
+
+  /** klp_shadow_get() */
+  get(obj: number, id: number): number {
+    return this.find(obj, id)?.data ?? 0;
+  }
+
+  /**
+   * __klp_shadow_get_or_alloc(): returns the existing data (or NULL with a
+   * WARN when `warnOnExist`, i.e. klp_shadow_alloc()), else allocates, runs
+   * the constructor, and only then makes it visible.
+   */
+  getOrAlloc(
+    obj: number,
+    id: number,
+    size: number,
+    ctor: ShadowCtor | null,
+    ctorData: number,
+    warnOnExist: boolean,
+    alloc: () => number,
+    warn: (text: string) => void,
+    owner: string,
+  ): number {
+    const existing = this.find(obj, id);
+    if (existing) {
+      if (warnOnExist) {
+        warn(`Duplicate shadow variable <${hex(obj)}, ${id.toString(16)}>`);
+        return 0;
+      }
+      return existing.data;
+    }
+    const data = alloc();
+    if (ctor) {
+      const err = ctor(obj, data, ctorData);
+      if (err) {
+        warn(`Failed to construct shadow variable <${hex(obj)}, ${id.toString(16)}> (${err})`);
+        return 0;
+      }
+    }
+    this.vars.push({ obj, id, data, size, owner });
+    return data;
+  }
+
+  /** klp_shadow_free() */
+  free(obj: number, id: number, dtor: ShadowDtor | null): void {
+    const v = this.find(obj, id);
+    if (!v) return;
+    if (dtor) dtor(v.obj, v.data);
+    this.vars.splice(this.vars.indexOf(v), 1);
+  }
+
+  /** klp_shadow_free_all() */
+  freeAll(id: number, dtor: ShadowDtor | null): void {
+    for (const v of this.vars.filter((x) => x.id === id)) {
+      if (dtor) dtor(v.obj, v.data);
+      this.vars.splice(this.vars.indexOf(v), 1);
+    }
+  }
+
+  private find(obj: number, id: number): ShadowVar | undefined {
+    return this.vars.find((v) => v.obj === obj && v.id === id);
+  }
+}
+
+function hex(n: number): string {
+  return n.toString(16).padStart(16, '0');
+}

@@ -1,0 +1,282 @@
+/**
+ * kernel/livepatch/transition.c: the consistency model. Every task moves
+ * from the initial universe to the target one when it is safe: a stack check
+ * finds no to-be-(un)patched function on its stack, it returns to user space,
+ * or (idle tasks) it goes round the idle loop. The transition machine holds
+ * the rules; these functions are its actions.
+ */
+import type { Kernel } from '../kernel';
+import { drive } from '../world/drive';
+import { sameCode, type CodeRef } from '../world/code';
+import { EADDRINUSE, EBUSY, EINVAL } from '../world/errno';
+import { KERN_NOTICE, KERN_WARNING } from '../world/log';
+import { USEC_PER_SEC } from '../world/events';
+import type { Task } from '../world/tasks';
+import {
+  transitionMachine,
+  KLP_PATCHED,
+  KLP_UNDEFINED,
+  KLP_UNPATCHED,
+  type KlpState,
+  type TransitionEvent,
+} from '../machines/transition.machine';
+import { DBG_CANCELING, DBG_COMPLETING, DBG_INITIALIZING, DBG_REVERSING, DBG_RUNNING, DBG_SLEEPING, DBG_UNRELIABLE } from './debug-sites';
+import { klp_find_ops, klp_ftrace_handler, klp_unpatch_objects } from './patch';
+import { klp_post_patch_callback, klp_post_unpatch_callback, klp_is_object_loaded } from './callbacks';
+import { klp_discard_nops, klp_unpatch_replaced_patches, patchSend } from './core';
+import type { KlpFunc, KlpPatch } from './types';
+import { taskReturnsToUser, kthreadLoopsAgain, idleLoop } from '../world/task-events';
+
+const word = (t: KlpState) => (t === KLP_PATCHED ? 'patching' : 'unpatching');
+
+function currentPatch(k: Kernel): KlpPatch {
+  const p = k.klpTransitionPatch();
+  if (!p) throw new Error('no klp_transition_patch');
+  return p;
+}
+
+function everyTask(k: Kernel): Task[] {
+  return [...k.tasks, ...k.cpus.map((c) => c.idle)];
+}
+
+/** Sends an event to the transition machine and runs what it decides. */
+export function transitionSend(k: Kernel, event: TransitionEvent): number {
+  return drive(
+    transitionMachine,
+    () => k.klp.transition,
+    (s) => (k.klp.transition = s),
+    event,
+    {
+      pr_debug_initializing: (p) => {
+        const patch = currentPatch(k);
+        k.prDebug(DBG_INITIALIZING, `livepatch: '${patch.mod.name}': initializing ${word(p.target as KlpState)} transition`);
+      },
+      init_task_states: () => {
+        const initial: KlpState = k.klpTargetState() === KLP_PATCHED ? KLP_UNPATCHED : KLP_PATCHED;
+        for (const t of everyTask(k)) t.patchState = initial;
+        for (const obj of currentPatch(k).objs) for (const f of obj.funcs) f.transition = true;
+      },
+      pr_notice_starting: (p) => {
+        const patch = currentPatch(k);
+        k.printk(KERN_NOTICE, `livepatch: '${patch.mod.name}': starting ${word(p.target as KlpState)} transition`, 'klp_start_transition');
+      },
+      set_pending_flags: () => {
+        const target = k.klpTargetState();
+        for (const t of everyTask(k)) if (t.patchState !== target) t.pending = true;
+        for (const t of k.tasks) if (t.pending && t.behavior.type === 'syscall-loop') taskReturnsToUser(k, t);
+      },
+      pr_debug_canceling: () =>
+        k.prDebug(DBG_CANCELING, `livepatch: '${currentPatch(k).mod.name}': canceling patching transition, going to unpatch`),
+      klp_complete_transition: (p) => klp_complete_transition(k, p.target as KlpState),
+      klp_send_signals: (p) => klp_send_signals(k, p.announce as boolean),
+      schedule_retry: () => scheduleRetry(k),
+      pr_debug_reversing: (p) =>
+        k.prDebug(
+          DBG_REVERSING,
+          `livepatch: '${currentPatch(k).mod.name}': reversing transition from ${
+            p.from === KLP_PATCHED ? 'patching to unpatching' : 'unpatching to patching'
+          }`,
+        ),
+      clear_pending_flags: () => everyTask(k).forEach((t) => (t.pending = false)),
+      klp_synchronize_transition: () => {},
+      pr_warn_forcing: () =>
+        k.printk(KERN_WARNING, 'livepatch: forcing remaining tasks to the patched state', 'klp_force_transition'),
+      force_task_states: () => everyTask(k).forEach((t) => klp_update_patch_state(k, t)),
+      mark_forced_patches: (p) => {
+        // Newest kernels mark only the patches the forced transition removes.
+        const patch = currentPatch(k);
+        if (p.target === KLP_UNPATCHED) patchSend(k, patch, { type: 'forced' });
+        else if (patch.machine.context.replace)
+          for (const other of k.klp.patches) if (other !== patch) patchSend(k, other, { type: 'forced' });
+      },
+    },
+  );
+}
+
+export function klp_init_transition(k: Kernel, patch: KlpPatch, state: 0 | 1): void {
+  transitionSend(k, { type: 'klp_init_transition', patch: patch.mod.name, target: state });
+}
+
+export function klp_start_transition(k: Kernel): void {
+  transitionSend(k, { type: 'klp_start_transition' });
+}
+
+export function klp_cancel_transition(k: Kernel): void {
+  transitionSend(k, { type: 'klp_cancel_transition' });
+}
+
+export function klp_reverse_transition(k: Kernel): void {
+  transitionSend(k, { type: 'klp_reverse_transition' });
+}
+
+export function klp_force_transition(k: Kernel): void {
+  transitionSend(k, { type: 'klp_force_transition' });
+}
+
+/** klp_update_patch_state(): a pending task takes the target state. */
+export function klp_update_patch_state(k: Kernel, task: Task): void {
+  if (task.pending) {
+    task.pending = false;
+    task.patchState = k.klpTargetState();
+  }
+}
+
+/**
+ * klp_check_stack_func(): the code whose presence on a stack blocks the
+ * switch. Unpatching: the func's own new code. Patching: the original, or
+ * the previous patch's replacement when the function was already patched.
+ */
+export function klp_check_stack_func(k: Kernel, func: KlpFunc): CodeRef | null {
+  if (k.klpTargetState() === KLP_UNPATCHED) return func.newFunc;
+  if (!func.oldFunc) return null;
+  const ops = klp_find_ops(k, func.oldFunc);
+  if (!ops || ops.funcStack.length === 1) return func.oldFunc;
+  const prev = ops.funcStack[ops.funcStack.indexOf(func) + 1];
+  return prev ? prev.newFunc : func.oldFunc;
+}
+
+/** klp_check_stack(): the old_name of the first function found, or null. */
+export function klp_check_stack(k: Kernel, task: Task): string | null {
+  for (const obj of currentPatch(k).objs) {
+    if (!obj.patched) continue;
+    for (const func of obj.funcs) {
+      const code = klp_check_stack_func(k, func);
+      if (code && task.chain.some((frame) => sameCode(frame, code))) return func.oldName;
+    }
+  }
+  return null;
+}
+
+/**
+ * klp_try_switch_task(). With `dry`, only says whether it would succeed:
+ * settling uses that to tell a retry that makes progress from a stalled one.
+ */
+export function klp_try_switch_task(k: Kernel, task: Task, dry = false): boolean {
+  const target = k.klpTargetState();
+  if (task.patchState === target) return true;
+  if (!k.config.reliableStacks) return false;
+  let ret = 0;
+  let oldName = '';
+  if (k.taskCurr(task) && task !== k.current) ret = -EBUSY;
+  else if (task.unreliableStack) ret = -EINVAL;
+  else {
+    const hit = klp_check_stack(k, task);
+    if (hit) {
+      ret = -EADDRINUSE;
+      oldName = hit;
+    }
+  }
+  if (dry) return ret === 0;
+  if (ret === 0) {
+    task.pending = false;
+    task.patchState = target;
+    return true;
+  }
+  const who = `${task.comm}:${task.pid}`;
+  if (ret === -EBUSY) k.prDebug(DBG_RUNNING, `livepatch: klp_try_switch_task: ${who} is running`);
+  else if (ret === -EINVAL) k.prDebug(DBG_UNRELIABLE, `livepatch: klp_try_switch_task: ${who} has an unreliable stack`);
+  else k.prDebug(DBG_SLEEPING, `livepatch: klp_try_switch_task: ${who} is sleeping on function ${oldName}`);
+  return false;
+}
+
+/**
+ * klp_try_complete_transition(): try every task, then every CPU's idle task
+ * (kicking idle CPUs so their idle task goes round the loop), and let the
+ * machine decide between completing and retrying a second later.
+ */
+export function klp_try_complete_transition(k: Kernel): void {
+  let complete = true;
+  for (const task of [...k.tasks]) if (!klp_try_switch_task(k, task)) complete = false;
+  for (const cpu of k.cpus) {
+    const idle = cpu.idle;
+    if (cpu.online) {
+      if (!klp_try_switch_task(k, idle)) {
+        complete = false;
+        idleLoop(k, cpu.id); // wake_up_if_idle()
+      }
+    } else if (idle.patchState !== k.klpTargetState()) {
+      idle.pending = false;
+      idle.patchState = k.klpTargetState();
+    }
+  }
+  const patch = currentPatch(k);
+  transitionSend(k, { type: 'klp_try_complete_transition', complete });
+  if (!complete) return;
+  // The transition machine completed it; now free what the new state leaves unused.
+  patchSend(k, patch, { type: 'transition.completed' });
+}
+
+/** Would the pending retry switch anyone (or complete)? Used by settling. */
+export function klpRetryWouldProgress(k: Kernel): boolean {
+  if (!k.transitionRunning()) return true;
+  const target = k.klpTargetState();
+  let allSwitched = true;
+  for (const t of k.tasks) {
+    if (t.patchState === target) continue;
+    allSwitched = false;
+    if (klp_try_switch_task(k, t, true)) return true;
+  }
+  for (const c of k.cpus) {
+    // An idle task that cannot be checked gets kicked and switches in its loop.
+    if (c.idle.patchState !== target) return true;
+  }
+  return allSwitched;
+}
+
+/** klp_complete_transition(): the order of operations is the kernel's. */
+function klp_complete_transition(k: Kernel, target: KlpState): void {
+  const patch = currentPatch(k);
+  k.prDebug(DBG_COMPLETING, `livepatch: '${patch.mod.name}': completing ${word(target)} transition`);
+  if (patch.machine.context.replace && target === KLP_PATCHED) {
+    klp_unpatch_replaced_patches(k, patch);
+    klp_discard_nops(k, patch);
+  }
+  if (target === KLP_UNPATCHED) klp_unpatch_objects(k, patch);
+  for (const obj of patch.objs) for (const f of obj.funcs) f.transition = false;
+  for (const t of everyTask(k)) {
+    t.pending = false;
+    t.patchState = KLP_UNDEFINED;
+  }
+  for (const obj of patch.objs) {
+    if (!klp_is_object_loaded(obj)) continue;
+    if (target === KLP_PATCHED) klp_post_patch_callback(k, obj);
+    else klp_post_unpatch_callback(k, obj);
+  }
+  k.printk(KERN_NOTICE, `livepatch: '${patch.mod.name}': ${word(target)} complete`, 'klp_complete_transition');
+  transitionSend(k, { type: 'completed' });
+}
+
+/** klp_send_signals(): wake interruptible kthreads, fake-signal user tasks. */
+function klp_send_signals(k: Kernel, announce: boolean): void {
+  if (announce) k.printk(KERN_NOTICE, 'livepatch: signaling remaining tasks', 'klp_send_signals');
+  for (const task of k.tasks) {
+    if (!task.pending) continue;
+    if (task.kind === 'kthread') {
+      if (task.state === 'S') kthreadLoopsAgain(k, task);
+    } else {
+      task.notifySignal = true;
+      if (task.state === 'S') taskReturnsToUser(k, task);
+    }
+  }
+}
+
+/** schedule_delayed_work(&klp_transition_work, round_jiffies_relative(HZ)) */
+function scheduleRetry(k: Kernel): void {
+  if (k.klp.retry && !k.klp.retry.cancelled) return;
+  const abs = k.now + USEC_PER_SEC;
+  const rem = abs % USEC_PER_SEC;
+  const due = rem < USEC_PER_SEC / 4 ? abs - rem : abs - rem + USEC_PER_SEC;
+  const cpu = k.current?.cpu ?? 0;
+  k.klp.retry = k.schedule(due - k.now, 'klp-retry', 'klp_transition_work_fn', () => {
+    k.klp.retry = null;
+    k.runWork(cpu, 'klp_transition_work_fn', () => {
+      if (k.klpTransitionPatch()) klp_try_complete_transition(k);
+    });
+  });
+}
+
+/** What a call of `code` by `task` runs, as klp_ftrace_handler() decides. */
+export function resolveCall(k: Kernel, task: Task, code: CodeRef): CodeRef {
+  return klp_ftrace_handler(k, task, code);
+}
+

@@ -1,0 +1,90 @@
+/**
+ * The kernel API as a module's code sees it (ModuleApi), bound to one
+ * loaded module: printk with its pr_fmt prefix, its parameters, its patch,
+ * workqueues, proc and sysfs files, kprobes, shadow variables.
+ */
+import type { Kernel } from '../kernel';
+import type { ModuleApi, ShadowApi, WorkFn } from '../catalog/api';
+import { EEXIST } from '../world/errno';
+import { KERN_ERR, KERN_INFO, KERN_WARNING } from '../world/log';
+import { klp_enable_patch } from '../livepatch/core';
+import { klp_get_prev_state, klp_get_state } from '../livepatch/state';
+import type { LoadedModule } from './types';
+import { startWork, finishWork } from './work';
+
+const cache = new WeakMap<LoadedModule, ModuleApi>();
+
+export function moduleApi(k: Kernel, mod: LoadedModule): ModuleApi {
+  let api = cache.get(mod);
+  if (api) return api;
+  const prefix = `${mod.name}: `;
+  const shadow: ShadowApi = {
+    get: (obj, id) => k.shadow.get(obj, id),
+    alloc: (obj, id, size, ctor, data) =>
+      k.shadow.getOrAlloc(obj, id, size, ctor, data, true, () => k.address('heap'), (t) => k.printk(KERN_WARNING, t), mod.name),
+    getOrAlloc: (obj, id, size, ctor, data) =>
+      k.shadow.getOrAlloc(obj, id, size, ctor, data, false, () => k.address('heap'), (t) => k.printk(KERN_WARNING, t), mod.name),
+    free: (obj, id, dtor) => k.shadow.free(obj, id, dtor),
+    freeAll: (id, dtor) => k.shadow.freeAll(id, dtor),
+  };
+  api = {
+    name: mod.name,
+    pr_info: (text) => k.printk(KERN_INFO, prefix + text),
+    pr_warn: (text) => k.printk(KERN_WARNING, prefix + text),
+    pr_err: (text) => k.printk(KERN_ERR, prefix + text),
+    param: (name) => {
+      if (!(name in mod.params)) throw new Error(`${mod.name} has no parameter ${name}`);
+      return mod.params[name]!;
+    },
+    set_param: (name, value) => {
+      mod.params[name] = value;
+    },
+    data: mod.data,
+    klp_enable_patch: () => klp_enable_patch(k, mod),
+    klp_get_state: (id) => (mod.patch ? klp_get_state(mod.patch, id) : null),
+    klp_get_prev_state: (id) => klp_get_prev_state(k, id),
+    schedule_work: (name: string, fn: WorkFn) => startWork(k, mod, name, fn),
+    flush_work: (name: string) => finishWork(k, mod, name),
+    proc_create: (name, showFunction) => {
+      const path = `/proc/${name}`;
+      if (k.procFiles.has(path)) return -EEXIST;
+      k.procFiles.set(path, { mod: mod.name, fn: showFunction });
+      mod.procFiles.add(path);
+      return 0;
+    },
+    proc_remove: (name) => {
+      k.procFiles.delete(`/proc/${name}`);
+      mod.procFiles.delete(`/proc/${name}`);
+    },
+    sysfs_create: (dir, attr, show) => {
+      const path = `/sys/kernel/${dir}`;
+      let attrs = k.sysfsDirs.get(path);
+      if (!attrs) {
+        attrs = new Map();
+        k.sysfsDirs.set(path, attrs);
+        mod.sysfsDirs.set(path, attrs);
+      }
+      attrs.set(attr, show);
+      return 0;
+    },
+    sysfs_remove: (dir) => {
+      k.sysfsDirs.delete(`/sys/kernel/${dir}`);
+      mod.sysfsDirs.delete(`/sys/kernel/${dir}`);
+    },
+    register_kprobe: (symbol, postHandler) => {
+      const ret = k.ftrace.registerKprobe(symbol, postHandler, mod.name);
+      if (ret === 0) mod.kprobes.add(symbol);
+      return ret;
+    },
+    unregister_kprobe: (symbol) => {
+      k.ftrace.unregisterKprobe(symbol, mod.name);
+      mod.kprobes.delete(symbol);
+    },
+    shadow,
+    address: (kind) => k.address(kind),
+    peek: (addr) => k.memory.get(addr) ?? 0,
+    poke: (addr, value) => void k.memory.set(addr, value),
+  };
+  cache.set(mod, api);
+  return api;
+}

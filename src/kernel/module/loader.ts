@@ -1,0 +1,143 @@
+/**
+ * kernel/module/main.c, the parts livepatch meets: load_module() walks a
+ * module through UNFORMED → COMING (klp_module_coming() patches it before its
+ * init runs) → LIVE; delete_module() runs its exit, then klp_module_going()
+ * reverts patches applied to it, then frees it.
+ */
+import { initialTransition } from 'xstate';
+import type { Kernel } from '../kernel';
+import { drive } from '../world/drive';
+import { EEXIST, EINVAL, ENOENT } from '../world/errno';
+import { KERN_ERR, KERN_NOTICE, KERN_WARNING } from '../world/log';
+import { moduleMachine, type ModuleEvent } from '../machines/module.machine';
+import type { ModuleSpec } from '../catalog/types';
+import { klp_module_coming, klp_module_going } from '../livepatch/core';
+import { moduleApi } from './api';
+import { parseParam } from './params';
+import { moduleState, type LoadedModule } from './types';
+
+export function moduleSend(k: Kernel, mod: LoadedModule, event: ModuleEvent): number {
+  return drive(
+    moduleMachine,
+    () => mod.machine,
+    (s) => (mod.machine = s),
+    event,
+    { unloadModule: () => unloadModule(k, mod) },
+  );
+}
+
+const tainted = new WeakMap<Kernel, Set<string>>();
+
+/** pr_*_once(): some notices print only for the first module that earns them. */
+function once(k: Kernel, key: string, level: number, text: string): void {
+  let seen = tainted.get(k);
+  if (!seen) tainted.set(k, (seen = new Set()));
+  if (seen.has(key)) return;
+  seen.add(key);
+  k.printk(level, text);
+}
+
+/** Splits "a=1 b c=x,y" the way the kernel's parse_args() sees module arguments. */
+function splitArgs(args: string): [string, string | null][] {
+  return args
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((a) => {
+      const eq = a.indexOf('=');
+      return eq < 0 ? [a, null] : [a.slice(0, eq), a.slice(eq + 1)];
+    });
+}
+
+/** The init_module()/finit_module() system call. Returns 0 or -errno. */
+export function load_module(k: Kernel, spec: ModuleSpec, args: string): number {
+  const existing = k.modules.get(spec.name);
+  if (existing) return -EEXIST;
+  const mod: LoadedModule = {
+    name: spec.name,
+    spec,
+    machine: initialTransition(moduleMachine, { name: spec.name })[0],
+    params: Object.fromEntries((spec.params ?? []).map((p) => [p.name, structuredClone(p.default)])),
+    klpAlive: false,
+    patch: null,
+    data: {},
+    works: new Map(),
+    procFiles: new Set(),
+    sysfsDirs: new Map(),
+    kprobes: new Set(),
+    loadSeq: ++k.moduleSeq,
+    base: k.address('text'),
+  };
+  k.modules.set(spec.name, mod);
+  // check_modinfo(): out-of-tree and livepatch modules taint the kernel.
+  once(k, 'oot', KERN_WARNING, `${spec.name}: loading out-of-tree module taints kernel.`);
+  if (spec.livepatch) once(k, 'livepatch', KERN_NOTICE, `${spec.name}: tainting kernel with TAINT_LIVEPATCH`);
+  once(k, 'sig', KERN_WARNING, `${spec.name}: module verification failed: signature and/or required key missing - tainting kernel`);
+
+  moduleSend(k, mod, { type: 'complete_formation' });
+  // prepare_coming_module()
+  let err = klp_module_coming(k, mod);
+  if (err) {
+    moduleSend(k, mod, { type: 'coming.failed' });
+    k.modules.delete(spec.name);
+    return err;
+  }
+  // parse_args(): after the module is COMING, "parsing args may execute code"
+  err = parseArgs(k, mod, args);
+  if (err) {
+    moduleSend(k, mod, { type: 'init.failed' });
+    klp_module_going(k, mod);
+    freeModule(k, mod);
+    return err;
+  }
+  // do_init_module()
+  const init = spec.init ?? (spec.patch ? (m: ReturnType<typeof moduleApi>) => m.klp_enable_patch() : null);
+  const ret = init ? init(moduleApi(k, mod)) : 0;
+  if (ret < 0) {
+    moduleSend(k, mod, { type: 'init.failed' });
+    klp_module_going(k, mod);
+    freeModule(k, mod);
+    return ret;
+  }
+  moduleSend(k, mod, { type: 'init.done' });
+  return 0;
+}
+
+function parseArgs(k: Kernel, mod: LoadedModule, args: string): number {
+  for (const [name, value] of splitArgs(args)) {
+    const spec = mod.spec.params?.find((p) => p.name === name.replace(/-/g, '_'));
+    if (!spec) {
+      k.printk(KERN_NOTICE, `${mod.name}: unknown parameter '${name}' ignored`);
+      continue;
+    }
+    const v = parseParam(spec, value ?? '');
+    if (v === null || (value === null && spec.type !== 'bool')) {
+      k.printk(KERN_ERR, `${mod.name}: \`${value ?? ''}' invalid for parameter \`${name}'`);
+      return -EINVAL;
+    }
+    mod.params[spec.name] = v;
+  }
+  return 0;
+}
+
+/** The delete_module() system call. */
+export function delete_module(k: Kernel, name: string): number {
+  const mod = k.modules.get(name);
+  if (!mod || moduleState(mod) === 'gone') return -ENOENT;
+  const hasInit = !!mod.spec.init || !!mod.spec.patch;
+  return moduleSend(k, mod, { type: 'delete_module', hasExit: !!mod.spec.exit || !hasInit });
+}
+
+/** delete_module() once the module is GOING: exit, klp_module_going(), free. */
+function unloadModule(k: Kernel, mod: LoadedModule): void {
+  mod.spec.exit?.(moduleApi(k, mod));
+  klp_module_going(k, mod);
+  freeModule(k, mod);
+}
+
+function freeModule(k: Kernel, mod: LoadedModule): void {
+  for (const p of mod.procFiles) k.procFiles.delete(p);
+  for (const d of mod.sysfsDirs.keys()) k.sysfsDirs.delete(d);
+  for (const sym of mod.kprobes) k.ftrace.unregisterKprobe(sym, mod.name);
+  moduleSend(k, mod, { type: 'free_module' });
+  k.modules.delete(mod.name);
+}

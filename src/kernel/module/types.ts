@@ -1,0 +1,49 @@
+/**
+ * A module the loader knows about (struct module), from load_module() until
+ * free_module().
+ */
+import type { SnapshotFrom } from 'xstate';
+import type { moduleMachine } from '../machines/module.machine';
+import type { ModuleSpec, ParamValue } from '../catalog/types';
+import type { KlpPatch } from '../livepatch/types';
+import type { Task } from '../world/tasks';
+
+export type ModuleStateName = 'unformed' | 'coming' | 'live' | 'going' | 'gone';
+
+export interface ModuleWork {
+  name: string;
+  /** the kworker running it while it sleeps inside the work function */
+  worker: Task | null;
+  /** what the sleeping work function waits on, and what it does after */
+  blockedWhile: (() => boolean) | null;
+  then: (() => void) | null;
+}
+
+export interface LoadedModule {
+  name: string;
+  spec: ModuleSpec;
+  machine: SnapshotFrom<typeof moduleMachine>;
+  params: Record<string, ParamValue>;
+  /** mod->klp_alive: klp_module_coming() ran and klp_module_going() did not yet */
+  klpAlive: boolean;
+  /** the patch this livepatch module enabled, until it is freed */
+  patch: KlpPatch | null;
+  /** the module's static variables */
+  data: Record<string, unknown>;
+  works: Map<string, ModuleWork>;
+  procFiles: Set<string>;
+  sysfsDirs: Map<string, Map<string, () => string>>;
+  kprobes: Set<string>;
+  /** load order, for lsmod (newest first) */
+  loadSeq: number;
+  /** where the module's text lies, for /proc/modules */
+  base: number;
+}
+
+export function moduleState(mod: LoadedModule): ModuleStateName {
+  return mod.machine.value as ModuleStateName;
+}
+
+export function moduleRefcnt(mod: LoadedModule): number {
+  return mod.machine.context.refcnt;
+}

@@ -1,0 +1,83 @@
+/**
+ * A module's work items on the system workqueue. The modules in the
+ * catalogue wait for their work to start (wait_for_completion()), so it runs
+ * at once on a kworker; a work function that keeps sleeping in a loop
+ * (busymod_work_func with block_transition set) leaves that kworker asleep
+ * inside it, which is what stalls a transition.
+ */
+import type { Kernel } from '../kernel';
+import type { WorkFn } from '../catalog/api';
+import { VMLINUX } from '../world/code';
+import { KTHREAD_SITES } from '../world/tasks';
+import type { Task } from '../world/tasks';
+import { moduleApi } from './api';
+import type { LoadedModule, ModuleWork } from './types';
+import { reenter } from '../world/task-events';
+
+/** msleep(20) granularity: how soon a sleeping work loop notices its condition changed. */
+const MSLEEP = 20_000;
+
+export function idleWorker(task: Task): void {
+  task.calls = [...KTHREAD_SITES.worker.chain];
+  task.chain = [...KTHREAD_SITES.worker.chain];
+  task.state = 'S';
+}
+
+/** The worker's call chain while it runs `fn` of `obj` from process_one_work(). */
+export function workerRuns(k: Kernel, worker: Task, obj: string, fn: string, more: string[] = []): void {
+  const base = KTHREAD_SITES.worker.chain.slice(0, KTHREAD_SITES.worker.loopAt + 1);
+  worker.calls = [...base, { obj: VMLINUX, fn: 'process_one_work' }, { obj, fn }, ...more.map((f) => ({ obj: VMLINUX, fn: f }))];
+  reenter(k, worker, base.length);
+}
+
+export function startWork(k: Kernel, mod: LoadedModule, name: string, fn: WorkFn): void {
+  const worker = k.pickWorker(k.current?.cpu ?? 0);
+  const work: ModuleWork = { name, worker: null, blockedWhile: null, then: null };
+  mod.works.set(name, work);
+  workerRuns(k, worker, mod.name, name);
+  worker.state = 'R';
+  const res = k.runAs(worker, () => fn(moduleApi(k, mod)));
+  if (res && res.while()) {
+    workerRuns(k, worker, mod.name, name, res.sleepsIn);
+    worker.state = 'D';
+    worker.waitingFor = `${mod.name}: ${name}`;
+    work.worker = worker;
+    work.blockedWhile = res.while;
+    work.then = res.then;
+    return;
+  }
+  if (res) k.runAs(worker, res.then);
+  idleWorker(worker);
+}
+
+/** The sleeping loop saw its condition gone: it finishes, the kworker goes idle. */
+function wake(k: Kernel, work: ModuleWork): void {
+  const worker = work.worker;
+  if (!worker || !work.then) return;
+  const then = work.then;
+  work.worker = null;
+  work.blockedWhile = null;
+  work.then = null;
+  delete worker.waitingFor;
+  worker.state = 'R';
+  k.runAs(worker, then);
+  idleWorker(worker);
+}
+
+/** flush_work(): returns once the work is done. */
+export function finishWork(k: Kernel, mod: LoadedModule, name: string): void {
+  const work = mod.works.get(name);
+  if (work?.blockedWhile && !work.blockedWhile()) wake(k, work);
+}
+
+/** After a parameter changed: loops whose condition is gone end at their next msleep(). */
+export function pokeWaiters(k: Kernel): void {
+  for (const mod of k.modules.values()) {
+    for (const work of mod.works.values()) {
+      if (!work.blockedWhile || work.blockedWhile()) continue;
+      k.schedule(MSLEEP, 'task', `${work.name}: ${mod.name}`, () => {
+        if (work.blockedWhile && !work.blockedWhile()) wake(k, work);
+      });
+    }
+  }
+}

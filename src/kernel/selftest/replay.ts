@@ -1,0 +1,119 @@
+/**
+ * Replays a transcript on a fresh simulated machine, the way the selftest
+ * helpers drive a real one: set-up first (not part of the output), then each
+ * command, settling after it; `% ` commands are logged to /dev/kmsg before
+ * they run and a failing one's error text after; checks are made at their
+ * place. The output is the kernel log after set-up, filtered as
+ * check_result() filters it.
+ */
+import { Kernel, type KernelConfig } from '../kernel';
+import { Shell } from '../shell/shell';
+import { settle } from '../settle';
+import { lookup } from '../fs/vfs';
+import { modeString } from '../fs/node';
+import type { Transcript } from './transcript';
+import { SELFTEST_SETUP, selftestFilter } from './setup';
+
+export interface ReplayResult {
+  output: string[];
+  /** `# wait:` / `# assert:` lines that did not hold, with why */
+  failures: string[];
+  /** the PIDs start_getpid_helpers started, for <PID_LIST> */
+  pidList: string;
+  kernel: Kernel;
+  shell: Shell;
+}
+
+export const PID_LIST = '<PID_LIST>';
+
+/** A machine after the selftests' set-up, with the log position where a test begins. */
+export function selftestMachine(config: Partial<KernelConfig> = {}): { kernel: Kernel; shell: Shell; mark: number } {
+  const kernel = new Kernel(config);
+  const shell = new Shell(kernel);
+  for (const line of SELFTEST_SETUP) {
+    shell.run(line);
+    settle(kernel);
+  }
+  shell.history.length = 0;
+  return { kernel, shell, mark: kernel.log.records.length };
+}
+
+export function replay(t: Transcript, config: Partial<KernelConfig> = {}): ReplayResult {
+  const { kernel, shell, mark } = selftestMachine(config);
+  const failures: string[] = [];
+  const logged = new Set<number>();
+  for (const step of t.steps) {
+    const text = step.text.replaceAll(PID_LIST, shell.vars.get('PID_LIST') ?? '');
+    if (step.kind === 'command') {
+      kernel.log.writeKmsg(`% ${text}`);
+      logged.add(kernel.log.records.length - 1);
+      const r = shell.run(text);
+      if (r.status !== 0 && r.stderr) kernel.log.writeKmsg(r.stderr);
+      settle(kernel);
+    } else if (step.kind === 'exec') {
+      shell.run(text);
+      settle(kernel);
+    } else {
+      const why = checkCondition(kernel, text);
+      if (why) failures.push(`line ${step.line}: ${step.kind}: ${text}: ${why}`);
+    }
+  }
+  const output = kernel.log.records
+    .slice(mark)
+    .filter((r, i) => logged.has(mark + i) || selftestFilter(r.text))
+    .map((r) => r.text);
+  return { output, failures, pidList: shell.vars.get('PID_LIST') ?? '', kernel, shell };
+}
+
+/** Evaluates a `# wait:` / `# assert:` condition; returns why it fails, or null. */
+export function checkCondition(k: Kernel, cond: string): string | null {
+  let m = /^count\((.+)\/\*\) = (\d+)$/.exec(cond);
+  if (m) {
+    const dir = lookup(k, m[1]!);
+    const n = dir?.kind === 'dir' ? dir.list().filter((e) => !e.startsWith('.')).length : 0;
+    return n === Number(m[2]) ? null : `found ${n}`;
+  }
+  m = /^(\S+) mode (\S+)$/.exec(cond);
+  if (m) {
+    const node = lookup(k, m[1]!);
+    if (!node) return 'no such file';
+    const mode = modeString(node);
+    return mode === m[2] ? null : `mode is ${mode}`;
+  }
+  m = /^(\S+) contains (.+)$/.exec(cond);
+  if (m) {
+    const text = read(k, m[1]!);
+    if (text === null) return 'cannot read';
+    const word = new RegExp(`(^|\\W)${m[2]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\W|$)`);
+    return word.test(text) ? null : 'word not found';
+  }
+  m = /^(\S+) (=|!=) (.*)$/.exec(cond);
+  if (m) {
+    const text = read(k, m[1]!);
+    if (text === null) return 'cannot read';
+    const value = text.replace(/\n$/, '');
+    return (value === m[3]) === (m[2] === '=') ? null : `reads ${JSON.stringify(value)}`;
+  }
+  return 'condition not understood';
+}
+
+function read(k: Kernel, path: string): string | null {
+  const node = lookup(k, path);
+  if (!node || node.kind !== 'file' || !node.read) return null;
+  const r = node.read();
+  return typeof r === 'number' ? null : r;
+}
+
+/** The expected lines with <PID_LIST> filled in, and the first difference if any. */
+export function compare(t: Transcript, r: ReplayResult): string | null {
+  const expected = t.expected.map((l) => l.replaceAll(PID_LIST, r.pidList));
+  const n = Math.max(expected.length, r.output.length);
+  for (let i = 0; i < n; i++) {
+    if (expected[i] !== r.output[i]) {
+      const e = expected[i] === undefined ? '(end of output)' : JSON.stringify(expected[i]);
+      const g = r.output[i] === undefined ? '(end of output)' : JSON.stringify(r.output[i]);
+      return `output line ${i + 1}: expected ${e}, got ${g}`;
+    }
+  }
+  return r.failures[0] ?? null;
+}

@@ -1,0 +1,122 @@
+/**
+ * kmod's insmod, rmmod, modprobe, lsmod and modinfo, with their messages.
+ */
+import type { Command } from '../types';
+import { KERNEL_RELEASE } from '../../kernel';
+import { modStrError, strError, EWOULDBLOCK } from '../../world/errno';
+import { lookup, moduleFiles } from '../../fs/vfs';
+import { normalizePath } from '../../fs/node';
+import { findModuleByName } from '../../catalog';
+import { load_module, delete_module } from '../../module/loader';
+import { moduleRefcnt, moduleState } from '../../module/types';
+import type { CommandContext } from '../types';
+
+const MODULE_DIR = `/lib/modules/${KERNEL_RELEASE}`;
+
+export const insmod: Command = (ctx, args) => {
+  const [path, ...params] = args;
+  if (!path) {
+    ctx.err('insmod: ERROR: missing filename.\n');
+    return 1;
+  }
+  const abs = normalizePath(path, ctx.shell.cwd);
+  const name = moduleFiles().get(abs);
+  const spec = name ? findModuleByName(name) : undefined;
+  if (!spec) {
+    const node = lookup(ctx.k, path, ctx.shell.cwd);
+    ctx.err(`insmod: ERROR: could not load module ${path}: ${node ? 'Invalid module format' : 'No such file or directory'}\n`);
+    return 1;
+  }
+  const ret = load_module(ctx.k, spec, params.join(' '));
+  if (ret) {
+    ctx.err(`insmod: ERROR: could not insert module ${path}: ${modStrError(ret)}\n`);
+    return 1;
+  }
+  return 0;
+};
+
+/** kmod's check_module_inuse(), then delete_module(). */
+function removeModule(ctx: CommandContext, arg: string, err: (msg: string) => void): number {
+  const name = arg.replace(/^.*\//, '').replace(/\.ko$/, '').replace(/-/g, '_');
+  const mod = ctx.k.modules.get(name);
+  if (!mod || moduleState(mod) === 'gone' || moduleState(mod) === 'unformed') {
+    err(`Module ${name} is not currently loaded`);
+    return 1;
+  }
+  if (moduleRefcnt(mod) > 0) {
+    err(`Module ${name} is in use`);
+    return 1;
+  }
+  const ret = delete_module(ctx.k, name);
+  if (ret) {
+    err(`could not remove module ${arg}: ${strError(ret === -EWOULDBLOCK ? ret : ret)}`);
+    return 1;
+  }
+  return 0;
+}
+
+export const rmmod: Command = (ctx, args) => {
+  const names = args.filter((a) => !a.startsWith('-'));
+  if (names.length === 0) {
+    ctx.err('rmmod: ERROR: missing module name.\n');
+    return 1;
+  }
+  let status = 0;
+  for (const n of names) status |= removeModule(ctx, n, (m) => ctx.err(`rmmod: ERROR: ${m}\n`));
+  return status;
+};
+
+export const modprobe: Command = (ctx, args) => {
+  const remove = args.includes('-r') || args.includes('--remove');
+  const [name, ...params] = args.filter((a) => a !== '-r' && a !== '--remove' && a !== '-v');
+  if (!name) {
+    ctx.err('modprobe: ERROR: missing parameters. See -h.\n');
+    return 1;
+  }
+  const spec = findModuleByName(name);
+  if (!spec) {
+    ctx.err(`modprobe: FATAL: Module ${name} not found in directory ${MODULE_DIR}\n`);
+    return 1;
+  }
+  if (remove) return removeModule(ctx, spec.name, (m) => ctx.err(`modprobe: FATAL: ${m}.\n`));
+  if (ctx.k.modules.has(spec.name)) return 0;
+  const ret = load_module(ctx.k, spec, params.join(' '));
+  if (ret) {
+    ctx.err(`modprobe: ERROR: could not insert '${spec.name}': ${strError(ret)}\n`);
+    return 1;
+  }
+  return 0;
+};
+
+export const lsmod: Command = (ctx) => {
+  ctx.out('Module                  Size  Used by\n');
+  const mods = [...ctx.k.modules.values()].sort((a, b) => b.loadSeq - a.loadSeq);
+  for (const m of mods) ctx.out(`${m.name.padEnd(19)} ${String(m.spec.size).padStart(8)}  ${moduleRefcnt(m)}\n`);
+  return 0;
+};
+
+export const modinfo: Command = (ctx, args) => {
+  const arg = args.find((a) => !a.startsWith('-'));
+  if (!arg) {
+    ctx.err('modinfo: ERROR: missing module or filename.\n');
+    return 1;
+  }
+  const byPath = moduleFiles().get(normalizePath(arg, ctx.shell.cwd));
+  const spec = findModuleByName(byPath ?? arg.replace(/\.ko$/, ''));
+  if (!spec) {
+    ctx.err(`modinfo: ERROR: Module ${arg} not found.\n`);
+    return 1;
+  }
+  const file = [...moduleFiles()].find(([, n]) => n === spec.name)![0];
+  const line = (k: string, v: string) => ctx.out(`${`${k}:`.padEnd(16)}${v}\n`);
+  line('filename', file);
+  if (spec.livepatch) line('livepatch', 'Y');
+  line('license', 'GPL');
+  line('description', spec.description);
+  line('depends', '');
+  line('retpoline', 'Y');
+  line('name', spec.name);
+  line('vermagic', `${KERNEL_RELEASE} SMP preempt mod_unload modversions`);
+  for (const p of spec.params ?? []) line('parm', `${p.name}:${p.description} (${p.type === 'intarray' ? 'array of int' : p.type})`);
+  return 0;
+};

@@ -1,0 +1,103 @@
+/**
+ * The helpers of tools/testing/selftests/livepatch/functions.sh that the
+ * transcripts run, and test_klp-call_getpid, the user-space helper that
+ * calls getpid() in a loop.
+ */
+import type { Command, CommandContext } from '../types';
+import type { Kernel } from '../../kernel';
+import { VMLINUX } from '../../world/code';
+import { SLEEP_SITES } from '../../world/tasks';
+import { taskReturnsToUser } from '../../world/task-events';
+
+const TRACING = '/sys/kernel/debug/tracing';
+
+/** Runs a line in the same shell, as a helper's body would. */
+function sh(ctx: CommandContext, line: string): { status: number; stdout: string; stderr: string } {
+  const r = ctx.shell.run(line);
+  ctx.shell.history.pop();
+  return r;
+}
+
+/** log(): echo "$msg" > /dev/kmsg */
+function log(ctx: CommandContext, msg: string): void {
+  ctx.k.log.writeKmsg(msg);
+}
+
+export const set_ftrace_enabled: Command = (ctx, args) => {
+  const fail = args[0] === '--fail';
+  const value = fail ? args[1] : args[0];
+  if (value === undefined) return 1;
+  const set = sh(ctx, `sysctl -q kernel.ftrace_enabled=${value}`);
+  const now = sh(ctx, 'sysctl --values kernel.ftrace_enabled').stdout.trim();
+  if (now === value) {
+    log(ctx, `livepatch: kernel.ftrace_enabled = ${now}`);
+    return 0;
+  }
+  if (fail) {
+    log(ctx, `livepatch: ${set.stderr.trim().replace(/\/proc\/sys\/kernel\//g, 'kernel.')}`);
+    return 0;
+  }
+  log(ctx, `SKIP: failed to set kernel.ftrace_enabled = ${value}`);
+  ctx.err(`SKIP: failed to set kernel.ftrace_enabled = ${value}\n`);
+  return 4;
+};
+
+export const cleanup_tracing: Command = (ctx) => {
+  sh(ctx, `echo 0 > ${TRACING}/tracing_on`);
+  sh(ctx, `echo > ${TRACING}/set_ftrace_filter`);
+  sh(ctx, `echo nop > ${TRACING}/current_tracer`);
+  sh(ctx, `echo > ${TRACING}/trace`);
+  return 0;
+};
+
+export const trace_function: Command = (ctx, args) => {
+  cleanup_tracing(ctx, []);
+  sh(ctx, `echo function > ${TRACING}/current_tracer`);
+  const r = sh(ctx, `echo ${args[0] ?? ''} > ${TRACING}/set_ftrace_filter`);
+  if (r.status) {
+    ctx.err(r.stderr);
+    return r.status;
+  }
+  sh(ctx, `echo 1 > ${TRACING}/tracing_on`);
+  return 0;
+};
+
+/** Starts one getpid hammer on a CPU; returns its pid. */
+function startHammer(k: Kernel, cpu: number): number {
+  const t = k.spawn({
+    comm: 'test_klp-call_getpid',
+    kind: 'user',
+    cpu,
+    chain: [...SLEEP_SITES.wait4.slice(0, 2), { obj: VMLINUX, fn: '__x64_sys_getpid' }],
+    behavior: { type: 'syscall-loop', syscall: { obj: VMLINUX, fn: '__x64_sys_getpid' }, calls: 0 },
+    state: 'R',
+    parent: k.loginShell,
+  });
+  t.onCpu = true;
+  // Its first getpid() as it starts looping.
+  taskReturnsToUser(k, t);
+  return t.pid;
+}
+
+/** ./test_klp-call_getpid &: loops on getpid() until killed. */
+export const callGetpid: Command = (ctx) => {
+  const busy = new Set(ctx.k.tasks.filter((t) => t.behavior.type === 'syscall-loop').map((t) => t.cpu));
+  const cpu = ctx.k.cpus.find((c) => !busy.has(c.id))?.id ?? ctx.k.rng.int(ctx.k.cpus.length);
+  ctx.shell.lastBackground = startHammer(ctx.k, cpu);
+  return 0;
+};
+
+/** test-syscall.sh: one helper per online CPU (at most 128), PIDs in PID_LIST. */
+export const start_getpid_helpers: Command = (ctx) => {
+  const pids: number[] = [];
+  for (const cpu of ctx.k.cpus.slice(0, 128)) if (cpu.online) pids.push(startHammer(ctx.k, cpu.id));
+  ctx.shell.lastBackground = pids[pids.length - 1] ?? 0;
+  ctx.shell.vars.set('PID_LIST', pids.join(','));
+  return 0;
+};
+
+export const kill_getpid_helpers: Command = (ctx) => {
+  const pids = (ctx.shell.vars.get('PID_LIST') ?? '').split(',').filter(Boolean);
+  if (pids.length) sh(ctx, `kill ${pids.join(' ')}`);
+  return 0;
+};

@@ -1,0 +1,263 @@
+/**
+ * File and text tools: cat, ls, stat, grep, head, tail, wc, echo.
+ */
+import type { Command, CommandContext } from '../types';
+import { strError, EACCES, EISDIR, ENOENT } from '../../world/errno';
+import { lookup } from '../../fs/vfs';
+import { modeString, normalizePath, type FsNode } from '../../fs/node';
+
+/** Reads a file as a command would: the content, or -errno. */
+export function readPath(ctx: CommandContext, path: string): string | number {
+  const node = lookup(ctx.k, path, ctx.shell.cwd);
+  if (!node) return -ENOENT;
+  if (node.kind === 'dir') return -EISDIR;
+  if (!node.read || !(node.mode & 0o444)) return -EACCES;
+  return node.read();
+}
+
+export const cat: Command = (ctx, args) => {
+  const files = args.filter((a) => a !== '-' && !/^-\w/.test(a));
+  if (files.length === 0) {
+    ctx.out(ctx.stdin);
+    return 0;
+  }
+  let status = 0;
+  for (const f of files) {
+    const r = readPath(ctx, f);
+    if (typeof r === 'number') {
+      ctx.err(`cat: ${f}: ${strError(r)}\n`);
+      status = 1;
+    } else ctx.out(r);
+  }
+  return status;
+};
+
+export const echo: Command = (ctx, args) => {
+  let newline = true;
+  let escapes = false;
+  let i = 0;
+  for (; i < args.length && /^-[neE]+$/.test(args[i]!); i++) {
+    if (args[i]!.includes('n')) newline = false;
+    if (args[i]!.includes('e')) escapes = true;
+  }
+  let text = args.slice(i).join(' ');
+  if (escapes) text = text.replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\\\/g, '\\');
+  ctx.write(text + (newline ? '\n' : ''));
+  return 0;
+};
+
+function columns(names: string[]): string {
+  if (names.length === 0) return '';
+  const width = Math.max(...names.map((n) => n.length)) + 2;
+  const perLine = Math.max(1, Math.floor(80 / width));
+  const lines: string[] = [];
+  for (let i = 0; i < names.length; i += perLine) lines.push(names.slice(i, i + perLine).map((n, j, a) => (j === a.length - 1 ? n : n.padEnd(width))).join(''));
+  return lines.join('\n') + '\n';
+}
+
+function longLine(node: FsNode, name: string): string {
+  const size = node.kind === 'dir' ? 0 : node.mode & 0o444 ? 4096 : 4096;
+  return `${modeString(node)} ${node.kind === 'dir' ? 2 : 1} root root ${String(size).padStart(4)} Nov 27 09:23 ${name}\n`;
+}
+
+export const ls: Command = (ctx, args) => {
+  const opts = args.filter((a) => a.startsWith('-')).join('');
+  const long = opts.includes('l');
+  const all = opts.includes('a');
+  const one = opts.includes('1');
+  const dirOnly = opts.includes('d');
+  const paths = args.filter((a) => !a.startsWith('-'));
+  const targets = paths.length ? paths : ['.'];
+  let status = 0;
+  const files: string[] = [];
+  const dirs: string[] = [];
+  for (const p of targets) {
+    const node = lookup(ctx.k, p, ctx.shell.cwd);
+    if (!node) {
+      ctx.err(`ls: cannot access '${p}': No such file or directory\n`);
+      status = 2;
+    } else if (node.kind === 'dir' && !dirOnly) dirs.push(p);
+    else files.push(p);
+  }
+  const print = (names: string[], base: string | null) => {
+    if (long) {
+      if (base !== null) ctx.out(`total 0\n`);
+      for (const n of names) ctx.out(longLine(lookup(ctx.k, base === null ? n : `${base}/${n}`, ctx.shell.cwd)!, n));
+    } else ctx.out(one ? names.map((n) => `${n}\n`).join('') : columns(names));
+  };
+  if (files.length) print(files, null);
+  dirs.forEach((d, i) => {
+    const node = lookup(ctx.k, d, ctx.shell.cwd)!;
+    if (node.kind !== 'dir') return;
+    const names = [...node.list()].sort();
+    if (all) names.unshift('.', '..');
+    if (targets.length > 1) ctx.out(`${i > 0 || files.length ? '\n' : ''}${d}:\n`);
+    print(names, d);
+  });
+  return status;
+};
+
+export const stat: Command = (ctx, args) => {
+  let format: string | null = null;
+  const paths: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-c' || a === '--format') format = args[++i] ?? '';
+    else if (a.startsWith('--format=')) format = a.slice(9);
+    else if (a.startsWith('-c')) format = a.slice(2);
+    else paths.push(a);
+  }
+  if (paths.length === 0) {
+    ctx.err("stat: missing operand\nTry 'stat --help' for more information.\n");
+    return 1;
+  }
+  let status = 0;
+  for (const p of paths) {
+    const node = lookup(ctx.k, p, ctx.shell.cwd);
+    if (!node) {
+      ctx.err(`stat: cannot statx '${p}': No such file or directory\n`);
+      status = 1;
+      continue;
+    }
+    const type = node.kind === 'dir' ? 'directory' : 'regular file';
+    if (format !== null) {
+      ctx.out(
+        format.replace(/%([AnFsa])/g, (_m, c: string) =>
+          c === 'A' ? modeString(node) : c === 'n' ? p : c === 'F' ? type : c === 'a' ? (node.mode & 0o7777).toString(8) : '4096',
+        ) + '\n',
+      );
+    } else {
+      ctx.out(`  File: ${p}\n  Size: 4096\t\tBlocks: 0          IO Block: 4096   ${type}\n`);
+      ctx.out(`Access: (${(node.mode & 0o7777).toString(8).padStart(4, '0')}/${modeString(node)})  Uid: (    0/    root)   Gid: (    0/    root)\n`);
+    }
+  }
+  return status;
+};
+
+/** A grep basic regular expression as a JavaScript one (grep -E: extended). */
+function toRegExp(pattern: string, extended: boolean, fixed: boolean, ignoreCase: boolean, word: boolean, line: boolean): RegExp {
+  let src: string;
+  if (fixed) src = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  else if (extended) src = pattern;
+  else
+    src = pattern.replace(/\\([(){}|+?])|([(){}|+?])/g, (_m, esc: string | undefined, plain: string | undefined) =>
+      esc ? esc : `\\${plain}`,
+    );
+  if (word) src = `(?<![\\w])(?:${src})(?![\\w])`;
+  if (line) src = `^(?:${src})$`;
+  return new RegExp(src, ignoreCase ? 'i' : '');
+}
+
+export const grep: Command = (ctx, args) => {
+  const flags = new Set<string>();
+  const rest: string[] = [];
+  let pattern: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      rest.push(...args.slice(i + 1));
+      break;
+    }
+    if (a === '-e') pattern = args[++i] ?? '';
+    else if (/^-[a-zA-Z]+$/.test(a)) for (const c of a.slice(1)) flags.add(c);
+    else rest.push(a);
+  }
+  if (pattern === null) pattern = rest.shift() ?? null;
+  if (pattern === null) {
+    ctx.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
+    return 2;
+  }
+  let re: RegExp;
+  try {
+    re = toRegExp(pattern, flags.has('E'), flags.has('F'), flags.has('i'), flags.has('w'), flags.has('x'));
+  } catch {
+    ctx.err('grep: Unmatched ( or \\(\n');
+    return 2;
+  }
+  const sources: [string | null, string | number][] = rest.length ? rest.map((f) => [f, readPath(ctx, f)]) : [[null, ctx.stdin]];
+  let matched = false;
+  let status = 0;
+  for (const [name, content] of sources) {
+    if (typeof content === 'number') {
+      if (!flags.has('s')) ctx.err(`grep: ${name}: ${strError(content)}\n`);
+      status = 2;
+      continue;
+    }
+    const lines = content.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    let count = 0;
+    lines.forEach((l, i) => {
+      if (re.test(l) === flags.has('v')) return;
+      count++;
+      matched = true;
+      if (flags.has('q') || flags.has('c') || flags.has('l')) return;
+      const prefix = (sources.length > 1 || flags.has('H') ? `${name}:` : '') + (flags.has('n') ? `${i + 1}:` : '');
+      ctx.out(`${prefix}${l}\n`);
+    });
+    if (flags.has('c') && !flags.has('q')) ctx.out(`${sources.length > 1 ? `${name}:` : ''}${count}\n`);
+    if (flags.has('l') && count && !flags.has('q')) ctx.out(`${name ?? '(standard input)'}\n`);
+  }
+  if (flags.has('q') && matched) return 0;
+  return status === 2 && !matched ? 2 : matched ? 0 : 1;
+};
+
+function lineFilter(fromEnd: boolean): Command {
+  return (ctx, args) => {
+    let n = 10;
+    const files: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === '-n') n = Number(args[++i]);
+      else if (/^-n?\d+$/.test(a)) n = Number(a.replace(/^-n?/, ''));
+      else files.push(a);
+    }
+    const content = files.length ? readPath(ctx, files[0]!) : ctx.stdin;
+    if (typeof content === 'number') {
+      ctx.err(`${fromEnd ? 'tail' : 'head'}: cannot open '${files[0]}' for reading: ${strError(content)}\n`);
+      return 1;
+    }
+    const lines = content.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    const pick = fromEnd ? lines.slice(Math.max(0, lines.length - n)) : lines.slice(0, n);
+    ctx.out(pick.map((l) => `${l}\n`).join(''));
+    return 0;
+  };
+}
+
+export const head = lineFilter(false);
+export const tail = lineFilter(true);
+
+export const wc: Command = (ctx, args) => {
+  const files = args.filter((a) => !a.startsWith('-'));
+  const content = files.length ? readPath(ctx, files[0]!) : ctx.stdin;
+  if (typeof content === 'number') {
+    ctx.err(`wc: ${files[0]}: ${strError(content)}\n`);
+    return 1;
+  }
+  const lines = (content.match(/\n/g) ?? []).length;
+  if (args.includes('-l')) ctx.out(`${lines}${files.length ? ` ${files[0]}` : ''}\n`);
+  else ctx.out(`${String(lines).padStart(7)} ${String(content.split(/\s+/).filter(Boolean).length).padStart(7)} ${String(content.length).padStart(7)}\n`);
+  return 0;
+};
+
+export const cd: Command = (ctx, args) => {
+  const target = args[0] ?? ctx.shell.vars.get('HOME') ?? '/';
+  const abs = normalizePath(target, ctx.shell.cwd);
+  const node = lookup(ctx.k, abs, '/');
+  if (!node) {
+    ctx.err(`bash: cd: ${target}: No such file or directory\n`);
+    return 1;
+  }
+  if (node.kind !== 'dir') {
+    ctx.err(`bash: cd: ${target}: Not a directory\n`);
+    return 1;
+  }
+  ctx.shell.cwd = abs;
+  ctx.shell.vars.set('PWD', abs);
+  return 0;
+};
+
+export const pwd: Command = (ctx) => {
+  ctx.out(`${ctx.shell.cwd}\n`);
+  return 0;
+};

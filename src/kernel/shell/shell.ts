@@ -1,0 +1,239 @@
+/**
+ * The simulated bash: parses a line, expands words, sets up redirections and
+ * pipes, and runs builtins in the shell process and other commands in a
+ * forked child (so a command run during a transition inherits the shell's
+ * universe). A line that does not parse runs nothing.
+ */
+import type { Kernel } from '../kernel';
+import { strError, EACCES, EISDIR, ENOENT } from '../world/errno';
+import { lookup, createFile, SELFTEST_DIR } from '../fs/vfs';
+import type { FileNode } from '../fs/node';
+import { normalizePath } from '../fs/node';
+import type { Task } from '../world/tasks';
+import { parse, ShellSyntaxError, type AndOr, type CommandList, type Pipeline, type SimpleCommand, type Word } from './parse';
+import { expandWords, expandWord } from './expand';
+import type { Command, CommandContext } from './types';
+import { COMMANDS, BUILTINS } from './commands';
+
+export interface ShellResult {
+  stdout: string;
+  stderr: string;
+  status: number;
+}
+
+interface Sink {
+  text: string;
+  file: FileNode | null;
+  /** the first write truncates unless the redirection was >> */
+  append: boolean;
+  error: number;
+}
+
+export class Shell {
+  cwd = SELFTEST_DIR;
+  readonly vars = new Map<string, string>();
+  status = 0;
+  lastBackground = 0;
+  readonly history: string[] = [];
+  private jobs = 0;
+
+  constructor(readonly k: Kernel) {
+    this.vars.set('HOME', '/root');
+    this.vars.set('PATH', '/usr/sbin:/usr/bin:/sbin:/bin');
+    this.vars.set('PWD', this.cwd);
+  }
+
+  get task(): Task {
+    return this.k.loginShell;
+  }
+
+  /** Runs one command line. Nothing runs when it does not parse. */
+  run(line: string): ShellResult {
+    const result: ShellResult = { stdout: '', stderr: '', status: 0 };
+    if (line.trim()) this.history.push(line);
+    let list: CommandList;
+    try {
+      list = parse(line);
+    } catch (e) {
+      if (!(e instanceof ShellSyntaxError)) throw e;
+      result.stderr = `${e.message}\n`;
+      result.status = this.status = 2;
+      return result;
+    }
+    const out = this.runList(list, '');
+    result.stdout = out.stdout;
+    result.stderr = out.stderr;
+    result.status = this.status;
+    return result;
+  }
+
+  /** $(...): the list's stdout, its stderr passed through. */
+  substitute(list: CommandList, errs: string[]): string {
+    const r = this.runList(list, '');
+    if (r.stderr) errs.push(r.stderr);
+    return r.stdout.replace(/\n+$/, '');
+  }
+
+  private runList(list: CommandList, stdin: string): { stdout: string; stderr: string } {
+    let stdout = '';
+    let stderr = '';
+    for (const item of list.items) {
+      const r = this.runAndOr(item, stdin);
+      stdout += r.stdout;
+      stderr += r.stderr;
+    }
+    return { stdout, stderr };
+  }
+
+  private runAndOr(item: AndOr, stdin: string): { stdout: string; stderr: string } {
+    let r = this.runPipeline(item.first, stdin, item.background);
+    let stdout = r.stdout;
+    let stderr = r.stderr;
+    for (const next of item.rest) {
+      if ((next.op === '&&') !== (this.status === 0)) continue;
+      r = this.runPipeline(next.pipeline, stdin, item.background);
+      stdout += r.stdout;
+      stderr += r.stderr;
+    }
+    return { stdout, stderr };
+  }
+
+  private runPipeline(p: Pipeline, stdin: string, background: boolean): { stdout: string; stderr: string } {
+    let input = stdin;
+    let stderr = '';
+    let stdout = '';
+    p.commands.forEach((cmd, i) => {
+      const r = this.runSimple(cmd, input, background && i === p.commands.length - 1);
+      stderr += r.stderr;
+      if (i === p.commands.length - 1) stdout = r.stdout;
+      else input = r.stdout;
+    });
+    return { stdout, stderr };
+  }
+
+  private openForWrite(word: Word, append: boolean, errs: string[]): Sink | null {
+    const path = expandWord(this, word, errs);
+    let node = lookup(this.k, path, this.cwd);
+    if (!node && createFile(this.k, path, this.cwd)) node = lookup(this.k, path, this.cwd);
+    let errno = 0;
+    if (!node) errno = /^\/?(sys|proc)\//.test(normalizePath(path, this.cwd)) && parentExists(this, path) ? EACCES : ENOENT;
+    else if (node.kind === 'dir') errno = EISDIR;
+    else if (!node.write || !(node.mode & 0o222)) errno = EACCES;
+    if (errno) {
+      errs.push(`bash: ${path}: ${strError(errno)}\n`);
+      return null;
+    }
+    return { text: '', file: node as FileNode, append, error: 0 };
+  }
+
+  private runSimple(cmd: SimpleCommand, stdin: string, background: boolean): { stdout: string; stderr: string } {
+    const errs: string[] = [];
+    const argv = expandWords(this, cmd.words, errs);
+    const assigns = cmd.assignments.map((a) => [a.name, expandWord(this, a.value, errs)] as const);
+    if (argv.length === 0) {
+      for (const [n, v] of assigns) this.vars.set(n, v);
+      this.status = 0;
+      return { stdout: '', stderr: errs.join('') };
+    }
+    const out: Sink = { text: '', file: null, append: false, error: 0 };
+    const err: Sink = { text: '', file: null, append: false, error: 0 };
+    let stdoutSink = out;
+    let stderrSink = err;
+    let input = stdin;
+    for (const r of cmd.redirects) {
+      if (r.op === '<') {
+        const path = expandWord(this, r.target as Word, errs);
+        const node = lookup(this.k, path, this.cwd);
+        const content = node?.kind === 'file' && node.read ? node.read() : -ENOENT;
+        if (typeof content === 'number') {
+          errs.push(`bash: ${path}: ${strError(content)}\n`);
+          this.status = 1;
+          return { stdout: '', stderr: errs.join('') };
+        }
+        input = content;
+        continue;
+      }
+      if (r.op === '>&' && typeof r.target === 'number') {
+        const to = r.target === 1 ? stdoutSink : stderrSink;
+        if (r.fd === 2) stderrSink = to;
+        else stdoutSink = to;
+        continue;
+      }
+      const sink = this.openForWrite(r.target as Word, r.op === '>>', errs);
+      if (!sink) {
+        this.status = 1;
+        return { stdout: '', stderr: errs.join('') };
+      }
+      if (r.op === '&>') stdoutSink = stderrSink = sink;
+      else if (r.fd === 2) stderrSink = sink;
+      else stdoutSink = sink;
+    }
+    const name = argv[0]!;
+    const args = argv.slice(1);
+    const write = (sink: Sink, text: string): number => {
+      if (!sink.file) {
+        sink.text += text;
+        return 0;
+      }
+      const ret = sink.file.write!(text, sink.append);
+      sink.append = true;
+      if (ret < 0) sink.error = ret;
+      return ret;
+    };
+    const run = (command: Command, task: Task): number => {
+      const ctx: CommandContext = {
+        k: this.k,
+        shell: this,
+        task,
+        stdin: input,
+        out: (t) => void write(stdoutSink, t),
+        err: (t) => void write(stderrSink, t),
+        write: (t) => write(stdoutSink, t),
+      };
+      return this.k.runAs(task, () => command(ctx, args));
+    };
+    const builtin = Object.hasOwn(BUILTINS, name) ? BUILTINS[name] : undefined;
+    if (builtin) {
+      this.status = run(builtin, this.task);
+    } else {
+      const base = name.slice(name.lastIndexOf('/') + 1);
+      const command = Object.hasOwn(COMMANDS, base) ? COMMANDS[base] : undefined;
+      if (!command || (name.includes('/') && !lookup(this.k, name, this.cwd))) {
+        write(stderrSink, `bash: ${name}: ${name.includes('/') ? 'No such file or directory' : 'command not found'}\n`);
+        this.status = 127;
+      } else if (background && base === 'test_klp-call_getpid') {
+        this.status = run(command, this.task);
+      } else {
+        const child = this.fork(base);
+        try {
+          this.status = run(command, child);
+        } finally {
+          this.k.exitTask(child);
+        }
+      }
+    }
+    if (background) {
+      this.jobs++;
+      write(stderrSink, `[${this.jobs}] ${this.lastBackground || this.k.allocPid()}\n`);
+    }
+    if (stdoutSink.error) {
+      const who = builtin ? `bash: ${name}` : name;
+      write(stderrSink, `${who}: write error: ${strError(stdoutSink.error)}\n`);
+      this.status = 1;
+    }
+    for (const [n, v] of assigns) this.vars.set(n, v);
+    return { stdout: out.text, stderr: errs.join('') + err.text };
+  }
+
+  /** fork() from the shell: the child inherits its patch_state and TIF_PATCH_PENDING. */
+  fork(comm: string): Task {
+    const sh = this.task;
+    return this.k.spawn({ comm, kind: 'user', cpu: sh.cpu, chain: [], behavior: { type: 'command' }, state: 'R', parent: sh });
+  }
+}
+
+function parentExists(sh: Shell, path: string): boolean {
+  const abs = normalizePath(path, sh.cwd);
+  const parent = abs.slice(0, abs.lastIndexOf('/')) || '/';
+  return lookup(sh.k, parent, sh.cwd)?.kind === 'dir';
+}

@@ -1,0 +1,22 @@
+/** What a command sees: its arguments, input, output, and the machine. */
+import type { Kernel } from '../kernel';
+import type { Task } from '../world/tasks';
+import type { Shell } from './shell';
+
+export interface CommandContext {
+  k: Kernel;
+  shell: Shell;
+  /** the process running the command (bash itself for builtins) */
+  task: Task;
+  stdin: string;
+  out(text: string): void;
+  err(text: string): void;
+  /**
+   * Writes to stdout that go straight to a file (a sysfs store): returns 0 or
+   * -errno, which the command reports in its own words.
+   */
+  write(text: string): number;
+}
+
+/** Returns the exit status. */
+export type Command = (ctx: CommandContext, args: string[]) => number;
