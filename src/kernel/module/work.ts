@@ -13,6 +13,8 @@ import type { Task } from '../world/tasks';
 import { moduleApi } from './api';
 import type { LoadedModule, ModuleWork } from './types';
 import { reenter } from '../world/task-events';
+import { sameCode } from '../world/code';
+import { resolveCall } from '../livepatch/transition';
 
 /** msleep(20) granularity: how soon a sleeping work loop notices its condition changed. */
 const MSLEEP = 20_000;
@@ -36,6 +38,13 @@ export function startWork(k: Kernel, mod: LoadedModule, name: string, fn: WorkFn
   mod.works.set(name, work);
   workerRuns(k, worker, mod.name, name);
   worker.state = 'R';
+  // process_one_work() calls work->func: a livepatch may redirect it like any call.
+  const code = { obj: mod.name, fn: name };
+  if (!sameCode(resolveCall(k, worker, code), code)) {
+    k.runAs(worker, () => k.callFunction(worker, code, 'process_one_work'));
+    idleWorker(worker);
+    return;
+  }
   const res = k.runAs(worker, () => fn(moduleApi(k, mod)));
   if (res && res.while()) {
     workerRuns(k, worker, mod.name, name, res.sleepsIn);

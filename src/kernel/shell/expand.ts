@@ -35,7 +35,8 @@ export function expandWord(sh: Shell, word: Word, errs: string[]): string {
     .join('');
 }
 
-const GLOB = /[*?[]/;
+/** Pathname expansion supports * and ? (bracket classes stay literal here). */
+const GLOB = /[*?]/;
 
 /** Words to argv: unquoted expansions split on blanks, unquoted globs match paths. */
 export function expandWords(sh: Shell, words: Word[], errs: string[]): string[] {
@@ -96,7 +97,7 @@ function glob(sh: Shell, f: Piece[]): string[] {
       }
       const dir = lookup(sh.k, base || '.', sh.cwd);
       if (!dir || dir.kind !== 'dir') continue;
-      const re = new RegExp(`^${comp.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+      const re = new RegExp(`^${comp.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
       for (const name of dir.list()) if (re.test(name) && !name.startsWith('.')) next.push(join(base, name));
     }
     paths = next;

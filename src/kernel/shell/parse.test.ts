@@ -227,12 +227,6 @@ describe('parse errors', () => {
   });
 });
 
-const timed = (f: () => unknown): number => {
-  const t0 = performance.now();
-  f();
-  return performance.now() - t0;
-};
-
 describe('robustness', () => {
   // Deterministic PRNG so a failure can be reproduced from the printed input.
   let seed = 0x9e3779b9;
@@ -277,17 +271,16 @@ describe('robustness', () => {
     ['one long and-or chain', 'true && '],
     ['many substitutions', 'x$(echo $Y)'],
     ['many escapes', 'a\\ '],
-  ])('parses 100 KB of %s quickly', (_name, unit) => {
+  ])('parses 100 KB of %s', (_name, unit) => {
+    // Speed is measured by `npm run bench`; here only that it completes and is whole.
     const input = unit.repeat(Math.ceil(100_000 / unit.length)).trimEnd().replace(/(\|| &&)$/, '') + ' end';
-    // Best of three: the first run pays for JIT warm-up and heap growth, which
-    // makes a single timing flaky on a busy machine; quadratic code would still
-    // take seconds here.
-    expect(Math.min(...[0, 1, 2].map(() => timed(() => parse(input))))).toBeLessThan(100);
+    const list = parse(input);
+    expect(list.items.length).toBeGreaterThan(0);
   });
 
-  it('rejects 100 KB of unbalanced input quickly', () => {
+  it('rejects 100 KB of unbalanced input', () => {
     for (const input of ['"'.repeat(100_001), '$('.repeat(50_000), "'" + 'a'.repeat(100_000), '${'.repeat(50_000)]) {
-      expect(timed(() => expect(() => parse(input)).toThrow(ShellSyntaxError))).toBeLessThan(100);
+      expect(() => parse(input)).toThrow(ShellSyntaxError);
     }
   });
 });

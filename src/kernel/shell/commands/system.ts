@@ -101,11 +101,12 @@ export const uname: Command = (ctx, args) => {
 
 export const ps: Command = (ctx, args) => {
   const all = args.some((a) => /^-?[eA]$|^aux$|^-ef$/.test(a));
+  const bracketKthreads = args.some((a) => a === 'aux' || a === '-ef');
   const tasks = all ? ctx.k.tasks : ctx.k.tasks.filter((t) => t === ctx.shell.task || t === ctx.task || t.ppid === ctx.shell.task.pid);
   ctx.out('    PID TTY          TIME CMD\n');
   for (const t of tasks) {
     const tty = t.kind === 'user' && (t === ctx.shell.task || t.ppid === ctx.shell.task.pid) ? 'pts/0' : '?';
-    const cmd = t.kind === 'kthread' && all ? `[${t.comm}]` : t.comm;
+    const cmd = t.kind === 'kthread' && bracketKthreads ? `[${t.comm}]` : t.comm;
     ctx.out(`${String(t.pid).padStart(7)} ${tty.padEnd(8)} 00:00:00 ${cmd}\n`);
   }
   return 0;
