@@ -36,9 +36,15 @@ export interface KernelConfig {
   extraTasks: number;
   /** CONFIG_HAVE_RELIABLE_STACKTRACE (x86_64 has it) */
   reliableStacks: boolean;
+  /**
+   * klp_force_transition() as in 5.1 to 5.16: every patch on klp_patches is
+   * marked forced, so none of their modules can ever be removed. The newest
+   * kernels mark only the patches the forced transition removes.
+   */
+  forceMarksEveryPatch: boolean;
 }
 
-export const DEFAULT_CONFIG: KernelConfig = { cpus: 4, seed: 1, extraTasks: 0, reliableStacks: true };
+export const DEFAULT_CONFIG: KernelConfig = { cpus: 4, seed: 1, extraTasks: 0, reliableStacks: true, forceMarksEveryPatch: false };
 
 export const KERNEL_RELEASE = '6.21.0-klpscope';
 

@@ -85,6 +85,19 @@ describe('a stalled transition', () => {
     expect(m.run('rmmod test_klp_livepatch').stderr).toBe('rmmod: ERROR: Module test_klp_livepatch is in use\n');
   });
 
+  it('in 5.1 to 5.16, force pinned every patch on the list, the patched-in one too', () => {
+    const m = machine({ selftest: true, config: { forceMarksEveryPatch: true } });
+    m.run(ins('test_klp_livepatch'));
+    m.run(ins('test_klp_callbacks_busy', 'block_transition=Y'));
+    m.run(ins('test_klp_callbacks_demo'));
+    m.run(`echo 1 > ${LP}/test_klp_callbacks_demo/force`);
+    for (const p of ['test_klp_livepatch', 'test_klp_callbacks_demo']) {
+      m.run(`echo 0 > ${LP}/${p}/enabled`);
+      expect(m.exists(`${LP}/${p}`)).toBe(false);
+      expect(m.run(`rmmod ${p}`).stderr).toBe(`rmmod: ERROR: Module ${p} is in use\n`);
+    }
+  });
+
   it('a worker started while its function is patched runs the new code and does not block', () => {
     const m = machine({ selftest: true });
     m.run(ins('test_klp_callbacks_demo'));
