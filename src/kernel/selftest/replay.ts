@@ -12,7 +12,7 @@ import { settle } from '../settle';
 import { lookup } from '../fs/vfs';
 import { modeString } from '../fs/node';
 import type { Transcript } from './transcript';
-import { SELFTEST_SETUP, selftestFilter } from './setup';
+import { selftestFilter, selftestSetup } from './setup';
 
 export interface ReplayResult {
   output: string[];
@@ -29,13 +29,9 @@ export const PID_LIST = '<PID_LIST>';
 /** A machine after the selftests' set-up, with the log position where a test begins. */
 export function selftestMachine(config: Partial<KernelConfig> = {}): { kernel: Kernel; shell: Shell; mark: number } {
   const kernel = new Kernel(config);
-  const shell = new Shell(kernel);
-  for (const line of SELFTEST_SETUP) {
-    shell.run(line);
-    settle(kernel);
-  }
-  shell.history.length = 0;
-  return { kernel, shell, mark: kernel.log.records.length };
+  selftestSetup(kernel);
+  settle(kernel);
+  return { kernel, shell: new Shell(kernel), mark: kernel.log.records.length };
 }
 
 export function replay(t: Transcript, config: Partial<KernelConfig> = {}): ReplayResult {

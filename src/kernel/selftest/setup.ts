@@ -1,13 +1,29 @@
+import type { Kernel } from '../kernel';
+import { lookup } from '../fs/vfs';
+import { setFtraceEnabled } from './ftrace-enabled';
+
 /**
  * What the livepatch selftests do before their first test (setup_config in
  * functions.sh): dynamic debug on for the livepatch core except the per-task
- * switch messages, and kernel.ftrace_enabled=1.
+ * switch messages, and kernel.ftrace_enabled=1. As the shell would type it:
  */
 export const SELFTEST_SETUP = [
   "echo 'file kernel/livepatch/* +p' > /sys/kernel/debug/dynamic_debug/control",
   "echo 'func klp_try_switch_task -p' > /sys/kernel/debug/dynamic_debug/control",
   'set_ftrace_enabled 1',
 ] as const;
+
+/**
+ * The same set-up done without a shell (the app draws its first situation
+ * before the shell's code has loaded): the same writes, the same log line.
+ */
+export function selftestSetup(k: Kernel): void {
+  const control = lookup(k, '/sys/kernel/debug/dynamic_debug/control');
+  if (control?.kind !== 'file' || !control.write) throw new Error('no dynamic debug control file');
+  control.write('file kernel/livepatch/* +p\n', false);
+  control.write('func klp_try_switch_task -p\n', false);
+  setFtraceEnabled(k, '1', false);
+}
 
 /**
  * check_result's filter: lines with "livepatch:" or "test_klp", without the

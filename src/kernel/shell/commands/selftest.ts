@@ -8,6 +8,7 @@ import type { Kernel } from '../../kernel';
 import { VMLINUX } from '../../world/code';
 import { SLEEP_SITES } from '../../world/tasks';
 import { taskReturnsToUser } from '../../world/task-events';
+import { setFtraceEnabled } from '../../selftest/ftrace-enabled';
 
 const TRACING = '/sys/kernel/debug/tracing';
 
@@ -18,28 +19,13 @@ function sh(ctx: CommandContext, line: string): { status: number; stdout: string
   return r;
 }
 
-/** log(): echo "$msg" > /dev/kmsg */
-function log(ctx: CommandContext, msg: string): void {
-  ctx.k.log.writeKmsg(msg);
-}
-
 export const set_ftrace_enabled: Command = (ctx, args) => {
   const fail = args[0] === '--fail';
   const value = fail ? args[1] : args[0];
   if (value === undefined) return 1;
-  const set = sh(ctx, `sysctl -q kernel.ftrace_enabled=${value}`);
-  const now = sh(ctx, 'sysctl --values kernel.ftrace_enabled').stdout.trim();
-  if (now === value) {
-    log(ctx, `livepatch: kernel.ftrace_enabled = ${now}`);
-    return 0;
-  }
-  if (fail) {
-    log(ctx, `livepatch: ${set.stderr.trim().replace(/\/proc\/sys\/kernel\//g, 'kernel.')}`);
-    return 0;
-  }
-  log(ctx, `SKIP: failed to set kernel.ftrace_enabled = ${value}`);
-  ctx.err(`SKIP: failed to set kernel.ftrace_enabled = ${value}\n`);
-  return 4;
+  const r = setFtraceEnabled(ctx.k, value, fail);
+  if (r.stderr) ctx.err(r.stderr);
+  return r.status;
 };
 
 export const cleanup_tracing: Command = (ctx) => {

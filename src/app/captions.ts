@@ -1,0 +1,94 @@
+/**
+ * What the kernel did in a step, in a sentence that names the kernel
+ * function doing the work. Built from the step's input, the event that ran
+ * and the lines it printed.
+ */
+import type { StepRecord } from './timeline';
+
+export interface Caption {
+  /** the kernel function at the heart of the step */
+  fn: string;
+  text: string;
+}
+
+const printed = (r: StepRecord, needle: string) => r.log.some((l) => l.text.includes(needle));
+
+function commandCaption(r: StepRecord, line: string): Caption {
+  const failed = r.term.find((t) => t.kind === 'err')?.text;
+  const words = line.trim().split(/\s+/);
+  const cmd = words[0] ?? '';
+  if (cmd === 'insmod' || cmd === 'modprobe') {
+    if (printed(r, 'enabling patch')) {
+      const started = printed(r, 'starting patching transition');
+      const done = printed(r, 'patching complete') && !printed(r, 'unpatching complete');
+      return {
+        fn: 'klp_enable_patch',
+        text: failed
+          ? `load_module() runs the livepatch module's init, which calls klp_enable_patch(); it failed and undid everything (klp_cancel_transition(), then the free path), so the load fails: ${failed}`
+          : `load_module() runs the livepatch module's init, which calls klp_enable_patch(): checks, sysfs directory, ftrace handlers, pre_patch callbacks, then klp_start_transition() sets TIF_PATCH_PENDING on every task.${
+              done ? ' Every task could switch at once: the transition completed.' : started ? ' The first klp_try_complete_transition() left tasks pending: it retries in about a second.' : ''
+            }`,
+      };
+    }
+    if (printed(r, 'applying patch'))
+      return {
+        fn: 'klp_module_coming',
+        text: `load_module(): while the module is COMING, klp_module_coming() applies each patch that has an object for it, before its init runs.${failed ? ` A pre_patch callback failed, so the load is refused: ${failed}` : ''}`,
+      };
+    if (printed(r, 'is not compatible'))
+      return { fn: 'klp_is_patch_compatible', text: `klp_enable_patch() refused it before creating anything: klp_is_patch_compatible() found a klp_state it cannot handle. ${failed ?? ''}`.trim() };
+    return { fn: 'load_module', text: failed ? `The load failed: ${failed}` : 'load_module() forms the module, runs its init and makes it LIVE.' };
+  }
+  if (cmd === 'rmmod') {
+    if (failed?.includes('in use'))
+      return { fn: 'module_put', text: `${failed}: its refcount is not 0. A livepatch module's reference is dropped only by module_put() in klp_free_patch_finish(), once its patch is disabled and freed (never, if it was forced).` };
+    if (printed(r, 'reverting patch'))
+      return { fn: 'klp_module_going', text: 'delete_module(): the module\'s exit runs, then klp_module_going() reverts every patch applied to it.' };
+    return { fn: 'delete_module', text: failed ? `rmmod: ${failed}` : 'delete_module(): the module had no references; its exit ran and it is gone.' };
+  }
+  const m = /^echo\s+(\S+)\s*>\s*\/sys\/kernel\/livepatch\/([^/]+)\/(enabled|force)$/.exec(line.trim());
+  if (m) {
+    const [, value, patch, file] = m;
+    if (failed) return { fn: `${file}_store`, text: `${file}_store() refused the write: ${failed}` };
+    if (file === 'force') return { fn: 'klp_force_transition', text: `force_store() → klp_force_transition(): every pending task is switched as it is, running or not. The next retry completes the transition; the patches it removes are marked forced and keep their module forever.` };
+    if (printed(r, 'reversing transition'))
+      return { fn: 'klp_reverse_transition', text: `enabled_store(): '${patch}' is in transition, so klp_reverse_transition() turns it around: no pre callbacks, tasks that already switched must switch back.` };
+    if (value === '0')
+      return { fn: '__klp_disable_patch', text: `enabled_store() → __klp_disable_patch(): klp_init_transition(KLP_UNPATCHED), pre_unpatch callbacks, klp_start_transition(). When every task is back, the patch is freed from a workqueue, not from this write.` };
+  }
+  if (cmd === 'sleep') return { fn: 'klp_transition_work_fn', text: `${words[1] ?? ''} virtual seconds pass, with every retry and fake signal they bring.` };
+  return { fn: '', text: failed ? failed : `The shell runs \`${line}\`.` };
+}
+
+function eventCaption(r: StepRecord, label: string): Caption {
+  if (label === 'klp_transition_work_fn') {
+    if (printed(r, 'patching complete') || printed(r, 'unpatching complete'))
+      return { fn: 'klp_complete_transition', text: 'klp_transition_work_fn() → klp_try_complete_transition(): every task reached the target; klp_complete_transition() runs the post callbacks.' };
+    if (printed(r, 'signaling remaining tasks'))
+      return { fn: 'klp_send_signals', text: 'The 15th retry: klp_send_signals() sends a fake signal to pending user tasks and wakes pending kthreads that sleep interruptibly.' };
+    return { fn: 'klp_try_complete_transition', text: 'klp_transition_work_fn() → klp_try_complete_transition(): stack checks for every pending task; some still cannot switch, so it retries in a second.' };
+  }
+  let m = /^klp_free_patch_work_fn: (.+)$/.exec(label);
+  if (m) return { fn: 'klp_free_patch_finish', text: `free_work → klp_free_patch_finish(): kobject_put() removes /sys/kernel/livepatch/${m[1]}, the release completes patch->finish, then module_put() — unless the patch was forced.` };
+  m = /^exit_to_user_mode: (.+)$/.exec(label);
+  if (m) return { fn: 'klp_update_patch_state', text: `${m[1]} returns to user space: exit_to_user_mode() calls klp_update_patch_state(), which switches a pending task to the target universe.` };
+  m = /^do_idle: (.+)$/.exec(label);
+  if (m) return { fn: 'klp_update_patch_state', text: `wake_up_if_idle() kicked ${m[1]}: do_idle() goes round the loop and klp_update_patch_state() switches the idle task.` };
+  m = /^wake_up_state: (.+)$/.exec(label);
+  if (m) return { fn: 'klp_send_signals', text: `klp_send_signals() woke the kthread ${m[1]}: it runs its loop and sleeps again, in whatever code it now calls.` };
+  return { fn: label.split(':')[0] ?? label, text: `${label}` };
+}
+
+export function caption(r: StepRecord | undefined): Caption {
+  if (!r) return { fn: '', text: 'The machine has booted. Type a command, or press a button: each one is the command a kernel user would type.' };
+  switch (r.input.kind) {
+    case 'command':
+      return commandCaption(r, r.input.line);
+    case 'event':
+      return r.event ? eventCaption(r, r.event) : { fn: '', text: 'Nothing left to run.' };
+    case 'advance':
+      return { fn: 'klp_transition_work_fn', text: `Simulation: ${r.input.seconds} virtual seconds pass, with every retry and fake signal they bring.` };
+    case 'wake':
+      return { fn: 'klp_update_patch_state', text: 'Simulation: the task\'s wait ends and it returns to user space; klp_update_patch_state() switches it on the way.' };
+  }
+}

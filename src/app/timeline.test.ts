@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { Timeline, DEFAULT_SETUP, type Setup } from './timeline';
+import { Shell } from '../kernel/shell/shell';
+
+const withShell = (setup: Setup = DEFAULT_SETUP) => new Timeline(setup, (k) => new Shell(k));
+import { snapshot } from '../kernel/view/snapshot';
+
+const LP = '/sys/kernel/livepatch/test_klp_livepatch';
+
+describe('Timeline', () => {
+  it('starts without a shell and refuses commands until one is attached', () => {
+    const t = new Timeline();
+    expect(t.view().tasks.length).toBeGreaterThan(0);
+    expect(() => t.command('lsmod')).toThrow(/shell/);
+    t.attachShell((k) => new Shell(k));
+    expect(t.command('lsmod').term[1]).toEqual({ kind: 'out', text: 'Module                  Size  Used by' });
+  });
+
+  it('steps a command, then its kernel events one by one, to the settled state', () => {
+    const t = withShell();
+    const rec = t.command('insmod test_modules/test_klp_livepatch.ko');
+    expect(rec.term[0]).toEqual({ kind: 'prompt', text: 'insmod test_modules/test_klp_livepatch.ko' });
+    expect(rec.log.map((r) => r.text)).toContain("livepatch: 'test_klp_livepatch': starting patching transition");
+    expect(t.view().transition.patch).toBe('test_klp_livepatch');
+    const n = t.settle();
+    expect(n).toBeGreaterThan(0);
+    expect(t.position).toBe(1 + n);
+    expect(t.view().transition.patch).toBeNull();
+    expect(t.records.some((r) => r.event === 'klp_transition_work_fn')).toBe(true);
+  });
+
+  it('going back and forth gives identical views', () => {
+    const t = withShell();
+    t.command('insmod test_modules/test_klp_livepatch.ko');
+    t.settle();
+    t.command(`echo 0 > ${LP}/enabled`);
+    t.settle();
+    const end = t.position;
+    const views = [];
+    for (let i = 0; i <= end; i++) {
+      t.goto(i);
+      views.push(JSON.stringify(snapshot(t.k)));
+    }
+    for (let i = end; i >= 0; i--) {
+      t.goto(i);
+      expect(JSON.stringify(snapshot(t.k))).toBe(views[i]);
+    }
+    t.goto(end);
+    expect(t.view().patches).toEqual([]);
+  });
+
+  it('acting after going back drops the future', () => {
+    const t = withShell();
+    t.command('insmod test_modules/test_klp_livepatch.ko');
+    t.settle();
+    t.command(`echo 0 > ${LP}/enabled`);
+    t.goto(1);
+    t.command('cat /proc/cmdline');
+    expect(t.length).toBe(2);
+    expect(t.inputs.map((i) => i.kind)).toEqual(['command', 'command']);
+  });
+
+  it('wake is a simulation control: a user task sleeping in the patched function returns and switches', () => {
+    const t = withShell({
+      config: {},
+      selftest: true,
+      lines: [],
+      tasks: [{ comm: 'top', kind: 'user', sleepsIn: ['seq_read_iter', 'meminfo_proc_show'], state: 'D' }],
+    });
+    t.command('insmod test_modules/test_klp_atomic_replace.ko');
+    t.settle();
+    const top = () => t.view().tasks.find((x) => x.comm === 'top')!;
+    expect(top().pending).toBe(true);
+    expect(top().blockedBy).toBe('meminfo_proc_show');
+    expect(t.view().transition.patch).toBe('test_klp_atomic_replace');
+    t.wake(top().pid);
+    expect(top().pending).toBe(false);
+    expect(top().stack).toContain('livepatch_meminfo_proc_show [test_klp_atomic_replace]');
+    t.settle();
+    expect(t.view().transition.patch).toBeNull();
+    // Replaying the inputs reproduces it exactly.
+    const end = t.position;
+    t.goto(0);
+    t.goto(end);
+    expect(t.view().transition.patch).toBeNull();
+  });
+});

@@ -1,0 +1,270 @@
+/**
+ * A situation is set-up + inputs + a position: the inputs are the commands
+ * typed (or fired by buttons), single kernel events, and simulation
+ * controls. The engine is deterministic, so any step is reproduced by
+ * replaying the inputs before it: that is how going back works, and what a
+ * link carries. Acting while back in time drops the future, as in RaftScope.
+ */
+import { Kernel, type KernelConfig } from '../kernel/kernel';
+import type { Shell } from '../kernel/shell/shell';
+import { selftestSetup } from '../kernel/selftest/setup';
+import { settle as settleKernel, nextEventMakesProgress } from '../kernel/settle';
+import { snapshot } from '../kernel/view/snapshot';
+import type { KernelView } from '../kernel/view/types';
+import type { LogRecord } from '../kernel/world/log';
+import { reenter } from '../kernel/world/task-events';
+import { klp_update_patch_state } from '../kernel/livepatch/transition';
+
+export interface Setup {
+  config: Partial<KernelConfig>;
+  /** run the livepatch selftests' set-up first (dynamic debug for the core) */
+  selftest: boolean;
+  /** commands run before step 0, not shown as steps */
+  lines: string[];
+  /** extra tasks, and where they sleep */
+  tasks?: TaskSetup[];
+}
+
+/**
+ * A task the situation needs: a user process blocked in a system call, or a
+ * kthread, sleeping in the given vmlinux functions (outermost first, after
+ * the usual entry frames).
+ */
+export interface TaskSetup {
+  comm: string;
+  kind: 'user' | 'kthread';
+  sleepsIn: string[];
+  /** 'S' interruptible (a signal wakes it), 'D' uninterruptible */
+  state?: 'S' | 'D';
+  cpu?: number;
+}
+
+export type Input =
+  | { kind: 'command'; line: string }
+  /** one kernel event from the queue */
+  | { kind: 'event' }
+  /** simulation control: N virtual seconds pass, with the events they bring */
+  | { kind: 'advance'; seconds: number }
+  /** simulation control: a sleeping task finishes what it waits for and returns */
+  | { kind: 'wake'; pid: number };
+
+export interface TermLine {
+  kind: 'prompt' | 'out' | 'err';
+  text: string;
+}
+
+export interface StepRecord {
+  input: Input;
+  /** the kernel event that ran, for an `event` step */
+  event: string | null;
+  term: TermLine[];
+  /** log records this step printed */
+  log: LogRecord[];
+  time: number;
+}
+
+export const DEFAULT_SETUP: Setup = { config: {}, selftest: true, lines: [] };
+
+/**
+ * Makes the shell for a kernel. The app loads the shell's code after its
+ * first paint, so a Timeline may start without one; commands need it.
+ */
+export type ShellFactory = (k: Kernel) => Shell;
+
+export class Timeline {
+  private kernel!: Kernel;
+  private shell: Shell | null = null;
+  readonly inputs: Input[] = [];
+  readonly records: StepRecord[] = [];
+  private views = new Map<number, KernelView>();
+
+  constructor(
+    readonly setup: Setup = DEFAULT_SETUP,
+    private shellFactory: ShellFactory | null = null,
+  ) {
+    this.boot();
+  }
+
+  /** Gives the timeline its shell once the shell's code is there. */
+  attachShell(factory: ShellFactory): void {
+    if (this.shellFactory) return;
+    this.shellFactory = factory;
+    this.shell = factory(this.kernel);
+  }
+
+  get hasShell(): boolean {
+    return this.shell !== null;
+  }
+
+  /** How many steps have run: 0 is the situation right after set-up. */
+  get position(): number {
+    return this.records.length;
+  }
+
+  get length(): number {
+    return this.inputs.length;
+  }
+
+  get k(): Kernel {
+    return this.kernel;
+  }
+
+  get history(): string[] {
+    return this.shell?.history ?? [];
+  }
+
+  view(): KernelView {
+    let v = this.views.get(this.position);
+    if (!v) this.views.set(this.position, (v = snapshot(this.kernel)));
+    return v;
+  }
+
+  /** The view of step n if it was seen before (no replay). */
+  cachedView(n: number): KernelView | null {
+    return this.views.get(n) ?? null;
+  }
+
+  /** The whole kernel log up to now (what dmesg would show). */
+  log(): LogRecord[] {
+    return this.kernel.log.visible();
+  }
+
+  /** Is there a kernel event to step to? */
+  canStep(): boolean {
+    return this.position < this.inputs.length || this.kernel.queue.peek() !== undefined;
+  }
+
+  /** Would the next event make progress (settling would run it)? */
+  settled(): boolean {
+    const ev = this.kernel.queue.peek();
+    return !ev || !nextEventMakesProgress(this.kernel, ev);
+  }
+
+  command(line: string): StepRecord {
+    return this.act({ kind: 'command', line });
+  }
+
+  /** Runs the next recorded input, or the next kernel event. */
+  forward(): StepRecord | null {
+    if (this.position < this.inputs.length) return this.apply(this.inputs[this.position]!);
+    if (!this.kernel.queue.peek()) return null;
+    return this.act({ kind: 'event' });
+  }
+
+  advance(seconds: number): StepRecord {
+    return this.act({ kind: 'advance', seconds });
+  }
+
+  wake(pid: number): StepRecord {
+    return this.act({ kind: 'wake', pid });
+  }
+
+  /** Steps kernel events while they make progress; returns how many. */
+  settle(limit = 10_000): number {
+    let n = 0;
+    while (n < limit && !this.settled() && this.forward()) n++;
+    return n;
+  }
+
+  back(): void {
+    if (this.position > 0) this.goto(this.position - 1);
+  }
+
+  /** Goes to step n (0…length), replaying from the set-up when going back. */
+  goto(n: number): void {
+    const target = Math.max(0, Math.min(n, this.inputs.length));
+    if (target < this.position) {
+      const inputs = this.inputs.slice();
+      this.boot();
+      this.inputs.push(...inputs);
+    }
+    while (this.position < target) this.apply(this.inputs[this.position]!);
+  }
+
+  /** A new input at the current position: the future after it is dropped. */
+  private act(input: Input): StepRecord {
+    if (this.position < this.inputs.length) {
+      this.inputs.length = this.position;
+    }
+    for (const key of [...this.views.keys()]) if (key > this.position) this.views.delete(key);
+    this.inputs.push(input);
+    return this.apply(input);
+  }
+
+  private apply(input: Input): StepRecord {
+    const k = this.kernel;
+    this.view(); // keep the step before, for views that show what changed
+    const from = k.log.records.length;
+    const term: TermLine[] = [];
+    let event: string | null = null;
+    if (input.kind === 'command') {
+      if (!this.shell) throw new Error('Timeline: a command needs the shell, which is not attached yet');
+      term.push({ kind: 'prompt', text: input.line });
+      const r = this.shell.run(input.line);
+      for (const t of lines(r.stdout)) term.push({ kind: 'out', text: t });
+      for (const t of lines(r.stderr)) term.push({ kind: 'err', text: t });
+    } else if (input.kind === 'event') {
+      event = k.step()?.label ?? null;
+    } else if (input.kind === 'advance') {
+      k.sleep(input.seconds);
+    } else {
+      wakeTask(k, input.pid);
+    }
+    const rec: StepRecord = { input, event, term, log: k.log.records.slice(from), time: k.now };
+    this.records.push(rec);
+    return rec;
+  }
+
+  private boot(): void {
+    this.kernel = new Kernel(this.setup.config);
+    this.shell = this.shellFactory ? this.shellFactory(this.kernel) : null;
+    for (const t of this.setup.tasks ?? []) addTask(this.kernel, t);
+    if (this.setup.selftest) {
+      selftestSetup(this.kernel);
+      settleKernel(this.kernel);
+    }
+    for (const line of this.setup.lines) {
+      if (!this.shell) throw new Error('Timeline: set-up commands need the shell');
+      this.shell.run(line);
+      settleKernel(this.kernel);
+    }
+    this.shell?.history.splice(0);
+    this.inputs.length = 0;
+    this.records.length = 0;
+  }
+}
+
+function addTask(k: Kernel, t: TaskSetup): void {
+  const entry = t.kind === 'user' ? ['entry_SYSCALL_64_after_hwframe', 'do_syscall_64'] : ['ret_from_fork_asm', 'ret_from_fork', 'kthread'];
+  const frames = [...entry, ...t.sleepsIn, 'schedule'];
+  for (const fn of frames) k.vmlinuxSymbols.add(fn);
+  k.spawn({
+    comm: t.comm,
+    kind: t.kind,
+    cpu: t.cpu ?? k.rng.int(k.config.cpus),
+    chain: frames.map((fn) => ({ obj: 'vmlinux', fn })),
+    behavior: t.kind === 'user' ? { type: 'sleeper' } : { type: 'kthread', loopAt: entry.length },
+    state: t.state ?? 'S',
+    parent: t.kind === 'user' ? k.loginShell : null,
+  });
+}
+
+function lines(text: string): string[] {
+  return text === '' ? [] : text.replace(/\n$/, '').split('\n');
+}
+
+/**
+ * A sleeping task's wait ends: a user task's system call returns (it switches
+ * on the way to user space, then calls again); a kthread goes round its loop.
+ */
+function wakeTask(k: Kernel, pid: number): void {
+  const task = k.taskByPid(pid);
+  if (!task || task.state === 'R') return;
+  if (task.kind === 'user') {
+    klp_update_patch_state(k, task);
+    reenter(k, task, 0);
+  } else if (task.kind === 'kthread' && task.state === 'S') {
+    const b = task.behavior;
+    reenter(k, task, b.type === 'kthread' || b.type === 'worker' ? b.loopAt + 1 : 0);
+  }
+}

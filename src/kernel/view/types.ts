@@ -1,0 +1,139 @@
+/**
+ * What the views read: a plain, serialisable picture of the kernel at one
+ * step. Views never touch the engine; they get one of these per step.
+ */
+import type { KlpState } from '../machines/transition.machine';
+
+export interface FuncView {
+  oldName: string;
+  /** the replacement's symbol, null for a nop */
+  newName: string | null;
+  sympos: number;
+  nop: boolean;
+  patched: boolean;
+  transition: boolean;
+  /** its <function,sympos> directory exists */
+  sysfs: boolean;
+  kobjRefs: number;
+}
+
+export interface ObjectView {
+  /** "vmlinux" or the module's name */
+  name: string;
+  /** vmlinux, or its module is loaded and bound */
+  loaded: boolean;
+  patched: boolean;
+  dynamic: boolean;
+  sysfs: boolean;
+  kobjRefs: number;
+  funcs: FuncView[];
+}
+
+export interface PatchView {
+  name: string;
+  /** the patch machine's state */
+  state: string;
+  enabled: boolean;
+  /** it is klp_transition_patch */
+  transition: boolean;
+  replace: boolean;
+  forced: boolean;
+  /** on klp_patches */
+  listed: boolean;
+  /** stack_order as the sysfs file reads it */
+  stackOrder: number;
+  /** its /sys/kernel/livepatch directory exists */
+  sysfs: boolean;
+  kobjRefs: number;
+  freeWorkPending: boolean;
+  objects: ObjectView[];
+  states: { id: number; version: number }[];
+}
+
+/** One patched function's klp_ops: who runs what. */
+export interface FuncStackView {
+  /** "vmlinux:cmdline_proc_show" */
+  key: string;
+  obj: string;
+  fn: string;
+  /** top (what runs) first */
+  entries: { patch: string; newFunc: string; nop: boolean; transition: boolean }[];
+}
+
+export interface TaskView {
+  pid: number;
+  comm: string;
+  kind: 'user' | 'kthread' | 'idle';
+  cpu: number;
+  state: 'R' | 'S' | 'D';
+  /** task_curr(): on a CPU right now */
+  running: boolean;
+  patchState: KlpState;
+  pending: boolean;
+  notifySignal: boolean;
+  behavior: string;
+  /** innermost frame first, "fn" or "fn [module]" */
+  stack: string[];
+  /** the to-be-(un)patched function klp_check_stack() finds on its stack, if any */
+  blockedBy: string | null;
+  /** why a stack check would refuse it now */
+  blocker: 'running' | 'unreliable' | 'sleeping' | null;
+}
+
+export interface ModuleView {
+  name: string;
+  state: string;
+  refcnt: number;
+  livepatch: boolean;
+  params: { name: string; value: string; mode: number }[];
+  /** the patch it enabled, while that exists */
+  patch: string | null;
+  /** a forced patch of it was freed: its reference stays forever */
+  pinnedForever: boolean;
+}
+
+export interface PendingWork {
+  label: string;
+  /** virtual µs */
+  at: number;
+  kind: string;
+}
+
+export interface TransitionView {
+  state: string;
+  patch: string | null;
+  target: KlpState;
+  signals: number;
+  /** when klp_transition_work runs next, if queued */
+  nextRetryAt: number | null;
+  /** when the next retry will also send fake signals, if one is queued */
+  nextSignalAt: number | null;
+}
+
+/** A sysfs entry as `ls -l` and `cat` would show it. */
+export interface SysfsEntry {
+  path: string;
+  name: string;
+  kind: 'dir' | 'file';
+  /** "-rw-r--r--" */
+  mode: string;
+  /** a readable file's content, without its trailing newline */
+  value?: string;
+  children?: SysfsEntry[];
+}
+
+export interface KernelView {
+  /** virtual µs since boot */
+  time: number;
+  transition: TransitionView;
+  patches: PatchView[];
+  funcStacks: FuncStackView[];
+  tasks: TaskView[];
+  modules: ModuleView[];
+  work: PendingWork[];
+  shadow: { obj: number; id: number; data: number; owner: string }[];
+  ftraceEnabled: boolean;
+  cmdline: string;
+  /** /sys/kernel/livepatch, and /sys/module/<m> for the loaded catalogue modules */
+  sysfs: SysfsEntry[];
+}

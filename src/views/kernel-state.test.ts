@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import { kernelState, kernelStateRows, klpStateName, type StateRow } from './kernel-state';
+import { func, funcStack, kernelView, object, patch, patchingView, task } from './state-fixtures';
+import type { KernelView } from '../kernel/view/types';
+
+/** The one row with this subject and name. */
+function find(rows: StateRow[], name: string, subject = ''): StateRow {
+  const hits = rows.filter((r) => r.name === name && r.subject === subject);
+  expect(hits, `${subject} ${name}`).toHaveLength(1);
+  return hits[0]!;
+}
+
+const value = (rows: StateRow[], name: string, subject = '') => find(rows, name, subject).value;
+
+describe('globals', () => {
+  it('an idle machine: NULL, KLP_UNDEFINED, no signals, no patches', () => {
+    const rows = kernelStateRows(kernelView(), null);
+    expect(value(rows, 'klp_transition_patch')).toBe('NULL');
+    expect(value(rows, 'klp_target_state')).toBe('KLP_UNDEFINED (-1)');
+    expect(value(rows, 'klp_signals_cnt')).toBe('0');
+    expect(value(rows, 'klp_patches')).toBe('(empty)');
+    expect(rows.filter((r) => r.scope === 'global').every((r) => r.subject === '')).toBe(true);
+  });
+
+  it('a running transition names its patch and target', () => {
+    const rows = kernelStateRows(patchingView(), null);
+    expect(value(rows, 'klp_transition_patch')).toBe('livepatch_sample');
+    expect(value(rows, 'klp_target_state')).toBe('KLP_PATCHED (1)');
+    expect(value(rows, 'klp_signals_cnt')).toBe('2');
+    expect(value(rows, 'klp_patches')).toBe('livepatch_sample');
+  });
+
+  it('klp_patches lists only patches still on the list, in order', () => {
+    const v = kernelView({
+      patches: [patch({ name: 'a' }), patch({ name: 'b' }), patch({ name: 'gone', listed: false, state: 'disabled', enabled: false })],
+    });
+    expect(value(kernelStateRows(v, null), 'klp_patches')).toBe('a → b');
+  });
+
+  it('spells the KLP_* constants', () => {
+    expect([-1, 0, 1].map(klpStateName)).toEqual(['KLP_UNDEFINED', 'KLP_UNPATCHED', 'KLP_PATCHED']);
+  });
+});
+
+describe('per patch, object and function', () => {
+  const v = kernelView({
+    patches: [
+      patch({
+        name: 'p1',
+        replace: true,
+        forced: true,
+        objects: [
+          object({ name: 'vmlinux', patched: true, funcs: [func({ patched: true, transition: true })] }),
+          object({ name: 'mod_a', loaded: false, patched: false, funcs: [func({ oldName: 'a_fn', sympos: 2, nop: true, newName: null })] }),
+        ],
+      }),
+    ],
+  });
+  const rows = kernelStateRows(v, null);
+
+  it('patch->enabled, forced, replace', () => {
+    expect(value(rows, 'patch->enabled', 'p1')).toBe('true');
+    expect(value(rows, 'patch->forced', 'p1')).toBe('true');
+    expect(value(rows, 'patch->replace', 'p1')).toBe('true');
+  });
+
+  it('obj->patched and whether the object is loaded', () => {
+    expect(value(rows, 'obj->patched', 'p1/vmlinux')).toBe('true');
+    expect(value(rows, 'klp_is_object_loaded()', 'p1/vmlinux')).toBe('true');
+    expect(value(rows, 'obj->patched', 'p1/mod_a')).toBe('false');
+    expect(value(rows, 'klp_is_object_loaded()', 'p1/mod_a')).toBe('false');
+  });
+
+  it('func->transition, patched and nop, named like their sysfs directory', () => {
+    expect(value(rows, 'func->transition', 'p1/vmlinux/cmdline_proc_show,1')).toBe('true');
+    expect(value(rows, 'func->patched', 'p1/vmlinux/cmdline_proc_show,1')).toBe('true');
+    expect(value(rows, 'func->nop', 'p1/vmlinux/cmdline_proc_show,1')).toBe('false');
+    expect(value(rows, 'func->nop', 'p1/mod_a/a_fn,2')).toBe('true');
+  });
+
+  it('func_stack of each old function, top first', () => {
+    const w = kernelView({
+      funcStacks: [
+        funcStack({
+          entries: [
+            { patch: 'p2', newFunc: 'cmdline_proc_show', nop: true, transition: true },
+            { patch: 'p1', newFunc: 'livepatch_cmdline_proc_show', nop: false, transition: false },
+          ],
+        }),
+      ],
+    });
+    expect(value(kernelStateRows(w, null), 'ops->func_stack', 'vmlinux:cmdline_proc_show')).toBe(
+      '[p2:cmdline_proc_show (nop), p1:livepatch_cmdline_proc_show]',
+    );
+  });
+
+  it('keys are unique', () => {
+    const all = kernelStateRows(patchingView(), null, 0, { maxTasks: 100 });
+    expect(new Set(all.map((r) => r.key)).size).toBe(all.length);
+  });
+});
+
+describe('tasks', () => {
+  it('counts per patch_state and pending, always all three states', () => {
+    const rows = kernelStateRows(patchingView(), null);
+    expect(value(rows, 'patch_state == KLP_UNDEFINED', 'all tasks')).toBe('0');
+    expect(value(rows, 'patch_state == KLP_UNPATCHED', 'all tasks')).toBe('2');
+    expect(value(rows, 'patch_state == KLP_PATCHED', 'all tasks')).toBe('2');
+    expect(value(rows, 'TIF_PATCH_PENDING set', 'all tasks')).toBe('2');
+  });
+
+  it('shows the pending tasks, idle tasks named comm:0', () => {
+    const rows = kernelStateRows(patchingView(), null);
+    expect(value(rows, 'task->patch_state', 'swapper/1:0')).toBe('KLP_UNPATCHED');
+    expect(value(rows, 'TIF_PATCH_PENDING', 'swapper/1:0')).toBe('1');
+    expect(value(rows, 'TIF_PATCH_PENDING', 'bash:100')).toBe('1');
+    // not pending, not selected, nothing changed: left out
+    expect(rows.some((r) => r.subject === 'systemd:1')).toBe(false);
+  });
+
+  it('the selected task comes first, marked, even when not pending', () => {
+    const s = kernelState(patchingView(), null, 1);
+    const taskRows = s.sections.find((x) => x.scope === 'task')!.rows.filter((r) => r.subject !== 'all tasks');
+    expect(taskRows[0]).toMatchObject({ subject: 'systemd:1', name: 'task->patch_state', value: 'KLP_PATCHED', selected: true });
+    expect(taskRows[1]).toMatchObject({ subject: 'systemd:1', name: 'TIF_PATCH_PENDING', value: '0', selected: true });
+    expect(taskRows.slice(2).every((r) => !r.selected)).toBe(true);
+  });
+
+  it('caps the list of thousands with "… and N more"', () => {
+    const v = patchingView();
+    v.tasks = Array.from({ length: 3000 }, (_, i) => task({ pid: 1000 + i, comm: `worker${i}`, patchState: 0, pending: true }));
+    const s = kernelState(v, null, 1500, { maxTasks: 5 });
+    const shown = new Set(s.rows.filter((r) => r.scope === 'task' && r.subject !== 'all tasks').map((r) => r.subject));
+    expect(shown.size).toBe(6); // the selected one and five pending
+    expect(shown.has('worker500:1500')).toBe(true);
+    expect(s.moreTasks).toBe(3000 - 1 - 5);
+    expect(s.sections.find((x) => x.scope === 'task')!.more).toBe(s.moreTasks);
+    expect(s.taskTotal).toBe(3000);
+    expect(value(s.rows, 'TIF_PATCH_PENDING set', 'all tasks')).toBe('3000');
+  });
+
+  it('a task that just switched is shown (changed) although no longer pending', () => {
+    const before = patchingView();
+    const after = patchingView();
+    after.tasks = after.tasks.map((t) => (t.pid === 100 ? { ...t, patchState: 1, pending: false } : t));
+    const rows = kernelStateRows(after, before);
+    expect(find(rows, 'task->patch_state', 'bash:100')).toMatchObject({ value: 'KLP_PATCHED', changed: true, was: 'KLP_UNPATCHED' });
+    expect(find(rows, 'TIF_PATCH_PENDING', 'bash:100')).toMatchObject({ value: '0', changed: true, was: '1' });
+    expect(find(rows, 'patch_state == KLP_PATCHED', 'all tasks')).toMatchObject({ value: '3', changed: true, was: '2' });
+  });
+
+  it('selecting pid 0 shows every idle task (they all have pid 0)', () => {
+    const rows = kernelStateRows(patchingView(), null, 0);
+    expect(rows.filter((r) => r.selected).map((r) => r.subject)).toEqual(['swapper/0:0', 'swapper/0:0', 'swapper/1:0', 'swapper/1:0']);
+  });
+});
+
+describe('changed', () => {
+  it('with no step before, nothing is highlighted', () => {
+    expect(kernelStateRows(patchingView(), null).every((r) => !r.changed && r.was === null)).toBe(true);
+  });
+
+  it('the same view twice: nothing changed', () => {
+    expect(kernelStateRows(patchingView(), patchingView(), 100).some((r) => r.changed)).toBe(false);
+  });
+
+  it('marks exactly the values that differ when the transition completes', () => {
+    const before = patchingView();
+    const after: KernelView = {
+      ...patchingView(),
+      transition: { state: 'idle', patch: null, target: -1, signals: 0, nextRetryAt: null, nextSignalAt: null },
+      patches: [patch()],
+      funcStacks: [funcStack()],
+    };
+    after.tasks = after.tasks.map((t) => ({ ...t, patchState: -1, pending: false }));
+    const rows = kernelStateRows(after, before);
+    const changed = rows.filter((r) => r.changed).map((r) => `${r.subject}|${r.name}`);
+    expect(changed).toEqual([
+      '|klp_transition_patch',
+      '|klp_target_state',
+      '|klp_signals_cnt',
+      'all tasks|patch_state == KLP_UNDEFINED',
+      'all tasks|patch_state == KLP_UNPATCHED',
+      'all tasks|patch_state == KLP_PATCHED',
+      'all tasks|TIF_PATCH_PENDING set',
+      'swapper/0:0|task->patch_state',
+      'swapper/1:0|task->patch_state',
+      'swapper/1:0|TIF_PATCH_PENDING',
+      'systemd:1|task->patch_state',
+      'bash:100|task->patch_state',
+      'bash:100|TIF_PATCH_PENDING',
+      'livepatch_sample/vmlinux/cmdline_proc_show,1|func->transition',
+      // the func_stack entry's transition flag is not part of the value
+    ]);
+    expect(find(rows, 'klp_transition_patch')).toMatchObject({ value: 'NULL', was: 'livepatch_sample' });
+    expect(find(rows, 'klp_target_state').was).toBe('KLP_PATCHED (1)');
+  });
+
+  it('rows of a patch that just appeared are all changed, with nothing it was', () => {
+    const before = kernelView();
+    const after = kernelView({ patches: [patch({ name: 'new' })] });
+    const rows = kernelStateRows(after, before).filter((r) => r.scope === 'patch' || r.scope === 'object' || r.scope === 'func');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.changed && r.was === null)).toBe(true);
+    expect(find(kernelStateRows(after, before), 'klp_patches')).toMatchObject({ changed: true, was: '(empty)' });
+  });
+
+  it('a forced patch: only patch->forced changes', () => {
+    const before = kernelView({ patches: [patch()] });
+    const after = kernelView({ patches: [patch({ forced: true })] });
+    const changed = kernelStateRows(after, before).filter((r) => r.changed);
+    expect(changed).toEqual([expect.objectContaining({ subject: 'livepatch_sample', name: 'patch->forced', value: 'true', was: 'false' })]);
+  });
+
+  it('a task compares with the same task, not with whatever row was shown', () => {
+    // bash was not on screen before (not pending) but is selected now: no change
+    const before = kernelView();
+    const rows = kernelStateRows(kernelView(), before, 100);
+    expect(find(rows, 'task->patch_state', 'bash:100').changed).toBe(false);
+  });
+
+  it('idle tasks are told apart by CPU, not by their shared pid 0', () => {
+    const before = patchingView();
+    const after = patchingView();
+    after.tasks = after.tasks.map((t) => (t.comm === 'swapper/1' ? { ...t, patchState: 1, pending: false } : t));
+    const rows = kernelStateRows(after, before, 0);
+    expect(find(rows, 'task->patch_state', 'swapper/0:0').changed).toBe(false);
+    expect(find(rows, 'task->patch_state', 'swapper/1:0').changed).toBe(true);
+  });
+});
+
+describe('sections', () => {
+  it('come in a fixed order and hold every row once', () => {
+    const s = kernelState(patchingView(), null, null);
+    expect(s.sections.map((x) => x.scope)).toEqual(['global', 'task', 'patch', 'object', 'func', 'func_stack']);
+    expect(s.sections.flatMap((x) => x.rows)).toEqual(s.rows);
+    for (const x of s.sections) expect(x.rows.every((r) => r.scope === x.scope)).toBe(true);
+  });
+});

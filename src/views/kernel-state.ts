@@ -1,0 +1,235 @@
+/**
+ * The livepatch core's own state variables, by the names the kernel gives
+ * them (kernel/livepatch/{core,transition}.c, include/linux/livepatch.h):
+ * a KernelView, and the view one step earlier, become rows of
+ * { scope, name, value, changed }. Pure: no DOM, no Svelte.
+ */
+import type { KernelView, TaskView } from '../kernel/view/types';
+
+export type Scope = 'global' | 'task' | 'patch' | 'object' | 'func' | 'func_stack';
+
+export interface StateRow {
+  /** identity across steps: what `changed` compares by */
+  key: string;
+  scope: Scope;
+  /** whose variable: '' for globals, a patch, "patch/object", "comm:pid", … */
+  subject: string;
+  /** the kernel's name for it */
+  name: string;
+  value: string;
+  /** differs from the step before (or did not exist then) */
+  changed: boolean;
+  /** the value one step earlier, when it changed and existed then */
+  was: string | null;
+  /** a task row for the task the user selected */
+  selected?: boolean;
+}
+
+export interface StateSection {
+  scope: Scope;
+  title: string;
+  /** where the kernel keeps these */
+  source: string;
+  rows: StateRow[];
+  /** task rows left out by the cap ("… and N more") */
+  more: number;
+}
+
+export interface KernelState {
+  sections: StateSection[];
+  /** every row shown, in section order */
+  rows: StateRow[];
+  taskTotal: number;
+  moreTasks: number;
+}
+
+export const SECTIONS: readonly { scope: Scope; title: string; source: string }[] = [
+  { scope: 'global', title: 'Globals', source: 'kernel/livepatch/transition.c, core.c' },
+  { scope: 'task', title: 'Tasks', source: 'struct task_struct, thread flags' },
+  { scope: 'patch', title: 'Patches', source: 'struct klp_patch' },
+  { scope: 'object', title: 'Objects', source: 'struct klp_object' },
+  { scope: 'func', title: 'Functions', source: 'struct klp_func' },
+  { scope: 'func_stack', title: 'Function stacks', source: 'struct klp_ops (kernel/livepatch/patch.c)' },
+];
+
+const KLP_NAMES: Record<number, string> = { [-1]: 'KLP_UNDEFINED', 0: 'KLP_UNPATCHED', 1: 'KLP_PATCHED' };
+
+/** klp_target_state / task->patch_state as the kernel spells the constant. */
+export function klpStateName(s: number): string {
+  return KLP_NAMES[s] ?? String(s);
+}
+
+/** How the kernel's debug messages name a task: "comm:pid". */
+export function taskLabel(t: TaskView): string {
+  return `${t.comm}:${t.pid}`;
+}
+
+/** Idle tasks all have pid 0: tell them apart by CPU. */
+function taskId(t: TaskView): string {
+  return t.kind === 'idle' ? `idle/${t.cpu}` : String(t.pid);
+}
+
+const bool = (b: boolean) => (b ? 'true' : 'false');
+
+type Draft = Omit<StateRow, 'changed' | 'was'>;
+
+function row(scope: Scope, id: string, subject: string, name: string, value: string): Draft {
+  return { key: `${scope}|${id}|${name}`, scope, subject, name, value };
+}
+
+function globalRows(v: KernelView): Draft[] {
+  const t = v.transition;
+  const listed = v.patches.filter((p) => p.listed).map((p) => p.name);
+  return [
+    row('global', '', '', 'klp_transition_patch', t.patch ?? 'NULL'),
+    row('global', '', '', 'klp_target_state', `${klpStateName(t.target)} (${t.target})`),
+    row('global', '', '', 'klp_signals_cnt', String(t.signals)),
+    row('global', '', '', 'klp_patches', listed.length ? listed.join(' → ') : '(empty)'),
+  ];
+}
+
+function taskCountRows(v: KernelView): Draft[] {
+  const counts = new Map<number, number>([[-1, 0], [0, 0], [1, 0]]);
+  let pending = 0;
+  for (const t of v.tasks) {
+    counts.set(t.patchState, (counts.get(t.patchState) ?? 0) + 1);
+    if (t.pending) pending++;
+  }
+  return [
+    ...[...counts].map(([s, n]) => row('task', 'all', 'all tasks', `patch_state == ${klpStateName(s)}`, String(n))),
+    row('task', 'all', 'all tasks', 'TIF_PATCH_PENDING set', String(pending)),
+  ];
+}
+
+function taskRows(t: TaskView): Draft[] {
+  const id = taskId(t);
+  return [
+    row('task', id, taskLabel(t), 'task->patch_state', klpStateName(t.patchState)),
+    row('task', id, taskLabel(t), 'TIF_PATCH_PENDING', t.pending ? '1' : '0'),
+  ];
+}
+
+function patchRows(v: KernelView): Draft[] {
+  const out: Draft[] = [];
+  for (const p of v.patches) {
+    out.push(
+      row('patch', p.name, p.name, 'patch->enabled', bool(p.enabled)),
+      row('patch', p.name, p.name, 'patch->forced', bool(p.forced)),
+      row('patch', p.name, p.name, 'patch->replace', bool(p.replace)),
+    );
+  }
+  return out;
+}
+
+function objectRows(v: KernelView): Draft[] {
+  const out: Draft[] = [];
+  for (const p of v.patches) {
+    for (const o of p.objects) {
+      const s = `${p.name}/${o.name}`;
+      // klp_is_object_loaded(): !obj->name || obj->mod
+      out.push(row('object', s, s, 'obj->patched', bool(o.patched)), row('object', s, s, 'klp_is_object_loaded()', bool(o.loaded)));
+    }
+  }
+  return out;
+}
+
+function funcRows(v: KernelView): Draft[] {
+  const out: Draft[] = [];
+  for (const p of v.patches) {
+    for (const o of p.objects) {
+      for (const f of o.funcs) {
+        // the sysfs directory name: "<old_name>,<sympos>", sympos 0 reads as 1
+        const s = `${p.name}/${o.name}/${f.oldName},${f.sympos || 1}`;
+        out.push(
+          row('func', s, s, 'func->transition', bool(f.transition)),
+          row('func', s, s, 'func->patched', bool(f.patched)),
+          row('func', s, s, 'func->nop', bool(f.nop)),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** "patch:newFunc" entries, top (what runs) first. */
+export function funcStackValue(entries: KernelView['funcStacks'][number]['entries']): string {
+  return entries.map((e) => `${e.patch}:${e.newFunc}${e.nop ? ' (nop)' : ''}`).join(', ');
+}
+
+function funcStackRows(v: KernelView): Draft[] {
+  return v.funcStacks.map((fs) => row('func_stack', fs.key, `${fs.obj}:${fs.fn}`, 'ops->func_stack', `[${funcStackValue(fs.entries)}]`));
+}
+
+/** Every row of a view, every task included: what `prev` is compared against. */
+function allRows(v: KernelView): Draft[] {
+  return [
+    ...globalRows(v),
+    ...taskCountRows(v),
+    ...v.tasks.flatMap(taskRows),
+    ...patchRows(v),
+    ...objectRows(v),
+    ...funcRows(v),
+    ...funcStackRows(v),
+  ];
+}
+
+export interface KernelStateOptions {
+  /** task rows (besides the selected task's) before "… and N more" */
+  maxTasks?: number;
+}
+
+/**
+ * The rows to show. Tasks are capped: a machine may have thousands. Shown
+ * are the selected task, then tasks whose values changed this step (the
+ * ones that just switched), then the pending ones.
+ */
+export function kernelState(
+  view: KernelView,
+  prev: KernelView | null,
+  selectedPid: number | null,
+  opts: KernelStateOptions = {},
+): KernelState {
+  const maxTasks = opts.maxTasks ?? 6;
+  // With no step before there is nothing to compare with: nothing changed.
+  const before = prev ? new Map(allRows(prev).map((r) => [r.key, r.value])) : null;
+  const finish = (d: Draft): StateRow => {
+    if (!before) return { ...d, changed: false, was: null };
+    const old = before.get(d.key);
+    const changed = old !== d.value;
+    return { ...d, changed, was: changed && old !== undefined ? old : null };
+  };
+
+  const selected: StateRow[] = [];
+  const changedTasks: StateRow[][] = [];
+  const pendingTasks: StateRow[][] = [];
+  for (const t of view.tasks) {
+    const rows = taskRows(t).map(finish);
+    if (selectedPid !== null && t.pid === selectedPid) selected.push(...rows.map((r) => ({ ...r, selected: true })));
+    else if (rows.some((r) => r.changed)) changedTasks.push(rows);
+    else if (t.pending) pendingTasks.push(rows);
+  }
+  const candidates = [...changedTasks, ...pendingTasks];
+  const shownTasks = candidates.slice(0, maxTasks);
+  const moreTasks = candidates.length - shownTasks.length;
+
+  const byScope: Record<Scope, StateRow[]> = {
+    global: globalRows(view).map(finish),
+    task: [...taskCountRows(view).map(finish), ...selected, ...shownTasks.flat()],
+    patch: patchRows(view).map(finish),
+    object: objectRows(view).map(finish),
+    func: funcRows(view).map(finish),
+    func_stack: funcStackRows(view).map(finish),
+  };
+  const sections = SECTIONS.map((s) => ({ ...s, rows: byScope[s.scope], more: s.scope === 'task' ? moreTasks : 0 }));
+  return { sections, rows: sections.flatMap((s) => s.rows), taskTotal: view.tasks.length, moreTasks };
+}
+
+/** Just the rows: { scope, name, value, changed } and the rest. */
+export function kernelStateRows(
+  view: KernelView,
+  prev: KernelView | null,
+  selectedPid: number | null = null,
+  opts: KernelStateOptions = {},
+): StateRow[] {
+  return kernelState(view, prev, selectedPid, opts).rows;
+}

@@ -1,0 +1,34 @@
+/**
+ * The module catalogue as the Modules view needs it, and the insmod command
+ * line a choice of parameters makes.
+ */
+import type { ModuleSpec } from '../kernel/catalog/types';
+
+export interface CatalogEntry {
+  name: string;
+  file: string;
+  livepatch: boolean;
+  description: string;
+  params: { name: string; type: string; mode: number; default: string }[];
+}
+
+export function catalogEntries(specs: readonly ModuleSpec[]): CatalogEntry[] {
+  return specs.map((s) => ({
+    name: s.name,
+    file: s.file,
+    livepatch: s.livepatch,
+    description: s.description,
+    params: (s.params ?? []).map((p) => ({
+      name: p.name,
+      type: p.type,
+      mode: p.mode,
+      default: Array.isArray(p.default) ? p.default.join(',') : p.type === 'bool' ? (p.default ? 'Y' : 'N') : String(p.default),
+    })),
+  }));
+}
+
+/** `insmod FILE p=v …`, listing only the parameters given a value other than empty. */
+export function insmodLine(entry: CatalogEntry, values: Record<string, string>): string {
+  const args = entry.params.filter((p) => (values[p.name] ?? '') !== '').map((p) => `${p.name}=${values[p.name]}`);
+  return ['insmod', entry.file, ...args].join(' ');
+}

@@ -1,0 +1,264 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buttonsFor,
+  funcDir,
+  funcStackLayout,
+  funcStacksModel,
+  justCompletedReplace,
+  leave,
+  motionDuration,
+  patchStackModel,
+  ROW_HEIGHT,
+  settle,
+  stateWord,
+} from './patch-stack';
+import { entry, freeing, func, inTransition, kview, obj, patch, patching, stack } from './fixtures';
+
+const A = 'test_klp_livepatch';
+const B = 'test_klp_callbacks_demo';
+const R = 'test_klp_atomic_replace';
+
+describe('stateWord', () => {
+  it('uses the kernel words for transitions and the enabled state', () => {
+    expect(stateWord(patching(A)).word).toBe('patching');
+    expect(stateWord(patch(A, { state: 'unpatching', enabled: false, transition: true })).word).toBe('unpatching');
+    expect(stateWord(patch(A)).word).toBe('enabled');
+  });
+
+  it('says when free_work is queued, and who replaced the patch', () => {
+    expect(stateWord(freeing(A)).word).toBe('disabled — free_work queued');
+    expect(stateWord(freeing(A), R).word).toBe(`replaced by ${R} — free_work queued`);
+    expect(stateWord(patch(A, { state: 'replaced', enabled: false })).word).toBe('replaced');
+    expect(stateWord(freeing(A, { freeWorkPending: false })).word).toBe('disabled');
+  });
+});
+
+describe('buttonsFor', () => {
+  it('offers Disable on an enabled patch not in transition', () => {
+    expect(buttonsFor(patch(A))).toEqual([
+      { label: 'Disable', command: `echo 0 > /sys/kernel/livepatch/${A}/enabled`, ariaLabel: `Disable ${A}` },
+    ]);
+  });
+
+  it('offers Reverse (the opposite of enabled) and Force on the transition patch', () => {
+    const enabling = buttonsFor(patching(A));
+    expect(enabling.map((b) => b.command)).toEqual([
+      `echo 0 > /sys/kernel/livepatch/${A}/enabled`,
+      `echo 1 > /sys/kernel/livepatch/${A}/force`,
+    ]);
+    const disabling = buttonsFor(patch(A, { state: 'unpatching', enabled: false, transition: true }));
+    expect(disabling[0]).toEqual({
+      label: 'Reverse',
+      command: `echo 1 > /sys/kernel/livepatch/${A}/enabled`,
+      ariaLabel: `Reverse ${A}`,
+    });
+    expect(disabling[1]?.ariaLabel).toBe(`Force ${A}`);
+  });
+
+  it('offers nothing on a patch off klp_patches', () => {
+    expect(buttonsFor(freeing(A))).toEqual([]);
+  });
+});
+
+describe('patchStackModel', () => {
+  it('stacks klp_patches newest on top, and sets the unlisted apart', () => {
+    const v = kview({
+      patches: [patch(A, { stackOrder: 1 }), patch(B, { stackOrder: 2 }), freeing('test_klp_state')],
+    });
+    const m = patchStackModel(v, null);
+    expect(m.stack.map((c) => c.name)).toEqual([B, A]);
+    expect(m.stack.map((c) => c.slot)).toEqual([1, 0]);
+    expect(m.offList.map((c) => [c.name, c.slot, c.stateWord])).toEqual([
+      ['test_klp_state', -1, 'disabled — free_work queued'],
+    ]);
+    // nothing is "changed" without a previous step
+    expect([...m.stack, ...m.offList].some((c) => c.changed)).toBe(false);
+  });
+
+  it('shows flags, sysfs file values, objects and nops', () => {
+    const p = patching(R, {
+      replace: true,
+      stackOrder: 2,
+      forced: true,
+      objects: [
+        obj('vmlinux', [
+          func('meminfo_proc_show', 'livepatch_meminfo_proc_show', { transition: true }),
+          func('cmdline_proc_show', null, { transition: true, sympos: 2 }),
+        ]),
+        obj('test_klp_callbacks_mod', [], { loaded: false, patched: false, dynamic: true }),
+      ],
+    });
+    const [card] = patchStackModel(inTransition(R, 1, { patches: [patch(A), p] }), null).stack;
+    expect(card).toMatchObject({
+      name: R,
+      replace: true,
+      forced: true,
+      stackOrder: 2,
+      transition: true,
+      files: { enabled: 1, transition: 1 },
+      tone: 'patching',
+    });
+    expect(card?.objects.map((o) => [o.name, o.status])).toEqual([
+      ['vmlinux', 'loaded, patched'],
+      ['test_klp_callbacks_mod', 'not loaded, not patched, dynamic (holds nops)'],
+    ]);
+    expect(card?.objects[0]?.funcs.map((f) => [f.dir, f.target, f.nop])).toEqual([
+      ['meminfo_proc_show,1', 'livepatch_meminfo_proc_show', false],
+      ['cmdline_proc_show,2', 'nop', true],
+    ]);
+    expect(card?.buttons.map((b) => b.label)).toEqual(['Reverse', 'Force']);
+  });
+
+  it('highlights what changed since the step before', () => {
+    const before = kview({ patches: [patch(A), patching(B, { stackOrder: 2 })] });
+    const after = kview({
+      patches: [
+        patch(A),
+        patch(B, { stackOrder: 2, objects: [obj('vmlinux', [func('cmdline_proc_show', 'livepatch_cmdline_proc_show')])] }),
+        patching(R, { stackOrder: 3 }),
+      ],
+    });
+    const m = patchStackModel(after, before);
+    const byName = Object.fromEntries(m.stack.map((c) => [c.name, c]));
+    expect(byName[A]?.changed).toBe(false);
+    expect(byName[B]?.changed).toBe(true); // patching → enabled
+    expect(byName[R]?.changed).toBe(true); // new
+  });
+
+  it('marks func rows whose transition flag flipped', () => {
+    const inT = patching(A, { objects: [obj('vmlinux', [func('cmdline_proc_show', 'x', { transition: true })])] });
+    const done = patch(A, { objects: [obj('vmlinux', [func('cmdline_proc_show', 'x')])] });
+    const m = patchStackModel(kview({ patches: [done] }), kview({ patches: [inT] }));
+    expect(m.stack[0]?.objects[0]?.funcs[0]?.changed).toBe(true);
+    expect(m.stack[0]?.objects[0]?.changed).toBe(false);
+  });
+
+  describe('atomic replace completing', () => {
+    const before = inTransition(R, 1, {
+      patches: [patch(A, { stackOrder: 1 }), patch(B, { stackOrder: 2 }), patching(R, { replace: true, stackOrder: 3 })],
+    });
+    const after = kview({
+      patches: [patch(R, { replace: true, stackOrder: 1 }), freeing(A), freeing(B)],
+    });
+
+    it('finds the replace patch that just completed', () => {
+      expect(justCompletedReplace(after, before)?.name).toBe(R);
+      expect(justCompletedReplace(after, null)).toBeNull();
+      expect(justCompletedReplace(before, before)).toBeNull();
+    });
+
+    it('leaves only the replacing patch on the stack, settled', () => {
+      const m = patchStackModel(after, before);
+      expect(m.stack.map((c) => [c.name, c.slot, c.settled, c.buttons.map((b) => b.label)])).toEqual([
+        [R, 0, true, ['Disable']],
+      ]);
+    });
+
+    it('names the replacing patch on the replaced ones', () => {
+      const m = patchStackModel(after, before);
+      expect(m.offList.map((c) => [c.name, c.replacedBy, c.stateWord, c.changed])).toEqual([
+        [A, R, `replaced by ${R} — free_work queued`, true],
+        [B, R, `replaced by ${R} — free_work queued`, true],
+      ]);
+    });
+
+    it('does not claim a replace for a patch that was already off the list', () => {
+      const prev2 = { ...before, patches: [...before.patches, freeing('old')] };
+      const now2 = { ...after, patches: [...after.patches, freeing('old')] };
+      const old = patchStackModel(now2, prev2).offList.find((c) => c.name === 'old');
+      expect(old?.replacedBy).toBeNull();
+      expect(old?.stateWord).toBe('disabled — free_work queued');
+    });
+  });
+});
+
+describe('funcStackLayout', () => {
+  it('lays entries out top first on a band scale, the original at the bottom', () => {
+    const s = stack('vmlinux', 'cmdline_proc_show', [
+      entry(B, 'patched_cmdline'),
+      entry(A, 'livepatch_cmdline_proc_show'),
+    ]);
+    const l = funcStackLayout(s, kview({ patches: [patch(A), patch(B)], funcStacks: [s] }), null);
+    expect(l.rows.map((r) => [r.key, r.kind, r.top, r.badge])).toEqual([
+      [B, 'entry', true, 'runs now'],
+      [A, 'entry', false, null],
+      ['(original)', 'original', false, null],
+    ]);
+    expect(l.height).toBe(3 * ROW_HEIGHT);
+    const ys = l.rows.map((r) => r.y);
+    expect(ys[0]).toBe(0);
+    expect(ys[1]!).toBeGreaterThan(ys[0]! + l.rows[0]!.height);
+    expect(ys[2]! + l.rows[2]!.height).toBeCloseTo(l.height);
+    expect(l.note).toBeNull();
+    expect(l.ariaLabel).toContain(`Runs now: ${B}: patched_cmdline`);
+  });
+
+  it('labels a nop as the original code', () => {
+    const s = stack('vmlinux', 'cmdline_proc_show', [entry(R, 'cmdline_proc_show', { nop: true })]);
+    const l = funcStackLayout(s, kview(), null);
+    expect(l.rows[0]?.label).toBe(`${R}: nop → original cmdline_proc_show`);
+    expect(l.rows[0]?.nop).toBe(true);
+  });
+
+  it('while patching, says unmigrated tasks run the entry below', () => {
+    const s = stack('vmlinux', 'cmdline_proc_show', [
+      entry(R, 'cmdline_proc_show', { nop: true, transition: true }),
+      entry(A, 'livepatch_cmdline_proc_show'),
+    ]);
+    const l = funcStackLayout(s, inTransition(R, 1, { patches: [patch(A), patching(R)] }), null);
+    expect(l.note).toBe(
+      `Patching: tasks still in the old universe (KLP_UNPATCHED) run livepatch_cmdline_proc_show of ${A}; migrated tasks run the top entry.`,
+    );
+    expect(l.rows.map((r) => r.badge)).toEqual(['runs for KLP_PATCHED tasks', 'runs for KLP_UNPATCHED tasks', null]);
+  });
+
+  it('while unpatching the only entry, says switched tasks run the original', () => {
+    const s = stack('vmlinux', 'cmdline_proc_show', [entry(A, 'livepatch_cmdline_proc_show', { transition: true })]);
+    const p = patch(A, { state: 'unpatching', enabled: false, transition: true });
+    const l = funcStackLayout(s, inTransition(A, 0, { patches: [p] }), null);
+    expect(l.note).toContain('tasks already switched to KLP_UNPATCHED run the original cmdline_proc_show');
+    expect(l.rows[1]?.badge).toBe('runs for KLP_UNPATCHED tasks');
+  });
+
+  it('highlights new and moved entries', () => {
+    const s0 = stack('vmlinux', 'f', [entry(A, 'a')]);
+    const s1 = stack('vmlinux', 'f', [entry(B, 'b', { transition: true }), entry(A, 'a')]);
+    const l = funcStackLayout(s1, kview({ funcStacks: [s1] }), kview({ funcStacks: [s0] }));
+    expect(l.rows.map((r) => r.changed)).toEqual([true, true, false]);
+    expect(l.changed).toBe(false);
+    const fresh = funcStacksModel(kview({ funcStacks: [s1] }), kview());
+    expect(fresh[0]?.changed).toBe(true);
+  });
+});
+
+describe('motion', () => {
+  it('is off under prefers-reduced-motion', () => {
+    expect(motionDuration(400, true)).toBe(0);
+    expect(motionDuration(400, false)).toBe(400);
+  });
+
+  it('leave() slides out and fades', () => {
+    const t = leave({} as Element, { duration: 300, dx: 40 });
+    expect(t.duration).toBe(300);
+    expect(t.css?.(1, 0)).toBe('transform: translateX(0px); opacity: 1');
+    expect(t.css?.(0, 1)).toBe('transform: translateX(40px); opacity: 0');
+    // cubic-in easing from d3-ease: slow start
+    expect(t.easing?.(0.5)).toBeCloseTo(0.125);
+  });
+
+  it('settle() moves a card from its old place to its new one', () => {
+    const rect = (top: number) => ({ top, left: 0, width: 100, height: 50 }) as DOMRect;
+    const a = settle({} as Element, { from: rect(200), to: rect(80) }, { duration: 450 });
+    expect(a.duration).toBe(450);
+    expect(a.css?.(0, 1)).toBe('transform: translateY(120px)');
+    expect(a.css?.(1, 0)).toBe('transform: translateY(0px)');
+    expect(settle({} as Element, { from: rect(5), to: rect(5) }).duration).toBe(0);
+  });
+});
+
+describe('funcDir', () => {
+  it('names the sysfs directory <function,sympos> with sympos 0 shown as 1', () => {
+    expect(funcDir({ oldName: 'f', sympos: 0 })).toBe('f,1');
+    expect(funcDir({ oldName: 'f', sympos: 3 })).toBe('f,3');
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * The page as a whole: buttons are shell commands, time travel is exact,
+ * keys work, and accessibility has no serious or critical violation.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { openBlank, settle, type } from './helpers';
+
+const REGIONS = ['Patch stack', 'Task migration', 'Free queue', 'Kernel state'];
+
+/** The text of every view region: what a user sees of the state. */
+async function views(page: Page): Promise<string[]> {
+  return Promise.all(REGIONS.map((name) => page.getByRole('region', { name }).innerText()));
+}
+
+test('opens on a ready situation with every region', async ({ page }) => {
+  await page.goto('/');
+  for (const name of [...REGIONS, 'Shell', 'Kernel log', 'Modules', 'sysfs']) {
+    await expect(page.getByRole('region', { name }).first()).toBeVisible();
+  }
+  await expect(page.getByRole('log', { name: 'Kernel log' })).toContainText("livepatch: enabling patch 'test_klp_livepatch'");
+});
+
+test('a button runs its command in the Shell and gives the same state as typing it', async ({ browser }) => {
+  const byButton = await browser.newPage();
+  await openBlank(byButton);
+  const prompts = byButton.getByRole('log', { name: 'Shell output' }).locator('.prompt');
+  await byButton.getByRole('button', { name: 'Load test_klp_livepatch' }).click();
+  await expect(prompts).toHaveCount(1);
+  await settle(byButton);
+  await byButton.getByRole('button', { name: 'Disable test_klp_livepatch' }).click();
+  await expect(prompts).toHaveCount(2);
+  await settle(byButton);
+  await expect(byButton.getByRole('log', { name: 'Shell output' })).toContainText('# echo 0 > /sys/kernel/livepatch/test_klp_livepatch/enabled');
+
+  const byTyping = await browser.newPage();
+  await openBlank(byTyping);
+  await type(byTyping, 'insmod test_modules/test_klp_livepatch.ko');
+  await settle(byTyping);
+  await type(byTyping, 'echo 0 > /sys/kernel/livepatch/test_klp_livepatch/enabled');
+  await settle(byTyping);
+
+  expect(await views(byButton)).toEqual(await views(byTyping));
+});
+
+test('time travel back and forth gives identical views', async ({ page }) => {
+  await openBlank(page);
+  await type(page, 'insmod test_modules/test_klp_callbacks_busy.ko block_transition=Y');
+  await type(page, 'insmod test_modules/test_klp_callbacks_demo.ko');
+  const forward: string[][] = [];
+  for (let i = 0; i < 6; i++) {
+    forward.push(await views(page));
+    await page.getByRole('button', { name: 'Step forward' }).click();
+  }
+  for (let i = 5; i >= 0; i--) {
+    await page.getByRole('button', { name: 'Step back' }).click();
+    expect(await views(page)).toEqual(forward[i]);
+  }
+});
+
+test('keys: arrows step, ? opens the help', async ({ page }) => {
+  await openBlank(page);
+  await type(page, 'insmod test_modules/test_klp_livepatch.ko');
+  await page.locator('body').click();
+  const scrub = page.getByRole('slider', { name: 'Timeline' });
+  const before = Number(await scrub.inputValue());
+  await page.keyboard.press('ArrowRight');
+  await expect(scrub).toHaveValue(String(before + 1));
+  await page.keyboard.press('ArrowLeft');
+  await expect(scrub).toHaveValue(String(before));
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keys' })).toBeVisible();
+});
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('no serious or critical accessibility violations, in both themes, mid-transition and settled', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('region', { name: 'Statecharts' }).locator('svg').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: 'run to settled' }).click();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: /Switch to (dark|light) theme/ }).click();
+  expect(await seriousViolations(page)).toEqual([]);
+});

@@ -1,0 +1,28 @@
+/**
+ * Typing each kernel selftest transcript's commands into the Shell
+ * reproduces, in the Kernel log, the lines the kernel printed.
+ */
+import { expect, test } from '@playwright/test';
+import { basename } from 'node:path';
+import { parseTranscript } from '../../src/kernel/selftest/transcript';
+import { selftestFilter } from '../../src/kernel/selftest/setup';
+import { readTranscript, transcriptFiles } from '../conformance/transcripts';
+import { kernelLog, openBlank, settle, type } from './helpers';
+
+/** What the test harness itself writes (logged commands, insmod's error text) is not the kernel's. */
+const harnessLine = (l: string) => l.startsWith('% ') || /^(insmod|rmmod|modprobe): /.test(l);
+
+for (const file of transcriptFiles()) {
+  test(`transcript ${basename(file)}`, async ({ page }) => {
+    const t = parseTranscript(readTranscript(file));
+    await openBlank(page);
+    const before = (await kernelLog(page)).length;
+    for (const step of t.steps) {
+      if (step.kind !== 'command' && step.kind !== 'exec') continue;
+      await type(page, step.text.replaceAll('<PID_LIST>', '$PID_LIST'));
+      await settle(page);
+    }
+    const got = (await kernelLog(page)).slice(before).filter(selftestFilter);
+    expect(got).toEqual(t.expected.filter((l) => !harnessLine(l)));
+  });
+}
