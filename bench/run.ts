@@ -1,22 +1,48 @@
 /**
- * `npm run bench`: prints one table of measured figures with their budgets.
- * Nothing here fails a build; figures go in docs and issue notes.
+ * `npm run bench`: builds nothing itself (the npm script builds first) and
+ * prints one table of measured figures with their budgets. Nothing here
+ * fails a build; the bundle ceiling is also a test on dist/.
  */
 import { cpus } from 'node:os';
 import { benchEngine } from './engine';
+import { bundleFigures } from './bundle';
+import { benchFrames } from './frames';
 
-const rows: [string, string, string][] = [];
+type Row = [string, string, string];
+const rows: Row[] = [];
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+const ok = (good: boolean) => (good ? ' ✓' : ' ✗');
+
 const e = benchEngine();
-rows.push([
-  `engine: replay all ${e.transcripts} selftest transcripts (one pass, best of 20)`,
-  `${e.onePassMs.toFixed(1)} ms`,
-  `< 1000 ms${e.onePassMs < 1000 ? ' ✓' : ' ✗'}`,
-]);
+rows.push([`engine: replay all ${e.transcripts} selftest transcripts (one pass, best of 20)`, `${e.onePassMs.toFixed(1)} ms`, `< 1000 ms${ok(e.onePassMs < 1000)}`]);
 rows.push(['engine: transcripts per second (one process)', e.transcriptsPerSecond.toFixed(0), '']);
-if (e.failures) rows.push(['engine: transcripts that did not match', String(e.failures), '0 ✗']);
+if (e.failures) rows.push(['engine: transcripts that did not match', String(e.failures), `0${ok(false)}`]);
+
+const b = bundleFigures();
+if (b) {
+  rows.push(['bundle: initial JS+CSS, gzip -9', kb(b.initialGzip), `≤ 80 KB${ok(b.initialGzip <= 80 * 1024)} (aim ≤ 54 KB${ok(b.initialGzip <= 54 * 1024)})`]);
+  for (const l of b.lazy) rows.push([`bundle: lazy ${l.file.replace(/-[\w-]{8}\./, '.')}`, kb(l.gzip), '']);
+} else rows.push(['bundle: no dist/ (run npm run build)', '-', '']);
+
+if (!process.argv.includes('--no-browser')) {
+  try {
+    const f = await benchFrames();
+    rows.push(['views: navigation to first drawn situation', `${f.firstDrawMs.toFixed(0)} ms`, '']);
+    // rAF timestamps jitter by ~0.1 ms around the 16.67 ms vsync interval: a p95 within
+    // 0.3 ms of it is 60 fps; dropped frames are counted separately.
+    for (const x of f.frames)
+      rows.push([
+        `views: frame time while tasks move, ${x.tasks} tasks (p50 / p95; dropped of ${x.frames})`,
+        `${x.p50.toFixed(1)} / ${x.p95.toFixed(1)} ms; ${x.dropped}`,
+        x.tasks === 2000 ? `p95 ≤ 16.7 ms${ok(x.p95 <= 17)}` : '',
+      ]);
+  } catch (err) {
+    rows.push(['views: browser benchmark failed', String(err instanceof Error ? err.message : err).slice(0, 60), '']);
+  }
+}
 
 const w0 = Math.max(...rows.map((r) => r[0].length));
 const w1 = Math.max(...rows.map((r) => r[1].length));
 console.log(`klpscope bench — ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, Node ${process.version}\n`);
 console.log(`${'measure'.padEnd(w0)}  ${'figure'.padStart(w1)}  budget`);
-for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
+for (const [a, c, d] of rows) console.log(`${a.padEnd(w0)}  ${c.padStart(w1)}  ${d}`);
