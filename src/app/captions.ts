@@ -86,6 +86,8 @@ export function caption(r: StepRecord | undefined): Caption {
       return commandCaption(r, r.input.line);
     case 'event':
       return r.event ? eventCaption(r, r.event) : { fn: '', text: 'Nothing left to run.' };
+    case 'settle':
+      return { fn: 'klp_try_complete_transition', text: 'The kernel runs what is ready and lets time pass while that makes progress: retries that switch tasks, work on the workqueue.' };
     case 'advance':
       return { fn: 'klp_transition_work_fn', text: `Simulation: ${r.input.seconds} virtual seconds pass, with every retry and fake signal they bring.` };
     case 'wake':

@@ -1,9 +1,16 @@
 /**
- * Page-wide keys (Space, ←/→, +/−, ?), ignored while typing in a field.
+ * Page-wide keys, ignored while typing in a field: Space plays or pauses,
+ * ←/→ step, +/− change speed, ? lists the keys. A presenter's clicker sends
+ * PageDown/PageUp; `b` blanks the screen (as in slide software).
  */
 import type { AppState } from './state.svelte';
 
-export function handleKey(e: KeyboardEvent, app: AppState, openHelp: () => void): void {
+export interface KeyActions {
+  openHelp: () => void;
+  toggleBlank: () => void;
+}
+
+export function handleKey(e: KeyboardEvent, app: AppState, actions: KeyActions): void {
   const t = e.target as HTMLElement | null;
   if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
   if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -13,10 +20,12 @@ export function handleKey(e: KeyboardEvent, app: AppState, openHelp: () => void)
       app.toggle();
       break;
     case 'ArrowRight':
+    case 'PageDown':
       app.pause();
       app.step();
       break;
     case 'ArrowLeft':
+    case 'PageUp':
       app.back();
       break;
     case '+':
@@ -28,7 +37,11 @@ export function handleKey(e: KeyboardEvent, app: AppState, openHelp: () => void)
       app.setSpeed(app.speed / 2);
       break;
     case '?':
-      openHelp();
+      actions.openHelp();
+      break;
+    case 'b':
+    case 'B':
+      actions.toggleBlank();
       break;
     case 'Escape':
       app.selectedPid = null;

@@ -37,12 +37,16 @@ export interface TaskSetup {
   /** 'S' interruptible (a signal wakes it), 'D' uninterruptible */
   state?: 'S' | 'D';
   cpu?: number;
+  /** stack_trace_save_tsk_reliable() fails for it: no stack check can switch it */
+  unreliable?: boolean;
 }
 
 export type Input =
   | { kind: 'command'; line: string }
   /** one kernel event from the queue */
   | { kind: 'event' }
+  /** kernel events while they make progress, as one step */
+  | { kind: 'settle' }
   /** simulation control: N virtual seconds pass, with the events they bring */
   | { kind: 'advance'; seconds: number }
   /** simulation control: a sleeping task finishes what it waits for and returns */
@@ -144,6 +148,11 @@ export class Timeline {
     return this.act({ kind: 'command', line });
   }
 
+  /** Records and runs a list of inputs, as a link or a scenario brings them. */
+  load(inputs: readonly Input[]): void {
+    for (const input of inputs) this.act(input);
+  }
+
   /** Runs the next recorded input, or the next kernel event. */
   forward(): StepRecord | null {
     if (this.position < this.inputs.length) return this.apply(this.inputs[this.position]!);
@@ -159,11 +168,16 @@ export class Timeline {
     return this.act({ kind: 'wake', pid });
   }
 
-  /** Steps kernel events while they make progress; returns how many. */
+  /** Steps kernel events while they make progress, one step each; returns how many. */
   settle(limit = 10_000): number {
     let n = 0;
     while (n < limit && !this.settled() && this.forward()) n++;
     return n;
+  }
+
+  /** Runs kernel events while they make progress, as a single step. */
+  settleStep(): StepRecord {
+    return this.act({ kind: 'settle' });
   }
 
   back(): void {
@@ -205,6 +219,8 @@ export class Timeline {
       for (const t of lines(r.stderr)) term.push({ kind: 'err', text: t });
     } else if (input.kind === 'event') {
       event = k.step()?.label ?? null;
+    } else if (input.kind === 'settle') {
+      settleKernel(k);
     } else if (input.kind === 'advance') {
       k.sleep(input.seconds);
     } else {
@@ -238,7 +254,7 @@ function addTask(k: Kernel, t: TaskSetup): void {
   const entry = t.kind === 'user' ? ['entry_SYSCALL_64_after_hwframe', 'do_syscall_64'] : ['ret_from_fork_asm', 'ret_from_fork', 'kthread'];
   const frames = [...entry, ...t.sleepsIn, 'schedule'];
   for (const fn of frames) k.vmlinuxSymbols.add(fn);
-  k.spawn({
+  const task = k.spawn({
     comm: t.comm,
     kind: t.kind,
     cpu: t.cpu ?? k.rng.int(k.config.cpus),
@@ -247,6 +263,7 @@ function addTask(k: Kernel, t: TaskSetup): void {
     state: t.state ?? 'S',
     parent: t.kind === 'user' ? k.loginShell : null,
   });
+  task.unreliableStack = t.unreliable ?? false;
 }
 
 function lines(text: string): string[] {

@@ -11,6 +11,7 @@
  */
 import { easeCubicInOut } from 'd3-ease';
 import { lerp, lerpArray } from './motion';
+import { Random } from '../kernel/world/random';
 import type { KernelView, TaskView, TransitionView } from '../kernel/view/types';
 
 type KlpState = TaskView['patchState'];
@@ -482,18 +483,6 @@ export function formatSeconds(s: number): string {
 // ---------------------------------------------------------------------------
 // Synthetic systems, for tests and the frame-time benchmark
 
-/** A tiny deterministic PRNG (mulberry32), so synthetic systems are the same every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const USER_STACK = ['schedule', 'cmdline_proc_show', 'seq_read_iter', 'vfs_read', 'ksys_read', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'];
 const KTHREAD_STACK = ['schedule', 'worker_thread', 'kthread', 'ret_from_fork', 'ret_from_fork_asm'];
 const IDLE_STACK = ['default_idle_call', 'cpuidle_idle_call', 'do_idle', 'cpu_startup_entry', 'start_secondary', 'common_startup_64'];
@@ -508,7 +497,8 @@ const IDLE_STACK = ['default_idle_call', 'cpuidle_idle_call', 'do_idle', 'cpu_st
 export function syntheticTasks(n: number, switchedFraction = 0.5, target: 0 | 1 = 1, seed = 1): TaskView[] {
   const cpus = Math.max(1, Math.min(64, Math.ceil(n / 250), n));
   const kthreads = Math.floor((n - cpus) / 4);
-  const random = rng(seed);
+  const rng = new Random(seed); // the engine's seeded generator: the same system every run
+  const random = () => rng.next();
   const initial: 0 | 1 = target === 1 ? 0 : 1;
   const tasks: TaskView[] = [];
   for (let i = 0; i < n; i++) {

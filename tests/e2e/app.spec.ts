@@ -13,11 +13,15 @@ async function views(page: Page): Promise<string[]> {
   return Promise.all(REGIONS.map((name) => page.getByRole('region', { name }).innerText()));
 }
 
-test('opens on a ready situation with every region', async ({ page }) => {
+test('opens on the first scenario, ready to step, with every region', async ({ page }) => {
   await page.goto('/');
+  await expect(page).toHaveURL(/#\/s\/first-livepatch\/0$/);
   for (const name of [...REGIONS, 'Shell', 'Kernel log', 'Modules', 'sysfs']) {
     await expect(page.getByRole('region', { name }).first()).toBeVisible();
   }
+  await expect(page.locator('#caption')).toContainText('First livepatch · step 0 of');
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await page.getByRole('button', { name: 'Step forward' }).click();
   await expect(page.getByRole('log', { name: 'Kernel log' })).toContainText("livepatch: enabling patch 'test_klp_livepatch'");
 });
 
@@ -79,13 +83,29 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-test('no serious or critical accessibility violations, in both themes, mid-transition and settled', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByRole('region', { name: 'Statecharts' }).locator('svg').first()).toBeVisible();
-  await page.getByRole('button', { name: 'Step forward' }).click();
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.getByRole('button', { name: 'run to settled' }).click();
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.getByRole('button', { name: /Switch to (dark|light) theme/ }).click();
-  expect(await seriousViolations(page)).toEqual([]);
+const A11Y_LINKS = {
+  'mid-transition': '#/s/stalled-transition/3',
+  settled: '#/s/disable-and-remove/6',
+  'the workqueue story': '#/s/free-work/10',
+  'the 5.1 story': '#/s/api51/4',
+  'talk mode': '#/s/stalled-transition/5?talk',
+};
+
+for (const theme of ['light', 'dark']) {
+  for (const [what, link] of Object.entries(A11Y_LINKS)) {
+    test(`no serious or critical accessibility violations: ${what}, ${theme} theme`, async ({ page }) => {
+      await page.goto(`/${link}${link.includes('?') ? '&' : '?'}theme=${theme}`);
+      await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+      await expect(page.locator('#caption')).toContainText('step');
+      await expect(page.getByText('Loading…')).toHaveCount(0);
+      expect(await seriousViolations(page)).toEqual([]);
+    });
+  }
+}
+
+test('the theme button changes the theme, and the link keeps it', async ({ page }) => {
+  await page.goto('/#/s/first-livepatch/1?theme=light');
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page).toHaveURL(/#\/s\/first-livepatch\/1\?theme=dark$/);
 });

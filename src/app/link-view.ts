@@ -1,0 +1,34 @@
+/**
+ * The small part of links the page needs at once: the view options every
+ * link may carry, and the link of a narrated scenario at a step. The rest
+ * (explorations, decoding untrusted links) is in links.ts, loaded on demand.
+ */
+export interface ViewOptions {
+  /** steps per second while playing, 0.25…32 (absent: the app's default) */
+  speed?: number;
+  /** absent: follow the system */
+  theme?: 'light' | 'dark';
+  /** presentation mode */
+  talk: boolean;
+  /** embedded in another page */
+  embed: boolean;
+}
+
+export const SPEED_LIMITS = [0.25, 32] as const;
+
+export const clampSpeed = (n: number) => Math.min(SPEED_LIMITS[1], Math.max(SPEED_LIMITS[0], n));
+
+export function viewItems(o: Partial<ViewOptions>): string[] {
+  const out: string[] = [];
+  if (o.speed !== undefined && Number.isFinite(o.speed)) out.push(`speed=${clampSpeed(o.speed)}`);
+  if (o.theme) out.push(`theme=${o.theme}`);
+  if (o.talk) out.push('talk');
+  if (o.embed) out.push('embed');
+  return out;
+}
+
+/** The hash for a narrated scenario at a step. */
+export function scenarioHash(id: string, step: number, options: Partial<ViewOptions> = {}): string {
+  const q = viewItems(options);
+  return `#/s/${id}/${step}${q.length ? `?${q.join('&')}` : ''}`;
+}

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { narration } from './narration';
+import { SCENARIOS } from '../scenarios';
+
+describe('narration', () => {
+  const s = SCENARIOS[0]!;
+  if (s.kind !== 'timeline') throw new Error('the first scenario is a timeline scenario');
+
+  it('tells the scenario while the situation is still the scenario', () => {
+    expect(narration(s, s.steps.length, 0, undefined)).toEqual({ fn: '', text: s.intro, where: `step 0 of ${s.steps.length}` });
+    expect(narration(s, s.steps.length, 2, undefined).text).toBe(s.steps[1]!.caption);
+  });
+
+  it('falls back to what the step did once the user acted', () => {
+    const n = narration(s, 1, 2, undefined);
+    expect(n.where).toBeNull();
+    expect(n.text).toMatch(/booted/);
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * What the caption says at a position: the scenario's own narration while the
+ * situation is still the scenario's, else what the step did (captions.ts).
+ */
+import type { Scenario, StoryStep } from '../scenarios/types';
+import type { StepRecord } from './timeline';
+import { caption, type Caption } from './captions';
+
+export interface Narration extends Caption {
+  /** "step 3 of 12", when narrated: the same number as the link and the playback bar */
+  where: string | null;
+}
+
+export function narration(
+  scenario: Scenario | null,
+  scenarioInputs: number,
+  position: number,
+  record: StepRecord | undefined,
+  storySteps: readonly StoryStep[] = [],
+): Narration {
+  if (scenario?.kind === 'story') {
+    const s = storySteps[position];
+    return { fn: s?.fn ?? '', text: s?.caption ?? 'Loading the story…', where: `step ${position} of ${Math.max(0, storySteps.length - 1)}` };
+  }
+  if (scenario && position <= scenarioInputs) {
+    const where = `step ${position} of ${scenario.steps.length}`;
+    if (position === 0) return { fn: '', text: scenario.intro, where };
+    const s = scenario.steps[position - 1]!;
+    return { fn: s.fn ?? '', text: s.caption, where };
+  }
+  return { ...caption(record), where: null };
+}

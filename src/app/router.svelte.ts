@@ -1,0 +1,131 @@
+/**
+ * Keeps the address bar and the situation in step: a link opens a situation
+ * (a narrated scenario at a step, or an exploration), every step change
+ * updates the link, and the browser's back and forward move through steps.
+ * A link is untrusted: a bad one is refused with a message and changes
+ * nothing the user had. links.ts (decoding, explorations) loads on demand.
+ */
+import { scenarioHash, type ViewOptions } from './link-view';
+import type { Link } from './links';
+import type { AppState } from './state.svelte';
+import { DEFAULT_SETUP } from './timeline';
+import { DEFAULT_SPEED } from './state.svelte';
+import { SCENARIO_LIST, findEntry } from '../scenarios/catalog';
+
+type Links = typeof import('./links');
+
+export class Router {
+  /** what was wrong with the last link, shown until dismissed */
+  error = $state<string | null>(null);
+  options = $state<ViewOptions>({ talk: false, embed: false });
+  /** the hash that reproduces what is shown now */
+  link = $state('#/');
+  private links: Promise<Links> | null = null;
+  private syncs = 0;
+  /** set while following the address: the steps that follow it are not new history */
+  private following = false;
+
+  constructor(private readonly app: AppState) {}
+
+  private loadLinks(): Promise<Links> {
+    return (this.links ??= import('./links'));
+  }
+
+  /** The hash for the situation shown, once it is known. */
+  private async hashNow(): Promise<string> {
+    const app = this.app;
+    const s = app.scenario;
+    // A link says only what differs from the defaults, so it stays short.
+    const view: Partial<ViewOptions> = { ...this.options, speed: app.speed === DEFAULT_SPEED ? undefined : app.speed };
+    if (s && (s.kind === 'story' || app.timeline.length === app.scenarioInputs)) return scenarioHash(s.id, app.position, view);
+    const { encodeSituation } = await this.loadLinks();
+    return encodeSituation({
+      setup: app.timeline.setup,
+      inputs: app.timeline.inputs.slice(),
+      step: app.position,
+      options: view as ViewOptions,
+    });
+  }
+
+  /** The theme the user picked becomes part of the link (replacing, not a new step). */
+  setTheme(theme: 'light' | 'dark'): void {
+    this.options = { ...this.options, theme };
+    void this.sync(true);
+  }
+
+  /** Opens the page's own link. A bad one opens the first scenario, with a message. */
+  async start(): Promise<void> {
+    const hash = location.hash;
+    if (hash === '' || hash === '#' || hash === '#/') {
+      await this.open({ kind: 'home' });
+    } else {
+      const r = (await this.loadLinks()).decodeLink(hash);
+      if (!r.ok) this.error = r.error;
+      await this.open(r.ok ? r.link : { kind: 'home' });
+    }
+    await this.sync(true);
+  }
+
+  /** The address changed (back/forward, an edited or followed link). */
+  async follow(): Promise<void> {
+    if (location.hash === this.link) return;
+    const r = (await this.loadLinks()).decodeLink(location.hash);
+    if (!r.ok) {
+      // Keep everything as it is; put the address back to it.
+      this.error = r.error;
+      history.replaceState(null, '', this.link);
+      return;
+    }
+    this.error = null;
+    // The address already says where we go: moving there adds no history entry.
+    this.link = location.hash;
+    this.following = true;
+    try {
+      const link = r.link;
+      const app = this.app;
+      const same = link.kind === 'scenario' && app.scenario?.id === link.id && (app.story !== null || app.timeline.length === app.scenarioInputs);
+      if (same) app.goto(link.step);
+      else await this.open(link);
+      await this.sync(true);
+    } finally {
+      this.following = false;
+    }
+  }
+
+  /** After a step: the link follows; each step is a history entry, so back/forward step. */
+  async sync(replace = false): Promise<void> {
+    const token = ++this.syncs;
+    replace ||= this.following;
+    const hash = await this.hashNow();
+    if (token !== this.syncs || hash === this.link) return; // a later step already synced
+    this.link = hash;
+    if (replace || this.app.playing) history.replaceState(null, '', hash);
+    else history.pushState(null, '', hash);
+  }
+
+  private async open(link: Link): Promise<void> {
+    const app = this.app;
+    const first = () => SCENARIO_LIST[0]!.load().then((s) => app.openScenario(s, 0));
+    if (link.kind === 'home') return first();
+    if (link.kind === 'blank') return app.openSituation(DEFAULT_SETUP, [], 0);
+    const options = link.kind === 'scenario' ? link.options : link.situation.options;
+    this.options = options;
+    if (options.speed) app.setSpeed(options.speed);
+    if (link.kind === 'scenario') {
+      const entry = findEntry(link.id);
+      if (!entry) {
+        this.error = `There is no scenario named '${link.id}'. Here is the first one.`;
+        return first();
+      }
+      return app.openScenario(await entry.load(), link.step);
+    }
+    const sit = link.situation;
+    try {
+      await app.openSituation(sit.setup, sit.inputs, sit.step);
+    } catch (e) {
+      // A link's inputs are valid data, but replaying them may still fail.
+      this.error = `The link's situation could not be replayed (${e instanceof Error ? e.message : 'error'}). Here is the first scenario.`;
+      await first();
+    }
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The scenario picker's list: names only. A scenario's steps and captions
+ * load when it is opened, so they cost nothing at first paint.
+ */
+import type { Scenario } from './types';
+import { workqueueScenario } from '../stories/workqueue/scenario';
+import { api51Scenario } from '../stories/api51/scenario';
+
+export interface ScenarioEntry {
+  id: string;
+  title: string;
+  load: () => Promise<Scenario>;
+}
+
+export const SCENARIO_LIST: readonly ScenarioEntry[] = [
+  { id: 'first-livepatch', title: 'First livepatch', load: () => import('./first-livepatch').then((m) => m.firstLivepatch) },
+  { id: 'disable-and-remove', title: 'Disable and remove', load: () => import('./disable-and-remove').then((m) => m.disableAndRemove) },
+  { id: 'stalled-transition', title: 'A stalled transition', load: () => import('./stalled-transition').then((m) => m.stalledTransition) },
+  { id: 'reversing', title: 'Reversing a transition', load: () => import('./reversing').then((m) => m.reversing) },
+  { id: 'stacked-patches', title: 'Stacked patches', load: () => import('./stacked-patches').then((m) => m.stackedPatches) },
+  { id: 'atomic-replace', title: 'Atomic replace', load: () => import('./atomic-replace').then((m) => m.atomicReplace) },
+  { id: 'modules-coming-going', title: 'Modules coming and going', load: () => import('./modules-coming-going').then((m) => m.modulesComingGoing) },
+  { id: workqueueScenario.id, title: workqueueScenario.title, load: async () => workqueueScenario },
+  { id: api51Scenario.id, title: api51Scenario.title, load: async () => api51Scenario },
+  { id: 'system-state', title: 'System state', load: () => import('./system-state').then((m) => m.systemState) },
+];
+
+export function findEntry(id: string): ScenarioEntry | undefined {
+  return SCENARIO_LIST.find((s) => s.id === id);
+}

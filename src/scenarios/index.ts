@@ -1,0 +1,33 @@
+/**
+ * Every narrated scenario, loaded (for tests and Node). The app lists them
+ * from catalog.ts and loads one when it is opened.
+ */
+import type { Scenario } from './types';
+import { firstLivepatch } from './first-livepatch';
+import { disableAndRemove } from './disable-and-remove';
+import { stalledTransition } from './stalled-transition';
+import { reversing } from './reversing';
+import { stackedPatches } from './stacked-patches';
+import { atomicReplace } from './atomic-replace';
+import { modulesComingGoing } from './modules-coming-going';
+import { systemState } from './system-state';
+import { workqueueScenario } from '../stories/workqueue/scenario';
+import { api51Scenario } from '../stories/api51/scenario';
+
+/** In the picker's order. */
+export const SCENARIOS: readonly Scenario[] = [
+  firstLivepatch,
+  disableAndRemove,
+  stalledTransition,
+  reversing,
+  stackedPatches,
+  atomicReplace,
+  modulesComingGoing,
+  workqueueScenario,
+  api51Scenario,
+  systemState,
+];
+
+export function findScenario(id: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.id === id);
+}

@@ -1,0 +1,94 @@
+/**
+ * A scenario is data: a set-up, then steps, each an input for the engine's
+ * timeline with a caption that says what the kernel does and why. Two
+ * scenarios are told by their own small models instead (`story`): the lock
+ * inversion behind free_work, and the API before and after Linux 5.1.
+ */
+import type { Component } from 'svelte';
+import type { Setup } from '../app/timeline';
+
+/** What a caption claims after its step, checked by the scenario tests. */
+export type Claim =
+  /** the step printed a kernel log line containing this */
+  | { log: string }
+  /** the step printed no kernel log line containing this */
+  | { noLog: string }
+  /** the shell printed (stdout or stderr) a line containing this */
+  | { term: string }
+  /** a file reads exactly this (without its trailing newline), or is absent (null) */
+  | { file: string; equals: string | null }
+  /** a file's content contains this */
+  | { file: string; contains: string }
+  /** a path exists (a file or a directory), or not */
+  | { exists: string; is: boolean }
+  /** the transition: which patch is klp_transition_patch (null: none) */
+  | { transitionPatch: string | null }
+  /** how many tasks still have TIF_PATCH_PENDING */
+  | { pending: number }
+  /** a task (by comm) is pending, or not */
+  | { taskPending: string; is: boolean }
+  /** a module's reference count */
+  | { refcnt: string; is: number };
+
+/** One step: what happens, and the narration. */
+export interface ScenarioStep {
+  do:
+    | { command: string }
+    /** one kernel event from the queue */
+    | { event: true }
+    /** run kernel events while they make progress, as one step */
+    | { settle: true }
+    /** simulation control: virtual seconds pass */
+    | { advance: number }
+    /** simulation control: a sleeping task (by comm) returns */
+    | { wake: string };
+  caption: string;
+  /** the kernel function at the heart of the step (shown, and linked to its source) */
+  fn?: string;
+  /** the file that function lives in, e.g. kernel/livepatch/transition.c */
+  file?: string;
+  claims?: Claim[];
+}
+
+interface ScenarioBase {
+  /** the link name: #/s/<id>/<step> */
+  id: string;
+  title: string;
+  /** one sentence for the picker */
+  summary: string;
+}
+
+export interface TimelineScenario extends ScenarioBase {
+  kind: 'timeline';
+  setup: Setup;
+  /** what the page says before the first step */
+  intro: string;
+  steps: ScenarioStep[];
+}
+
+export interface StoryStep {
+  caption: string;
+  fn?: string;
+  file?: string;
+}
+
+/**
+ * A story told by its own model and component. Both load with the story
+ * (they are not needed before it is opened): the module gives the component
+ * drawing step `step`, and the steps' captions.
+ */
+export interface StoryScenario extends ScenarioBase {
+  kind: 'story';
+  load: () => Promise<{ default: Component<{ step: number }>; steps: readonly StoryStep[] }>;
+}
+
+export type Scenario = TimelineScenario | StoryScenario;
+
+/**
+ * Where a caption's function is defined, in the newest mainline kernel (the
+ * one modelled): Elixir's identifier search. A link the user follows; the
+ * page itself never fetches anything from elsewhere.
+ */
+export function sourceLink(fn: string): string {
+  return `https://elixir.bootlin.com/linux/latest/C/ident/${encodeURIComponent(fn)}`;
+}

@@ -1,0 +1,92 @@
+/**
+ * Links are untrusted input. A hostile, broken or oversized link opens the
+ * first scenario (or keeps what the user had) with a clear message, and runs
+ * nothing: a canary that any injected script would set stays unset, and no
+ * dialog opens. A good exploration link reproduces its situation exactly.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import LZString from 'lz-string';
+import { openBlank, settle, type } from './helpers';
+
+const REGIONS = ['Patch stack', 'Task migration', 'Free queue', 'Kernel state'];
+const views = (page: Page) => Promise.all(REGIONS.map((name) => page.getByRole('region', { name }).innerText()));
+
+/** Anything injected would call one of these; none may ever be called. */
+async function armCanary(page: Page): Promise<string[]> {
+  const fired: string[] = [];
+  page.on('dialog', (d) => {
+    fired.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.exposeFunction('__klpCanary', (what: string) => fired.push(what));
+  return fired;
+}
+
+const PAYLOAD = `<img src=x onerror="__klpCanary('img')"><script>__klpCanary('script')</script>`;
+const HOSTILE: Record<string, string> = {
+  'script in a scenario name': `#/s/${encodeURIComponent(PAYLOAD)}/0`,
+  'event handler in a command': `#/x/${encodeURIComponent(`$insmod ${PAYLOAD}`)};step=1`,
+  'javascript: as a scenario': '#/s/javascript:__klpCanary(1)/0',
+  'a 100 KB link': `#/x/${'$echo%20' + 'A'.repeat(100_000)}`,
+  'broken percent-encoding': '#/x/$insmod%E0%A4%A;step=1',
+  'binary garbage': `#/z/${'\u0000\u0001\uffff\ud800'.repeat(50)}`,
+  'a truncated compressed link': `#/z/${LZString.compressToEncodedURIComponent('cpus=2;$insmod test_modules/test_klp_livepatch.ko;step=1').slice(0, 20)}`,
+  'an unknown setting': '#/s/first-livepatch/2?evil=<b>',
+  'a step that is not a number': '#/s/first-livepatch/1e999',
+};
+
+for (const [what, hash] of Object.entries(HOSTILE)) {
+  test(`a link with ${what} opens the first scenario with a message and runs nothing`, async ({ page }) => {
+    const fired = await armCanary(page);
+    await page.goto(`/${hash}`);
+    await expect(page.getByRole('alert')).toContainText('That link could not be opened');
+    await expect(page.locator('#caption')).toContainText('First livepatch');
+    await expect(page.locator('img[src="x"], script:not([src]):not([type])')).toHaveCount(0);
+    // The page stays usable: a step forward works.
+    await page.getByRole('button', { name: 'Step forward' }).click();
+    await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveValue('1');
+    expect(fired).toEqual([]);
+  });
+}
+
+test('a bad link followed later keeps what the user had', async ({ page }) => {
+  const fired = await armCanary(page);
+  await openBlank(page);
+  await type(page, 'insmod test_modules/test_klp_livepatch.ko');
+  await settle(page);
+  const before = await views(page);
+  const url = page.url();
+  await page.evaluate((h) => (location.hash = h), `#/s/${PAYLOAD}/0`);
+  await expect(page.getByRole('alert')).toBeVisible();
+  expect(await views(page)).toEqual(before);
+  expect(page.url()).toBe(url);
+  expect(fired).toEqual([]);
+});
+
+test('hostile text typed into the Shell is shown as text, never run', async ({ page }) => {
+  const fired = await armCanary(page);
+  await openBlank(page);
+  await type(page, PAYLOAD);
+  await type(page, `insmod ${PAYLOAD}`);
+  await expect(page.getByRole('log', { name: 'Shell output' })).toContainText('syntax error near unexpected token');
+  await expect(page.locator('img[src="x"]')).toHaveCount(0);
+  expect(fired).toEqual([]);
+});
+
+test('an exploration link reproduces the same views in a new page', async ({ browser }) => {
+  const a = await browser.newPage();
+  await openBlank(a);
+  await type(a, 'insmod test_modules/test_klp_callbacks_busy.ko block_transition=Y');
+  await type(a, 'insmod test_modules/test_klp_callbacks_demo.ko');
+  await a.getByRole('button', { name: 'Step forward' }).click();
+  await a.getByRole('button', { name: 'Step forward' }).click();
+  await expect(a).toHaveURL(/#\/[xz]\//);
+  const link = new URL(a.url()).hash;
+  const want = await views(a);
+
+  const b = await browser.newPage();
+  await b.goto(`/${link}`);
+  await expect(b.getByRole('slider', { name: 'Timeline' })).toHaveValue(await a.getByRole('slider', { name: 'Timeline' }).inputValue());
+  await expect.poll(() => views(b)).toEqual(want);
+  expect(new URL(b.url()).hash).toBe(link);
+});

@@ -1,0 +1,50 @@
+/**
+ * Talk mode for a projector and embed mode for slides: a link opens straight
+ * into them at a step; a presenter's clicker keys step through the captions.
+ */
+import { expect, test } from '@playwright/test';
+
+test('a link opens talk mode at a step; the clicker keys step, go back and blank', async ({ page }) => {
+  await page.goto('/#/s/stalled-transition/3?talk');
+  const scrub = page.getByRole('slider', { name: 'Timeline' });
+  await expect(scrub).toHaveValue('3');
+  await expect(page.locator('html')).toHaveAttribute('data-talk', '');
+  await expect(page.getByRole('region', { name: 'Last command' })).toBeVisible();
+
+  await page.keyboard.press('PageDown');
+  await expect(scrub).toHaveValue('4');
+  await expect(page).toHaveURL(/#\/s\/stalled-transition\/4\?talk$/);
+  await expect(page.locator('#caption')).toContainText('step 4 of');
+  await page.keyboard.press('PageUp');
+  await expect(scrub).toHaveValue('3');
+  await page.keyboard.press('ArrowRight');
+  await expect(scrub).toHaveValue('4');
+
+  const blank = page.getByRole('button', { name: /screen is blanked/ });
+  await page.keyboard.press('b');
+  await expect(blank).toBeVisible();
+  await page.keyboard.press('b');
+  await expect(blank).toBeHidden();
+});
+
+test('talk mode still takes any action live', async ({ page }) => {
+  await page.goto('/#/s/first-livepatch/0?talk');
+  await page.getByRole('textbox', { name: 'Shell' }).fill('cat /proc/cmdline');
+  await page.getByRole('textbox', { name: 'Shell' }).press('Enter');
+  await expect(page.getByRole('region', { name: 'Last command' })).toContainText('cat /proc/cmdline');
+});
+
+test('embed mode has minimal chrome and a way out to the full app', async ({ page }) => {
+  await page.goto('/#/s/atomic-replace/2?embed');
+  await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveValue('2');
+  await expect(page.getByRole('combobox', { name: 'Scenario' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: /open in klpscope/ })).toHaveAttribute('href', /#\/s\/atomic-replace\/2\?embed/);
+  await expect(page.getByRole('region', { name: 'Patch stack' })).toBeVisible();
+});
+
+test('a story opens in talk mode too', async ({ page }) => {
+  await page.goto('/#/s/free-work/5?talk');
+  await expect(page.locator('#caption')).toContainText('step 5 of');
+  await page.keyboard.press('PageDown');
+  await expect(page).toHaveURL(/#\/s\/free-work\/6\?talk$/);
+});
