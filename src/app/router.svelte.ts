@@ -31,20 +31,29 @@ export class Router {
     return (this.links ??= import('./links'));
   }
 
+  /** The view options now; a link says only what differs from the defaults, so it stays short. */
+  private viewNow(): ViewOptions {
+    return { ...this.options, speed: this.app.speed === DEFAULT_SPEED ? undefined : this.app.speed };
+  }
+
   /** The hash for the situation shown, once it is known. */
   private async hashNow(): Promise<string> {
     const app = this.app;
     const s = app.scenario;
-    // A link says only what differs from the defaults, so it stays short.
-    const view: Partial<ViewOptions> = { ...this.options, speed: app.speed === DEFAULT_SPEED ? undefined : app.speed };
+    const view = this.viewNow();
     if (s && (s.kind === 'story' || app.timeline.length === app.scenarioInputs)) return scenarioHash(s.id, app.position, view);
     const { encodeSituation } = await this.loadLinks();
     return encodeSituation({
       setup: app.timeline.setup,
       inputs: app.timeline.inputs.slice(),
       step: app.position,
-      options: view as ViewOptions,
+      options: view,
     });
+  }
+
+  /** The link to a scenario's first step (null: a fresh machine), in the current view options. */
+  hashFor(id: string | null): string {
+    return id === null ? '#/blank' : scenarioHash(id, 0, this.viewNow());
   }
 
   /** The theme the user picked becomes part of the link (replacing, not a new step). */
@@ -84,8 +93,10 @@ export class Router {
       const link = r.link;
       const app = this.app;
       const same = link.kind === 'scenario' && app.scenario?.id === link.id && (app.story !== null || app.timeline.length === app.scenarioInputs);
-      if (same) app.goto(link.step);
-      else await this.open(link);
+      if (same) {
+        this.applyOptions(link.options);
+        app.goto(link.step);
+      } else await this.open(link);
       await this.sync(true);
     } finally {
       this.following = false;
@@ -103,14 +114,18 @@ export class Router {
     else history.pushState(null, '', hash);
   }
 
+  /** A link's view options replace the current ones (what it leaves out is the default). */
+  private applyOptions(options: ViewOptions): void {
+    this.options = options;
+    this.app.setSpeed(options.speed ?? DEFAULT_SPEED);
+  }
+
   private async open(link: Link): Promise<void> {
     const app = this.app;
     const first = () => SCENARIO_LIST[0]!.load().then((s) => app.openScenario(s, 0));
     if (link.kind === 'home') return first();
     if (link.kind === 'blank') return app.openSituation(DEFAULT_SETUP, [], 0);
-    const options = link.kind === 'scenario' ? link.options : link.situation.options;
-    this.options = options;
-    if (options.speed) app.setSpeed(options.speed);
+    this.applyOptions(link.kind === 'scenario' ? link.options : link.situation.options);
     if (link.kind === 'scenario') {
       const entry = findEntry(link.id);
       if (!entry) {

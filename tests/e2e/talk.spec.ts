@@ -48,3 +48,15 @@ test('a story opens in talk mode too', async ({ page }) => {
   await page.keyboard.press('PageDown');
   await expect(page).toHaveURL(/#\/s\/free-work\/6\?talk$/);
 });
+
+test('following another link applies its view options; the picker keeps them', async ({ page }) => {
+  await page.goto('/#/s/atomic-replace/6?embed');
+  await expect(page.getByRole('link', { name: /open in klpscope/ })).toBeVisible();
+  await page.evaluate(() => (location.hash = '#/s/atomic-replace/8?talk'));
+  await expect(page.getByRole('region', { name: 'Last command' })).toBeVisible();
+  await expect(page.getByRole('link', { name: /open in klpscope/ })).toHaveCount(0);
+  await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveValue('8');
+  await page.getByRole('combobox', { name: 'Scenario' }).selectOption({ label: '4. Reversing a transition' });
+  await expect(page).toHaveURL(/#\/s\/reversing\/0\?talk$/);
+  await expect(page.getByRole('region', { name: 'Last command' })).toBeVisible();
+});
