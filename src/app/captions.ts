@@ -3,7 +3,7 @@
  * function doing the work. Built from the step's input, the event that ran
  * and the lines it printed.
  */
-import type { StepRecord } from './timeline';
+import type { StepRecord } from './situation';
 
 export interface Caption {
   /** the kernel function at the heart of the step */

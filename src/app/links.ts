@@ -23,7 +23,7 @@
  */
 import LZString from 'lz-string';
 import { DEFAULT_CONFIG, type KernelConfig } from '../kernel/kernel';
-import type { Input, Setup, TaskSetup } from './timeline';
+import type { Input, Setup, TaskSetup } from './situation';
 import { clampSpeed, scenarioHash, SPEED_LIMITS, viewItems, type ViewOptions } from './link-view';
 
 export { scenarioHash, type ViewOptions };

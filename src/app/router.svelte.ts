@@ -8,7 +8,7 @@
 import { scenarioHash, type ViewOptions } from './link-view';
 import type { Link } from './links';
 import type { AppState } from './state.svelte';
-import { DEFAULT_SETUP } from './timeline';
+import { DEFAULT_SETUP } from './situation';
 import { DEFAULT_SPEED } from './state.svelte';
 import { SCENARIO_LIST, findEntry } from '../scenarios/catalog';
 
@@ -41,11 +41,11 @@ export class Router {
     const app = this.app;
     const s = app.scenario;
     const view = this.viewNow();
-    if (s && (s.kind === 'story' || app.timeline.length === app.scenarioInputs)) return scenarioHash(s.id, app.position, view);
+    const sit = app.situation();
+    if ((s && app.onScenarioPath) || !sit) return s ? scenarioHash(s.id, app.position, view) : this.link;
     const { encodeSituation } = await this.loadLinks();
     return encodeSituation({
-      setup: app.timeline.setup,
-      inputs: app.timeline.inputs.slice(),
+      ...sit,
       step: app.position,
       options: view,
     });
@@ -92,7 +92,7 @@ export class Router {
     try {
       const link = r.link;
       const app = this.app;
-      const same = link.kind === 'scenario' && app.scenario?.id === link.id && (app.story !== null || app.timeline.length === app.scenarioInputs);
+      const same = link.kind === 'scenario' && app.scenario?.id === link.id && app.onScenarioPath;
       if (same) {
         this.applyOptions(link.options);
         app.goto(link.step);
@@ -124,7 +124,7 @@ export class Router {
     const app = this.app;
     const first = () => SCENARIO_LIST[0]!.load().then((s) => app.openScenario(s, 0));
     if (link.kind === 'home') return first();
-    if (link.kind === 'blank') return app.openSituation(DEFAULT_SETUP, [], 0);
+    if (link.kind === 'blank') return app.openSituation(DEFAULT_SETUP);
     this.applyOptions(link.kind === 'scenario' ? link.options : link.situation.options);
     if (link.kind === 'scenario') {
       const entry = findEntry(link.id);

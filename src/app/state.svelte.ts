@@ -3,30 +3,38 @@
  * (the engine, replayable) and what the views read from it at the current
  * step; in a story scenario, the story's step. Views get plain snapshots;
  * only this file talks to the Timeline.
+ *
+ * The engine's code (./engine) loads right after the first paint: until it
+ * is there `view` is null and the page shows its frame, the caption and
+ * any story, which need no engine.
  */
-import { DEFAULT_SETUP, Timeline, type Input, type Setup, type StepRecord } from './timeline';
+import { DEFAULT_SETUP, type Input, type Setup, type StepRecord } from './situation';
+import type { Timeline } from './timeline';
 import type { KernelView } from '../kernel/view/types';
 import type { LogRecord } from '../kernel/world/log';
+import type { ModuleSpec } from '../kernel/catalog/types';
 import type { Component } from 'svelte';
 import type { Scenario, StoryScenario, StoryStep, TimelineScenario } from '../scenarios/types';
-import { playStep } from '../scenarios/run';
 
 export const SPEED_MIN = 0.25;
 export const SPEED_MAX = 32;
 /** steps per second when a link does not say */
 export const DEFAULT_SPEED = 2;
 
-type ShellModule = typeof import('../kernel/shell/shell');
+type Engine = typeof import('./engine');
 
 export class AppState {
-  timeline: Timeline;
-  view = $state.raw<KernelView>(null as unknown as KernelView);
+  /** null until the engine's code is there and a situation is built */
+  private timeline: Timeline | null = null;
+  view = $state.raw<KernelView | null>(null);
   /** the view one step earlier, for highlighting what changed */
   prev = $state.raw<KernelView | null>(null);
   position = $state(0);
   length = $state(0);
   records = $state.raw<StepRecord[]>([]);
   log = $state.raw<LogRecord[]>([]);
+  /** the shell's command history, for ↑/↓ */
+  history = $state.raw<string[]>([]);
   playing = $state(false);
   /** steps per second while playing */
   speed = $state(DEFAULT_SPEED);
@@ -37,28 +45,43 @@ export class AppState {
   scenario = $state.raw<Scenario | null>(null);
   /** how many leading inputs are the scenario's own steps (acting in the past cuts them) */
   scenarioInputs = $state(0);
-  /** set while the situation is still being built (waiting for the shell's code) */
+  /** set while the situation is still being built (waiting for code) */
   loading = $state(false);
   /** a story scenario's picture and captions, once loaded */
   storyView = $state.raw<Component<{ step: number }> | null>(null);
   storySteps = $state.raw<readonly StoryStep[]>([]);
+  /** the module catalogue, once the engine is there */
+  catalog = $state.raw<readonly ModuleSpec[]>([]);
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly shell: Promise<ShellModule>;
-  /** resolves once the shell's code has loaded (after the first paint) */
-  readonly ready: Promise<void>;
+  private readonly engine: Promise<Engine>;
+  /** the situation being built; a later open supersedes it */
+  private building: object | null = null;
 
-  constructor(setup: Setup = DEFAULT_SETUP) {
-    this.timeline = new Timeline(setup);
-    this.refresh();
-    this.shell = import('../kernel/shell/shell');
-    this.ready = this.shell.then((m) => this.attach(m));
+  constructor() {
+    this.engine = import('./engine');
+  }
+
+  /** Resolves once the engine's code has loaded. */
+  get ready(): Promise<Engine> {
+    return this.engine;
   }
 
   get story(): StoryScenario | null {
     return this.scenario?.kind === 'story' ? this.scenario : null;
   }
 
-  /** Opens a narrated scenario at a step; the first paint shows its set-up at once. */
+  /** Is what is shown still the scenario's own path (no command of the user's in it)? */
+  get onScenarioPath(): boolean {
+    return this.scenario !== null && (this.story !== null || (this.timeline?.length ?? 0) === this.scenarioInputs);
+  }
+
+  /** The situation shown, as a link carries it (null in a story or before the engine). */
+  situation(): { setup: Setup; inputs: Input[] } | null {
+    const t = this.timeline;
+    return t && !this.story ? { setup: t.setup, inputs: t.inputs.slice() } : null;
+  }
+
+  /** Opens a narrated scenario at a step. */
   async openScenario(s: Scenario, step: number): Promise<void> {
     this.pause();
     this.scenario = s;
@@ -78,88 +101,83 @@ export class AppState {
       this.refresh();
       return;
     }
-    await this.build(s.setup, (t) => {
-      for (const st of (s as TimelineScenario).steps) playStep(t, st);
-    }, step);
-    this.scenarioInputs = s.steps.length;
+    await this.build(s.setup, (t, e) => {
+      for (const st of (s as TimelineScenario).steps) e.playStep(t, st);
+    }, step, s.steps.length);
   }
 
-  /** Opens a situation from a link: set-up, inputs, step. */
-  async openSituation(setup: Setup, inputs: readonly Input[], step: number): Promise<void> {
+  /** Opens a situation from a link (or a fresh machine): set-up, inputs, step. */
+  async openSituation(setup: Setup = DEFAULT_SETUP, inputs: readonly Input[] = [], step = 0): Promise<void> {
     this.pause();
     this.scenario = null;
-    this.scenarioInputs = 0;
-    await this.build(setup, (t) => t.load(inputs), step);
+    await this.build(setup, (t) => t.load(inputs), step, 0);
   }
 
-  private async build(setup: Setup, fill: (t: Timeline) => void, step: number): Promise<void> {
-    const t = new Timeline(setup);
-    this.timeline = t;
+  private async build(setup: Setup, fill: (t: Timeline, e: Engine) => void, step: number, scenarioInputs: number): Promise<void> {
+    const token = {};
+    this.building = token;
     this.loading = true;
+    this.scenarioInputs = scenarioInputs;
     this.refresh();
-    const m = await this.shell;
-    if (this.timeline !== t) return; // something else was opened meanwhile
-    this.attach(m);
-    fill(t);
+    const e = await this.engine;
+    if (this.building !== token) return; // something else was opened meanwhile
+    const t = e.newTimeline(setup);
+    fill(t, e);
     t.goto(step);
+    this.timeline = t;
+    this.catalog = e.CATALOG;
     this.loading = false;
     this.refresh();
   }
 
-  private attach(m: ShellModule): void {
-    this.timeline.attachShell((k) => new m.Shell(k));
-  }
-
-  /** Runs a command as typed at the shell (buttons come here too), once the shell is there. */
+  /** Runs a command as typed at the shell (buttons come here too). */
   command(line: string): void {
-    if (this.story) return;
-    if (!this.timeline.hasShell) {
-      void this.ready.then(() => this.command(line));
-      return;
-    }
+    if (this.story || !this.timeline) return;
     this.pause();
-    this.act(() => this.timeline.command(line));
+    const t = this.timeline;
+    this.act(() => t.command(line));
   }
 
   step(): void {
     if (this.story) this.position = Math.min(this.position + 1, this.length);
-    else this.timeline.forward();
+    else this.timeline?.forward();
     this.refresh();
   }
 
   back(): void {
     this.pause();
     if (this.story) this.position = Math.max(0, this.position - 1);
-    else this.timeline.back();
+    else this.timeline?.back();
     this.refresh();
   }
 
   goto(n: number): void {
     if (this.story) this.position = Math.max(0, Math.min(n, this.length));
-    else this.timeline.goto(n);
+    else this.timeline?.goto(n);
     this.refresh();
   }
 
   /** "run to settled": the events that make progress, as one step. */
   settle(): void {
     this.pause();
-    if (this.story || this.timeline.settled()) return;
-    this.act(() => this.timeline.settleStep());
+    const t = this.timeline;
+    if (this.story || !t || t.settled()) return;
+    this.act(() => t.settleStep());
   }
 
   advance(seconds: number): void {
-    if (this.story) return;
-    this.act(() => this.timeline.advance(seconds));
+    const t = this.timeline;
+    if (!this.story && t) this.act(() => t.advance(seconds));
   }
 
   wake(pid: number): void {
-    if (this.story) return;
-    this.act(() => this.timeline.wake(pid));
+    const t = this.timeline;
+    if (!this.story && t) this.act(() => t.wake(pid));
   }
 
   /** A new input at the current position: the scenario's later steps are dropped with the future. */
   private act(run: () => unknown): void {
-    this.scenarioInputs = Math.min(this.scenarioInputs, this.timeline.position);
+    this.scenarioInputs = Math.min(this.scenarioInputs, this.timeline?.position ?? 0);
     run();
     this.refresh();
   }
@@ -196,14 +214,21 @@ export class AppState {
   }
 
   private refresh(): void {
-    const story = this.story;
-    if (story) {
+    if (this.story) {
       this.length = Math.max(0, this.storySteps.length - 1);
       this.canStep = this.position < this.length;
       this.settled = true;
       return;
     }
-    const t = this.timeline;
+    const t = this.loading ? null : this.timeline;
+    if (!t) {
+      this.view = this.prev = null;
+      this.position = this.length = 0;
+      this.records = this.log = this.history = [];
+      this.canStep = false;
+      this.settled = true;
+      return;
+    }
     const pos = t.position;
     this.view = t.view();
     this.prev = pos > 0 ? t.cachedView(pos - 1) : null;
@@ -211,6 +236,7 @@ export class AppState {
     this.length = t.length;
     this.records = t.records.slice();
     this.log = t.log();
+    this.history = t.history.slice();
     this.canStep = t.canStep();
     this.settled = t.settled();
   }

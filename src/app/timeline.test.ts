@@ -8,12 +8,12 @@ import { snapshot } from '../kernel/view/snapshot';
 const LP = '/sys/kernel/livepatch/test_klp_livepatch';
 
 describe('Timeline', () => {
-  it('starts without a shell and refuses commands until one is attached', () => {
+  it('without a shell steps kernel events but refuses commands; with one, runs them', () => {
     const t = new Timeline();
     expect(t.view().tasks.length).toBeGreaterThan(0);
     expect(() => t.command('lsmod')).toThrow(/shell/);
-    t.attachShell((k) => new Shell(k));
-    expect(t.command('lsmod').term[1]).toEqual({ kind: 'out', text: 'Module                  Size  Used by' });
+    expect(t.length).toBe(0);
+    expect(withShell().command('lsmod').term[1]).toEqual({ kind: 'out', text: 'Module                  Size  Used by' });
   });
 
   it('steps a command, then its kernel events one by one, to the settled state', () => {

@@ -5,7 +5,7 @@
  * replaying the inputs before it: that is how going back works, and what a
  * link carries. Acting while back in time drops the future, as in RaftScope.
  */
-import { Kernel, type KernelConfig } from '../kernel/kernel';
+import { Kernel } from '../kernel/kernel';
 import type { Shell } from '../kernel/shell/shell';
 import { selftestSetup } from '../kernel/selftest/setup';
 import { settle as settleKernel, nextEventMakesProgress } from '../kernel/settle';
@@ -14,66 +14,17 @@ import type { KernelView } from '../kernel/view/types';
 import type { LogRecord } from '../kernel/world/log';
 import { reenter } from '../kernel/world/task-events';
 import { klp_update_patch_state } from '../kernel/livepatch/transition';
+import { DEFAULT_SETUP, type Input, type Setup, type StepRecord, type TaskSetup, type TermLine } from './situation';
 
-export interface Setup {
-  config: Partial<KernelConfig>;
-  /** run the livepatch selftests' set-up first (dynamic debug for the core) */
-  selftest: boolean;
-  /** commands run before step 0, not shown as steps */
-  lines: string[];
-  /** extra tasks, and where they sleep */
-  tasks?: TaskSetup[];
-}
+export { DEFAULT_SETUP, type Input, type Setup, type StepRecord, type TaskSetup, type TermLine };
 
 /**
- * A task the situation needs: a user process blocked in a system call, or a
- * kthread, sleeping in the given vmlinux functions (outermost first, after
- * the usual entry frames).
- */
-export interface TaskSetup {
-  comm: string;
-  kind: 'user' | 'kthread';
-  sleepsIn: string[];
-  /** 'S' interruptible (a signal wakes it), 'D' uninterruptible */
-  state?: 'S' | 'D';
-  cpu?: number;
-  /** stack_trace_save_tsk_reliable() fails for it: no stack check can switch it */
-  unreliable?: boolean;
-}
-
-export type Input =
-  | { kind: 'command'; line: string }
-  /** one kernel event from the queue */
-  | { kind: 'event' }
-  /** kernel events while they make progress, as one step */
-  | { kind: 'settle' }
-  /** simulation control: N virtual seconds pass, with the events they bring */
-  | { kind: 'advance'; seconds: number }
-  /** simulation control: a sleeping task finishes what it waits for and returns */
-  | { kind: 'wake'; pid: number };
-
-export interface TermLine {
-  kind: 'prompt' | 'out' | 'err';
-  text: string;
-}
-
-export interface StepRecord {
-  input: Input;
-  /** the kernel event that ran, for an `event` step */
-  event: string | null;
-  term: TermLine[];
-  /** log records this step printed */
-  log: LogRecord[];
-  time: number;
-}
-
-export const DEFAULT_SETUP: Setup = { config: {}, selftest: true, lines: [] };
-
-/**
- * Makes the shell for a kernel. The app loads the shell's code after its
- * first paint, so a Timeline may start without one; commands need it.
+ * Makes the shell for a kernel. Without one a Timeline still steps kernel
+ * events (set-up lines and commands need it).
  */
 export type ShellFactory = (k: Kernel) => Shell;
+
+const NO_SHELL = 'Timeline: a command needs a shell; this timeline was made without one';
 
 export class Timeline {
   private kernel!: Kernel;
@@ -84,20 +35,9 @@ export class Timeline {
 
   constructor(
     readonly setup: Setup = DEFAULT_SETUP,
-    private shellFactory: ShellFactory | null = null,
+    private readonly shellFactory: ShellFactory | null = null,
   ) {
     this.boot();
-  }
-
-  /** Gives the timeline its shell once the shell's code is there. */
-  attachShell(factory: ShellFactory): void {
-    if (this.shellFactory) return;
-    this.shellFactory = factory;
-    this.shell = factory(this.kernel);
-  }
-
-  get hasShell(): boolean {
-    return this.shell !== null;
   }
 
   /** How many steps have run: 0 is the situation right after set-up. */
@@ -197,6 +137,8 @@ export class Timeline {
 
   /** A new input at the current position: the future after it is dropped. */
   private act(input: Input): StepRecord {
+    // Refuse before anything changes: a refused input must leave no trace.
+    if (input.kind === 'command' && !this.shell) throw new Error(NO_SHELL);
     if (this.position < this.inputs.length) {
       this.inputs.length = this.position;
     }
@@ -212,7 +154,7 @@ export class Timeline {
     const term: TermLine[] = [];
     let event: string | null = null;
     if (input.kind === 'command') {
-      if (!this.shell) throw new Error('Timeline: a command needs the shell, which is not attached yet');
+      if (!this.shell) throw new Error(NO_SHELL);
       term.push({ kind: 'prompt', text: input.line });
       const r = this.shell.run(input.line);
       for (const t of lines(r.stdout)) term.push({ kind: 'out', text: t });

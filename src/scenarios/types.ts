@@ -5,7 +5,7 @@
  * inversion behind free_work, and the API before and after Linux 5.1.
  */
 import type { Component } from 'svelte';
-import type { Setup } from '../app/timeline';
+import type { Setup } from '../app/situation';
 
 /** What a caption claims after its step, checked by the scenario tests. */
 export type Claim =

@@ -3,12 +3,13 @@
  * every layout wires them the same way (and a click acts the same in each).
  */
 import type { AppState } from '../state.svelte';
+import type { KernelView } from '../../kernel/view/types';
 
 export const runIn = (app: AppState) => (line: string) => app.command(line);
 
-export function taskMigrationProps(app: AppState) {
+export function taskMigrationProps(app: AppState, view: KernelView) {
   return {
-    view: app.view,
+    view,
     prev: app.prev,
     selectedPid: app.selectedPid,
     onselect: (pid: number | null) => (app.selectedPid = pid),
