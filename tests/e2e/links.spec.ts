@@ -4,7 +4,8 @@
  * nothing: a canary that any injected script would set stays unset, and no
  * dialog opens. A good exploration link reproduces its situation exactly.
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import LZString from 'lz-string';
 import { openBlank, settle, type } from './helpers';
 
