@@ -20,12 +20,7 @@ test('once loaded and prefetched, every scenario, talk mode and the key help wor
   test.fixme(!prefetchBuilt, `the built app has no idle-time prefetch of its lazy chunks yet (no '${MARK}' mark in dist/)`);
   test.slow();
   const failed: string[] = [];
-  page.on('requestfailed', (r) => {
-    // Allowed: Chromium itself asks for the tab's icon again at every new address, even
-    // a new hash; offline that fails, and the page does not depend on it.
-    if (new URL(r.url()).pathname === '/favicon.svg') return;
-    failed.push(`${r.url()}: ${r.failure()?.errorText}`);
-  });
+  page.on('requestfailed', (r) => void failed.push(`${r.url()}: ${r.failure()?.errorText}`));
 
   await page.goto('/');
   await expect(page.locator('#caption')).toContainText('step 0 of');
