@@ -2,7 +2,8 @@
  * The page as a whole: buttons are shell commands, time travel is exact,
  * keys work, and accessibility has no serious or critical violation.
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { AxeBuilder } from '@axe-core/playwright';
 import { openBlank, settle, type } from './helpers';
 

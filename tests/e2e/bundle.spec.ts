@@ -2,7 +2,7 @@
  * The initial JS+CSS budget, on the built dist/: a size is deterministic, so
  * it may fail the build. Figures: npm run bench.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { bundleFigures } from '../../bench/bundle';
 
 test('initial JS+CSS stays within 80 KB gzip, and the statecharts load lazily', () => {

@@ -5,6 +5,10 @@ import { expect, type Page } from '@playwright/test';
 export async function openBlank(page: Page): Promise<void> {
   await page.goto('/#/blank');
   await expect(page.getByRole('textbox', { name: 'Shell' })).toBeVisible();
+  // The Shell shows before the link has opened its machine (that waits for the link
+  // and engine code), and a command typed meanwhile is lost with the machine it ran
+  // on. The page looks the same before and after, so wait for its code to arrive.
+  await page.waitForLoadState('networkidle');
 }
 
 /** Types a command into the Shell, presses Enter, and waits until the shell has run it. */

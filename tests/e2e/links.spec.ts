@@ -2,9 +2,13 @@
  * Links are untrusted input. A hostile, broken or oversized link opens the
  * first scenario (or keeps what the user had) with a clear message, and runs
  * nothing: a canary that any injected script would set stays unset, and no
- * dialog opens. A good exploration link reproduces its situation exactly.
+ * dialog opens. Hostile links and commands do not break the layout either:
+ * nothing gets wider than the window, and the header, the playback bar and
+ * the message stay on screen, a few lines tall. A good exploration link
+ * reproduces its situation exactly.
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import LZString from 'lz-string';
 import { openBlank, settle, type } from './helpers';
 
@@ -72,6 +76,66 @@ test('hostile text typed into the Shell is shown as text, never run', async ({ p
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
   expect(fired).toEqual([]);
 });
+
+/** Nothing is wider than the window; header, playback bar and `message` are on screen, and the message is a few lines tall. */
+async function layoutHolds(page: Page, message: Locator, maxHeight = 200): Promise<void> {
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
+  await expect(page.getByRole('banner')).toBeInViewport();
+  await expect(page.getByRole('group', { name: 'Playback' })).toBeInViewport();
+  await expect(message).toBeInViewport();
+  expect((await message.boundingBox())!.height).toBeLessThan(maxHeight);
+}
+
+/** Whether a click at the middle of `target` would reach it (no sticky header over it). */
+const uncovered = (target: Locator) =>
+  target.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    return hit !== null && (hit === el || el.contains(hit));
+  });
+
+for (const what of ['a 100 KB link', 'script in a scenario name', 'event handler in a command', 'binary garbage']) {
+  test(`a link with ${what} leaves the layout whole`, async ({ page }) => {
+    await page.goto(`/${HOSTILE[what]!}`);
+    await layoutHolds(page, page.getByRole('alert'));
+  });
+}
+
+const LONG = 'A'.repeat(5000);
+const COMMANDS: Record<string, { line: string; says: string }> = {
+  'a 5,000-character command': { line: LONG, says: `bash: ${LONG.slice(0, 40)}` },
+  'a command with an <img onerror>': { line: `echo <img src=x onerror="__klpCanary('img')">`, says: 'syntax error near unexpected token' },
+};
+
+const MODES = {
+  '': { open: openBlank, maxHeight: 200 },
+  ', in talk mode': {
+    open: async (page: Page) => {
+      await page.goto('/#/s/first-livepatch/0?talk');
+      await expect(page.locator('#caption')).toContainText('step 0 of');
+    },
+    // Talk mode's type is twice the size: a few lines are taller.
+    maxHeight: 300,
+  },
+};
+
+for (const [mode, { open, maxHeight }] of Object.entries(MODES)) {
+  for (const [what, { line, says }] of Object.entries(COMMANDS)) {
+    test(`${what} typed in the Shell${mode} leaves the layout whole, its error a few lines tall`, async ({ page }) => {
+      const fired = await armCanary(page);
+      await open(page);
+      await type(page, line);
+      // The caption says what went wrong, quoting the shell.
+      const caption = page.locator('#caption');
+      await expect(caption).toContainText(says);
+      await layoutHolds(page, caption, maxHeight);
+      const shell = page.getByRole('textbox', { name: 'Shell' });
+      await shell.scrollIntoViewIfNeeded();
+      expect(await uncovered(shell)).toBe(true);
+      expect(fired).toEqual([]);
+    });
+  }
+}
 
 test('an exploration link reproduces the same views in a new page', async ({ browser }) => {
   const a = await browser.newPage();

@@ -2,7 +2,7 @@
  * Every narrated scenario opens from its link at its last step, and what
  * the page shows is what the engine computes for that step in Node.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { Timeline } from '../../src/app/timeline';
 import { Shell } from '../../src/kernel/shell/shell';
 import { formatTimestamp } from '../../src/kernel/world/log';

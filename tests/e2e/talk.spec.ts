@@ -2,7 +2,7 @@
  * Talk mode for a projector and embed mode for slides: a link opens straight
  * into them at a step; a presenter's clicker keys step through the captions.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 test('a link opens talk mode at a step; the clicker keys step, go back and blank', async ({ page }) => {
   await page.goto('/#/s/stalled-transition/3?talk');

@@ -2,7 +2,7 @@
  * Typing each kernel selftest transcript's commands into the Shell
  * reproduces, in the Kernel log, the lines the kernel printed.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { basename } from 'node:path';
 import { parseTranscript } from '../../src/kernel/selftest/transcript';
 import { selftestFilter } from '../../src/kernel/selftest/setup';
