@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import { benchEngine } from './engine';
 import { bundleFigures } from './bundle';
 import { benchFrames } from './frames';
+import { benchScenarios, benchTransition } from './transition';
 
 type Row = [string, string, string];
 const rows: Row[] = [];
@@ -16,6 +17,11 @@ const ok = (good: boolean) => (good ? ' ✓' : ' ✗');
 const e = benchEngine();
 rows.push([`engine: replay all ${e.transcripts} selftest transcripts (one pass, best of 20)`, `${e.onePassMs.toFixed(1)} ms`, `< 1000 ms${ok(e.onePassMs < 1000)}`]);
 rows.push(['engine: transcripts per second (one process)', e.transcriptsPerSecond.toFixed(0), '']);
+const sc = benchScenarios();
+rows.push([`engine: replay all ${sc.scenarios} narrated timeline scenarios (one pass, best of 10)`, `${sc.onePassMs.toFixed(1)} ms`, '']);
+const tr = benchTransition();
+for (const x of tr)
+  rows.push([`engine: a stalled transition, ${x.tasks} tasks, per virtual second`, `${x.msPerVirtualSecond.toFixed(3)} ms`, x === tr[0] ? 'grows linearly' : `×${(x.msPerVirtualSecond / tr[0]!.msPerVirtualSecond).toFixed(1)} for ×${(x.tasks / tr[0]!.tasks).toFixed(0)} tasks`]);
 if (e.failures) rows.push(['engine: transcripts that did not match', String(e.failures), `0${ok(false)}`]);
 
 const b = bundleFigures();
@@ -28,13 +34,19 @@ if (!process.argv.includes('--no-browser')) {
   try {
     const f = await benchFrames();
     rows.push(['views: navigation to first drawn situation', `${f.firstDrawMs.toFixed(0)} ms`, '']);
-    // rAF timestamps jitter by ~0.1 ms around the 16.67 ms vsync interval: a p95 within
-    // 0.3 ms of it is 60 fps; dropped frames are counted separately.
+    // The interval between frames cannot beat the display's vsync (16.7 ms, with ~0.1 ms of
+    // jitter), so the budget applies to the work a frame costs; intervals show stutters.
     for (const x of f.frames)
       rows.push([
-        `views: frame time while tasks move, ${x.tasks} tasks (p50 / p95; dropped of ${x.frames})`,
+        `views: frame work while tasks move, ${x.tasks} tasks (p50 / p95)`,
+        `${x.workP50.toFixed(1)} / ${x.workP95.toFixed(1)} ms`,
+        x.tasks === 2000 ? `p95 ≤ 16.7 ms${ok(x.workP95 <= 16.7)}` : '',
+      ]);
+    for (const x of f.frames)
+      rows.push([
+        `views: frame interval, ${x.tasks} tasks (p50 / p95; over 25 ms, of ${x.frames})`,
         `${x.p50.toFixed(1)} / ${x.p95.toFixed(1)} ms; ${x.dropped}`,
-        x.tasks === 2000 ? `p95 ≤ 16.7 ms${ok(x.p95 <= 17)}` : '',
+        '',
       ]);
   } catch (err) {
     rows.push(['views: browser benchmark failed', String(err instanceof Error ? err.message : err).slice(0, 60), '']);
