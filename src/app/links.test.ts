@@ -294,6 +294,10 @@ describe('decodeLink rejects hostile and broken links', () => {
     ['invalid percent-escape', '#/x/$echo%E0%A4%A', /broken %-escape/],
     ['invalid percent-escape in a task', '#/x/task=a%ZZ,user,,', /broken %-escape/],
     ['encoded lone surrogate', '#/x/$%ED%A0%80', /broken %-escape/],
+    // found by tests/property/links.property.test.ts: a raw one was accepted, and the link the app wrote back said U+FFFD instead
+    ['raw lone surrogate in a command', '#/x/$\uD800', /broken character \(half a surrogate pair\)/],
+    ['raw lone low surrogate in a set-up line', '#/x/setup=a\uDC00b', /broken character/],
+    ['raw lone surrogate, compressed', `#/z/${LZString.compressToEncodedURIComponent('$ls\uDBFF')}`, /broken character/],
     ['NaN', '#/x/cpus=NaN', /'NaN' for cpus is not a whole number from 1 to 256/],
     ['negative', '#/x/extraTasks=-1', /not a whole number from 0 to 20000/],
     ['1e309', '#/x/@advance=1e309', /not a number from 0 to 86400/],
@@ -365,6 +369,15 @@ describe('decodeLink rejects hostile and broken links', () => {
 
   it('quotes untrusted text briefly and printably in its messages', () => {
     expect(error(`#/x/${'\u0000'.repeat(30)}=1`)).toBe(`Unknown setting '${'?'.repeat(24)}…' in the link.`);
+  });
+
+  it('quotes bidi controls as "?", so a link cannot reorder its own error message', () => {
+    // found by tests/property/links.property.test.ts: U+202E (and U+061C, U+2066…) passed through show()
+    expect(error('#/x/exe.\u202etxt=1')).toBe("Unknown setting 'exe.?txt' in the link.");
+    expect(error('\u061cs/first-livepatch/0')).toMatch(/^klpscope does not know the link '\?s\/first-livepatch\/0'/);
+    for (const c of ['\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069']) {
+      expect(error(`#/s/a${c}b/1`)).toBe("'a?b' is not a scenario name (lowercase letters, digits and hyphens, at most 40).");
+    }
   });
 
   it('never throws for garbage after #/z/, and reads nothing wrong from it', () => {

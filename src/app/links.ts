@@ -129,9 +129,12 @@ function situationText(s: Situation): string {
   return [...out, ...viewItems(s.options)].join(';');
 }
 
+/** Half of a UTF-16 surrogate pair without its other half: not a character, and not encodable. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /** Percent-encodes all but a few characters that read well in a hash; lone surrogates become U+FFFD. */
 function esc(s: string): string {
-  const wellFormed = s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  const wellFormed = s.replace(LONE_SURROGATE, '\uFFFD');
   return encodeURIComponent(wellFormed)
     .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
     .replace(/%(2F|3A|40|2C|24|3D)/g, (m) => decodeURIComponent(m));
@@ -299,16 +302,20 @@ function num(text: string, what: string, [min, max]: readonly [number, number], 
 }
 
 function dec(s: string): string {
+  let t: string;
   try {
-    return decodeURIComponent(s);
+    t = decodeURIComponent(s);
   } catch {
     return fail(`The link has a broken %-escape near '${show(s)}'.`);
   }
+  // A lone surrogate cannot be written back into a link (it would come back as U+FFFD): refuse it, as its %-escape is refused.
+  if (t.search(LONE_SURROGATE) >= 0) fail(`The link has a broken character (half a surrogate pair) near '${show(s)}'.`);
+  return t;
 }
 
-/** Quotes untrusted text in a message: short, printable. */
+/** Quotes untrusted text in a message: short, printable, and unable to reorder the text around it (no bidi controls). */
 function show(s: string): string {
-  const t = s.replace(/[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]/g, '?');
+  const t = s.replace(/[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
   return t.length > 24 ? `${t.slice(0, 24)}…` : t;
 }
 

@@ -11,6 +11,7 @@ import { Shell } from '../../src/kernel/shell/shell';
 import { settle } from '../../src/kernel/settle';
 import { checkInvariants } from '../../src/kernel/invariants';
 import { stepArb } from './commands';
+import { TIMEOUT } from './arbitraries';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 
@@ -35,7 +36,7 @@ describe('invariants under random commands', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 
   it('a command that does not parse changes nothing', () => {
     const k = new Kernel();

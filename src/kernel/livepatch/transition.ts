@@ -218,8 +218,11 @@ export function klpRetryWouldProgress(k: Kernel): boolean {
     if (klp_try_switch_task(k, t, true)) return true;
   }
   for (const c of k.cpus) {
-    // An idle task that cannot be checked gets kicked and switches in its loop.
-    if (c.idle.patchState !== target) return true;
+    if (c.idle.patchState === target) continue;
+    allSwitched = false;
+    // An offline CPU's idle task is switched outright; an online one by its stack check, or else
+    // it gets kicked and switches in its loop, but only if its CPU is idle (nothing else runs there).
+    if (!c.online || klp_try_switch_task(k, c.idle, true) || k.taskCurr(c.idle)) return true;
   }
   return allSwitched;
 }
