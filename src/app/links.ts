@@ -51,7 +51,12 @@ export const LIMITS = {
   inflated: 200_000,
   /** a readable link longer than this is compressed (if that is shorter) */
   readable: 300,
-  inputs: 500,
+  inputs: 5000,
+  /**
+   * simulation work replaying a link may take (Kernel.charge units: about
+   * 20,000 to 40,000 a millisecond on a laptop core, so about two seconds)
+   */
+  work: 50_000_000,
   setupLines: 200,
   command: 2000,
   tasks: 50,

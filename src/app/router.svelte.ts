@@ -20,6 +20,8 @@ export class Router {
   options = $state<ViewOptions>({ talk: false, embed: false });
   /** the hash that reproduces what is shown now */
   link = $state('#/');
+  /** why what is shown now cannot be a link (the address keeps the last step that could) */
+  unshareable = $state<string | null>(null);
   private links: Promise<Links> | null = null;
   private syncs = 0;
   /** set while following the address: the steps that follow it are not new history */
@@ -42,13 +44,16 @@ export class Router {
     const s = app.scenario;
     const view = this.viewNow();
     const sit = app.situation();
-    if ((s && app.onScenarioPath) || !sit) return s ? scenarioHash(s.id, app.position, view) : this.link;
-    const { encodeSituation } = await this.loadLinks();
-    return encodeSituation({
-      ...sit,
-      step: app.position,
-      options: view,
-    });
+    if ((s && app.onScenarioPath) || !sit) {
+      this.unshareable = null;
+      return s ? scenarioHash(s.id, app.position, view) : this.link;
+    }
+    const { encodeSituation, decodeLink, LIMITS } = await this.loadLinks();
+    const hash = encodeSituation({ setup: sit.setup, inputs: sit.inputs, step: app.position, options: view });
+    // Never write a link that opening would refuse: past a limit, the address stays where it was.
+    const refused = sit.work > LIMITS.work ? 'it asks for more simulation than a link may replay' : decodeLink(hash).ok ? null : 'it is longer than a link may be';
+    this.unshareable = refused && `This situation cannot be shared as a link: ${refused}.`;
+    return refused ? this.link : hash;
   }
 
   /** The link to a scenario's first step (null: a fresh machine), in the current view options. */
@@ -70,7 +75,11 @@ export class Router {
     } else {
       const r = (await this.loadLinks()).decodeLink(hash);
       if (!r.ok) this.error = r.error;
-      await this.open(r.ok ? r.link : { kind: 'home' });
+      // Nothing is shown yet: a link that cannot be opened opens the first scenario.
+      if (!r.ok || !(await this.open(r.link))) {
+        this.error = `${this.error} Here is the first scenario.`;
+        await this.openFirst();
+      }
     }
     await this.sync(true);
   }
@@ -86,6 +95,7 @@ export class Router {
       return;
     }
     this.error = null;
+    const before = this.link;
     // The address already says where we go: moving there adds no history entry.
     this.link = location.hash;
     this.following = true;
@@ -96,7 +106,12 @@ export class Router {
       if (same) {
         this.applyOptions(link.options);
         app.goto(link.step);
-      } else await this.open(link);
+      } else if (!(await this.open(link))) {
+        // Keep everything the user had; put the address back to it.
+        this.link = before;
+        history.replaceState(null, '', before);
+        return;
+      }
       await this.sync(true);
     } finally {
       this.following = false;
@@ -120,27 +135,42 @@ export class Router {
     this.app.setSpeed(options.speed ?? DEFAULT_SPEED);
   }
 
-  private async open(link: Link): Promise<void> {
+  /**
+   * Opens a link's situation. A link that names no scenario, or whose replay
+   * fails (more simulation than a link may ask for), sets `error` and returns
+   * false, having changed nothing.
+   */
+  private async open(link: Link): Promise<boolean> {
     const app = this.app;
-    const first = () => SCENARIO_LIST[0]!.load().then((s) => app.openScenario(s, 0));
-    if (link.kind === 'home') return first();
-    if (link.kind === 'blank') return app.openSituation(DEFAULT_SETUP);
-    this.applyOptions(link.kind === 'scenario' ? link.options : link.situation.options);
+    if (link.kind === 'home') return this.openFirst();
+    if (link.kind === 'blank') {
+      await app.openSituation(DEFAULT_SETUP);
+      return true;
+    }
     if (link.kind === 'scenario') {
       const entry = findEntry(link.id);
       if (!entry) {
-        this.error = `There is no scenario named '${link.id}'. Here is the first one.`;
-        return first();
+        this.error = `There is no scenario named '${link.id}'.`;
+        return false;
       }
-      return app.openScenario(await entry.load(), link.step);
+      this.applyOptions(link.options);
+      await app.openScenario(await entry.load(), link.step);
+      return true;
     }
     const sit = link.situation;
     try {
-      await app.openSituation(sit.setup, sit.inputs, sit.step);
+      await app.openSituation(sit.setup, sit.inputs, sit.step, (await this.loadLinks()).LIMITS.work);
     } catch (e) {
       // A link's inputs are valid data, but replaying them may still fail.
-      this.error = `The link's situation could not be replayed (${e instanceof Error ? e.message : 'error'}). Here is the first scenario.`;
-      await first();
+      this.error = `The link's situation could not be replayed (${e instanceof Error ? e.message : 'error'}).`;
+      return false;
     }
+    this.applyOptions(sit.options);
+    return true;
+  }
+
+  private async openFirst(): Promise<true> {
+    await this.app.openScenario(await SCENARIO_LIST[0]!.load(), 0);
+    return true;
   }
 }

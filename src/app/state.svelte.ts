@@ -45,7 +45,7 @@ export class AppState {
   scenario = $state.raw<Scenario | null>(null);
   /** how many leading inputs are the scenario's own steps (acting in the past cuts them) */
   scenarioInputs = $state(0);
-  /** set while the situation is still being built (waiting for code) */
+  /** set while a story's code is loading */
   loading = $state(false);
   /** a story scenario's picture and captions, once loaded */
   storyView = $state.raw<Component<{ step: number }> | null>(null);
@@ -75,17 +75,21 @@ export class AppState {
     return this.scenario !== null && (this.story !== null || (this.timeline?.length ?? 0) === this.scenarioInputs);
   }
 
-  /** The situation shown, as a link carries it (null in a story or before the engine). */
-  situation(): { setup: Setup; inputs: Input[] } | null {
+  /**
+   * The situation shown, as a link carries it, and the simulation work its
+   * replay takes (null in a story or before the engine).
+   */
+  situation(): { setup: Setup; inputs: Input[]; work: number } | null {
     const t = this.timeline;
-    return t && !this.story ? { setup: t.setup, inputs: t.inputs.slice() } : null;
+    return t && !this.story ? { setup: t.setup, inputs: t.inputs.slice(), work: t.replayWork() } : null;
   }
 
   /** Opens a narrated scenario at a step. */
   async openScenario(s: Scenario, step: number): Promise<void> {
     this.pause();
-    this.scenario = s;
     if (s.kind === 'story') {
+      this.building = null; // a situation still being built is no longer wanted
+      this.scenario = s;
       this.scenarioInputs = 0;
       this.storyView = null;
       this.storySteps = [];
@@ -103,30 +107,32 @@ export class AppState {
     }
     await this.build(s.setup, (t, e) => {
       for (const st of (s as TimelineScenario).steps) e.playStep(t, st);
-    }, step, s.steps.length);
+    }, step, s.steps.length, s);
   }
 
-  /** Opens a situation from a link (or a fresh machine): set-up, inputs, step. */
-  async openSituation(setup: Setup = DEFAULT_SETUP, inputs: readonly Input[] = [], step = 0): Promise<void> {
+  /**
+   * Opens a situation from a link (or a fresh machine): set-up, inputs,
+   * step. An untrusted link's replay is held to `workLimit` (Timeline.load);
+   * past it this throws and what was shown before stays.
+   */
+  async openSituation(setup: Setup = DEFAULT_SETUP, inputs: readonly Input[] = [], step = 0, workLimit = Infinity): Promise<void> {
     this.pause();
-    this.scenario = null;
-    await this.build(setup, (t) => t.load(inputs), step, 0);
+    await this.build(setup, (t) => t.load(inputs, workLimit), step, 0, null);
   }
 
-  private async build(setup: Setup, fill: (t: Timeline, e: Engine) => void, step: number, scenarioInputs: number): Promise<void> {
+  /** Builds the situation off-screen; only a complete one replaces what is shown. */
+  private async build(setup: Setup, fill: (t: Timeline, e: Engine) => void, step: number, scenarioInputs: number, scenario: Scenario | null): Promise<void> {
     const token = {};
     this.building = token;
-    this.loading = true;
-    this.scenarioInputs = scenarioInputs;
-    this.refresh();
     const e = await this.engine;
     if (this.building !== token) return; // something else was opened meanwhile
     const t = e.newTimeline(setup);
-    fill(t, e);
+    fill(t, e); // may throw (a link asking too much): nothing shown has changed
     t.goto(step);
+    this.scenario = scenario;
+    this.scenarioInputs = scenarioInputs;
     this.timeline = t;
     this.catalog = e.CATALOG;
-    this.loading = false;
     this.refresh();
   }
 
@@ -220,7 +226,7 @@ export class AppState {
       this.settled = true;
       return;
     }
-    const t = this.loading ? null : this.timeline;
+    const t = this.timeline;
     if (!t) {
       this.view = this.prev = null;
       this.position = this.length = 0;

@@ -4,6 +4,8 @@ import { Shell } from '../kernel/shell/shell';
 
 const withShell = (setup: Setup = DEFAULT_SETUP) => new Timeline(setup, (k) => new Shell(k));
 import { snapshot } from '../kernel/view/snapshot';
+import { WorkLimitExceeded } from '../kernel/kernel';
+import { LIMITS } from './links';
 
 const LP = '/sys/kernel/livepatch/test_klp_livepatch';
 
@@ -83,5 +85,53 @@ describe('Timeline', () => {
     t.goto(0);
     t.goto(end);
     expect(t.view().transition.patch).toBeNull();
+  });
+});
+
+describe('Timeline.load within a work budget (links are untrusted)', () => {
+  const stalled = (): Timeline => {
+    const t = withShell();
+    t.load([
+      { kind: 'command', line: 'insmod test_modules/test_klp_callbacks_busy.ko block_transition=Y' },
+      { kind: 'settle' },
+      { kind: 'command', line: 'insmod test_modules/test_klp_callbacks_demo.ko' },
+    ]);
+    return t;
+  };
+
+  it('stops a short input that asks for too much simulation, and lifts the limit after', () => {
+    const t = stalled();
+    // a day of retries against a task that never switches: far more than the budget
+    expect(() => t.load([{ kind: 'advance', seconds: 86_400 }], LIMITS.work)).toThrow(WorkLimitExceeded);
+    expect(t.k.workLimit).toBe(Infinity);
+  });
+
+  it('lets an ordinary situation through, the same as without a budget', () => {
+    const a = stalled();
+    a.load([{ kind: 'advance', seconds: 30 }], LIMITS.work);
+    const b = stalled();
+    b.load([{ kind: 'advance', seconds: 30 }]);
+    expect(JSON.stringify(a.view())).toBe(JSON.stringify(b.view()));
+  });
+});
+
+describe('Timeline.replayWork', () => {
+  it('is what replaying every input costs, wherever the timeline stands', () => {
+    const t = withShell();
+    t.load([
+      { kind: 'command', line: 'insmod test_modules/test_klp_callbacks_busy.ko block_transition=Y' },
+      { kind: 'settle' },
+      { kind: 'command', line: 'insmod test_modules/test_klp_callbacks_demo.ko' },
+      { kind: 'advance', seconds: 20 },
+    ]);
+    const all = t.replayWork();
+    const fresh = withShell();
+    const before = fresh.k.work;
+    fresh.load(t.inputs);
+    expect(all).toBe(fresh.k.work - before);
+    t.goto(1);
+    expect(t.replayWork()).toBe(all);
+    t.command('lsmod'); // acting in the past drops the future and its cost
+    expect(t.replayWork()).toBeLessThan(all);
   });
 });

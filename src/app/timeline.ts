@@ -31,6 +31,8 @@ export class Timeline {
   private shell: Shell | null = null;
   readonly inputs: Input[] = [];
   readonly records: StepRecord[] = [];
+  /** the simulation work each input took (kept when going back: replaying gives the same) */
+  private readonly inputWork: number[] = [];
   private views = new Map<number, KernelView>();
 
   constructor(
@@ -88,9 +90,19 @@ export class Timeline {
     return this.act({ kind: 'command', line });
   }
 
-  /** Records and runs a list of inputs, as a link or a scenario brings them. */
-  load(inputs: readonly Input[]): void {
-    for (const input of inputs) this.act(input);
+  /**
+   * Records and runs a list of inputs, as a link or a scenario brings them,
+   * within `workLimit` units of simulation work (Kernel.charge); past it
+   * this throws WorkLimitExceeded and the timeline should be dropped.
+   */
+  load(inputs: readonly Input[], workLimit = Infinity): void {
+    const k = this.kernel;
+    k.workLimit = k.work + workLimit;
+    try {
+      for (const input of inputs) this.act(input);
+    } finally {
+      k.workLimit = Infinity;
+    }
   }
 
   /** Runs the next recorded input, or the next kernel event. */
@@ -129,10 +141,20 @@ export class Timeline {
     const target = Math.max(0, Math.min(n, this.inputs.length));
     if (target < this.position) {
       const inputs = this.inputs.slice();
+      const work = this.inputWork.slice();
       this.boot();
       this.inputs.push(...inputs);
+      this.inputWork.push(...work);
     }
     while (this.position < target) this.apply(this.inputs[this.position]!);
+  }
+
+  /**
+   * The simulation work (Kernel.charge units) replaying every input takes:
+   * what opening this situation from a link would cost.
+   */
+  replayWork(): number {
+    return this.inputWork.reduce((a, b) => a + b, 0);
   }
 
   /** A new input at the current position: the future after it is dropped. */
@@ -141,6 +163,7 @@ export class Timeline {
     if (input.kind === 'command' && !this.shell) throw new Error(NO_SHELL);
     if (this.position < this.inputs.length) {
       this.inputs.length = this.position;
+      this.inputWork.length = this.position;
     }
     for (const key of [...this.views.keys()]) if (key > this.position) this.views.delete(key);
     this.inputs.push(input);
@@ -149,6 +172,7 @@ export class Timeline {
 
   private apply(input: Input): StepRecord {
     const k = this.kernel;
+    const work = k.work;
     this.view(); // keep the step before, for views that show what changed
     const from = k.log.records.length;
     const term: TermLine[] = [];
@@ -169,6 +193,7 @@ export class Timeline {
       wakeTask(k, input.pid);
     }
     const rec: StepRecord = { input, event, term, log: k.log.records.slice(from), time: k.now };
+    this.inputWork[this.records.length] = k.work - work; // the same on every replay: the engine is deterministic
     this.records.push(rec);
     return rec;
   }
@@ -189,6 +214,7 @@ export class Timeline {
     this.shell?.history.splice(0);
     this.inputs.length = 0;
     this.records.length = 0;
+    this.inputWork.length = 0;
   }
 }
 

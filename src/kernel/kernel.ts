@@ -44,6 +44,15 @@ export interface KernelConfig {
   forceMarksEveryPatch: boolean;
 }
 
+/** An event (a retry's machine transitions, say) costs about as much as this many task visits. */
+const WORK_PER_EVENT = 2000;
+
+export class WorkLimitExceeded extends Error {
+  constructor() {
+    super('the simulation would run longer than a link may ask for');
+  }
+}
+
 export const DEFAULT_CONFIG: KernelConfig = { cpus: 4, seed: 1, extraTasks: 0, reliableStacks: true, forceMarksEveryPatch: false };
 
 export const KERNEL_RELEASE = '6.21.0-klpscope';
@@ -233,9 +242,24 @@ export class Kernel {
   /** Runs the next event. Returns it, or undefined when nothing is queued. */
   step(): KernelEvent | undefined {
     const ev = this.queue.take();
-    if (ev) ev.run();
+    if (ev) {
+      this.charge(WORK_PER_EVENT);
+      ev.run();
+    }
     return ev;
   }
+
+  /**
+   * Counts simulation work (events run, tasks visited by a transition's
+   * retry), deterministically, so replaying an untrusted link can be held to
+   * a budget: past `workLimit` the kernel stops with WorkLimitExceeded.
+   */
+  charge(units: number): void {
+    this.work += units;
+    if (this.work > this.workLimit) throw new WorkLimitExceeded();
+  }
+  work = 0;
+  workLimit = Infinity;
 
   /**
    * Lets the clock move forward by up to `usec` without passing a queued

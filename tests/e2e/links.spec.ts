@@ -154,3 +154,25 @@ test('an exploration link reproduces the same views in a new page', async ({ bro
   await expect.poll(() => views(b)).toEqual(want);
   expect(new URL(b.url()).hash).toBe(link);
 });
+
+test('a situation no link could reopen gets no link; the address keeps the last one that could', async ({ page }) => {
+  await openBlank(page);
+  await type(page, 'cat /proc/cmdline');
+  await expect(page).toHaveURL(/#\/x\/.*step=1/);
+  const url = page.url();
+  await type(page, `echo ${'x'.repeat(2100)}`); // longer than a command in a link may be
+  await expect(page.getByRole('button', { name: /^Copy link: This situation cannot be shared/ })).toBeDisabled();
+  expect(page.url()).toBe(url);
+  // A link carries the steps after this one too; acting here drops them, and the link comes back.
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await type(page, 'lsmod');
+  await expect(page.getByRole('button', { name: 'Copy link to this step' })).toBeEnabled();
+  await expect(page).toHaveURL(/#\/x\/.*lsmod;step=2/);
+});
+
+test('a short link that asks for a day of a stalled transition is refused, not run', async ({ page }) => {
+  const cmds = ['insmod%20test_modules/test_klp_callbacks_busy.ko%20block_transition=Y', '@settle', 'insmod%20test_modules/test_klp_callbacks_demo.ko'];
+  await page.goto(`/#/x/$${cmds[0]};${cmds[1]};$${cmds[2]};@advance=86400;step=4`);
+  await expect(page.getByRole('alert')).toContainText('the simulation would run longer than a link may ask for');
+  await expect(page.locator('#caption')).toContainText('First livepatch');
+});

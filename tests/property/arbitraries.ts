@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { Timeline, type Input, type Setup, type ShellFactory, type TaskSetup } from '../../src/app/timeline';
-import type { Situation, ViewOptions } from '../../src/app/links';
+import { LIMITS, type Situation, type ViewOptions } from '../../src/app/links';
 import type { KernelConfig } from '../../src/kernel/kernel';
 import { Shell } from '../../src/kernel/shell/shell';
 import { snapshot } from '../../src/kernel/view/snapshot';
@@ -170,9 +170,9 @@ export const replaySituation = (maxInputs = 20): fc.Arbitrary<Situation> =>
 // ------------------------------------------------------------ opening and observing
 
 /** Opens a situation as the app does (AppState.build): set-up, all the inputs, then go to the step. */
-export function openSituation(s: Pick<Situation, 'setup' | 'inputs' | 'step'>): Timeline {
+export function openSituation(s: Pick<Situation, 'setup' | 'inputs' | 'step'>, workLimit: number = LIMITS.work): Timeline {
   const t = new Timeline(s.setup, shellFactory);
-  t.load(s.inputs);
+  t.load(s.inputs, workLimit);
   t.goto(s.step);
   return t;
 }

@@ -186,6 +186,7 @@ export function klp_try_switch_task(k: Kernel, task: Task, dry = false): boolean
  * machine decide between completing and retrying a second later.
  */
 export function klp_try_complete_transition(k: Kernel): void {
+  k.charge(k.tasks.length + k.cpus.length);
   let complete = true;
   for (const task of [...k.tasks]) if (!klp_try_switch_task(k, task)) complete = false;
   for (const cpu of k.cpus) {
