@@ -54,7 +54,7 @@ export class AppState {
   catalog = $state.raw<readonly ModuleSpec[]>([]);
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly engine: Promise<Engine>;
-  /** the situation being built; a later open supersedes it */
+  /** the situation (or story) being opened; a later open supersedes it */
   private building: object | null = null;
 
   constructor() {
@@ -88,7 +88,8 @@ export class AppState {
   async openScenario(s: Scenario, step: number): Promise<void> {
     this.pause();
     if (s.kind === 'story') {
-      this.building = null; // a situation still being built is no longer wanted
+      const token = {};
+      this.building = token; // whatever was still being built is no longer wanted
       this.scenario = s;
       this.scenarioInputs = 0;
       this.storyView = null;
@@ -97,7 +98,7 @@ export class AppState {
       this.refresh();
       this.loading = true;
       const m = await s.load();
-      if (this.scenario !== s) return;
+      if (this.building !== token) return; // something else was opened meanwhile
       this.storyView = m.default;
       this.storySteps = m.steps;
       this.loading = false;
@@ -133,6 +134,7 @@ export class AppState {
     this.scenarioInputs = scenarioInputs;
     this.timeline = t;
     this.catalog = e.CATALOG;
+    this.loading = false; // a story still loading was superseded
     this.refresh();
   }
 

@@ -1,0 +1,51 @@
+/**
+ * The page's state opens situations off-screen: the last thing asked for
+ * wins, and one that fails (a link asking too much) changes nothing shown.
+ */
+import { describe, expect, it } from 'vitest';
+import { AppState } from './state.svelte';
+import { SCENARIOS } from '../scenarios/index';
+import { LIMITS } from './links';
+import { WorkLimitExceeded } from '../kernel/kernel';
+
+const scenario = (id: string) => SCENARIOS.find((s) => s.id === id)!;
+
+describe('AppState', () => {
+  it('opens a scenario at a step, with its caption path and its view', async () => {
+    const app = new AppState();
+    await app.openScenario(scenario('first-livepatch'), 2);
+    expect(app.position).toBe(2);
+    expect(app.onScenarioPath).toBe(true);
+    expect(app.view?.transition.patch).toBe('test_klp_livepatch');
+    app.command('lsmod');
+    expect(app.onScenarioPath).toBe(false);
+    expect(app.situation()?.inputs.at(-1)).toEqual({ kind: 'command', line: 'lsmod' });
+  });
+
+  it('the last open wins, even when an earlier one finishes later', async () => {
+    const app = new AppState();
+    const story = app.openScenario(scenario('free-work'), 3);
+    const timeline = app.openScenario(scenario('atomic-replace'), 1);
+    await Promise.all([story, timeline]);
+    expect(app.scenario?.id).toBe('atomic-replace');
+    expect(app.story).toBeNull();
+    expect(app.loading).toBe(false);
+    expect(app.position).toBe(1);
+  });
+
+  it('a link that asks for too much simulation is refused and leaves what was shown', async () => {
+    const app = new AppState();
+    await app.openScenario(scenario('stalled-transition'), 3);
+    const before = JSON.stringify(app.view);
+    const inputs = [
+      { kind: 'command' as const, line: 'insmod test_modules/test_klp_callbacks_busy.ko block_transition=Y' },
+      { kind: 'settle' as const },
+      { kind: 'command' as const, line: 'insmod test_modules/test_klp_callbacks_demo.ko' },
+      { kind: 'advance' as const, seconds: 86_400 },
+    ];
+    await expect(app.openSituation(undefined, inputs, 4, LIMITS.work)).rejects.toThrow(WorkLimitExceeded);
+    expect(app.scenario?.id).toBe('stalled-transition');
+    expect(app.position).toBe(3);
+    expect(JSON.stringify(app.view)).toBe(before);
+  });
+});
