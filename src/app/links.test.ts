@@ -3,78 +3,13 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import LZString from 'lz-string';
 import { decodeLink, encodeSituation, scenarioHash, LIMITS, type Link, type Situation, type ViewOptions } from './links';
-import type { Input, TaskSetup } from './timeline';
+import { roundTripSituation, viewOptions } from '../../tests/property/arbitraries';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
-// ------------------------------------------------------------ arbitraries
-
-const tricky = fc.constantFrom(';', '&', '#', '%', '=', '$', '@', ',', '?', '/', '\n', '\r', '\t', '\0', ' ', '+', "'", '"', '\\', '%E0%A4%A', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', 'javascript:alert(1)', '__proto__', 'é', '😀', '\u202e', '\uFEFF');
-const text = (maxLength = 40) =>
-  fc.oneof(
-    fc.string({ unit: 'grapheme', maxLength }),
-    fc.string({ unit: 'binary', maxLength }),
-    fc.string({ unit: tricky, maxLength: 8 }).map((s) => s.slice(0, LIMITS.command)),
-    fc.string({ unit: fc.oneof(tricky, fc.string({ unit: 'grapheme-ascii', maxLength: 3 })), maxLength: 10 }),
-  );
-const command = text();
-const frame = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.]{0,20}$/);
-const task = (cpus: number): fc.Arbitrary<TaskSetup> =>
-  fc.record(
-    {
-      comm: fc.stringMatching(/^[A-Za-z0-9_.:/+-]{1,15}$/),
-      kind: fc.constantFrom('user' as const, 'kthread' as const),
-      sleepsIn: fc.array(frame, { maxLength: 5 }),
-      state: fc.constantFrom('S' as const, 'D' as const),
-      cpu: fc.nat(cpus - 1),
-      unreliable: fc.constant(true),
-    },
-    { requiredKeys: ['comm', 'kind', 'sleepsIn'] },
-  );
-const input: fc.Arbitrary<Input> = fc.oneof(
-  command.map((line) => ({ kind: 'command' as const, line })),
-  fc.constant({ kind: 'event' as const }),
-  fc.constant({ kind: 'settle' as const }),
-  fc.oneof(fc.integer({ min: 0, max: 86_400 }), fc.double({ min: 0, max: 86_400, noNaN: true })).map((seconds) => ({ kind: 'advance' as const, seconds })),
-  fc.integer({ min: 0, max: 4_194_304 }).map((pid) => ({ kind: 'wake' as const, pid })),
-);
-const options: fc.Arbitrary<ViewOptions> = fc.record(
-  {
-    speed: fc.double({ min: 0.25, max: 32, noNaN: true }),
-    theme: fc.constantFrom('light' as const, 'dark' as const),
-    talk: fc.boolean(),
-    embed: fc.boolean(),
-  },
-  { requiredKeys: ['talk', 'embed'] },
-);
-const config = fc.record(
-  {
-    cpus: fc.integer({ min: 1, max: 256 }),
-    seed: fc.maxSafeInteger(),
-    extraTasks: fc.integer({ min: 0, max: 20_000 }),
-    reliableStacks: fc.boolean(),
-    forceMarksEveryPatch: fc.boolean(),
-  },
-  { requiredKeys: [] },
-);
-const situation = (maxInputs = 30): fc.Arbitrary<Situation> =>
-  config.chain((cfg) =>
-    fc
-      .record({
-        selftest: fc.boolean(),
-        lines: fc.array(command, { maxLength: 4 }),
-        tasks: fc.option(fc.array(task(cfg.cpus ?? 4), { minLength: 1, maxLength: 3 }), { nil: undefined }),
-        inputs: fc.array(input, { maxLength: maxInputs }),
-        options,
-        at: fc.nat(),
-      })
-      .map(({ selftest, lines, tasks, inputs, options, at }) => ({
-        setup: { config: cfg, selftest, lines, ...(tasks ? { tasks } : {}) },
-        inputs,
-        step: at % (inputs.length + 1),
-        options,
-      })),
-  );
+// Situations and view options as a link carries them: shared with the property tests.
+const situation = roundTripSituation;
+const options = viewOptions;
 
 const ok = (hash: string): Link => {
   const r = decodeLink(hash);

@@ -123,6 +123,16 @@ function situationOf(p: SituationParts): fc.Arbitrary<Situation> {
 export const linkSituation = (maxInputs = 30): fc.Arbitrary<Situation> =>
   situationOf({ config: linkConfig, command: text(), input: linkInput(), frames: frame, maxInputs, maxLines: 4 });
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Text a link carries unchanged: anything but lone surrogates (a link cannot hold them). */
+export const wellFormedText = (maxLength = 40) => text(maxLength).map((t) => t.replace(LONE_SURROGATE, '\uFFFD'));
+
+/** A situation a link carries exactly, so encoding then decoding gives it back. */
+export const roundTripSituation = (maxInputs = 30): fc.Arbitrary<Situation> => {
+  const command = wellFormedText();
+  return situationOf({ config: linkConfig, command, input: linkInput(command), frames: frame, maxInputs, maxLines: 4 });
+};
+
 // ------------------------------------------------------------ situations worth replaying
 
 /** Functions the catalogue's patches change, and some that are on ordinary stacks. */
