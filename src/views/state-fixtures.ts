@@ -13,6 +13,8 @@ import type {
   SysfsEntry,
   TaskView,
 } from '../kernel/view/types';
+import { task as sleepingTask } from './task-fixtures';
+import { patch as enabledPatch } from './fixtures';
 
 export function func(over: Partial<FuncView> = {}): FuncView {
   return {
@@ -41,42 +43,14 @@ export function object(over: Partial<ObjectView> = {}): ObjectView {
   };
 }
 
+/** An enabled livepatch_sample (fixtures' patch). */
 export function patch(over: Partial<PatchView> = {}): PatchView {
-  return {
-    name: 'livepatch_sample',
-    state: 'enabled',
-    enabled: true,
-    transition: false,
-    replace: false,
-    forced: false,
-    listed: true,
-    stackOrder: 1,
-    sysfs: true,
-    kobjRefs: 1,
-    freeWorkPending: false,
-    objects: [object({ patched: true, funcs: [func({ patched: true })] })],
-    states: [],
-    ...over,
-  };
+  return enabledPatch(over.name ?? 'livepatch_sample', over);
 }
 
+/** A user task asleep in a system call (task-fixtures' task, with a pid and a name). */
 export function task(over: Partial<TaskView> = {}): TaskView {
-  return {
-    pid: 100,
-    comm: 'bash',
-    kind: 'user',
-    cpu: 0,
-    state: 'S',
-    running: false,
-    patchState: -1,
-    pending: false,
-    notifySignal: false,
-    behavior: 'sleep',
-    stack: ['schedule', 'do_syscall_64'],
-    blockedBy: null,
-    blocker: null,
-    ...over,
-  };
+  return sleepingTask({ pid: 100, comm: 'bash', behavior: 'sleep', stack: ['schedule', 'do_syscall_64'], ...over });
 }
 
 export function module(over: Partial<ModuleView> = {}): ModuleView {
