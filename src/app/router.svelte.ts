@@ -13,6 +13,7 @@ import { DEFAULT_SPEED } from './state.svelte';
 import { SCENARIO_LIST, findEntry } from '../scenarios/catalog';
 
 type Links = typeof import('./links');
+type Picked = Pick<ViewOptions, 'theme'> & { speed: number };
 
 export class Router {
   /** what was wrong with the last link, shown until dismissed */
@@ -70,13 +71,14 @@ export class Router {
   /** Opens the page's own link. A bad one opens the first scenario, with a message. */
   async start(): Promise<void> {
     const hash = location.hash;
+    const before = this.viewPicked();
     if (hash === '' || hash === '#' || hash === '#/') {
-      await this.open({ kind: 'home' });
+      await this.open({ kind: 'home' }, before);
     } else {
       const r = (await this.loadLinks()).decodeLink(hash);
       if (!r.ok) this.error = r.error;
       // Nothing is shown yet: a link that cannot be opened opens the first scenario.
-      if (!r.ok || !(await this.open(r.link))) {
+      if (!r.ok || !(await this.open(r.link, before))) {
         this.error = `${this.error} Here is the first scenario.`;
         await this.openFirst();
       }
@@ -87,6 +89,7 @@ export class Router {
   /** The address changed (back/forward, an edited or followed link). */
   async follow(): Promise<void> {
     if (location.hash === this.link) return;
+    const picked = this.viewPicked();
     const r = (await this.loadLinks()).decodeLink(location.hash);
     if (!r.ok) {
       // Keep everything as it is; put the address back to it.
@@ -104,9 +107,9 @@ export class Router {
       const app = this.app;
       const same = link.kind === 'scenario' && app.scenario?.id === link.id && app.onScenarioPath;
       if (same) {
-        this.applyOptions(link.options);
+        this.applyOptions(link.options, picked);
         app.goto(link.step);
-      } else if (!(await this.open(link))) {
+      } else if (!(await this.open(link, picked))) {
         // Keep everything the user had; put the address back to it.
         this.link = before;
         history.replaceState(null, '', before);
@@ -129,10 +132,21 @@ export class Router {
     else history.pushState(null, '', hash);
   }
 
-  /** A link's view options replace the current ones (what it leaves out is the default). */
-  private applyOptions(options: ViewOptions): void {
-    this.options = options;
-    this.app.setSpeed(options.speed ?? DEFAULT_SPEED);
+  /** The view options a user can pick (theme, speed), to tell later whether they did while a link opened. */
+  private viewPicked(): Picked {
+    return { theme: this.options.theme, speed: this.app.speed };
+  }
+
+  /**
+   * A link's view options replace the current ones (what it leaves out is the
+   * default), except those the user changed since `before`, while the link was
+   * still loading: their later choice wins.
+   */
+  private applyOptions(options: ViewOptions, before: Picked): void {
+    const theme = this.options.theme !== before.theme ? this.options.theme : options.theme;
+    const speed = this.app.speed !== before.speed ? this.app.speed : (options.speed ?? DEFAULT_SPEED);
+    this.options = { ...options, theme };
+    this.app.setSpeed(speed);
   }
 
   /**
@@ -140,7 +154,7 @@ export class Router {
    * fails (more simulation than a link may ask for), sets `error` and returns
    * false, having changed nothing.
    */
-  private async open(link: Link): Promise<boolean> {
+  private async open(link: Link, before: Picked): Promise<boolean> {
     const app = this.app;
     if (link.kind === 'home') return this.openFirst();
     if (link.kind === 'blank') {
@@ -153,7 +167,7 @@ export class Router {
         this.error = `There is no scenario named '${link.id}'.`;
         return false;
       }
-      this.applyOptions(link.options);
+      this.applyOptions(link.options, before);
       await app.openScenario(await entry.load(), link.step);
       return true;
     }
@@ -165,7 +179,7 @@ export class Router {
       this.error = `The link's situation could not be replayed (${e instanceof Error ? e.message : 'error'}).`;
       return false;
     }
-    this.applyOptions(sit.options);
+    this.applyOptions(sit.options, before);
     return true;
   }
 

@@ -1,0 +1,73 @@
+/**
+ * The router opens the page's link, but a view option the user picks while
+ * that link is still loading (the links module, a scenario, a replay) is a
+ * later choice than the link's and must not be undone by it.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AppState, DEFAULT_SPEED } from './state.svelte';
+import { Router } from './router.svelte';
+
+/** The address bar and history the router writes to, without a browser. */
+function fakeAddress(hash: string) {
+  const address = { hash };
+  const moveTo = (_: unknown, __: string, to: string) => {
+    address.hash = to;
+  };
+  vi.stubGlobal('location', address);
+  vi.stubGlobal('history', { replaceState: moveTo, pushState: moveTo });
+  return address;
+}
+
+describe('Router', () => {
+  beforeEach(() => vi.unstubAllGlobals());
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("opens the link's step in the link's theme and speed", async () => {
+    const address = fakeAddress('#/s/first-livepatch/1?speed=4&theme=light');
+    const app = new AppState();
+    const router = new Router(app);
+    await router.start();
+    expect(app.position).toBe(1);
+    expect(router.options.theme).toBe('light');
+    expect(app.speed).toBe(4);
+    expect(address.hash).toBe('#/s/first-livepatch/1?speed=4&theme=light');
+  });
+
+  it('a theme and a speed picked while the link loads win over the link’s', async () => {
+    const address = fakeAddress('#/s/first-livepatch/1?speed=4&theme=light');
+    const app = new AppState();
+    const router = new Router(app);
+    const opening = router.start();
+    // The user clicks before the link has been decoded and applied.
+    router.setTheme('dark');
+    app.setSpeed(0.5);
+    await opening;
+    expect(app.position).toBe(1);
+    expect(router.options.theme).toBe('dark');
+    expect(app.speed).toBe(0.5);
+    await router.sync(true);
+    expect(address.hash).toBe('#/s/first-livepatch/1?speed=0.5&theme=dark');
+  });
+
+  it('following another link applies its options, unless the user picked one meanwhile', async () => {
+    const address = fakeAddress('#/s/first-livepatch/1?theme=light');
+    const app = new AppState();
+    const router = new Router(app);
+    await router.start();
+
+    address.hash = '#/s/atomic-replace/2?theme=dark&speed=8';
+    await router.follow();
+    expect(app.scenario?.id).toBe('atomic-replace');
+    expect(router.options.theme).toBe('dark');
+    expect(app.speed).toBe(8);
+
+    address.hash = '#/s/atomic-replace/1?theme=dark';
+    const following = router.follow();
+    router.setTheme('light');
+    await following;
+    expect(app.position).toBe(1);
+    expect(router.options.theme).toBe('light');
+    // Speed was not touched meanwhile: the link's (absent, the default) applies.
+    expect(app.speed).toBe(DEFAULT_SPEED);
+  });
+});
