@@ -5,6 +5,7 @@
 import { expect } from 'vitest';
 import { initialTransition, transition, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
+import { pureTransition } from '../world/drive';
 
 interface StateView {
   value: unknown;
@@ -37,7 +38,9 @@ export function staysPut<M extends AnyStateMachine>(machine: M, s: SnapshotFrom<
 /**
  * Shortest paths to every reachable state. `serialize` must keep only bounded
  * parts of the context, or the search never ends (and it is synchronous).
- * Asserts every state of the machine is reached and every path replays.
+ * Asserts every state of the machine is reached and every path replays,
+ * and that from every state reached, each event gives the engine's
+ * pureTransition() (a reused scope) exactly what XState's transition() gives.
  */
 export function expectEveryStateReached<M extends AnyStateMachine>(
   machine: M,
@@ -58,6 +61,15 @@ export function expectEveryStateReached<M extends AnyStateMachine>(
     const s = runEvents(machine, input, steps as EventFromLogic<M>[]) as StateView;
     expect(s.value).toEqual(path.state.value);
     expect(s.context).toEqual(path.state.context);
+    for (const e of events) {
+      const [want, wantActions] = transition(machine, s as SnapshotFrom<M>, e);
+      const [got, gotActions] = pureTransition(machine, s as SnapshotFrom<M>, e);
+      expect([(got as StateView).value, (got as StateView).context, summary(gotActions)]).toEqual([
+        (want as StateView).value,
+        (want as StateView).context,
+        summary(wantActions),
+      ]);
+    }
   }
   return paths;
 }

@@ -1,13 +1,56 @@
 /**
- * Sends an event to a machine with XState's pure transition(), stores the
- * new snapshot first, then runs the named actions it returns, in order, with
+ * Sends an event to a machine with a pure transition, stores the new
+ * snapshot first, then runs the named actions it returns, in order, with
  * the kernel's implementations. A `reject` action is the errno the caller
  * returns. Storing first lets an action's own events (a nested send) see the
  * state the machine has just entered.
  */
-import { transition, type AnyStateMachine, type SnapshotFrom, type EventFromLogic } from 'xstate';
+import { createActor, type AnyActorScope, type ExecutableActionObject, type AnyStateMachine, type EventFromLogic, type SnapshotFrom } from 'xstate';
 
 export type ActionImpls = Record<string, (params: Record<string, unknown>) => void>;
+
+type Executable = ExecutableActionObject;
+
+/**
+ * One inert actor scope per machine, reused. XState's own `transition()`
+ * builds a new actor for every call, which computes the machine's initial
+ * snapshot each time: a stalled transition's retry every virtual second
+ * spent most of its time there and in the garbage collector. Our machines
+ * spawn and invoke nothing, so the scope holds no state between calls; the
+ * scope only collects the actions to execute, exactly as `transition()` does.
+ */
+const scopes = new WeakMap<AnyStateMachine, { scope: AnyActorScope; actions: Executable[] }>();
+
+function scopeFor(machine: AnyStateMachine) {
+  let s = scopes.get(machine);
+  if (!s) {
+    const self = createActor(machine);
+    const actions: Executable[] = [];
+    const scope: AnyActorScope = {
+      self,
+      id: '',
+      sessionId: '',
+      system: self.system,
+      logger: () => {},
+      defer: () => {},
+      emit: () => {},
+      stopChild: () => {},
+      actionExecutor: (a) => void actions.push(a),
+    };
+    s = { scope, actions };
+    scopes.set(machine, s);
+  }
+  return s;
+}
+
+/** XState's pure `transition(machine, snapshot, event)`, on a reused scope. */
+export function pureTransition<M extends AnyStateMachine>(machine: M, snapshot: SnapshotFrom<M>, event: EventFromLogic<M>): [SnapshotFrom<M>, Executable[]] {
+  const { scope, actions } = scopeFor(machine);
+  // A nested send (from an action we run later) starts its own list.
+  actions.length = 0;
+  const next = machine.transition(snapshot, event, scope) as SnapshotFrom<M>;
+  return [next, actions.splice(0)];
+}
 
 export function drive<M extends AnyStateMachine>(
   machine: M,
@@ -16,8 +59,8 @@ export function drive<M extends AnyStateMachine>(
   event: EventFromLogic<M>,
   impls: ActionImpls,
 ): number {
-  const [next, actions] = transition(machine, get(), event);
-  set(next as SnapshotFrom<M>);
+  const [next, actions] = pureTransition(machine, get(), event);
+  set(next);
   let errno = 0;
   for (const action of actions) {
     const params = (action.params ?? {}) as Record<string, unknown>;
