@@ -16,17 +16,18 @@ test.describe('the fixture fails a test whose page', () => {
     await expect(page.locator('#caption')).toBeVisible();
   });
 
-  test('leaves a promise rejection unhandled', async ({ page }) => {
+  test('leaves a promise rejection unhandled', async ({ page, browserErrors }) => {
     await page.goto('/#/blank');
     await page.evaluate(() => void Promise.reject(new Error('deliberate rejection')));
-    await page.waitForTimeout(200);
+    // Wait until the fixture has seen it (a fixed pause could end the test first on a slow machine).
+    await expect.poll(() => browserErrors.all.length).toBeGreaterThan(0);
   });
 
-  test('was made with browser.newPage() and throws', async ({ browser }) => {
+  test('was made with browser.newPage() and throws', async ({ browser, browserErrors }) => {
     const other = await browser.newPage();
     await other.goto('/#/blank');
     await other.evaluate(() => void setTimeout(() => { throw new Error('deliberate exception'); }));
-    await other.waitForTimeout(200);
+    await expect.poll(() => browserErrors.all.length).toBeGreaterThan(0);
   });
 });
 
