@@ -12,6 +12,9 @@ export default defineConfig({
   workers: 2,
   forbidOnly: !!process.env.CI,
   retries: 0,
+  // The longest tests (typing a whole transcript) take up to ~16 s on a loaded 2-core machine:
+  // twice Playwright's default leaves room for a slower CI host without hiding a hang.
+  timeout: 60_000,
   reporter: [['list']],
   outputDir: 'test-results',
   use: { baseURL: `http://127.0.0.1:${PORT}`, trace: 'retain-on-failure' },
