@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ins, LP, machine } from './machine';
+import { SLEEP_MAX } from '../../src/kernel/shell/commands/system';
+import { USEC_PER_SEC } from '../../src/kernel/world/events';
 
 function stalled() {
   const m = machine({ selftest: true });
@@ -117,5 +119,14 @@ describe('a stalled transition', () => {
     expect(log[1]).toBe("livepatch: 'test_klp_callbacks_demo': starting unpatching transition");
     expect(log.some((l) => l.includes('pre_unpatch'))).toBe(false);
     expect(log).toContain("livepatch: 'test_klp_callbacks_demo': unpatching complete");
+  });
+
+  it('a sleep longer than a day runs one simulated day of retries, no more', () => {
+    const m = stalled();
+    const start = m.k.now;
+    m.run('sleep 2d');
+    expect(m.k.now - start).toBe(SLEEP_MAX * USEC_PER_SEC);
+    // Still stalled after a day of retries: the busy kworker never leaves busymod_work_func.
+    expect(m.read(`${LP}/test_klp_callbacks_demo/transition`)).toBe('1\n');
   });
 });

@@ -38,6 +38,9 @@ export const dmesg: Command = (ctx, args) => {
   return 0;
 };
 
+/** The longest sleep the simulation runs, in seconds (the help says so). */
+export const SLEEP_MAX = 86400;
+
 export const sleep: Command = (ctx, args) => {
   const total = args.reduce((sum, a) => {
     const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(a);
@@ -52,7 +55,8 @@ export const sleep: Command = (ctx, args) => {
     ctx.err(`sleep: invalid time interval '${args.find((a) => !/^\d+(\.\d+)?[smhd]?$/.test(a))}'\nTry 'sleep --help' for more information.\n`);
     return 1;
   }
-  ctx.k.sleep(Math.min(total, 86400));
+  // At most a simulated day: every second of a stalled transition is a retry to run, synchronously.
+  ctx.k.sleep(Math.min(total, SLEEP_MAX));
   return 0;
 };
 
@@ -160,7 +164,7 @@ export const help: Command = (ctx) => {
       '           cat /sys/kernel/livepatch/NAME/{enabled,transition,replace,stack_order}',
       'Inspect:   dmesg [-C] [-l LEVEL]   cat FILE   ls [-l] DIR   grep [-qxvc] PATTERN FILE',
       '           cat /proc/cmdline   cat /proc/PID/stack   cat /proc/PID/patch_state   ps -e',
-      'Time:      sleep N   (N virtual seconds pass, with every retry and signal they bring)',
+      'Time:      sleep N   (N virtual seconds pass, with every retry and signal they bring; a day at most)',
       'Selftests: set_ftrace_enabled [--fail] N   trace_function FUNC   cleanup_tracing',
       '           start_getpid_helpers   kill_getpid_helpers   ./test_klp-call_getpid &',
       "Debug:     echo 'file kernel/livepatch/* +p' > /sys/kernel/debug/dynamic_debug/control",
