@@ -6,6 +6,9 @@
  */
 import type { Component } from 'svelte';
 import type { Setup } from '../app/situation';
+import type { Focus } from '../views/focus';
+
+export type { Focus };
 
 /** What a caption claims after its step, checked by the scenario tests. */
 export type Claim =
@@ -47,6 +50,8 @@ export interface ScenarioStep {
   fn?: string;
   /** the file that function lives in, e.g. kernel/livepatch/transition.c */
   file?: string;
+  /** what the step's picture is about: the views it needs and the actors the caption names */
+  focus?: Focus;
   claims?: Claim[];
 }
 
@@ -63,6 +68,8 @@ export interface TimelineScenario extends ScenarioBase {
   setup: Setup;
   /** what the page says before the first step */
   intro: string;
+  /** what step 0 (the intro) shows */
+  introFocus?: Focus;
   steps: ScenarioStep[];
 }
 
@@ -70,6 +77,8 @@ export interface StoryStep {
   caption: string;
   fn?: string;
   file?: string;
+  /** views: ['story']; actors: the story picture's own parts ({ part: id }) */
+  focus?: Focus;
 }
 
 /**

@@ -14,6 +14,7 @@ export function task(over: Partial<TaskView> & Pick<TaskView, 'pid' | 'comm'>): 
     stack: ['schedule'],
     blockedBy: null,
     blocker: null,
+    oldCode: null,
     ...over,
   };
 }

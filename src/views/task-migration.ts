@@ -521,6 +521,7 @@ export function syntheticTasks(n: number, switchedFraction = 0.5, target: 0 | 1 
       stack: [...(idle ? IDLE_STACK : kind === 'kthread' ? KTHREAD_STACK : USER_STACK)],
       blockedBy: null,
       blocker: null,
+      oldCode: null,
     });
   }
   // Fisher–Yates: the first m of a shuffled index list switch.

@@ -92,6 +92,7 @@ function taskView(k: Kernel, t: Task): TaskView {
     stack: [...t.chain].reverse().map(formatFrame),
     blockedBy,
     blocker,
+    oldCode: null,
   };
 }
 

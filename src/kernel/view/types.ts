@@ -78,6 +78,13 @@ export interface TaskView {
   blockedBy: string | null;
   /** why a stack check would refuse it now */
   blocker: 'running' | 'unreliable' | 'sleeping' | null;
+  /**
+   * A function whose code from the universe the task left it still runs: it
+   * is counted as switched (patch_state says so, since `force` switched it as
+   * it was) but sits in a frame entered before, until it returns from there.
+   * Outside force this is always null: klp_check_stack() never lets it happen.
+   */
+  oldCode: string | null;
 }
 
 export interface ModuleView {
