@@ -1,13 +1,16 @@
 /**
  * Page-wide keys, ignored while typing in a field: Space plays or pauses,
  * ←/→ step, +/− change speed, ? lists the keys. A presenter's clicker sends
- * PageDown/PageUp; `b` blanks the screen (as in slide software).
+ * PageDown/PageUp; `b` blanks the screen (as in slide software); `c` shows
+ * talk mode's controls.
  */
 import type { AppState } from './state.svelte';
 
 export interface KeyActions {
   openHelp: () => void;
   toggleBlank: () => void;
+  /** talk mode: show or hide the controls */
+  toggleControls?: () => void;
 }
 
 export function handleKey(e: KeyboardEvent, app: AppState, actions: KeyActions): void {
@@ -42,6 +45,11 @@ export function handleKey(e: KeyboardEvent, app: AppState, actions: KeyActions):
     case 'b':
     case 'B':
       actions.toggleBlank();
+      break;
+    case 'c':
+    case 'C':
+      if (!actions.toggleControls) return;
+      actions.toggleControls();
       break;
     case 'Escape':
       app.selectedPid = null;

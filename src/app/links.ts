@@ -5,6 +5,8 @@
  *   #/x/<readable>   a free exploration, see below
  *   #/z/<lz>         the same text, compressed (lz-string, URI-safe alphabet)
  *   #/blank          a fresh machine
+ *   #/blank?tasks=<n>&cpus=<n>[&seed=<n>][&talk…]   a fresh machine of that size (an exploration)
+ *   #/?talk…         the first scenario in those view options
  *
  * The readable text is `;`-separated items; values are percent-encoded
  * (only A-Z a-z 0-9 - _ . ~ / : @ , $ = stay as they are):
@@ -37,7 +39,8 @@ export interface Situation {
 }
 
 export type Link =
-  | { kind: 'home' }
+  /** the first scenario (or the intro, on a first visit), in these view options if given */
+  | { kind: 'home'; options?: ViewOptions }
   | { kind: 'blank' }
   | { kind: 'scenario'; id: string; step: number; options: ViewOptions }
   | { kind: 'exploration'; situation: Situation };
@@ -162,6 +165,8 @@ function parseLink(hash: string): Link {
   const h = hash.replace(/^#/, '');
   if (h === '' || h === '/') return { kind: 'home' };
   if (h === '/blank') return { kind: 'blank' };
+  if (h.startsWith('/?')) return { kind: 'home', options: parseOptions(h.slice(2)) };
+  if (h.startsWith('/blank?')) return parseBlank(h.slice(7));
   if (h.startsWith('/x/')) return { kind: 'exploration', situation: parseText(h.slice(3)) };
   if (h.startsWith('/z/')) return { kind: 'exploration', situation: parseText(inflate(h.slice(3))) };
   if (h.startsWith('/s/')) return parseScenario(h.slice(3));
@@ -174,15 +179,37 @@ function parseScenario(rest: string): Link {
   if (!SCENARIO_ID.test(id)) fail(`'${show(id)}' is not a scenario name (lowercase letters, digits and hyphens, at most 40).`);
   if (extra.length) fail('The scenario link has too many parts: it should be #/s/<scenario>/<step>.');
   if (!/^\d{1,6}$/.test(step) || +step > LIMITS.scenarioStep) fail(`The step '${show(step)}' is not a whole number from 0 to ${LIMITS.scenarioStep}.`);
+  return { kind: 'scenario', id, step: +step, options: parseOptions(q < 0 ? '' : rest.slice(q + 1)) };
+}
+
+/** `talk&theme=dark&speed=4`: the view options after a route's `?`. */
+function parseOptions(query: string, extra?: (key: string, value: string | null) => boolean): ViewOptions {
   const options: ViewOptions = { talk: false, embed: false };
   const seen = new Set<string>();
-  for (const item of q < 0 ? [] : rest.slice(q + 1).split('&')) {
+  for (const item of query.split('&')) {
     if (item === '') continue;
     const [key, value] = splitItem(item);
     once(seen, key);
-    if (!viewItem(options, key, value)) fail(`Unknown setting '${show(key)}' in the link.`);
+    if (!viewItem(options, key, value) && !extra?.(key, value)) fail(`Unknown setting '${show(key)}' in the link.`);
   }
-  return { kind: 'scenario', id, step: +step, options };
+  return options;
+}
+
+/**
+ * `#/blank?tasks=2000&cpus=16&talk`: a fresh machine of that size (tasks are
+ * added to the usual ones), in those view options: an exploration at step 0,
+ * so its steps are links like any other's.
+ */
+function parseBlank(query: string): Link {
+  const config: Partial<KernelConfig> = {};
+  const options = parseOptions(query, (key, value) => {
+    if (key === 'tasks') config.extraTasks = num(need(key, value), key, LIMITS.extraTasks, true);
+    else if (key === 'cpus') config.cpus = num(need(key, value), key, LIMITS.cpus, true);
+    else if (key === 'seed') config.seed = num(need(key, value), key, [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], true);
+    else return false;
+    return true;
+  });
+  return { kind: 'exploration', situation: { setup: { config, selftest: true, lines: [] }, inputs: [], step: 0, options } };
 }
 
 /** Sets a view option from `key[=value]`; false if the key is not one. */

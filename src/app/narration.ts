@@ -17,13 +17,15 @@ export function narration(
   position: number,
   record: StepRecord | undefined,
   storySteps: readonly StoryStep[] = [],
+  left = false,
 ): Narration {
   if (scenario?.kind === 'story') {
     const s = storySteps[position];
     return { fn: s?.fn ?? '', text: s?.caption ?? 'Loading the story…', where: `step ${position} of ${Math.max(0, storySteps.length - 1)}` };
   }
   if (scenario && position <= scenarioInputs) {
-    const where = `step ${position} of ${scenario.steps.length}`;
+    // Once the user has left the scenario its length is not the timeline's: say only which step this was.
+    const where = left ? `step ${position}, before you left the scenario` : `step ${position} of ${scenario.steps.length}`;
     if (position === 0) return { fn: '', text: scenario.intro, where };
     const s = scenario.steps[position - 1]!;
     return { fn: s.fn ?? '', text: s.caption, where };

@@ -21,6 +21,8 @@ export class Router {
   options = $state<ViewOptions>({ talk: false, embed: false });
   /** the hash that reproduces what is shown now */
   link = $state('#/');
+  /** the same, in the full app (not embedded): where "open in klpscope" goes */
+  appLink = $state('#/');
   /** why what is shown now cannot be a link (the address keeps the last step that could) */
   unshareable = $state<string | null>(null);
   private links: Promise<Links> | null = null;
@@ -39,22 +41,24 @@ export class Router {
     return { ...this.options, speed: this.app.speed === DEFAULT_SPEED ? undefined : this.app.speed };
   }
 
-  /** The hash for the situation shown, once it is known. */
-  private async hashNow(): Promise<string> {
+  /** The hash for the situation shown, and the same in the full app, once they are known. */
+  private async hashNow(): Promise<[string, string]> {
     const app = this.app;
     const s = app.scenario;
     const view = this.viewNow();
+    const full = { ...view, embed: false };
     const sit = app.situation();
     if ((s && app.onScenarioPath) || !sit) {
       this.unshareable = null;
-      return s ? scenarioHash(s.id, app.position, view) : this.link;
+      return s ? [scenarioHash(s.id, app.position, view), scenarioHash(s.id, app.position, full)] : [this.link, this.appLink];
     }
     const { encodeSituation, decodeLink, LIMITS } = await this.loadLinks();
-    const hash = encodeSituation({ setup: sit.setup, inputs: sit.inputs, step: app.position, options: view });
+    const at = { setup: sit.setup, inputs: sit.inputs, step: app.position };
+    const hash = encodeSituation({ ...at, options: view });
     // Never write a link that opening would refuse: past a limit, the address stays where it was.
     const refused = sit.work > LIMITS.work ? 'it asks for more simulation than a link may replay' : decodeLink(hash).ok ? null : 'it is longer than a link may be';
     this.unshareable = refused && `This situation cannot be shared as a link: ${refused}.`;
-    return refused ? this.link : hash;
+    return refused ? [this.link, this.appLink] : [hash, encodeSituation({ ...at, options: full })];
   }
 
   /** The link to a scenario's first step (null: a fresh machine), in the current view options. */
@@ -70,7 +74,7 @@ export class Router {
 
   /** Opens the page's own link. A bad one opens the first scenario, with a message. */
   async start(): Promise<void> {
-    const hash = location.hash;
+    const hash = legacyLargeSystem() ?? location.hash;
     const before = this.viewPicked();
     if (hash === '' || hash === '#' || hash === '#/') {
       await this.open({ kind: 'home' }, before);
@@ -125,8 +129,10 @@ export class Router {
   async sync(replace = false): Promise<void> {
     const token = ++this.syncs;
     replace ||= this.following;
-    const hash = await this.hashNow();
-    if (token !== this.syncs || hash === this.link) return; // a later step already synced
+    const [hash, appLink] = await this.hashNow();
+    if (token !== this.syncs) return; // a later step already synced
+    this.appLink = appLink;
+    if (hash === this.link) return;
     this.link = hash;
     if (replace || this.app.playing) history.replaceState(null, '', hash);
     else history.pushState(null, '', hash);
@@ -156,7 +162,10 @@ export class Router {
    */
   private async open(link: Link, before: Picked): Promise<boolean> {
     const app = this.app;
-    if (link.kind === 'home') return this.openFirst();
+    if (link.kind === 'home') {
+      if (link.options) this.applyOptions(link.options, before);
+      return this.openFirst();
+    }
     if (link.kind === 'blank') {
       await app.openSituation(DEFAULT_SETUP);
       return true;
@@ -187,4 +196,18 @@ export class Router {
     await this.app.openScenario(await SCENARIO_LIST[0]!.load(), 0);
     return true;
   }
+}
+
+/**
+ * `/?tasks=N&cpus=M` (the address of large-system mode before links carried
+ * it): the same machine as an exploration link, with the first patch loaded,
+ * written into the hash so that from there on the address follows the steps.
+ */
+function legacyLargeSystem(): string | null {
+  const q = new URLSearchParams(location.search);
+  if (!q.has('tasks') && !q.has('cpus')) return null;
+  const items = [`extraTasks=${Number(q.get('tasks') ?? 0) || 0}`, `cpus=${Number(q.get('cpus') ?? 4) || 4}`, '$insmod%20test_modules/test_klp_livepatch.ko', 'step=1'];
+  const hash = `#/x/${items.join(';')}`;
+  history.replaceState(null, '', `${location.pathname}${hash}`);
+  return hash;
 }

@@ -48,8 +48,17 @@ export class AppState {
   /** set while a story's code is loading */
   loading = $state(false);
   /** a story scenario's picture and captions, once loaded */
-  storyView = $state.raw<Component<{ step: number }> | null>(null);
+  storyView = $state.raw<Component<{ step: number; fit?: boolean }> | null>(null);
   storySteps = $state.raw<readonly StoryStep[]>([]);
+  /**
+   * The scenario the user left by acting inside it, and the step they left
+   * it at: "back to step N" reopens it there. Null on the scenario's path.
+   */
+  left = $state.raw<{ scenario: TimelineScenario; step: number } | null>(null);
+  /** kernel events queued (a retry, free_work, a task's return), and the first of them */
+  queued = $state.raw<{ count: number; next: { label: string; at: number } | null }>({ count: 0, next: null });
+  /** run to settled after each command typed or pressed, as the selftests wait */
+  settleAfter = $state(false);
   /** the module catalogue, once the engine is there */
   catalog = $state.raw<readonly ModuleSpec[]>([]);
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -92,6 +101,7 @@ export class AppState {
       this.building = token; // whatever was still being built is no longer wanted
       this.scenario = s;
       this.scenarioInputs = 0;
+      this.left = null;
       this.storyView = null;
       this.storySteps = [];
       this.position = 0;
@@ -132,6 +142,7 @@ export class AppState {
     t.goto(step);
     this.scenario = scenario;
     this.scenarioInputs = scenarioInputs;
+    this.left = null;
     this.timeline = t;
     this.catalog = e.CATALOG;
     this.loading = false; // a story still loading was superseded
@@ -143,7 +154,16 @@ export class AppState {
     if (this.story || !this.timeline) return;
     this.pause();
     const t = this.timeline;
-    this.act(() => t.command(line));
+    this.act(() => {
+      t.command(line);
+      if (this.settleAfter && !t.settled()) t.settleStep();
+    });
+  }
+
+  /** Reopens the scenario the user left, at the step they left it. */
+  async backToScenario(): Promise<void> {
+    const l = this.left;
+    if (l) await this.openScenario(l.scenario, l.step);
   }
 
   step(): void {
@@ -183,9 +203,15 @@ export class AppState {
     if (!this.story && t) this.act(() => t.wake(pid));
   }
 
-  /** A new input at the current position: the scenario's later steps are dropped with the future. */
+  /**
+   * A new input at the current position: the future is dropped. Inside a
+   * scenario that leaves it; `left` remembers where, so it can be reopened.
+   */
   private act(run: () => unknown): void {
-    this.scenarioInputs = Math.min(this.scenarioInputs, this.timeline?.position ?? 0);
+    const s = this.scenario;
+    const at = this.timeline?.position ?? 0;
+    if (s?.kind === 'timeline' && this.onScenarioPath) this.left = { scenario: s, step: at };
+    this.scenarioInputs = Math.min(this.scenarioInputs, at);
     run();
     this.refresh();
   }
@@ -235,6 +261,7 @@ export class AppState {
       this.records = this.log = this.history = [];
       this.canStep = false;
       this.settled = true;
+      this.queued = { count: 0, next: null };
       return;
     }
     const pos = t.position;
@@ -247,5 +274,6 @@ export class AppState {
     this.history = t.history.slice();
     this.canStep = t.canStep();
     this.settled = t.settled();
+    this.queued = t.queued();
   }
 }

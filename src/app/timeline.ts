@@ -80,6 +80,13 @@ export class Timeline {
     return this.position < this.inputs.length || this.kernel.queue.peek() !== undefined;
   }
 
+  /** The kernel events queued now, and the first of them (what `step ▶` would run). */
+  queued(): { count: number; next: { label: string; at: number } | null } {
+    const q = this.kernel.queue;
+    const ev = q.peek();
+    return { count: q.pending().length, next: ev ? { label: ev.label, at: ev.at } : null };
+  }
+
   /** Would the next event make progress (settling would run it)? */
   settled(): boolean {
     const ev = this.kernel.queue.peek();

@@ -88,7 +88,7 @@ export interface StoryStep {
  */
 export interface StoryScenario extends ScenarioBase {
   kind: 'story';
-  load: () => Promise<{ default: Component<{ step: number }>; steps: readonly StoryStep[] }>;
+  load: () => Promise<{ default: Component<{ step: number; fit?: boolean }>; steps: readonly StoryStep[] }>;
 }
 
 export type Scenario = TimelineScenario | StoryScenario;
