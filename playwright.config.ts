@@ -17,6 +17,9 @@ export default defineConfig({
   timeout: 60_000,
   reporter: [['list']],
   outputDir: 'test-results',
+  // Screenshot baselines (baselines.spec.ts): one PNG per picture, named by the test, small tolerance.
+  snapshotPathTemplate: '{testDir}/baselines/{arg}{ext}',
+  expect: { toHaveScreenshot: { maxDiffPixelRatio: 0.01, animations: 'disabled', caret: 'hide', scale: 'css' } },
   use: { baseURL: `http://127.0.0.1:${PORT}`, trace: 'retain-on-failure' },
   projects: [
     {

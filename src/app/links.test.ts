@@ -182,6 +182,23 @@ describe('encodeSituation / decodeLink round trip', () => {
     expect(ok(z.replace(/\+/g, ' '))).toEqual(ok(z));
   });
 
+  it('takes view options after every route, and a machine size after #/blank', () => {
+    const fresh = (config: object, options: object) => ({
+      kind: 'exploration',
+      situation: { setup: { config, selftest: true, lines: [] }, inputs: [], step: 0, options: { talk: false, embed: false, ...options } },
+    });
+    expect(ok('#/blank?tasks=2000&cpus=16')).toEqual(fresh({ extraTasks: 2000, cpus: 16 }, {}));
+    expect(ok('#/blank?theme=dark')).toEqual(fresh({}, { theme: 'dark' }));
+    expect(ok('#/blank?talk&seed=7')).toEqual(fresh({ seed: 7 }, { talk: true }));
+    expect(ok('#/?talk&theme=dark')).toEqual({ kind: 'home', options: { talk: true, embed: false, theme: 'dark' } });
+    expect(ok('#/s/free-work/3?talk&theme=dark')).toEqual({ kind: 'scenario', id: 'free-work', step: 3, options: { talk: true, embed: false, theme: 'dark' } });
+    // The size is checked like any link's: a clear refusal, never a partial machine.
+    expect(decodeLink('#/blank?tasks=99999')).toEqual({ ok: false, error: expect.stringMatching(/'99999' for tasks is not a whole number from 0 to 20000/) });
+    expect(decodeLink('#/blank?cpus=0')).toEqual({ ok: false, error: expect.stringMatching(/cpus/) });
+    expect(decodeLink('#/blank?tasks=1&tasks=2')).toEqual({ ok: false, error: expect.stringMatching(/appears twice/) });
+    expect(decodeLink('#/?tasks=5')).toEqual({ ok: false, error: expect.stringMatching(/Unknown setting 'tasks'/) });
+  });
+
   it('round-trips scenario links', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[a-z0-9-]{1,40}$/), fc.integer({ min: 0, max: 100_000 }), options, (id, step, o) => {

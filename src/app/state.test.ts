@@ -48,4 +48,43 @@ describe('AppState', () => {
     expect(app.position).toBe(3);
     expect(JSON.stringify(app.view)).toBe(before);
   });
+
+  it('acting inside a scenario leaves it, remembers where, and can go back there', async () => {
+    const app = new AppState();
+    const s = scenario('stalled-transition');
+    await app.openScenario(s, 3);
+    expect(app.left).toBeNull();
+    app.advance(1);
+    expect(app.left).toEqual({ scenario: s, step: 3 });
+    expect(app.position).toBe(4);
+    expect(app.length).toBe(4);
+    // Acting again, or going back before the branch, keeps the first place left.
+    app.back();
+    app.back();
+    app.command('lsmod');
+    expect(app.left?.step).toBe(3);
+    await app.backToScenario();
+    expect(app.left).toBeNull();
+    expect(app.onScenarioPath).toBe(true);
+    expect(app.position).toBe(3);
+    expect(app.length).toBe(s.kind === 'timeline' ? s.steps.length : -1);
+  });
+
+  it('shows the kernel events still queued; settle-after-each-command waits as the selftests do', async () => {
+    const app = new AppState();
+    await app.openSituation();
+    app.command('insmod test_modules/test_klp_livepatch.ko');
+    expect(app.settled).toBe(false);
+    expect(app.queued.count).toBeGreaterThan(0);
+    expect(app.view?.transition.patch).toBe('test_klp_livepatch');
+
+    const waiting = new AppState();
+    waiting.settleAfter = true;
+    await waiting.openSituation();
+    waiting.command('insmod test_modules/test_klp_livepatch.ko');
+    expect(waiting.settled).toBe(true);
+    expect(waiting.view?.transition.patch).toBeNull();
+    // The command and the settling are two steps, so going back shows the transition under way.
+    expect(waiting.situation()?.inputs.map((i) => i.kind)).toEqual(['command', 'settle']);
+  });
 });

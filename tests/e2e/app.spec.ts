@@ -76,7 +76,7 @@ test('keys: arrows step, ? opens the help', async ({ page }) => {
   await page.keyboard.press('ArrowLeft');
   await expect(scrub).toHaveValue(String(before));
   await page.keyboard.press('?');
-  await expect(page.getByRole('dialog', { name: 'Keys' })).toBeVisible();
+  await expect(page.getByRole('dialog', { name: 'Help' })).toBeVisible();
 });
 
 async function seriousViolations(page: Page): Promise<string[]> {

@@ -24,6 +24,17 @@ function origin(msg: ConsoleMessage): string {
 }
 
 export const test = base.extend<{ browserErrors: BrowserErrors }>({
+  // A first visit opens on the intro; the tests are not first visits unless they make their own context.
+  context: async ({ context }, use) => {
+    await context.addInitScript(() => {
+      try {
+        localStorage.setItem('klpscope:intro-seen', '1');
+      } catch {
+        // about:blank and other opaque origins have no storage
+      }
+    });
+    await use(context);
+  },
   browserErrors: [
     async ({ browser }, use) => {
       const errors: string[] = [];

@@ -48,7 +48,7 @@ test('once loaded and prefetched, every scenario, talk mode and the key help wor
   await follow('#/s/first-livepatch/2');
   await expect(page.locator('#caption')).toContainText('step 2 of');
   await page.keyboard.press('?');
-  await expect(page.getByRole('dialog', { name: 'Keys' })).toBeVisible();
+  await expect(page.getByRole('dialog', { name: 'Help' })).toBeVisible();
 
   expect(failed).toEqual([]);
 });

@@ -124,7 +124,7 @@ for (const [what, { link, shows }] of Object.entries(UNDER_POLICY)) {
     await expect(page.getByText('Loading…')).toHaveCount(0);
     // The help dialog is a lazy chunk too.
     await page.keyboard.press('?');
-    await expect(page.getByRole('dialog', { name: 'Keys' })).toBeVisible();
+    await expect(page.getByRole('dialog', { name: 'Help' })).toBeVisible();
     // A round trip to the page: any violation report sent before it has arrived.
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
     expect(violations).toEqual([]);
@@ -158,7 +158,7 @@ test('no request leaves the page’s origin: every scenario, talk and embed mode
   await page.getByRole('button', { name: 'Play' }).click();
   await page.getByRole('button', { name: /Switch to (dark|light) theme/ }).click();
   await page.getByRole('button', { name: 'Keys (?)' }).click();
-  await expect(page.getByRole('dialog', { name: 'Keys' })).toBeVisible();
+  await expect(page.getByRole('dialog', { name: 'Help' })).toBeVisible();
   await page.getByRole('region', { name: 'Statecharts' }).locator('svg').first().scrollIntoViewIfNeeded();
   await expect(page.getByText('Loading…')).toHaveCount(0);
   await page.keyboard.press('Escape');

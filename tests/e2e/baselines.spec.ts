@@ -1,0 +1,30 @@
+/**
+ * Talk mode as the audience sees it, against committed pictures: the first,
+ * a middle and the last step of every scenario, at 1280×720, in both themes
+ * (tests/e2e/baselines/). A change to the picture fails here until the
+ * baselines are rewritten on purpose: `npm run test:baselines`, then look at
+ * every changed PNG before committing it.
+ */
+import { expect, test } from './fixtures';
+import { SCENARIOS } from '../../src/scenarios/index';
+import { STORY_STEPS as workqueueSteps } from '../../src/stories/workqueue/model';
+import { STORY_STEPS as api51Steps } from '../../src/stories/api51/model';
+
+const STORY_LENGTH: Record<string, number> = { 'free-work': workqueueSteps.length - 1, api51: api51Steps.length - 1 };
+
+test.use({ viewport: { width: 1280, height: 720 }, reducedMotion: 'reduce' });
+
+for (const theme of ['light', 'dark']) {
+  for (const s of SCENARIOS) {
+    const last = s.kind === 'timeline' ? s.steps.length : STORY_LENGTH[s.id]!;
+    test(`${s.id} in talk mode, ${theme} theme`, async ({ page }) => {
+      for (const step of [0, Math.floor(last / 2), last]) {
+        await page.goto(`/#/s/${s.id}/${step}?talk&theme=${theme}`);
+        await expect(page.locator('#caption')).toContainText(`step ${step} of`);
+        await expect(page.getByText('Loading…')).toHaveCount(0);
+        await page.evaluate(() => document.fonts.ready);
+        await expect.soft(page).toHaveScreenshot(`${s.id}-${step}-${theme}.png`);
+      }
+    });
+  }
+}

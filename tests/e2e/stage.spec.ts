@@ -1,0 +1,99 @@
+/**
+ * Every step of every scenario, on the screens klpscope is designed for
+ * (../shared/design/explaining.md):
+ *
+ * - talk mode at 1280×720 and 1920×1080: the page does not scroll, no visible
+ *   text is under 18px at 1920×1080 (12px at 1280×720, the same stage scaled),
+ *   and the step's focus is on it;
+ * - the workbench at 1280×720: the step has at least one [data-focus] element,
+ *   and every one is wholly on the first screen;
+ * - embedded at 800×450: one figure, no scroll bars;
+ * - a phone at 390×844: nothing wider than the screen.
+ *
+ * One page per scenario and screen goes through the steps by following their
+ * links, as back and forward do.
+ */
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { SCENARIOS } from '../../src/scenarios/index';
+import { STORY_STEPS as workqueueSteps } from '../../src/stories/workqueue/model';
+import { STORY_STEPS as api51Steps } from '../../src/stories/api51/model';
+import { report } from './page-checks';
+
+const LAST_STEP: Record<string, number> = Object.fromEntries(
+  SCENARIOS.map((s) => [s.id, s.kind === 'timeline' ? s.steps.length : ({ 'free-work': workqueueSteps, api51: api51Steps }[s.id]?.length ?? 1) - 1]),
+);
+
+interface Screen {
+  width: number;
+  height: number;
+  options: string;
+  check: (r: Awaited<ReturnType<typeof report>>) => void;
+  /** rendered text under this is reported */
+  minText: number;
+}
+
+const stageFits = (r: Awaited<ReturnType<typeof report>>) => {
+  expect.soft(r.scrollX, 'the page scrolls sideways').toBe(0);
+  expect.soft(r.scrollY, 'the page scrolls').toBe(0);
+  expect.soft(r.small, 'visible text too small').toEqual([]);
+  expect.soft(r.focus, 'no [data-focus] element').toBeGreaterThan(0);
+  expect.soft(r.offscreen, 'focus off the stage').toEqual([]);
+};
+
+const SCREENS: Record<string, Screen> = {
+  'talk mode at 1280×720': { width: 1280, height: 720, options: 'talk', minText: 12, check: stageFits },
+  'talk mode at 1920×1080': { width: 1920, height: 1080, options: 'talk', minText: 18, check: stageFits },
+  'the workbench at 1280×720': {
+    width: 1280,
+    height: 720,
+    options: '',
+    minText: 0,
+    check: (r) => {
+      expect.soft(r.focus, 'no [data-focus] element').toBeGreaterThan(0);
+      expect.soft(r.offscreen, 'focus off the first screen').toEqual([]);
+    },
+  },
+  'embedded at 800×450': {
+    width: 800,
+    height: 450,
+    options: 'embed',
+    minText: 0,
+    check: (r) => {
+      expect.soft(r.scrollX, 'the frame scrolls sideways').toBe(0);
+      expect.soft(r.scrollY, 'the frame scrolls').toBe(0);
+    },
+  },
+  'a phone at 390×844': {
+    width: 390,
+    height: 844,
+    options: '',
+    minText: 0,
+    check: (r) => expect.soft(r.scrollX, 'wider than the phone').toBe(0),
+  },
+};
+
+async function openStep(page: Page, id: string, step: number, options: string): Promise<void> {
+  const hash = `#/s/${id}/${step}${options ? `?${options}` : ''}`;
+  if (page.url().includes('#/s/')) await page.evaluate((h) => (location.hash = h), hash);
+  else await page.goto(`/${hash}`);
+  await expect(page.locator('#caption')).toContainText(new RegExp(`step ${step} of`));
+  await expect(page.getByText('Loading…')).toHaveCount(0);
+  // Let layout and measuring effects run (a view sizes its picture to its box after a frame).
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+for (const [screen, spec] of Object.entries(SCREENS)) {
+  test.describe(screen, () => {
+    test.use({ viewport: { width: spec.width, height: spec.height }, reducedMotion: 'reduce' });
+    for (const s of SCENARIOS) {
+      test(`${s.id}: every step`, async ({ page }) => {
+        for (let step = 0; step <= LAST_STEP[s.id]!; step++) {
+          await openStep(page, s.id, step, spec.options);
+          const r = await report(page, spec.minText);
+          await test.step(`step ${step}`, () => spec.check(r));
+        }
+      });
+    }
+  });
+}
