@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { Timeline } from '../app/timeline';
 import { Shell } from '../kernel/shell/shell';
 import { SCENARIOS } from './index';
-import { failedClaims, playStep } from './run';
+import { playStep } from './run';
+import { failedClaims } from './claims';
 import { SCENARIO_LIST } from './catalog';
 
 describe('narrated scenarios', () => {
