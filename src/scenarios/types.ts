@@ -97,7 +97,7 @@ export interface ScenarioStep {
   /** the file that function lives in, e.g. kernel/livepatch/transition.c */
   file?: string;
   /** what the step's picture is about: the views it needs (one, at most two, most important first) and the actors the caption names */
-  focus?: Focus;
+  focus: Focus;
   claims?: Claim[];
 }
 
@@ -115,7 +115,7 @@ export interface TimelineScenario extends ScenarioBase {
   /** what the page says before the first step */
   intro: string;
   /** what step 0 (the intro) shows */
-  introFocus?: Focus;
+  introFocus: Focus;
   steps: ScenarioStep[];
 }
 
