@@ -11,7 +11,7 @@ export const firstLivepatch: TimelineScenario = {
   summary: 'insmod runs klp_enable_patch() from module_init(); tasks migrate; /proc/cmdline changes.',
   setup: { config: {}, selftest: true, lines: [] },
   intro:
-    'A freshly booted machine: four CPUs, the usual daemons and kernel threads, and a shell. No patch is loaded; /proc/cmdline shows the boot command line.',
+    'A freshly booted machine: four CPUs, the usual daemons and kernel threads, and a shell. No patch is loaded; /proc/cmdline shows the boot command line. A livepatch moves each task to the new code on its own, when no function being patched is on its stack.',
   introFocus: { views: ['tasks', 'patches'] },
   steps: [
     {
@@ -82,7 +82,7 @@ export const firstLivepatch: TimelineScenario = {
     {
       do: { event: true },
       caption:
-        "A second after insmod, klp_transition_work_fn() retries and finds every task switched: klp_complete_transition() clears func->transition and every patch_state, and prints 'patching complete'.",
+        "A second after insmod, klp_transition_work_fn() retries and finds every task switched: klp_complete_transition() clears func->transition, sets every patch_state back to KLP_UNDEFINED and prints 'patching complete'.",
       fn: 'klp_complete_transition',
       file: 'kernel/livepatch/transition.c',
       focus: { views: ['patches', 'tasks'], actors: [{ patch: P }, { func: FN }] },
