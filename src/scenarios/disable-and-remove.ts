@@ -108,6 +108,8 @@ export const disableAndRemove: TimelineScenario = {
         { freeWork: [P] },
         { freePhase: P, is: 'queued' },
         { moduleRef: P, is: 1 },
+        { sysfs: `${LP}/vmlinux`, status: 'removed' },
+        { sysfs: `${LP}/transition`, value: '0', status: 'changed' },
       ],
     },
     {
@@ -116,7 +118,7 @@ export const disableAndRemove: TimelineScenario = {
         'Could we enable it again? enabled_store(): "Do not allow to re-enable a disabled patch." -EINVAL. Since 5.1 the way back is to remove the module and load it again.',
       fn: 'enabled_store',
       focus: { views: ['sysfs', 'shell'], actors: [{ file: `${LP}/enabled` }] },
-      claims: [{ term: 'bash: echo: write error: Invalid argument' }, { card: P, on: 'offList' }],
+      claims: [{ term: 'bash: echo: write error: Invalid argument' }, { card: P, on: 'offList' }, { sysfs: `${LP}/enabled`, value: '0', status: 'same' }],
     },
     {
       do: { command: `rmmod ${P}` },
@@ -139,6 +141,7 @@ export const disableAndRemove: TimelineScenario = {
         { freePhase: P, is: 'freed', modulePut: 'done' },
         { card: P, on: 'none' },
         { moduleRef: P, is: 0 },
+        { sysfs: LP, status: 'removed' },
       ],
     },
     {

@@ -75,7 +75,10 @@ export const modulesComingGoing: TimelineScenario = {
       caption: 'The demo module lets us make its pre_patch callbacks fail: they now return -ENODEV.',
       fn: 'klp_pre_patch_callback',
       focus: { views: ['sysfs'], actors: [{ file: `/sys/module/${DEMO}/parameters/pre_patch_ret` }] },
-      claims: [{ file: `/sys/module/${DEMO}/parameters/pre_patch_ret`, equals: '-19' }],
+      claims: [
+        { file: `/sys/module/${DEMO}/parameters/pre_patch_ret`, equals: '-19' },
+        { sysfs: `/sys/module/${DEMO}/parameters/pre_patch_ret`, value: '-19', status: 'changed' },
+      ],
     },
     {
       do: { command: `insmod test_modules/${MOD}.ko` },
@@ -98,7 +101,10 @@ export const modulesComingGoing: TimelineScenario = {
       caption: 'Let the callbacks succeed again.',
       fn: 'klp_pre_patch_callback',
       focus: { views: ['sysfs'], actors: [{ file: `/sys/module/${DEMO}/parameters/pre_patch_ret` }] },
-      claims: [{ file: `/sys/module/${DEMO}/parameters/pre_patch_ret`, equals: '0' }],
+      claims: [
+        { file: `/sys/module/${DEMO}/parameters/pre_patch_ret`, equals: '0' },
+        { sysfs: `/sys/module/${DEMO}/parameters/pre_patch_ret`, value: '0', status: 'changed' },
+      ],
     },
     {
       do: { command: `insmod test_modules/${MOD}.ko` },

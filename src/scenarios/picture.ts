@@ -13,6 +13,7 @@ import type { KernelView } from '../kernel/view/types';
 import { isBlockingFrame, layoutTasks, summarize } from '../views/task-migration';
 import { funcStacksModel, patchStackModel } from '../views/patch-stack';
 import { freeQueueModel } from '../views/free-queue';
+import { buildTree, flatten } from '../views/sysfs-tree';
 import type { PictureClaim, Universe } from './types';
 
 const REGION: Record<number, Universe> = { [-1]: 'none', 0: 'unpatched', 1: 'patched' };
@@ -135,6 +136,18 @@ export function failedPictureClaims(view: KernelView, prev: KernelView | null, c
       }
     } else if ('moduleGone' in c) {
       if (view.modules.some((x) => x.name === c.moduleGone)) out.push(`the Modules view still shows ${c.moduleGone}`);
+    } else if ('sysfs' in c) {
+      const node = flatten(buildTree(view.sysfs, prev?.sysfs ?? null)).find((n) => n.path === c.sysfs);
+      if (c.value === null) {
+        if (node) out.push(`sysfs draws ${c.sysfs}`);
+        continue;
+      }
+      if (!node) {
+        out.push(`sysfs does not draw ${c.sysfs}`);
+        continue;
+      }
+      if (c.value !== undefined && node.value !== c.value) out.push(`sysfs draws ${c.sysfs} as ${JSON.stringify(node.value)}, not ${JSON.stringify(c.value)}`);
+      if (c.status !== undefined && node.status !== c.status) out.push(`sysfs draws ${c.sysfs} ${node.status}, not ${c.status}`);
     }
   }
   return out;

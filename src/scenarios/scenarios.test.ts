@@ -92,6 +92,9 @@ describe('narrated scenarios', () => {
       { moduleRef: 'test_klp_callbacks_demo', is: 0 },
       { moduleRef: 'test_klp_callbacks_demo', is: 1, pinned: true },
       { moduleGone: 'test_klp_callbacks_busy' },
+      { sysfs: '/sys/kernel/livepatch/test_klp_callbacks_demo/transition', value: '0' },
+      { sysfs: '/sys/kernel/livepatch/test_klp_callbacks_demo', value: null },
+      { sysfs: '/sys/kernel/livepatch/test_klp_callbacks_demo/enabled', status: 'changed' },
     ];
     for (const c of wrong) {
       expect(isPictureClaim(c)).toBe(true);
@@ -112,6 +115,8 @@ describe('narrated scenarios', () => {
       { freePhase: 'test_klp_callbacks_demo', is: 'in-use' },
       { moduleRef: 'test_klp_callbacks_demo', is: 1, pinned: false },
       { moduleGone: 'test_klp_livepatch' },
+      { sysfs: '/sys/kernel/livepatch/test_klp_callbacks_demo/transition', value: '1', status: 'same' },
+      { sysfs: '/sys/kernel/livepatch/test_klp_livepatch', value: null },
     ];
     expect(failedClaims(t, rec, right)).toEqual([]);
   });

@@ -9,6 +9,7 @@ import type { Setup } from '../app/situation';
 import type { Focus } from '../views/focus';
 import type { Tone } from '../views/patch-stack';
 import type { FreePhase, StepStatus } from '../views/free-queue';
+import type { EntryStatus } from '../views/sysfs-tree';
 
 export type { Focus };
 
@@ -53,7 +54,12 @@ export type PictureClaim =
   /** Modules (and the free queue's row): a module's refcnt, and whether it is drawn pinned forever */
   | { moduleRef: string; is: number; pinned?: boolean }
   /** Modules: a module is no longer shown */
-  | { moduleGone: string };
+  | { moduleGone: string }
+  /**
+   * sysfs: an entry of the tree as drawn (buildTree): its value (a file's content; null: not
+   * drawn at all), and whether it appeared, disappeared (drawn as gone), changed or stayed this step
+   */
+  | { sysfs: string; value?: string | null; status?: EntryStatus };
 
 /** What a caption claims after its step, checked by the scenario tests. */
 export type Claim =
