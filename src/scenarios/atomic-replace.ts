@@ -61,7 +61,7 @@ export const atomicReplace: TimelineScenario = {
     {
       do: { command: `insmod test_modules/${AR}.ko replace=1` },
       caption:
-        "A replace patch. klp_add_nops() gives it a 'nop' for every function an older patch changes and it does not: a task that switches runs its meminfo_proc_show, and the original code wherever a nop stands.",
+        "A replace patch. klp_add_nops() gives it a 'nop' for every function an older patch changes and it does not: a switched task runs the patch's own meminfo_proc_show, and the original code wherever a nop stands.",
       fn: 'klp_add_nops',
       file: 'kernel/livepatch/core.c',
       focus: { views: ['funcs', 'patches'], actors: [{ patch: AR }, { func: 'cmdline_proc_show' }, { func: GETPID }, { func: 'meminfo_proc_show' }] },

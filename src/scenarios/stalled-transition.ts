@@ -132,7 +132,7 @@ export const stalledTransition: TimelineScenario = {
     },
     {
       do: { command: `insmod test_modules/${DEMO2}.ko replace=1` },
-      caption: `A cumulative patch, ${DEMO2}, starts replacing it: for busymod_work_func it has a nop, meaning the original code. ${KW} switches at once, since klp_check_stack() looks for demo's replacement and the kworker still runs the original.`,
+      caption: `A cumulative patch, ${DEMO2}, comes to replace ${DEMO}: for busymod_work_func it has a nop, meaning the original code. ${KW} switches at once, since klp_check_stack() looks for demo's replacement and the kworker still runs the original.`,
       fn: 'klp_check_stack',
       focus: { views: ['tasks', 'funcs'], actors: [{ task: KW }, { func: FN }, { patch: DEMO2 }] },
       claims: [
