@@ -10,27 +10,42 @@ export const modulesComingGoing: TimelineScenario = {
   summary: 'A patch for a module that is not loaded yet: patched as it loads, reverted as it goes; a failing pre_patch callback refuses the load.',
   setup: { config: {}, selftest: true, lines: [] },
   intro: `${DEMO} patches vmlinux and two modules, with callbacks on every object. Neither module is loaded yet.`,
+  introFocus: { views: ['patches', 'modules'] },
   steps: [
     {
       do: { command: `insmod test_modules/${DEMO}.ko` },
-      caption: 'klp_enable_patch(): only loaded objects get their pre_patch callback and ftrace handlers — here only vmlinux. The module objects wait, unbound (obj->mod is NULL).',
+      caption: 'klp_enable_patch(): only loaded objects get their pre_patch callback and ftrace handlers, here only vmlinux. The objects for the two modules wait, unbound (obj->mod is NULL).',
       fn: 'klp_is_object_loaded',
       file: 'kernel/livepatch/core.h',
-      claims: [{ log: `${DEMO}: pre_patch_callback: vmlinux` }, { noLog: `pre_patch_callback: ${MOD}` }],
+      focus: { views: ['patches', 'log'], actors: [{ patch: DEMO }] },
+      claims: [
+        { log: `${DEMO}: pre_patch_callback: vmlinux` },
+        { noLog: `pre_patch_callback: ${MOD}` },
+        { card: DEMO, on: 'stack', tone: 'patching' },
+        { object: `${DEMO}/vmlinux`, loaded: true, patched: true },
+        { object: `${DEMO}/${MOD}`, loaded: false, patched: false },
+      ],
     },
     {
       do: { settle: true },
-      caption: 'The transition completes; post_patch runs for vmlinux.',
+      caption: 'The transition completes; post_patch runs for vmlinux. The object for the module stays unpatched.',
       fn: 'klp_complete_transition',
-      claims: [{ file: `/sys/kernel/livepatch/${DEMO}/${MOD}/patched`, equals: '0' }],
+      focus: { views: ['patches', 'log'], actors: [{ patch: DEMO }, { kobject: `${DEMO}/${MOD}` }] },
+      claims: [
+        { file: `/sys/kernel/livepatch/${DEMO}/${MOD}/patched`, equals: '0' },
+        { card: DEMO, tone: 'enabled' },
+        { object: `${DEMO}/${MOD}`, loaded: false, patched: false },
+      ],
     },
     {
       do: { command: `insmod test_modules/${MOD}.ko` },
       caption:
-        "load_module() makes the module COMING and calls klp_module_coming() before its init runs: every patch with an object for it binds it, runs pre_patch, patches it, and — not being in transition — runs post_patch at once. Only then does the module's own init print.",
+        "load_module() calls klp_module_coming() while the module is COMING, before its init: the patch binds its object, runs pre_patch, patches it and, being in no transition, runs post_patch at once. Only then does the module's own init print.",
       fn: 'klp_module_coming',
       file: 'kernel/livepatch/core.c',
+      focus: { views: ['patches', 'log'], actors: [{ patch: DEMO }, { kobject: `${DEMO}/${MOD}` }] },
       claims: [
+        { object: `${DEMO}/${MOD}`, loaded: true, patched: true },
         { log: `livepatch: applying patch '${DEMO}' to loading module '${MOD}'` },
         { log: `${DEMO}: pre_patch_callback: ${MOD} -> [MODULE_STATE_COMING] Full formed, running module_init` },
         { log: `${DEMO}: post_patch_callback: ${MOD} -> [MODULE_STATE_COMING] Full formed, running module_init` },
@@ -41,10 +56,14 @@ export const modulesComingGoing: TimelineScenario = {
     {
       do: { command: `rmmod ${MOD}` },
       caption:
-        "delete_module(): the module's exit runs first (its code may be called until then, still patched), then klp_module_going(): pre_unpatch, 'reverting patch', the object is unpatched, post_unpatch. The patch stays enabled for vmlinux.",
+        "delete_module() runs the module's exit first, still patched, then klp_module_going(): pre_unpatch, 'reverting patch', the object is unpatched and unbound, post_unpatch. The patch stays enabled for vmlinux.",
       fn: 'klp_module_going',
       file: 'kernel/livepatch/core.c',
+      focus: { views: ['patches', 'log'], actors: [{ patch: DEMO }, { kobject: `${DEMO}/${MOD}` }] },
       claims: [
+        { object: `${DEMO}/${MOD}`, loaded: false, patched: false },
+        { card: DEMO, tone: 'enabled' },
+        { moduleGone: MOD },
         { log: `${MOD}: ${MOD}_exit` },
         { log: `livepatch: reverting patch '${DEMO}' on unloading module '${MOD}'` },
         { log: `${DEMO}: post_unpatch_callback: ${MOD} -> [MODULE_STATE_GOING] Going away` },
@@ -55,14 +74,21 @@ export const modulesComingGoing: TimelineScenario = {
       do: { command: `echo -19 > /sys/module/${DEMO}/parameters/pre_patch_ret` },
       caption: 'The demo module lets us make its pre_patch callbacks fail: they now return -ENODEV.',
       fn: 'klp_pre_patch_callback',
-      claims: [{ file: `/sys/module/${DEMO}/parameters/pre_patch_ret`, equals: '-19' }],
+      focus: { views: ['sysfs'], actors: [{ file: `/sys/module/${DEMO}/parameters/pre_patch_ret` }] },
+      claims: [
+        { file: `/sys/module/${DEMO}/parameters/pre_patch_ret`, equals: '-19' },
+        { sysfs: `/sys/module/${DEMO}/parameters/pre_patch_ret`, value: '-19', status: 'changed' },
+      ],
     },
     {
       do: { command: `insmod test_modules/${MOD}.ko` },
       caption:
-        "klp_module_coming(): the pre_patch callback fails, so the patch cannot be applied to this module, and klp_module_coming() returns the error: the module loader refuses the module. Its init never runs.",
+        "klp_module_coming(): the pre_patch callback fails, so the patch cannot be applied to this module, and the error it returns makes the module loader refuse the module. Its init never runs.",
       fn: 'klp_module_coming',
+      focus: { views: ['log', 'shell'] },
       claims: [
+        { moduleGone: MOD },
+        { object: `${DEMO}/${MOD}`, loaded: false, patched: false },
         { log: `livepatch: pre-patch callback failed for object '${MOD}'` },
         { log: `livepatch: patch '${DEMO}' failed for module '${MOD}', refusing to load module '${MOD}'` },
         { noLog: `${MOD}_init` },
@@ -74,24 +100,35 @@ export const modulesComingGoing: TimelineScenario = {
       do: { command: `echo 0 > /sys/module/${DEMO}/parameters/pre_patch_ret` },
       caption: 'Let the callbacks succeed again.',
       fn: 'klp_pre_patch_callback',
+      focus: { views: ['sysfs'], actors: [{ file: `/sys/module/${DEMO}/parameters/pre_patch_ret` }] },
+      claims: [
+        { file: `/sys/module/${DEMO}/parameters/pre_patch_ret`, equals: '0' },
+        { sysfs: `/sys/module/${DEMO}/parameters/pre_patch_ret`, value: '0', status: 'changed' },
+      ],
     },
     {
       do: { command: `insmod test_modules/${MOD}.ko` },
       caption: 'Loaded, patched as it comes.',
       fn: 'klp_module_coming',
-      claims: [{ log: `${MOD}: ${MOD}_init` }],
+      focus: { views: ['patches', 'modules'], actors: [{ module: MOD }, { kobject: `${DEMO}/${MOD}` }] },
+      claims: [{ log: `${MOD}: ${MOD}_init` }, { object: `${DEMO}/${MOD}`, loaded: true, patched: true }, { moduleRef: MOD, is: 0 }],
     },
     {
       do: { command: `echo 0 > /sys/kernel/livepatch/${DEMO}/enabled` },
-      caption: 'Disabling runs pre_unpatch for every patched object: vmlinux and the module.',
+      caption: 'Disabling runs pre_unpatch for every patched object, vmlinux and the module, and starts the unpatching transition.',
       fn: '__klp_disable_patch',
-      claims: [{ log: `${DEMO}: pre_unpatch_callback: ${MOD} -> [MODULE_STATE_LIVE] Normal state` }],
+      focus: { views: ['log', 'patches'], actors: [{ patch: DEMO }] },
+      claims: [
+        { card: DEMO, on: 'stack', tone: 'unpatching' },{ log: `${DEMO}: pre_unpatch_callback: ${MOD} -> [MODULE_STATE_LIVE] Normal state` }],
     },
     {
       do: { settle: true },
-      caption: 'And post_unpatch for both when every task is back.',
+      caption: 'When every task is back, klp_complete_transition() runs post_unpatch for both, and the disabled patch is freed.',
       fn: 'klp_complete_transition',
-      claims: [{ log: `${DEMO}: post_unpatch_callback: ${MOD} -> [MODULE_STATE_LIVE] Normal state` }],
+      focus: { views: ['log', 'patches'], actors: [{ patch: DEMO }] },
+      claims: [
+        { card: DEMO, on: 'none' },
+        { moduleRef: DEMO, is: 0 },{ log: `${DEMO}: post_unpatch_callback: ${MOD} -> [MODULE_STATE_LIVE] Normal state` }],
     },
   ],
 };

@@ -8,34 +8,51 @@ export const systemState: TimelineScenario = {
   setup: { config: {}, selftest: true, lines: [] },
   intro:
     "test_klp_state changes console_loglevel while it is installed and records that as klp_state id 1, version 1. test_klp_state2 and test_klp_state3 are cumulative patches that know version 2 of the same change and can take it over.",
+  introFocus: { views: ['patches', 'log'] },
   steps: [
     {
       do: { command: 'insmod test_modules/test_klp_state.ko' },
       caption: "Its pre_patch callback allocates room to save console_loglevel: klp_get_state(patch, 1) finds the patch's own state.",
       fn: 'klp_get_state',
       file: 'kernel/livepatch/state.c',
-      claims: [{ log: 'test_klp_state: allocate_loglevel_state: allocating space to store console_loglevel' }],
-    },
-    { do: { settle: true }, caption: 'post_patch makes the change.', fn: 'klp_complete_transition', claims: [{ log: 'test_klp_state: fix_console_loglevel: fixing console_loglevel' }] },
-    {
-      do: { command: 'insmod test_modules/test_klp_state2.ko' },
-      caption:
-        'A cumulative patch with state version 2: klp_is_patch_compatible() accepts it (same id, higher version). During its transition klp_get_prev_state(1) finds the state of the installed patch, so it does not allocate again.',
-      fn: 'klp_get_prev_state',
-      file: 'kernel/livepatch/state.c',
-      claims: [{ log: 'test_klp_state2: allocate_loglevel_state: space to store console_loglevel already allocated' }],
+      focus: { views: ['log', 'patches'], actors: [{ patch: 'test_klp_state' }] },
+      claims: [
+        { card: 'test_klp_state', on: 'stack', tone: 'patching' },{ log: 'test_klp_state: allocate_loglevel_state: allocating space to store console_loglevel' }],
     },
     {
       do: { settle: true },
-      caption: 'post_patch takes the change over instead of making it again; then the replaced test_klp_state is disabled silently and freed — its unpatch callbacks never run.',
+      caption: 'The transition completes, and the post_patch callback makes the change to console_loglevel.',
+      fn: 'klp_complete_transition',
+      focus: { views: ['log', 'patches'], actors: [{ patch: 'test_klp_state' }] },
+      claims: [{ log: 'test_klp_state: fix_console_loglevel: fixing console_loglevel' }, { card: 'test_klp_state', tone: 'enabled' }],
+    },
+    {
+      do: { command: 'insmod test_modules/test_klp_state2.ko' },
+      caption:
+        'A cumulative patch with state version 2: klp_is_patch_compatible() accepts it (same id, higher version). Its pre_patch callback calls klp_get_prev_state(1), which finds the installed patch\'s state, so it does not allocate again.',
+      fn: 'klp_get_prev_state',
+      file: 'kernel/livepatch/state.c',
+      focus: { views: ['log', 'patches'], actors: [{ patch: 'test_klp_state2' }, { patch: 'test_klp_state' }] },
+      claims: [
+        { card: 'test_klp_state2', on: 'stack', top: true, tone: 'patching' },{ log: 'test_klp_state2: allocate_loglevel_state: space to store console_loglevel already allocated' }],
+    },
+    {
+      do: { settle: true },
+      caption: 'At completion post_patch takes the change over instead of making it again. The replaced test_klp_state is disabled silently and freed: its unpatch callbacks never run.',
       fn: 'klp_unpatch_replaced_patches',
-      claims: [{ log: 'test_klp_state2: fix_console_loglevel: taking over the console_loglevel change' }, { noLog: 'test_klp_state: restore_console_loglevel' }],
+      focus: { views: ['log', 'patches'], actors: [{ patch: 'test_klp_state2' }, { patch: 'test_klp_state' }] },
+      claims: [
+        { card: 'test_klp_state2', on: 'stack', top: true, tone: 'enabled' },
+        { card: 'test_klp_state', on: 'none' },
+        { moduleRef: 'test_klp_state', is: 0 },{ log: 'test_klp_state2: fix_console_loglevel: taking over the console_loglevel change' }, { noLog: 'test_klp_state: restore_console_loglevel' }],
     },
     {
       do: { command: 'rmmod test_klp_state' },
       caption: 'The replaced module goes without a word.',
       fn: 'delete_module',
-      claims: [{ noLog: 'livepatch:' }],
+      focus: { views: ['modules', 'log'], actors: [{ module: 'test_klp_state' }] },
+      claims: [
+        { moduleGone: 'test_klp_state' },{ noLog: 'livepatch:' }],
     },
     {
       do: { command: 'insmod test_modules/test_klp_state.ko' },
@@ -43,7 +60,10 @@ export const systemState: TimelineScenario = {
         "Going back to version 1: klp_is_patch_compatible() refuses a cumulative patch whose version of an installed state is lower — before anything is created, before even 'enabling patch'.",
       fn: 'klp_is_patch_compatible',
       file: 'kernel/livepatch/state.c',
+      focus: { views: ['log', 'patches'], actors: [{ patch: 'test_klp_state2' }] },
       claims: [
+        { card: 'test_klp_state', on: 'none' },
+        { moduleGone: 'test_klp_state' },
         { log: 'livepatch: Livepatch patch (test_klp_state) is not compatible with the already installed livepatches.' },
         { noLog: 'enabling patch' },
         { term: 'insmod: ERROR: could not insert module test_modules/test_klp_state.ko: Invalid parameters' },
@@ -53,13 +73,17 @@ export const systemState: TimelineScenario = {
       do: { command: 'echo 0 > /sys/kernel/livepatch/test_klp_state2/enabled' },
       caption: 'Disabling the cumulative patch restores console_loglevel in pre_unpatch…',
       fn: '__klp_disable_patch',
-      claims: [{ log: 'test_klp_state2: restore_console_loglevel: restoring console_loglevel' }],
+      focus: { views: ['log', 'patches'], actors: [{ patch: 'test_klp_state2' }] },
+      claims: [
+        { card: 'test_klp_state2', tone: 'unpatching' },{ log: 'test_klp_state2: restore_console_loglevel: restoring console_loglevel' }],
     },
     {
       do: { settle: true },
-      caption: '…and frees the saved value in post_unpatch: no older patch is there to keep it (klp_get_prev_state() finds none).',
+      caption: '…and frees the saved value in post_unpatch: no older patch is there to keep it (klp_get_prev_state() finds none). The patch is freed.',
       fn: 'klp_get_prev_state',
-      claims: [{ log: 'test_klp_state2: free_loglevel_state: freeing space for the stored console_loglevel' }],
+      focus: { views: ['log', 'patches'], actors: [{ patch: 'test_klp_state2' }] },
+      claims: [
+        { card: 'test_klp_state2', on: 'none' },{ log: 'test_klp_state2: free_loglevel_state: freeing space for the stored console_loglevel' }],
     },
   ],
 };

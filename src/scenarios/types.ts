@@ -7,8 +7,59 @@
 import type { Component } from 'svelte';
 import type { Setup } from '../app/situation';
 import type { Focus } from '../views/focus';
+import type { Tone } from '../views/patch-stack';
+import type { FreePhase, StepStatus } from '../views/free-queue';
+import type { EntryStatus } from '../views/sysfs-tree';
 
 export type { Focus };
+
+/** Where the task-migration view draws a task's mark: one of the two universes, or the one region outside a transition. */
+export type Universe = 'unpatched' | 'patched' | 'none';
+
+/**
+ * What a caption claims the PICTURE shows, checked through the views' pure
+ * models (picture.ts), on their structural fields.
+ */
+export type PictureClaim =
+  /** Task migration: the region a task's mark is drawn in (layoutTasks, universeOf) */
+  | { mark: string; in: Universe }
+  /** Task migration: the summary's count of switched tasks, of all (summarize) */
+  | { switched: number; of: number }
+  /** Task migration: exactly these tasks (by comm) are shown pending (summarize) */
+  | { pendingShown: string[] }
+  /** Task migration: a task drawn as switched but still running this function's old code (TaskView.oldCode), or null */
+  | { oldCode: string; is: string | null }
+  /** Task migration: why a pending task is drawn blocked (TaskView.blocker), and on which function (blockedBy) */
+  | { blocker: string; is: 'running' | 'unreliable' | 'sleeping' | null; on?: string }
+  /** Task migration: a task's stack, as drawn, holds a frame of this function */
+  | { inStack: string; fn: string }
+  /** Task migration: a task drawn with the fake signal (TIF_NOTIFY_SIGNAL) set */
+  | { signalled: string; is: boolean }
+  /**
+   * Patch stack: a patch's card (patchStackModel): on klp_patches ('stack'), off it waiting
+   * for free_work ('offList'), or not drawn; its tone; forced; on top; replaced by.
+   */
+  | { card: string; on?: 'stack' | 'offList' | 'none'; tone?: Tone; forced?: boolean; top?: boolean; replacedBy?: string | null }
+  /** Patch stack: an object of a patch's card, "patch/object": loaded (bound) and patched */
+  | { object: string; loaded?: boolean; patched?: boolean }
+  /**
+   * Who runs what: a function's func_stack top first, each entry its patch ("P (nop)" for
+   * a nop), [] when it has none (funcStacksModel); whether the top entry is in transition.
+   */
+  | { funcStack: string; is: string[]; transition?: boolean }
+  /** Free queue: exactly these patches have free_work shown pending (freeQueueModel's work rows) */
+  | { freeWork: string[] }
+  /** Free queue: how far a patch got on its way to being freed, and its module_put() step */
+  | { freePhase: string; is: FreePhase; modulePut?: StepStatus }
+  /** Modules (and the free queue's row): a module's refcnt, and whether it is drawn pinned forever */
+  | { moduleRef: string; is: number; pinned?: boolean }
+  /** Modules: a module is no longer shown */
+  | { moduleGone: string }
+  /**
+   * sysfs: an entry of the tree as drawn (buildTree): its value (a file's content; null: not
+   * drawn at all), and whether it appeared, disappeared (drawn as gone), changed or stayed this step
+   */
+  | { sysfs: string; value?: string | null; status?: EntryStatus };
 
 /** What a caption claims after its step, checked by the scenario tests. */
 export type Claim =
@@ -31,7 +82,8 @@ export type Claim =
   /** a task (by comm) is pending, or not */
   | { taskPending: string; is: boolean }
   /** a module's reference count */
-  | { refcnt: string; is: number };
+  | { refcnt: string; is: number }
+  | PictureClaim;
 
 /** One step: what happens, and the narration. */
 export interface ScenarioStep {
@@ -50,8 +102,8 @@ export interface ScenarioStep {
   fn?: string;
   /** the file that function lives in, e.g. kernel/livepatch/transition.c */
   file?: string;
-  /** what the step's picture is about: the views it needs and the actors the caption names */
-  focus?: Focus;
+  /** what the step's picture is about: the views it needs (one, at most two, most important first) and the actors the caption names */
+  focus: Focus;
   claims?: Claim[];
 }
 
@@ -69,7 +121,7 @@ export interface TimelineScenario extends ScenarioBase {
   /** what the page says before the first step */
   intro: string;
   /** what step 0 (the intro) shows */
-  introFocus?: Focus;
+  introFocus: Focus;
   steps: ScenarioStep[];
 }
 

@@ -3,11 +3,12 @@
  * kernel's state for the views.
  */
 import type { Kernel } from '../kernel';
-import { formatFrame, VMLINUX } from '../world/code';
+import { formatFrame, sameCode, VMLINUX } from '../world/code';
 import { patchEnabled } from '../machines/patch.machine';
 import { SIGNALS_TIMEOUT } from '../machines/transition.machine';
 import { USEC_PER_SEC } from '../world/events';
 import { klp_check_stack } from '../livepatch/transition';
+import { klp_ftrace_handler } from '../livepatch/patch';
 import { stackOrder } from '../livepatch/core';
 import { formatParam } from '../module/params';
 import { moduleRefcnt, moduleState } from '../module/types';
@@ -69,6 +70,23 @@ function patchView(k: Kernel, p: Kernel['klp']['all'][number]): PatchView {
   };
 }
 
+/**
+ * The function whose old code a task still runs: a frame (innermost first)
+ * whose code is not what klp_ftrace_handler() would pick for the task now.
+ * Each frame runs what the handler picked when the task entered it, and
+ * klp_check_stack() refuses to switch a task while such a frame is on its
+ * stack, so only a forced switch leaves one behind; it goes when the task
+ * returns from that function (or enters it again).
+ */
+function oldCode(k: Kernel, t: Task): string | null {
+  for (let i = t.chain.length - 1; i >= 0; i--) {
+    const call = t.calls[i];
+    const ran = t.chain[i];
+    if (call && ran && !sameCode(klp_ftrace_handler(k, t, call), ran)) return call.fn;
+  }
+  return null;
+}
+
 function taskView(k: Kernel, t: Task): TaskView {
   const running = k.taskCurr(t);
   let blockedBy: string | null = null;
@@ -92,7 +110,7 @@ function taskView(k: Kernel, t: Task): TaskView {
     stack: [...t.chain].reverse().map(formatFrame),
     blockedBy,
     blocker,
-    oldCode: null,
+    oldCode: oldCode(k, t),
   };
 }
 
