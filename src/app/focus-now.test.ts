@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explorationFocus, focusNow, stageViews } from './focus-now';
+import { explorationFocus, focusNow, stagePanels, stageViews } from './focus-now';
 import { Timeline } from './timeline';
 import { Shell } from '../kernel/shell/shell';
 import type { TimelineScenario } from '../scenarios/types';
@@ -51,5 +51,8 @@ describe('the focus now', () => {
   it('the stage takes the kernel views only, at most as many as it has room for', () => {
     expect(stageViews({ views: ['shell', 'tasks', 'log', 'patches', 'free'] }, 2)).toEqual(['tasks', 'patches']);
     expect(stageViews({ views: ['story'] }, 2)).toEqual([]);
+    // Without a console beside it, a stage draws the shell or the log itself.
+    expect(stagePanels({ views: ['log', 'patches'] }, 2)).toEqual(['log', 'patches']);
+    expect(stagePanels({ views: ['story'] }, 1)).toEqual(['patches']);
   });
 });

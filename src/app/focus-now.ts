@@ -5,7 +5,7 @@
  */
 import type { KernelView } from '../kernel/view/types';
 import type { Scenario, StoryStep } from '../scenarios/types';
-import type { Actor, Focus, KernelViewId, ViewId } from '../views/focus';
+import type { Actor, Focus, KernelViewId } from '../views/focus';
 
 /** At most this many tasks are named in an exploration: the ones a transition waits for. */
 const NAMED_TASKS = 3;
@@ -49,6 +49,12 @@ export function stageViews(focus: Focus, max: number): KernelViewId[] {
   return views.slice(0, max);
 }
 
-export function focusHas(focus: Focus, id: ViewId): boolean {
-  return focus.views.includes(id);
+/**
+ * The panels of a stage with no shell beside it (talk mode, embed): the
+ * focus's views, the shell and log included (drawn large), at most `max`;
+ * the patch stack when the focus names none.
+ */
+export function stagePanels(focus: Focus, max: number): KernelViewId[] {
+  const views = focus.views.filter((v): v is KernelViewId => v !== 'story').slice(0, max);
+  return views.length ? views : ['patches'];
 }
