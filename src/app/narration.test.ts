@@ -16,4 +16,9 @@ describe('narration', () => {
     expect(n.where).toBeNull();
     expect(n.text).toMatch(/booted/);
   });
+
+  it('does not name the step’s function twice when the caption opens with it', () => {
+    const t: typeof s = { ...s, steps: [{ do: { command: 'lsmod' }, caption: 'klp_module_coming(): the pre_patch callback fails.', fn: 'klp_module_coming', focus: { views: ['log'] } }] };
+    expect(narration(t, 1, 1, undefined)).toMatchObject({ fn: 'klp_module_coming', text: 'The pre_patch callback fails.' });
+  });
 });

@@ -21,14 +21,24 @@ export function narration(
 ): Narration {
   if (scenario?.kind === 'story') {
     const s = storySteps[position];
-    return { fn: s?.fn ?? '', text: s?.caption ?? 'Loading the story…', where: `step ${position} of ${Math.max(0, storySteps.length - 1)}` };
+    return { fn: s?.fn ?? '', text: s ? withoutLead(s.caption, s.fn) : 'Loading the story…', where: `step ${position} of ${Math.max(0, storySteps.length - 1)}` };
   }
   if (scenario && position <= scenarioInputs) {
     // Once the user has left the scenario its length is not the timeline's: say only which step this was.
     const where = left ? `step ${position}, before you left the scenario` : `step ${position} of ${scenario.steps.length}`;
     if (position === 0) return { fn: '', text: scenario.intro, where };
     const s = scenario.steps[position - 1]!;
-    return { fn: s.fn ?? '', text: s.caption, where };
+    return { fn: s.fn ?? '', text: withoutLead(s.caption, s.fn), where };
   }
   return { ...caption(record), where: null };
+}
+
+/**
+ * The caption band shows the step's function, linked, before the text: a
+ * caption that opens by naming it ("klp_module_coming(): the pre_patch…")
+ * would say it twice.
+ */
+function withoutLead(caption: string, fn: string | undefined): string {
+  const lead = `${fn}(): `;
+  return fn && caption.startsWith(lead) ? caption[lead.length]!.toUpperCase() + caption.slice(lead.length + 1) : caption;
 }
