@@ -7,7 +7,7 @@
  *   and the step's focus is on it;
  * - the workbench at 1280×720: the step has at least one [data-focus] element,
  *   and every one is wholly on the first screen;
- * - embedded at 800×450: one figure, no scroll bars;
+ * - embedded at 800×450 and 640×360: one figure, no scroll bars;
  * - a phone at 390×844: nothing wider than the screen.
  *
  * One page per scenario and screen goes through the steps by following their
@@ -41,6 +41,11 @@ const stageFits = (r: Awaited<ReturnType<typeof report>>) => {
   expect.soft(r.offscreen, 'focus off the stage').toEqual([]);
 };
 
+const frameFits = (r: Awaited<ReturnType<typeof report>>) => {
+  expect.soft(r.scrollX, 'the frame scrolls sideways').toBe(0);
+  expect.soft(r.scrollY, 'the frame scrolls').toBe(0);
+};
+
 const SCREENS: Record<string, Screen> = {
   'talk mode at 1280×720': { width: 1280, height: 720, options: 'talk', minText: 12, check: stageFits },
   'talk mode at 1920×1080': { width: 1920, height: 1080, options: 'talk', minText: 18, check: stageFits },
@@ -54,16 +59,8 @@ const SCREENS: Record<string, Screen> = {
       expect.soft(r.offscreen, 'focus off the first screen').toEqual([]);
     },
   },
-  'embedded at 800×450': {
-    width: 800,
-    height: 450,
-    options: 'embed',
-    minText: 0,
-    check: (r) => {
-      expect.soft(r.scrollX, 'the frame scrolls sideways').toBe(0);
-      expect.soft(r.scrollY, 'the frame scrolls').toBe(0);
-    },
-  },
+  'embedded at 800×450': { width: 800, height: 450, options: 'embed', minText: 0, check: (r) => frameFits(r) },
+  'embedded at 640×360': { width: 640, height: 360, options: 'embed', minText: 0, check: (r) => frameFits(r) },
   'a phone at 390×844': {
     width: 390,
     height: 844,
