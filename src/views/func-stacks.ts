@@ -1,15 +1,38 @@
 /**
  * Pure data and layout for FuncStacks.svelte, "who runs what": each patched
  * function's func_stack (klp_ops), top entry first, the original code at the
- * bottom, and during a transition which universe runs which entry. No DOM
+ * bottom, and during a transition which universe runs which entry. Drawn at
+ * one SVG unit per CSS px, its text sized from the root font (never under
+ * 0.75rem); names too long for a row are shortened in the middle, and a badge
+ * that does not fit beside its row's text gets a line of its own. No DOM
  * here, so Vitest can test it.
  */
-import { band as bandScale } from './motion';
 import type { FuncStackView, KernelView } from '../kernel/view/types';
+import { MONO_EM } from './fit';
+import { middle } from './text';
 
-/** SVG user units; the SVG is drawn at this size and only shrinks to fit. */
-export const ROW_HEIGHT = 44;
+/** A diagram's width when nothing says otherwise, px. */
 export const STACK_WIDTH = 460;
+
+export interface StackMetrics {
+  /** the diagram's width, px */
+  width: number;
+  /** the root font size, px: text is 0.8rem (the code) and 0.75rem (the rest) */
+  rem: number;
+}
+
+export const DEFAULT_METRICS: StackMetrics = { width: STACK_WIDTH, rem: 16 };
+
+/** One line of text in a row, its baseline's centre at y (from the row's top). */
+export interface RowLine {
+  text: string;
+  kind: 'code' | 'owner' | 'badge';
+  y: number;
+  /** px */
+  font: number;
+  /** right-aligned (a badge sharing the owner's line) */
+  end: boolean;
+}
 
 export interface FuncStackRow {
   /** stable key within the diagram: the patch name, or "(original)" */
@@ -28,6 +51,8 @@ export interface FuncStackRow {
   top: boolean;
   /** who runs this row now, if anyone: "runs now", or which universe during a transition */
   badge: string | null;
+  /** what is drawn, as it fits the row: code, owner, badge (beside the owner or below it) */
+  lines: RowLine[];
   y: number;
   height: number;
   changed: boolean;
@@ -41,6 +66,8 @@ export interface FuncStackLayout {
   height: number;
   /** while the top entry has func->transition set: who runs what */
   note: string | null;
+  /** the row text's left and right inset, px */
+  inset: number;
   ariaLabel: string;
   changed: boolean;
 }
@@ -58,46 +85,87 @@ function below(s: FuncStackView, i: number): string {
   return next.nop ? `the original ${s.fn} (nop of ${next.patch})` : `${next.newFunc} of ${next.patch}`;
 }
 
-export function funcStackLayout(s: FuncStackView, view: KernelView, prev: KernelView | null): FuncStackLayout {
-  const keys = [...s.entries.map((e) => e.patch), ORIGINAL];
-  const band = bandScale(keys, keys.length * ROW_HEIGHT, 0.2);
+/**
+ * A row's lines, fitted to the row: the code (0.8rem), the owner and the
+ * badge (0.75rem). Too long a name is shortened in the middle; a badge goes
+ * on the owner's line, right-aligned, only with two characters of room
+ * between them, else on a line of its own.
+ */
+export function rowLines(code: string, owner: string, badge: string | null, m: StackMetrics): { lines: RowLine[]; height: number; inset: number } {
+  const big = 0.8 * m.rem;
+  const small = 0.75 * m.rem;
+  const inset = Math.round(0.6 * big);
+  const room = m.width - 2 * inset;
+  const fits = (font: number) => Math.max(4, Math.floor(room / (font * MONO_EM)));
+  const lineH = (font: number) => font * 1.4;
+  const pad = 0.35 * big;
+  const lines: RowLine[] = [];
+  let y = pad;
+  const add = (text: string, kind: RowLine['kind'], font: number, end = false, newLine = true) => {
+    if (newLine) y += lineH(font);
+    lines.push({ text, kind, font, end, y: y - lineH(font) / 2 });
+  };
+  add(middle(code, fits(big)), 'code', big);
+  const ownerText = middle(owner, fits(small));
+  add(ownerText, 'owner', small);
+  if (badge) {
+    const beside = ownerText.length + 2 + badge.length <= fits(small);
+    add(middle(badge, fits(small)), 'badge', small, beside, !beside);
+  }
+  return { lines, height: Math.ceil(y + pad), inset };
+}
+
+export function funcStackLayout(s: FuncStackView, view: KernelView, prev: KernelView | null, m: StackMetrics = DEFAULT_METRICS): FuncStackLayout {
+  const gap = Math.round(0.35 * m.rem);
   const before = prev?.funcStacks.find((x) => x.key === s.key);
   const inTransition = s.entries[0]?.transition ?? false;
   // klp_ftrace_handler(): a task in KLP_UNPATCHED skips a top entry with func->transition set.
   const badgeAt = (i: number): string | null =>
     i === 0 ? (inTransition ? 'runs for KLP_PATCHED tasks' : 'runs now') : i === 1 && inTransition ? 'runs for KLP_UNPATCHED tasks' : null;
+  let y = 0;
+  let inset = 0;
+  /** the row's lines and place: rows stack down, each as tall as its lines */
+  const place = (code: string, owner: string, badge: string | null) => {
+    const r = rowLines(code, owner, badge, m);
+    inset = r.inset;
+    const at = { lines: r.lines, y, height: r.height };
+    y += r.height + gap;
+    return at;
+  };
   const rows: FuncStackRow[] = s.entries.map((e, i) => {
     const b = before ? before.entries.findIndex((x) => x.patch === e.patch) : -1;
+    const code = e.nop ? `nop → original ${s.fn}` : e.newFunc;
+    const badge = badgeAt(i);
     return {
       key: e.patch,
       kind: 'entry',
       patch: e.patch,
       label: entryLabel(e, s.fn),
-      code: e.nop ? `nop → original ${s.fn}` : e.newFunc,
+      code,
       owner: e.patch,
       nop: e.nop,
       transition: e.transition,
       top: i === 0,
-      badge: badgeAt(i),
-      y: band(e.patch) ?? 0,
-      height: band.bandwidth(),
+      badge,
+      ...place(code, e.patch, badge),
       // new on the stack, moved, or its transition flag flipped
       changed: prev !== null && (b === -1 || b !== i || before?.entries[b]?.transition !== e.transition),
     };
   });
+  const originalBadge = s.entries.length === 0 ? 'runs now' : badgeAt(s.entries.length);
+  const originalOwner = `original code (${s.obj})`;
   rows.push({
     key: ORIGINAL,
     kind: 'original',
     patch: null,
     label: `original ${s.fn} (${s.obj})`,
     code: s.fn,
-    owner: `original code (${s.obj})`,
+    owner: originalOwner,
     nop: false,
     transition: false,
     top: false,
-    badge: s.entries.length === 0 ? 'runs now' : badgeAt(s.entries.length),
-    y: band(ORIGINAL) ?? 0,
-    height: band.bandwidth(),
+    badge: originalBadge,
+    ...place(s.fn, originalOwner, originalBadge),
     changed: false,
   });
 
@@ -116,15 +184,16 @@ export function funcStackLayout(s: FuncStackView, view: KernelView, prev: Kernel
     key: s.key,
     title: `${s.obj}: ${s.fn}`,
     rows,
-    width: STACK_WIDTH,
-    height: keys.length * ROW_HEIGHT,
+    width: m.width,
+    height: y - gap,
     note,
+    inset,
     ariaLabel: `func_stack of ${s.fn} in ${s.obj}, top first: ${rows.map((r) => r.label).join('; ')}. Runs now: ${runsNow}.`,
     changed: prev !== null && !before,
   };
 }
 
-export function funcStacksModel(view: KernelView, prev: KernelView | null): FuncStackLayout[] {
-  return view.funcStacks.map((s) => funcStackLayout(s, view, prev));
+export function funcStacksModel(view: KernelView, prev: KernelView | null, m: StackMetrics = DEFAULT_METRICS): FuncStackLayout[] {
+  return view.funcStacks.map((s) => funcStackLayout(s, view, prev, m));
 }
 
