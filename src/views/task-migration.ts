@@ -156,8 +156,8 @@ export interface LayoutOptions {
 export const PAD = 6;
 export const GAP = 24;
 export const MIN_CELL = 2;
-/** below this width the two regions go one above the other */
-const STACK_BELOW = 360;
+/** below this width the two regions go one above the other (outside fit mode) */
+export const STACK_BELOW = 360;
 
 const cellRange = lerp(30, 6);
 
