@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kernelState, kernelStateRows, klpStateName, type StateRow } from './kernel-state';
+import { kernelState, kernelStateRows, klpStateName, rowActors, rowFocus, type StateRow } from './kernel-state';
 import { func, funcStack, kernelView, object, patch, patchingView, task } from './state-fixtures';
 import type { KernelView } from '../kernel/view/types';
 
@@ -235,5 +235,40 @@ describe('sections', () => {
     expect(s.sections.map((x) => x.scope)).toEqual(['global', 'task', 'patch', 'object', 'func', 'func_stack']);
     expect(s.sections.flatMap((x) => x.rows)).toEqual(s.rows);
     for (const x of s.sections) expect(x.rows.every((r) => r.scope === x.scope)).toBe(true);
+  });
+});
+
+describe('focus', () => {
+  const rows = () => kernelStateRows(patchingView(), null);
+
+  it('names what each row shows: globals, tasks by comm, kobjects by path, functions by symbol', () => {
+    const r = rows();
+    expect(rowActors(find(r, 'klp_transition_patch'))).toEqual([['state', 'klp_transition_patch']]);
+    expect(rowActors(find(r, 'task->patch_state', 'bash:100'))).toEqual([['task', 'bash']]);
+    expect(rowActors(find(r, 'TIF_PATCH_PENDING set', 'all tasks'))).toEqual([]);
+    expect(rowActors(find(r, 'patch->enabled', 'livepatch_sample'))).toEqual([['patch', 'livepatch_sample']]);
+    expect(rowActors(find(r, 'obj->patched', 'livepatch_sample/vmlinux'))).toEqual([['kobject', 'livepatch_sample/vmlinux']]);
+    expect(rowActors(find(r, 'func->transition', 'livepatch_sample/vmlinux/cmdline_proc_show,1'))).toEqual([
+      ['func', 'cmdline_proc_show'],
+      ['kobject', 'livepatch_sample/vmlinux/cmdline_proc_show,1'],
+    ]);
+    expect(rowActors(find(r, 'ops->func_stack', 'vmlinux:cmdline_proc_show'))).toEqual([['func', 'cmdline_proc_show']]);
+  });
+
+  it('marks the rows of focused actors with their key, a task with a colon in its comm too', () => {
+    const r = rows();
+    const focus = [{ func: 'cmdline_proc_show' }, { task: 'kworker/0:1' }, { state: 'klp_signals_cnt' }];
+    expect(rowFocus(find(r, 'ops->func_stack', 'vmlinux:cmdline_proc_show'), focus)).toBe('func:cmdline_proc_show');
+    expect(rowFocus(find(r, 'klp_signals_cnt'), focus)).toBe('state:klp_signals_cnt');
+    expect(rowFocus(find(r, 'klp_target_state'), focus)).toBeUndefined();
+    expect(rowFocus({ scope: 'task', subject: 'kworker/0:1:8', name: 'TIF_PATCH_PENDING' }, focus)).toBe('task:kworker/0:1');
+  });
+
+  it('always shows a focused task, right after the selected one, even when nothing of it changed', () => {
+    const v = patchingView();
+    const shown = (focusTasks: string[]) =>
+      kernelState(v, v, 100, { maxTasks: 0, focusTasks }).sections.find((s) => s.scope === 'task')!.rows.map((r) => r.subject);
+    expect(shown([])).not.toContain('systemd:1');
+    expect([...new Set(shown(['systemd']))]).toEqual(['all tasks', 'bash:100', 'systemd:1']);
   });
 });

@@ -5,6 +5,7 @@
  * { scope, name, value, changed }. Pure: no DOM, no Svelte.
  */
 import type { KernelView, TaskView } from '../kernel/view/types';
+import { focusAttr, type Actor, type ActorKind } from './focus';
 
 export type Scope = 'global' | 'task' | 'patch' | 'object' | 'func' | 'func_stack';
 
@@ -174,8 +175,48 @@ function allRows(v: KernelView): Draft[] {
 }
 
 export interface KernelStateOptions {
-  /** task rows (besides the selected task's) before "… and N more" */
+  /** task rows (besides the selected and focused tasks') before "… and N more" */
   maxTasks?: number;
+  /** comms of the tasks the step is about: always shown, after the selected task */
+  focusTasks?: readonly string[];
+}
+
+/**
+ * The actors a row shows, as [kind, name] (focus.ts): a global by its
+ * variable's name, a task by its comm, a patch, an object or function by its
+ * kobject path (and a function also by its symbol), a func_stack by its symbol.
+ */
+export function rowActors(r: Pick<StateRow, 'scope' | 'subject' | 'name'>): [ActorKind, string][] {
+  switch (r.scope) {
+    case 'global':
+      return [['state', r.name]];
+    case 'task': {
+      const colon = r.subject.lastIndexOf(':');
+      return colon > 0 ? [['task', r.subject.slice(0, colon)]] : [];
+    }
+    case 'patch':
+      return [['patch', r.subject]];
+    case 'object':
+      return [['kobject', r.subject]];
+    case 'func': {
+      const fn = r.subject.slice(r.subject.lastIndexOf('/') + 1).replace(/,\d+$/, '');
+      return [
+        ['func', fn],
+        ['kobject', r.subject],
+      ];
+    }
+    case 'func_stack':
+      return [['func', r.subject.slice(r.subject.indexOf(':') + 1)]];
+  }
+}
+
+/** The row's data-focus value when it shows a focused actor. */
+export function rowFocus(r: Pick<StateRow, 'scope' | 'subject' | 'name'>, focus: readonly Actor[]): string | undefined {
+  for (const [kind, name] of rowActors(r)) {
+    const a = focusAttr(focus, kind, name);
+    if (a) return a;
+  }
+  return undefined;
 }
 
 /**
@@ -190,6 +231,7 @@ export function kernelState(
   opts: KernelStateOptions = {},
 ): KernelState {
   const maxTasks = opts.maxTasks ?? 6;
+  const focusTasks = opts.focusTasks ?? [];
   // With no step before there is nothing to compare with: nothing changed.
   const before = prev ? new Map(allRows(prev).map((r) => [r.key, r.value])) : null;
   const finish = (d: Draft): StateRow => {
@@ -200,11 +242,13 @@ export function kernelState(
   };
 
   const selected: StateRow[] = [];
+  const focused: StateRow[] = [];
   const changedTasks: StateRow[][] = [];
   const pendingTasks: StateRow[][] = [];
   for (const t of view.tasks) {
     const rows = taskRows(t).map(finish);
     if (selectedPid !== null && t.pid === selectedPid) selected.push(...rows.map((r) => ({ ...r, selected: true })));
+    else if (focusTasks.includes(t.comm)) focused.push(...rows);
     else if (rows.some((r) => r.changed)) changedTasks.push(rows);
     else if (t.pending) pendingTasks.push(rows);
   }
@@ -214,7 +258,7 @@ export function kernelState(
 
   const byScope: Record<Scope, StateRow[]> = {
     global: globalRows(view).map(finish),
-    task: [...taskCountRows(view).map(finish), ...selected, ...shownTasks.flat()],
+    task: [...taskCountRows(view).map(finish), ...selected, ...focused, ...shownTasks.flat()],
     patch: patchRows(view).map(finish),
     object: objectRows(view).map(finish),
     func: funcRows(view).map(finish),

@@ -3,13 +3,18 @@ import type { AnyStateMachine } from 'xstate';
 import {
   ariaLabel,
   boxPoint,
+  chartScale,
   CHARTS,
   crossings,
   currentStates,
+  FONT,
   layoutChart,
   machineGraph,
+  nodeWidth,
   orderRanks,
   rankStates,
+  STATE_FONT,
+  TAG_CHARS,
   tagText,
   type MachineGraph,
 } from './statechart';
@@ -17,6 +22,7 @@ import { patchMachine } from '../kernel/machines/patch.machine';
 import { transitionMachine } from '../kernel/machines/transition.machine';
 import { moduleMachine } from '../kernel/machines/module.machine';
 import { kernelView, module, patch, patchingView } from './state-fixtures';
+import { MONO_EM } from './fit';
 
 /** The definition as written: { initial, states: { key: { type?, on: { event: target | {target?} | [...] } } } }. */
 interface Config {
@@ -267,10 +273,44 @@ describe('current states from the view', () => {
     expect(ariaLabel(mo, new Map())).toBe('Module statechart. No module exists now.');
   });
 
-  it('tags: one name, shortened, and how many more', () => {
+  it('tags: one name, shortened in the middle, and how many more', () => {
     expect(tagText([])).toBe('');
     expect(tagText(['livepatch_sample'])).toBe('livepatch_sample');
     expect(tagText(['a', 'b', 'c'])).toBe('a +2');
-    expect(tagText(['test_klp_callbacks_demo2'], 22)).toBe('test_klp_callbacks_de…');
+    expect(tagText(['test_klp_callbacks_demo2'], 22)).toBe('test_klp_ca…acks_demo2');
+    expect(tagText(['test_klp_callbacks_demo2', 'x'], 22)).toBe('test_klp_…cks_demo2 +1');
+    expect(tagText(['test_klp_callbacks_demo2', 'x'], 22).length).toBe(22);
+  });
+
+  it('tags of patches that differ at their ends stay distinct, however short', () => {
+    const names = ['test_klp_callbacks_demo', 'test_klp_callbacks_demo2'];
+    for (const max of [8, 12, 16, 22, TAG_CHARS]) {
+      const [a, b] = names.map((n) => tagText([n], max));
+      expect(a, `max ${max}`).not.toBe(b);
+      expect(a!.length).toBeLessThanOrEqual(max);
+      expect(b!.endsWith('2')).toBe(true);
+    }
+    // with the room between two columns, both names are whole
+    expect(names.map((n) => tagText([n]))).toEqual(names);
+  });
+
+  it('tags put a focused name first', () => {
+    expect(tagText(['a', 'b', 'c'], 22, 'c')).toBe('c +2');
+    expect(tagText(['a', 'b'], 22, 'zz')).toBe('a +1');
+  });
+
+  it('draws its smallest text at 0.75rem: 12px in the workbench, 18px at a 24px root', () => {
+    expect(FONT * chartScale(16)).toBe(12);
+    expect(FONT * chartScale(24)).toBe(18);
+    expect(STATE_FONT).toBeGreaterThanOrEqual(FONT);
+  });
+
+  it('state boxes hold their names; a machine with a longer name gets wider boxes', () => {
+    for (const { machine } of CHARTS) {
+      for (const n of layoutChart(machineGraph(machine)).nodes) expect(n.key.length * STATE_FONT * MONO_EM).toBeLessThanOrEqual(n.width - 16);
+    }
+    const long = { states: [{ key: 'waiting_for_the_free_work', description: '', final: false }] };
+    expect(nodeWidth(long)).toBeGreaterThanOrEqual(long.states[0]!.key.length * STATE_FONT * MONO_EM + 16);
+    expect(nodeWidth({ states: [] })).toBe(128);
   });
 });

@@ -15,6 +15,8 @@ import { patchMachine } from '../kernel/machines/patch.machine';
 import { transitionMachine } from '../kernel/machines/transition.machine';
 import { moduleMachine } from '../kernel/machines/module.machine';
 import type { KernelView } from '../kernel/view/types';
+import { MONO_EM } from './fit';
+import { middle } from './text';
 
 // ---- the graph of a machine ------------------------------------------------
 
@@ -181,14 +183,36 @@ export function orderRanks(g: MachineGraph, rank: Map<string, number>, discovery
 
 // ---- geometry ------------------------------------------------------------------
 
+/**
+ * SVG units. The chart is drawn at chartScale(rem) CSS px per unit, so its
+ * smallest text (FONT: the edge labels and the names under a state) is
+ * exactly 0.75rem: 12 px in the workbench, 18 px at a 24 px root.
+ */
+export const FONT = 12;
+/** a state's name, monospace */
+export const STATE_FONT = 13;
+export const LINE_H = 15;
+/** the narrowest state box; a longer name widens every box of its machine */
 export const NODE_W = 128;
-export const NODE_H = 30;
+export const NODE_H = 32;
 /** distance between columns and between ranks */
-export const COL = 280;
-export const ROW = 104;
-export const FONT = 10;
-export const LINE_H = 12;
+export const COL = 300;
+export const ROW = 110;
 const PAD = 12;
+
+/** CSS px per SVG unit for a root font of `rem` px: FONT becomes 0.75rem. */
+export function chartScale(rem: number): number {
+  return (0.75 * rem) / FONT;
+}
+
+/** How many characters a name under a state may take: the room between two columns. */
+export const TAG_CHARS = Math.floor((COL - 24) / (FONT * MONO_EM));
+
+/** A state box wide enough for the longest state name of its machine. */
+export function nodeWidth(g: Pick<MachineGraph, 'states'>): number {
+  const longest = Math.max(0, ...g.states.map((st) => st.key.length));
+  return Math.max(NODE_W, Math.ceil(longest * STATE_FONT * MONO_EM + 24));
+}
 
 export type Side = 'left' | 'right' | 'top' | 'bottom';
 
@@ -284,8 +308,8 @@ function pickLoopSide(n: ChartNode, nodes: Map<string, ChartNode>, edges: readon
   return prefs.reduce((best, s) => (count[s] < count[best] ? s : best), prefs[0]!);
 }
 
-/** A rough text width: good enough to size the viewBox. */
-const textWidth = (s: string) => s.length * FONT * 0.62;
+/** A rough text width, on the safe side: good enough to size the viewBox. */
+const textWidth = (s: string) => s.length * FONT * MONO_EM;
 
 /** The whole layout of one machine. */
 export function layoutChart(g: MachineGraph): ChartLayout {
@@ -297,6 +321,7 @@ export function layoutChart(g: MachineGraph): ChartLayout {
   const xOf = scaleLinear().domain([0, Math.max(1, widest - 1)]).range([0, Math.max(1, widest - 1) * COL]);
   const yOf = scaleLinear().domain([0, Math.max(1, depth)]).range([0, Math.max(1, depth) * ROW]);
   const centreX = xOf((widest - 1) / 2);
+  const width = nodeWidth(g);
 
   const nodes = new Map<string, ChartNode>();
   for (const s of g.states) {
@@ -309,7 +334,7 @@ export function layoutChart(g: MachineGraph): ChartLayout {
       order: i,
       x: xOf(i + (widest - layers[r]!.length) / 2),
       y: yOf(r),
-      width: NODE_W,
+      width,
       height: NODE_H,
       loopSide: null,
     });
@@ -374,8 +399,9 @@ export function layoutChart(g: MachineGraph): ChartLayout {
     y1 = Math.max(y1, by);
   };
   for (const n of nodes.values()) {
-    // room under a node for the names of who is in that state
-    grow(n.x - n.width / 2 - 20, n.y - n.height / 2 - 30, n.x + n.width / 2 + 20, n.y + n.height / 2 + 2 * LINE_H + 4);
+    // room under a node for the names of who is in that state (up to TAG_CHARS wide)
+    const tag = Math.max(n.width / 2 + 20, (TAG_CHARS * FONT * MONO_EM) / 2 + 4);
+    grow(n.x - tag, n.y - n.height / 2 - 30, n.x + tag, n.y + n.height / 2 + 2 * LINE_H + 4);
     if (n.loopSide) grow(n.x - n.width / 2 - 30, n.y - n.height / 2 - 30, n.x + n.width / 2 + 30, n.y + n.height / 2 + 30);
   }
   for (const e of edges) {
@@ -449,9 +475,15 @@ export function ariaLabel(def: ChartDef, current: Current): string {
   return `${head}. Current: ${parts.join('; ')}.`;
 }
 
-/** At most two names on the drawing; the full list is in the title and the hidden text. */
-export function tagText(names: readonly string[], max = 22): string {
+/**
+ * The name under a state: one name and how many more (the full list is in
+ * the title and the hidden text). A focused name goes first. Too long a name
+ * is shortened in the middle, never at the end: test_klp_callbacks_demo and
+ * test_klp_callbacks_demo2 differ at their ends.
+ */
+export function tagText(names: readonly string[], max = TAG_CHARS, first?: string): string {
   if (names.length === 0) return '';
-  const first = names[0]!.length > max ? `${names[0]!.slice(0, max - 1)}…` : names[0]!;
-  return names.length > 1 ? `${first} +${names.length - 1}` : first;
+  const lead = first !== undefined && names.includes(first) ? first : names[0]!;
+  const more = names.length > 1 ? ` +${names.length - 1}` : '';
+  return `${middle(lead, Math.max(1, max - more.length))}${more}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionsFor, buildTree, catCommand, flatten, isModuleParam, isWritable, writeCommand, type TreeNode } from './sysfs-tree';
+import { actionsFor, buildTree, catCommand, flatten, focusAncestors, isModuleParam, isWritable, pathActors, pathFocus, writeCommand, type TreeNode } from './sysfs-tree';
 import { dirEntry, file, moduleSysfs, patchSysfs } from './state-fixtures';
 import type { SysfsEntry } from '../kernel/view/types';
 
@@ -177,5 +177,32 @@ describe('buildTree', () => {
     const n = node(buildTree(after, before), '/sys/module/busy/parameters/block_transition');
     expect(n).toMatchObject({ status: 'changed', was: 'N', value: 'Y' });
     expect(n.actions).toEqual([{ kind: 'param', path: n.path, value: 'Y' }]);
+  });
+});
+
+describe('focus', () => {
+  it('names what a path shows: a file, a kobject under /sys/kernel/livepatch, a patch, a module', () => {
+    expect(pathActors(`${P}/enabled`)).toEqual([
+      ['file', `${P}/enabled`],
+      ['kobject', 'livepatch_sample/enabled'],
+    ]);
+    expect(pathActors(P)).toEqual([
+      ['file', P],
+      ['kobject', 'livepatch_sample'],
+      ['patch', 'livepatch_sample'],
+    ]);
+    expect(pathActors('/sys/module/livepatch_sample')).toEqual([
+      ['file', '/sys/module/livepatch_sample'],
+      ['module', 'livepatch_sample'],
+    ]);
+    expect(pathFocus(`${P}/vmlinux`, [{ kobject: 'livepatch_sample/vmlinux' }])).toBe('kobject:livepatch_sample/vmlinux');
+    expect(pathFocus(`${P}/enabled`, [{ patch: 'livepatch_sample' }])).toBeUndefined();
+  });
+
+  it('keeps the directories above a focused line open, and only those', () => {
+    const tree = buildTree([dirEntry(LP, [patchSysfs('livepatch_sample')]), moduleSysfs('livepatch_sample')], null);
+    expect([...focusAncestors(tree, [{ file: `${P}/enabled` }])].sort()).toEqual([LP, P]);
+    expect([...focusAncestors(tree, [{ module: 'livepatch_sample' }])]).toEqual([]);
+    expect([...focusAncestors(tree, [])]).toEqual([]);
   });
 });

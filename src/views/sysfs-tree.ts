@@ -5,6 +5,7 @@
  * runs. Pure: no DOM, no Svelte.
  */
 import type { SysfsEntry } from '../kernel/view/types';
+import { focusAttr, type Actor, type ActorKind } from './focus';
 
 export type EntryStatus = 'same' | 'added' | 'removed' | 'changed';
 
@@ -165,3 +166,43 @@ export const STATUS_TEXT: Record<EntryStatus, string> = {
   removed: 'disappeared',
   changed: 'changed',
 };
+
+/**
+ * The actors a sysfs path shows: any path as a file; a directory under
+ * /sys/kernel/livepatch as a kobject (its path below that) and, at the top,
+ * as its patch; /sys/module/<m> as module m.
+ */
+export function pathActors(path: string): [ActorKind, string][] {
+  const out: [ActorKind, string][] = [['file', path]];
+  if (path.startsWith(LIVEPATCH)) {
+    const rel = path.slice(LIVEPATCH.length);
+    out.push(['kobject', rel]);
+    if (!rel.includes('/')) out.push(['patch', rel]);
+  }
+  const m = /^\/sys\/module\/([^/]+)$/.exec(path);
+  if (m) out.push(['module', m[1]!]);
+  return out;
+}
+
+/** The data-focus value for the line of a sysfs path that shows a focused actor. */
+export function pathFocus(path: string, focus: readonly Actor[]): string | undefined {
+  for (const [kind, name] of pathActors(path)) {
+    const a = focusAttr(focus, kind, name);
+    if (a) return a;
+  }
+  return undefined;
+}
+
+/** Directories to keep open so every focused line is in sight: the ancestors of each. */
+export function focusAncestors(nodes: readonly TreeNode[], focus: readonly Actor[]): Set<string> {
+  const open = new Set<string>();
+  const walk = (n: TreeNode, up: string[]): boolean => {
+    const below = n.children.map((c) => walk(c, [...up, n.path])).some(Boolean);
+    const hit = pathFocus(n.path, focus) !== undefined;
+    if (hit || below) for (const a of up) open.add(a);
+    if (below) open.add(n.path);
+    return hit || below;
+  };
+  for (const n of nodes) walk(n, []);
+  return open;
+}

@@ -85,6 +85,8 @@ export interface Buckets {
   pending: number[];
   /** switched this step: haloed */
   fresh: number[];
+  /** force counted them as switched, but they still run old code: half in --old-code */
+  old: number[];
 }
 
 const STATE_CLASS = { '-1': 'none', '0': 'unpatched', '1': 'patched' } as const;
@@ -94,6 +96,7 @@ export function paintBuckets(tasks: readonly TaskView[], fresh: Uint8Array): Buc
   const groups = new Map<string, Buckets['marks'][number]>();
   const pending: number[] = [];
   const halo: number[] = [];
+  const old: number[] = [];
   tasks.forEach((t, i) => {
     const state = STATE_CLASS[t.patchState];
     const key = `${state} ${t.running}`;
@@ -102,8 +105,9 @@ export function paintBuckets(tasks: readonly TaskView[], fresh: Uint8Array): Buc
     g.idx.push(i);
     if (t.pending) pending.push(i);
     if (fresh[i]) halo.push(i);
+    if (t.oldCode !== null) old.push(i);
   });
-  return { marks: [...groups.values()], pending, fresh: halo };
+  return { marks: [...groups.values()], pending, fresh: halo, old };
 }
 
 export interface Paint {
@@ -114,6 +118,10 @@ export interface Paint {
   buckets: Buckets;
   hover: number;
   selected: number;
+  /** the step's focused tasks: a --focus frame each */
+  focused?: readonly number[];
+  /** the width of a focus frame, px (the theme's --focus-width) */
+  focusWidth?: number;
   /** a CSS variable's colour, e.g. color('--pending') */
   color: (name: string) => string;
 }
@@ -121,7 +129,7 @@ export interface Paint {
 type Context = CanvasPath_D3Shape &
   Pick<
     CanvasRenderingContext2D,
-    'beginPath' | 'fill' | 'stroke' | 'strokeRect' | 'fillStyle' | 'strokeStyle' | 'lineWidth' | 'globalAlpha'
+    'beginPath' | 'fill' | 'stroke' | 'strokeRect' | 'fillStyle' | 'strokeStyle' | 'lineWidth' | 'globalAlpha' | 'save' | 'restore' | 'clip'
   >;
 
 /** Paints every mark: one path per style, one fill or stroke each, a few draw calls for thousands of marks. */
@@ -152,16 +160,29 @@ export function paintMarks(ctx: Context, p: Paint): void {
       ctx.stroke();
     }
   }
+  // Still in old code: the left half of the mark in --old-code (a clip per task; there are few).
+  for (const i of buckets.old) {
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(xy[2 * i]! - L.cell / 2, xy[2 * i + 1]! - L.cell / 2, L.cell / 2, L.cell);
+    ctx.clip();
+    trace([i], L.mark);
+    ctx.fillStyle = p.color('--old-code');
+    ctx.fill();
+    ctx.restore();
+  }
   if (buckets.pending.length) {
     trace(buckets.pending, L.ring);
     ctx.strokeStyle = p.color('--pending');
     ctx.lineWidth = Math.max(1, L.cell / 8);
     ctx.stroke();
   }
-  for (const [i, name, width] of [
+  const frames: [number, string, number][] = [
+    ...(p.focused ?? []).map((i): [number, string, number] => [i, '--focus', p.focusWidth ?? 3]),
     [p.hover, '--fg', 1],
     [p.selected, '--focus', 2],
-  ] as const) {
+  ];
+  for (const [i, name, width] of frames) {
     if (i < 0 || i >= tasks.length) continue;
     ctx.strokeStyle = p.color(name);
     ctx.lineWidth = width;

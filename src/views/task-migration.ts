@@ -51,6 +51,16 @@ export const STATE_NAME: Record<0 | 1, { name: string; constant: string }> = {
 
 export const NEUTRAL_LABEL = 'no transition: every task runs the same code';
 
+/**
+ * The label of the one region outside a transition. It claims that every
+ * task runs the same code only while it is true: a task that force switched
+ * may still run old code after the transition (TaskView.oldCode).
+ */
+export function neutralLabel(tasks: readonly Pick<TaskView, 'oldCode'>[]): string {
+  const n = tasks.filter((t) => t.oldCode !== null).length;
+  return n === 0 ? NEUTRAL_LABEL : `no transition, but ${n} task${n === 1 ? '' : 's'} still in old code`;
+}
+
 // ---------------------------------------------------------------------------
 // Keys and order
 
@@ -132,13 +142,22 @@ export interface LayoutOptions {
   maxGridHeight?: number;
   /** room at the top of each region for its label, px */
   labelHeight?: number;
+  /**
+   * Fit mode: the box's height, px. The cells are then sized to fill the
+   * box, width and height both (up to maxCell), the regions side by side or
+   * one above the other, whichever gives the bigger marks, and the regions
+   * reach down to the box's bottom.
+   */
+  height?: number;
+  /** the largest cell in fit mode, px */
+  maxCell?: number;
 }
 
 export const PAD = 6;
 export const GAP = 24;
 export const MIN_CELL = 2;
-/** below this width the two regions go one above the other */
-const STACK_BELOW = 360;
+/** below this width the two regions go one above the other (outside fit mode) */
+export const STACK_BELOW = 360;
 
 const cellRange = lerp(30, 6);
 
@@ -158,23 +177,59 @@ export function cellForCount(n: number): number {
  * never moves; a reversal (which flips the target, not patch_state) moves
  * nobody either, since the regions stand for patch_state 0 and 1.
  */
+/** Grid rows for task groups (one per kind, each from a new row) at `cols` columns. */
+function gridRows(groups: readonly number[], cols: number): number {
+  return groups.reduce((r, c) => r + Math.ceil(c / cols), 0);
+}
+
+/**
+ * The biggest cell (whole px, MIN_CELL at least, maxCell at most) whose grid
+ * of `groups` fits a region `inner` px wide with `gridHeight` px for its rows.
+ */
+export function fitCell(groups: readonly number[], inner: number, gridHeight: number, maxCell = Infinity): number {
+  let cell = Math.max(MIN_CELL, Math.floor(Math.min(maxCell, inner, gridHeight)));
+  while (cell > MIN_CELL && gridRows(groups, Math.max(1, Math.floor(inner / cell))) * cell > gridHeight) cell--;
+  return cell;
+}
+
+/** Fit mode: regions side by side or stacked, whichever gives the bigger cell (side by side on a tie). */
+function fitArrangement(
+  groups: readonly number[],
+  width: number,
+  height: number,
+  labelHeight: number,
+  transition: boolean,
+  maxCell: number,
+): { stacked: boolean; cell: number } {
+  const grid = (h: number) => h - labelHeight - 2 * PAD;
+  if (!transition) return { stacked: false, cell: fitCell(groups, width - 2 * PAD, grid(height), maxCell) };
+  const side = fitCell(groups, Math.floor((width - GAP) / 2) - 2 * PAD, grid(height), maxCell);
+  const stack = fitCell(groups, width - 2 * PAD, grid(Math.floor((height - GAP) / 2)), maxCell);
+  return stack > side ? { stacked: true, cell: stack } : { stacked: false, cell: side };
+}
+
 export function layoutTasks(tasks: readonly TaskView[], tr: TransitionLike, opts: LayoutOptions = {}): TaskLayout {
   const width = Math.max(120, Math.floor(opts.width ?? 640));
   const maxGridHeight = opts.maxGridHeight ?? 420;
   const labelHeight = opts.labelHeight ?? 40;
   const n = tasks.length;
   const transition = inTransition(tr);
-  const stacked = transition && width < STACK_BELOW;
-  const regionWidth = transition && !stacked ? Math.floor((width - GAP) / 2) : width;
-  const inner = regionWidth - 2 * PAD;
-
   const order = sortedOrder(tasks);
   const groups = KINDS.map((k) => tasks.filter((t) => t.kind === k).length).filter((c) => c > 0);
-  const colsFor = (cell: number) => Math.max(1, Math.floor(inner / cell));
-  const rowsFor = (cell: number) => groups.reduce((r, c) => r + Math.ceil(c / colsFor(cell)), 0);
+  const fit = opts.height !== undefined ? fitArrangement(groups, width, Math.floor(opts.height), labelHeight, transition, opts.maxCell ?? Infinity) : null;
 
-  let cell = Math.max(MIN_CELL, Math.min(Math.round(cellForCount(Math.max(n, 10))), Math.floor(inner)));
-  while (cell > MIN_CELL && rowsFor(cell) * cell > maxGridHeight) cell--;
+  const stacked = fit ? fit.stacked : transition && width < STACK_BELOW;
+  const regionWidth = transition && !stacked ? Math.floor((width - GAP) / 2) : width;
+  const inner = regionWidth - 2 * PAD;
+  const colsFor = (cell: number) => Math.max(1, Math.floor(inner / cell));
+  const rowsFor = (cell: number) => gridRows(groups, colsFor(cell));
+
+  let cell: number;
+  if (fit) cell = fit.cell;
+  else {
+    cell = Math.max(MIN_CELL, Math.min(Math.round(cellForCount(Math.max(n, 10))), Math.floor(inner)));
+    while (cell > MIN_CELL && rowsFor(cell) * cell > maxGridHeight) cell--;
+  }
   const cols = colsFor(cell);
   const rows = rowsFor(cell);
   // A quarter of the cell stays free between marks, at least 1px of it.
@@ -202,10 +257,12 @@ export function layoutTasks(tasks: readonly TaskView[], tr: TransitionLike, opts
     }
   }
 
-  const regionHeight = labelHeight + rows * cell + 2 * PAD;
+  // In fit mode the regions reach down to the bottom of the box (or further, when even MIN_CELL does not fit).
+  const boxHeight = opts.height === undefined ? 0 : Math.floor(stacked ? (opts.height - GAP) / 2 : opts.height);
+  const regionHeight = Math.max(labelHeight + rows * cell + 2 * PAD, boxHeight);
   const regions: RegionBox[] = [];
   if (!transition) {
-    regions.push({ state: -1, role: 'neutral', label: NEUTRAL_LABEL, x: 0, y: 0, width: regionWidth, height: regionHeight });
+    regions.push({ state: -1, role: 'neutral', label: neutralLabel(tasks), x: 0, y: 0, width: regionWidth, height: regionHeight });
   } else {
     for (const state of [0, 1] as const) {
       const i = regions.length;
@@ -380,7 +437,8 @@ export function isBlockingFrame(frame: string, blockedBy: string | null): boolea
 /** One task in words: the accessible name of its mark. */
 export function describeTask(t: TaskView): string {
   const where = t.running ? `running on CPU ${t.cpu}` : `${stateWords(t.state)}, CPU ${t.cpu}`;
-  return `${t.comm}, pid ${t.pid}, ${KIND_LABEL[t.kind]}, ${where}, patch_state ${t.patchState}${t.pending ? ', TIF_PATCH_PENDING' : ''}`;
+  const old = t.oldCode === null ? '' : `, forced: still in the old ${t.oldCode}`;
+  return `${t.comm}, pid ${t.pid}, ${KIND_LABEL[t.kind]}, ${where}, patch_state ${t.patchState}${t.pending ? ', TIF_PATCH_PENDING' : ''}${old}`;
 }
 
 function stateWords(state: TaskView['state']): string {
@@ -415,7 +473,12 @@ export function pendingReason(t: TaskView): string {
 /** What the transition code would print about the task now (semantics.md §2.8). */
 export function blockerText(t: TaskView, tr: TransitionLike): string {
   const who = `${t.comm}:${t.pid}`;
-  if (!inTransition(tr)) return 'No transition: patch_state is -1 (KLP_UNDEFINED).';
+  if (!inTransition(tr))
+    return t.oldCode === null
+      ? 'No transition: patch_state is -1 (KLP_UNDEFINED).'
+      : `No transition, but force switched it as it was: it still runs the old ${t.oldCode} until it returns from it.`;
+  if (t.patchState === tr.target && t.oldCode !== null)
+    return `Switched by force: patch_state ${t.patchState}, the target, but it still runs the old ${t.oldCode} until it returns from it.`;
   if (t.patchState === tr.target) return `Switched: patch_state ${t.patchState}, the target.`;
   switch (t.blocker) {
     case 'running':
@@ -446,14 +509,15 @@ export interface Summary {
 export function summarize(tasks: readonly TaskView[], tr: TransitionLike, maxNames = 6): Summary {
   const total = tasks.length;
   const pending = tasks.filter((t) => t.pending);
+  const old = oldCodeLine(tasks);
   if (!inTransition(tr)) {
     return {
       total,
       counts: [total],
       switched: 0,
       pending,
-      line: `${total} tasks; no transition in progress, patch_state is -1 (KLP_UNDEFINED) everywhere.`,
-      label: `${total} tasks, no transition`,
+      line: `${total} tasks; no transition in progress, patch_state is -1 (KLP_UNDEFINED) everywhere${old ? ` · ${old}` : '.'}`,
+      label: `${total} tasks, no transition${old ? `; ${old}` : ''}`,
     };
   }
   const done = tasks.filter((t) => t.patchState === tr.target).length;
@@ -466,9 +530,106 @@ export function summarize(tasks: readonly TaskView[], tr: TransitionLike, maxNam
     counts,
     switched: done,
     pending,
-    line: `${done} of ${total} tasks switched; ${tail}`,
-    label: `${total} tasks: ${done} ${STATE_NAME[tr.target].name}, ${pending.length} pending`,
+    line: `${done} of ${total} tasks switched; ${tail}${old ? ` · ${old}` : ''}`,
+    label: `${total} tasks: ${done} ${STATE_NAME[tr.target].name}, ${pending.length} pending${old ? `; ${old}` : ''}`,
   };
+}
+
+/**
+ * The tasks force switched that still run old code, in words:
+ * "kworker/0:1 forced: still in the old busymod_work_func" (two named, then a count).
+ */
+export function oldCodeLine(tasks: readonly TaskView[], maxNames = 2): string {
+  const old = tasks.filter((t) => t.oldCode !== null);
+  const words = old.slice(0, maxNames).map((t) => `${t.comm} forced: still in the old ${t.oldCode}`);
+  if (old.length > maxNames) words.push(`${old.length - maxNames} more still in old code`);
+  return words.join(' · ');
+}
+
+// ---------------------------------------------------------------------------
+// Names on the picture
+
+/** The short label beside a mark whose task still runs old code. */
+export const OLD_CODE_TAG = 'old code';
+
+/** How a task's mark is drawn: its universe's colour; half in --old-code while it still runs old code. */
+export interface MarkLook {
+  state: 'none' | 'unpatched' | 'patched';
+  /** TIF_PATCH_PENDING: a ring */
+  ring: boolean;
+  /** not on a CPU: faint */
+  faint: boolean;
+  /** force counted it as switched, but it still runs old code: half filled in --old-code */
+  oldCode: boolean;
+}
+
+export function markLook(t: Pick<TaskView, 'patchState' | 'pending' | 'running' | 'oldCode'>): MarkLook {
+  return {
+    state: t.patchState === 1 ? 'patched' : t.patchState === 0 ? 'unpatched' : 'none',
+    ring: t.pending,
+    faint: !t.running,
+    oldCode: t.oldCode !== null,
+  };
+}
+
+/** A task named on the picture: a focused one by its comm, one in old code also by that. */
+export interface TaskName {
+  i: number;
+  text: string;
+  focus: boolean;
+  oldCode: boolean;
+}
+
+/**
+ * Which tasks are named on the picture, most important first: the focused
+ * ones (in the focus's order; a comm may name several tasks), then those
+ * still in old code.
+ */
+export function taskNames(tasks: readonly TaskView[], focusComms: readonly string[]): TaskName[] {
+  const out: TaskName[] = [];
+  const seen = new Set<number>();
+  const add = (i: number, focus: boolean) => {
+    if (seen.has(i)) return;
+    seen.add(i);
+    const t = tasks[i]!;
+    out.push({ i, text: t.oldCode === null ? t.comm : `${t.comm} · ${OLD_CODE_TAG}`, focus, oldCode: t.oldCode !== null });
+  };
+  for (const c of focusComms) tasks.forEach((t, i) => t.comm === c && add(i, true));
+  tasks.forEach((t, i) => t.oldCode !== null && add(i, false));
+  return out;
+}
+
+/**
+ * The task whose stack the view shows: the one the user selected, else the
+ * first focused one (the story is about it: shown without a click), else none.
+ */
+export function shownTask(selectedIndex: number, selectedPid: number | null, tasks: readonly TaskView[], focusComms: readonly string[]): number {
+  if (selectedIndex >= 0 || selectedPid !== null) return selectedIndex;
+  for (const c of focusComms) {
+    const i = tasks.findIndex((t) => t.comm === c);
+    if (i >= 0) return i;
+  }
+  return -1;
+}
+
+/** The CPU number drawn on each mark: its size, and whether it fits at all. */
+export interface CpuText {
+  show: boolean;
+  /** px: never under TEXT_MIN_REM of the root font */
+  font: number;
+}
+
+/**
+ * CPU digits are never smaller than 0.75rem; they grow with the mark up to
+ * 1.25rem, and are shown only when the widest CPU number fits inside every
+ * kind of mark.
+ */
+export function cpuText(mark: number, tasks: readonly Pick<TaskView, 'cpu'>[], rem: number): CpuText {
+  const digits = String(tasks.reduce((m, t) => Math.max(m, t.cpu), 0)).length;
+  // how many font sizes a mark must be for its digits: inside a kthread's square (0.8 of the mark), across an idle task's diamond
+  const room = Math.max(1.4, (0.62 * digits + 0.4) / 0.8);
+  const font = Math.max(0.75 * rem, Math.min(1.25 * rem, mark * 0.55, mark / room));
+  return { show: tasks.length > 0 && mark >= font * room, font };
 }
 
 /** Seconds from `now` until virtual time `at` (both µs), or null if nothing is queued. */

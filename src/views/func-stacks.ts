@@ -1,0 +1,199 @@
+/**
+ * Pure data and layout for FuncStacks.svelte, "who runs what": each patched
+ * function's func_stack (klp_ops), top entry first, the original code at the
+ * bottom, and during a transition which universe runs which entry. Drawn at
+ * one SVG unit per CSS px, its text sized from the root font (never under
+ * 0.75rem); names too long for a row are shortened in the middle, and a badge
+ * that does not fit beside its row's text gets a line of its own. No DOM
+ * here, so Vitest can test it.
+ */
+import type { FuncStackView, KernelView } from '../kernel/view/types';
+import { MONO_EM } from './fit';
+import { middle } from './text';
+
+/** A diagram's width when nothing says otherwise, px. */
+export const STACK_WIDTH = 460;
+
+export interface StackMetrics {
+  /** the diagram's width, px */
+  width: number;
+  /** the root font size, px: text is 0.8rem (the code) and 0.75rem (the rest) */
+  rem: number;
+}
+
+export const DEFAULT_METRICS: StackMetrics = { width: STACK_WIDTH, rem: 16 };
+
+/** One line of text in a row, its baseline's centre at y (from the row's top). */
+export interface RowLine {
+  text: string;
+  kind: 'code' | 'owner' | 'badge';
+  y: number;
+  /** px */
+  font: number;
+  /** right-aligned (a badge sharing the owner's line) */
+  end: boolean;
+}
+
+export interface FuncStackRow {
+  /** stable key within the diagram: the patch name, or "(original)" */
+  key: string;
+  kind: 'entry' | 'original';
+  patch: string | null;
+  /** "test_klp_livepatch: livepatch_cmdline_proc_show" */
+  label: string;
+  /** first line: the code this entry runs */
+  code: string;
+  /** second line: whose entry it is */
+  owner: string;
+  nop: boolean;
+  transition: boolean;
+  /** the top entry: what klp_ftrace_handler() picks for an up-to-date task */
+  top: boolean;
+  /** who runs this row now, if anyone: "runs now", or which universe during a transition */
+  badge: string | null;
+  /** what is drawn, as it fits the row: code, owner, badge (beside the owner or below it) */
+  lines: RowLine[];
+  y: number;
+  height: number;
+  changed: boolean;
+}
+
+export interface FuncStackLayout {
+  key: string;
+  title: string;
+  rows: FuncStackRow[];
+  width: number;
+  height: number;
+  /** while the top entry has func->transition set: who runs what */
+  note: string | null;
+  /** the row text's left and right inset, px */
+  inset: number;
+  ariaLabel: string;
+  changed: boolean;
+}
+
+const ORIGINAL = '(original)';
+
+function entryLabel(e: FuncStackView['entries'][number], fn: string): string {
+  return e.nop ? `${e.patch}: nop → original ${fn}` : `${e.patch}: ${e.newFunc}`;
+}
+
+/** What a task whose patch_state is KLP_UNPATCHED runs: the next entry down, or the original. */
+function below(s: FuncStackView, i: number): string {
+  const next = s.entries[i + 1];
+  if (!next) return `the original ${s.fn}`;
+  return next.nop ? `the original ${s.fn} (nop of ${next.patch})` : `${next.newFunc} of ${next.patch}`;
+}
+
+/**
+ * A row's lines, fitted to the row: the code (0.8rem), the owner and the
+ * badge (0.75rem). Too long a name is shortened in the middle; a badge goes
+ * on the owner's line, right-aligned, only with two characters of room
+ * between them, else on a line of its own.
+ */
+export function rowLines(code: string, owner: string, badge: string | null, m: StackMetrics): { lines: RowLine[]; height: number; inset: number } {
+  const big = 0.8 * m.rem;
+  const small = 0.75 * m.rem;
+  const inset = Math.round(0.6 * big);
+  const room = m.width - 2 * inset;
+  const fits = (font: number) => Math.max(4, Math.floor(room / (font * MONO_EM)));
+  const lineH = (font: number) => font * 1.4;
+  const pad = 0.35 * big;
+  const lines: RowLine[] = [];
+  let y = pad;
+  const add = (text: string, kind: RowLine['kind'], font: number, end = false, newLine = true) => {
+    if (newLine) y += lineH(font);
+    lines.push({ text, kind, font, end, y: y - lineH(font) / 2 });
+  };
+  add(middle(code, fits(big)), 'code', big);
+  const ownerText = middle(owner, fits(small));
+  add(ownerText, 'owner', small);
+  if (badge) {
+    const beside = ownerText.length + 2 + badge.length <= fits(small);
+    add(middle(badge, fits(small)), 'badge', small, beside, !beside);
+  }
+  return { lines, height: Math.ceil(y + pad), inset };
+}
+
+export function funcStackLayout(s: FuncStackView, view: KernelView, prev: KernelView | null, m: StackMetrics = DEFAULT_METRICS): FuncStackLayout {
+  const gap = Math.round(0.35 * m.rem);
+  const before = prev?.funcStacks.find((x) => x.key === s.key);
+  const inTransition = s.entries[0]?.transition ?? false;
+  // klp_ftrace_handler(): a task in KLP_UNPATCHED skips a top entry with func->transition set.
+  const badgeAt = (i: number): string | null =>
+    i === 0 ? (inTransition ? 'runs for KLP_PATCHED tasks' : 'runs now') : i === 1 && inTransition ? 'runs for KLP_UNPATCHED tasks' : null;
+  let y = 0;
+  let inset = 0;
+  /** the row's lines and place: rows stack down, each as tall as its lines */
+  const place = (code: string, owner: string, badge: string | null) => {
+    const r = rowLines(code, owner, badge, m);
+    inset = r.inset;
+    const at = { lines: r.lines, y, height: r.height };
+    y += r.height + gap;
+    return at;
+  };
+  const rows: FuncStackRow[] = s.entries.map((e, i) => {
+    const b = before ? before.entries.findIndex((x) => x.patch === e.patch) : -1;
+    const code = e.nop ? `nop → original ${s.fn}` : e.newFunc;
+    const badge = badgeAt(i);
+    return {
+      key: e.patch,
+      kind: 'entry',
+      patch: e.patch,
+      label: entryLabel(e, s.fn),
+      code,
+      owner: e.patch,
+      nop: e.nop,
+      transition: e.transition,
+      top: i === 0,
+      badge,
+      ...place(code, e.patch, badge),
+      // new on the stack, moved, or its transition flag flipped
+      changed: prev !== null && (b === -1 || b !== i || before?.entries[b]?.transition !== e.transition),
+    };
+  });
+  const originalBadge = s.entries.length === 0 ? 'runs now' : badgeAt(s.entries.length);
+  const originalOwner = `original code (${s.obj})`;
+  rows.push({
+    key: ORIGINAL,
+    kind: 'original',
+    patch: null,
+    label: `original ${s.fn} (${s.obj})`,
+    code: s.fn,
+    owner: originalOwner,
+    nop: false,
+    transition: false,
+    top: false,
+    badge: originalBadge,
+    ...place(s.fn, originalOwner, originalBadge),
+    changed: false,
+  });
+
+  let note: string | null = null;
+  const top = s.entries[0];
+  if (top?.transition) {
+    const p = view.patches.find((x) => x.name === top.patch);
+    const runs = below(s, 0);
+    note =
+      p && !p.enabled
+        ? `Unpatching: tasks already switched to KLP_UNPATCHED run ${runs}; the others still run ${entryLabel(top, s.fn)}.`
+        : `Patching: tasks still in the old universe (KLP_UNPATCHED) run ${runs}; migrated tasks run the top entry.`;
+  }
+  const runsNow = top ? entryLabel(top, s.fn) : `the original ${s.fn}`;
+  return {
+    key: s.key,
+    title: `${s.obj}: ${s.fn}`,
+    rows,
+    width: m.width,
+    height: y - gap,
+    note,
+    inset,
+    ariaLabel: `func_stack of ${s.fn} in ${s.obj}, top first: ${rows.map((r) => r.label).join('; ')}. Runs now: ${runsNow}.`,
+    changed: prev !== null && !before,
+  };
+}
+
+export function funcStacksModel(view: KernelView, prev: KernelView | null, m: StackMetrics = DEFAULT_METRICS): FuncStackLayout[] {
+  return view.funcStacks.map((s) => funcStackLayout(s, view, prev, m));
+}
+

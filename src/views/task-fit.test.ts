@@ -1,0 +1,266 @@
+/**
+ * Task migration in a box of fixed size (fit), the tasks a step is about
+ * named on the picture, and tasks that force switched but still run old code.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  cpuText,
+  describeTask,
+  fitCell,
+  GAP,
+  layoutTasks,
+  markLook,
+  MIN_CELL,
+  NEUTRAL_LABEL,
+  neutralLabel,
+  oldCodeLine,
+  OLD_CODE_TAG,
+  PAD,
+  shownTask,
+  summarize,
+  syntheticTasks,
+  taskNames,
+  blockerText,
+  type TaskLayout,
+} from './task-migration';
+import { NONE, PATCHING, smallSystem, task } from './task-fixtures';
+import { overlaps, placeLabels, type Box, type LabelRequest } from './labels';
+import { paintBuckets, paintMarks } from './task-canvas';
+import type { TaskView } from '../kernel/view/types';
+
+/** Every mark inside its region's grid and inside the box. */
+function expectInside(l: TaskLayout, n: number, w: number, h: number) {
+  expect(l.width).toBeLessThanOrEqual(w);
+  expect(l.height).toBeLessThanOrEqual(h);
+  for (let i = 0; i < n; i++) {
+    const r = l.regions[l.regionOf[i]!]!;
+    const x = l.xy[2 * i]!;
+    const y = l.xy[2 * i + 1]!;
+    expect(x - l.cell / 2).toBeGreaterThanOrEqual(r.x);
+    expect(x + l.cell / 2).toBeLessThanOrEqual(r.x + r.width);
+    expect(y + l.cell / 2).toBeLessThanOrEqual(r.y + r.height);
+  }
+}
+
+/** Like the stalled-transition system: 4 idle tasks, 12 kthreads, 34 user tasks; kworker/0:1 and fio pending. */
+const GROUPS = [4, 12, 34];
+const fifty = (): TaskView[] => {
+  const tasks: TaskView[] = [];
+  for (let c = 0; c < 4; c++) tasks.push(task({ pid: 0, comm: `swapper/${c}`, kind: 'idle', cpu: c, running: true, state: 'R', patchState: 1 }));
+  for (let p = 1; p <= 12; p++) tasks.push(task({ pid: p, comm: p === 8 ? 'kworker/0:1' : `kthread${p}`, kind: 'kthread', cpu: p % 4, patchState: p === 8 ? 0 : 1, pending: p === 8 }));
+  for (let p = 13; p <= 46; p++) tasks.push(task({ pid: p, comm: p === 46 ? 'fio' : `user${p}`, cpu: p % 4, patchState: p === 46 ? 0 : 1, pending: p === 46 }));
+  return tasks;
+};
+
+describe('fit: the grid fills the box', () => {
+  it('finds the biggest cell whose grid fits, never below MIN_CELL', () => {
+    // 4 idle, 12 kthreads, 34 user tasks in 300 × 300: 42px cells, 7 columns, 1 + 2 + 5 rows
+    expect(fitCell([4, 12, 34], 300, 336)).toBe(42);
+    expect(fitCell([4, 12, 34], 300, 336, 30)).toBe(30);
+    expect(fitCell([10_000], 100, 100)).toBe(MIN_CELL);
+  });
+
+  it.each([
+    [740, 380],
+    [720, 170],
+    [900, 520],
+    [920, 300],
+    [380, 700],
+  ])('fills a %i × %i box with 50 tasks, both dimensions counted', (w, h) => {
+    const tasks = fifty();
+    const l = layoutTasks(tasks, PATCHING, { width: w, height: h, labelHeight: 40 });
+    expectInside(l, tasks.length, w, h);
+    // The regions reach the bottom of the box (or the middle, stacked).
+    const last = l.regions[l.regions.length - 1]!;
+    expect(last.y + last.height).toBeGreaterThan(h - GAP - 2);
+    // No bigger cell would fit: one more px and the grid overflows its region.
+    const inner = l.regions[0]!.width - 2 * PAD;
+    const grid = l.regions[0]!.height - 40 - 2 * PAD;
+    const cols = Math.floor(inner / (l.cell + 1));
+    const rows = GROUPS.reduce((r, c) => r + Math.ceil(c / cols), 0);
+    expect(rows * (l.cell + 1)).toBeGreaterThan(grid);
+  });
+
+  it('gives a few tasks big marks in a big box, capped at maxCell', () => {
+    const tasks = fifty();
+    const talk = layoutTasks(tasks, PATCHING, { width: 900, height: 520, labelHeight: 60, maxCell: 96 });
+    expect(talk.cell).toBeGreaterThanOrEqual(40);
+    const few = layoutTasks(tasks.slice(0, 6), NONE, { width: 900, height: 520, labelHeight: 60, maxCell: 64 });
+    expect(few.cell).toBe(64);
+    // Without fit the same tasks stay at the count's size.
+    expect(layoutTasks(tasks, PATCHING, { width: 900 }).cell).toBeLessThan(30);
+  });
+
+  it('puts the regions one above the other when that gives bigger marks', () => {
+    const tasks = fifty();
+    // 4 idle tasks and 2 kthreads in a tall narrow box: 51px side by side, 69px one above the other
+    const tall = layoutTasks(tasks.slice(0, 6), PATCHING, { width: 150, height: 900, labelHeight: 40 });
+    expect(tall.stacked).toBe(true);
+    expect(tall.cell).toBe(69);
+    expectInside(tall, 6, 150, 900);
+    expect(layoutTasks(tasks, PATCHING, { width: 900, height: 300, labelHeight: 40 }).stacked).toBe(false);
+    expect(layoutTasks(tasks, PATCHING, { width: 380, height: 700, labelHeight: 40 }).stacked).toBe(false);
+  });
+
+  it('scrolls rather than shrinking below MIN_CELL: 10 000 tasks in a tiny box', () => {
+    const tasks = syntheticTasks(10_000);
+    const l = layoutTasks(tasks, PATCHING, { width: 300, height: 100, labelHeight: 40 });
+    expect(l.cell).toBe(MIN_CELL);
+    expect(l.height).toBeGreaterThan(100);
+  });
+});
+
+describe('CPU digits', () => {
+  it('are never under 0.75rem, and grow with the mark up to 1.25rem', () => {
+    const tasks = smallSystem();
+    for (const rem of [16, 24]) {
+      for (const mark of [4, 10, 18, 30, 60, 120]) {
+        const c = cpuText(mark, tasks, rem);
+        expect(c.font).toBeGreaterThanOrEqual(0.75 * rem);
+        expect(c.font).toBeLessThanOrEqual(1.25 * rem);
+      }
+    }
+    expect(cpuText(120, tasks, 16).font).toBe(20);
+  });
+
+  it('are shown only when the widest CPU number fits in every kind of mark', () => {
+    const tasks = smallSystem(); // CPUs 0–3: one digit
+    expect(cpuText(15, tasks, 16).show).toBe(false);
+    expect(cpuText(18, tasks, 16).show).toBe(true);
+    expect(cpuText(18, tasks, 24).show).toBe(false);
+    expect(cpuText(27, tasks, 24).show).toBe(true);
+    // two digits need a wider mark
+    const many = [...tasks, task({ pid: 99, comm: 'x', cpu: 15 })];
+    expect(cpuText(18, many, 16).show).toBe(false);
+    expect(cpuText(24, many, 16).show).toBe(false);
+    expect(cpuText(25, many, 16).show).toBe(true);
+    expect(cpuText(25, many, 16).font).toBeCloseTo(25 / 2.05, 5);
+    expect(cpuText(30, [], 16).show).toBe(false);
+  });
+});
+
+describe('names on the picture', () => {
+  const req = (key: string, x: number, y: number, width = 80, height = 18, half = 10): LabelRequest => ({ key, text: key, x, y, width, height, half });
+  const bounds: Box = { x: 0, y: 0, width: 400, height: 300 };
+
+  function expectClean(placed: Box[], b: Box) {
+    for (const p of placed) {
+      expect(p.x).toBeGreaterThanOrEqual(b.x);
+      expect(p.y).toBeGreaterThanOrEqual(b.y);
+      expect(p.x + p.width).toBeLessThanOrEqual(b.x + b.width);
+      expect(p.y + p.height).toBeLessThanOrEqual(b.y + b.height);
+    }
+    for (let i = 0; i < placed.length; i++) for (let j = i + 1; j < placed.length; j++) expect(overlaps(placed[i]!, placed[j]!)).toBe(false);
+  }
+
+  it('puts a label right of its mark when there is room, left of it at the right edge', () => {
+    const [a, b] = placeLabels([req('a', 50, 50), req('b', 390, 200)], bounds);
+    expect(a!.x).toBeGreaterThan(50);
+    expect(Math.abs(a!.y + a!.height / 2 - 50)).toBeLessThan(1);
+    expect(a!.leader).toBe(false);
+    expect(b!.x + b!.width).toBeLessThan(390);
+  });
+
+  it('never lets labels overlap each other or leave the box, even when marks crowd', () => {
+    const requests = Array.from({ length: 12 }, (_, i) => req(`t${i}`, 200 + (i % 4) * 12, 150 + Math.floor(i / 4) * 12, 70, 18, 5));
+    const placed = placeLabels(requests, bounds);
+    expect(placed).toHaveLength(12);
+    expectClean(placed, bounds);
+  });
+
+  it('keeps off obstacles (region headings) and prefers places that cover no other mark', () => {
+    const heading = { x: 0, y: 0, width: 400, height: 40 };
+    const clutter = [{ x: 75, y: 40, width: 20, height: 20 }];
+    const [a] = placeLabels([req('a', 50, 50)], bounds, { obstacles: [heading], clutter });
+    expect(overlaps(a!, heading)).toBe(false);
+    expect(overlaps(a!, clutter[0]!)).toBe(false);
+  });
+
+  it('prefers places inside the mark’s own region', () => {
+    const region = { x: 0, y: 0, width: 100, height: 300 };
+    const [a] = placeLabels([{ ...req('a', 90, 150), prefer: region }], bounds);
+    expect(a!.x + a!.width).toBeLessThanOrEqual(100);
+  });
+
+  it('draws a leader to a label placed away from its mark, and leaves out one with no room at all', () => {
+    const tiny = { x: 0, y: 0, width: 100, height: 40 };
+    const placed = placeLabels([req('a', 50, 20, 90, 18), req('b', 50, 20, 90, 18), req('c', 50, 20, 90, 18)], tiny, { gap: 0 });
+    expectClean(placed, tiny);
+    expect(placed.length).toBeLessThanOrEqual(2);
+    expect(placeLabels([req('wide', 10, 10, 500)], tiny)).toEqual([]);
+  });
+
+  it('names the focused tasks first, in the focus’s order, then those still in old code', () => {
+    const tasks = smallSystem();
+    tasks[10] = { ...tasks[10]!, oldCode: 'cmdline_proc_show' };
+    const names = taskNames(tasks, ['swapper/2', 'kworker/0:1', 'nobody']);
+    expect(names.map((n) => [tasks[n.i]!.comm, n.text, n.focus, n.oldCode])).toEqual([
+      ['swapper/2', 'swapper/2', true, false],
+      ['kworker/0:1', 'kworker/0:1', true, false],
+      [tasks[10]!.comm, `${tasks[10]!.comm} · ${OLD_CODE_TAG}`, false, true],
+    ]);
+  });
+
+  it('shows the first focused task’s stack unless the user selected one', () => {
+    const tasks = smallSystem();
+    const kw = tasks.findIndex((t) => t.comm === 'kworker/0:1');
+    expect(shownTask(-1, null, tasks, ['nobody', 'kworker/0:1'])).toBe(kw);
+    expect(shownTask(5, tasks[5]!.pid, tasks, ['kworker/0:1'])).toBe(5);
+    expect(shownTask(-1, null, tasks, [])).toBe(-1);
+    // a selected pid not (yet) found: no focus task either, the user chose
+    expect(shownTask(-1, 12345, tasks, ['kworker/0:1'])).toBe(-1);
+  });
+});
+
+describe('old code after force', () => {
+  /** stalled-transition after force: every task switched, the kworker still in busymod_work_func */
+  const forced = (): TaskView[] =>
+    fifty().map((t) => (t.comm === 'kworker/0:1' ? { ...t, patchState: 1, pending: false, oldCode: 'busymod_work_func' } : { ...t, patchState: 1, pending: false }));
+
+  it('draws the task half in --old-code, distinct from a normally switched one', () => {
+    const tasks = forced();
+    const kw = tasks.find((t) => t.comm === 'kworker/0:1')!;
+    const other = tasks.find((t) => t.comm !== 'kworker/0:1' && t.kind === 'kthread')!;
+    expect(markLook(kw)).toEqual({ state: 'patched', ring: false, faint: true, oldCode: true });
+    expect(markLook(other).oldCode).toBe(false);
+    expect(markLook({ ...kw, oldCode: null })).toEqual({ ...markLook(kw), oldCode: false });
+  });
+
+  it('says so in the summary, in and after the transition', () => {
+    const tasks = forced();
+    expect(summarize(tasks, PATCHING).line).toBe(
+      '50 of 50 tasks switched; none pending · kworker/0:1 forced: still in the old busymod_work_func',
+    );
+    expect(summarize(tasks, NONE).line).toContain('· kworker/0:1 forced: still in the old busymod_work_func');
+    expect(summarize(tasks, NONE).label).toContain('kworker/0:1 forced');
+    expect(oldCodeLine(tasks.map((t) => ({ ...t, oldCode: 'f' })))).toMatch(/ · 48 more still in old code$/);
+  });
+
+  it('does not claim that every task runs the same code while one does not', () => {
+    expect(neutralLabel(fifty())).toBe(NEUTRAL_LABEL);
+    const l = layoutTasks(forced(), NONE);
+    expect(l.regions[0]!.label).not.toContain('same code');
+    expect(l.regions[0]!.label).toBe('no transition, but 1 task still in old code');
+  });
+
+  it('says it in the task’s words and what the stack view prints', () => {
+    const kw = forced().find((t) => t.comm === 'kworker/0:1')!;
+    expect(describeTask(kw)).toMatch(/forced: still in the old busymod_work_func$/);
+    expect(blockerText(kw, PATCHING)).toContain('still runs the old busymod_work_func');
+    expect(blockerText(kw, NONE)).toContain('still runs the old busymod_work_func');
+  });
+
+  it('paints it half in --old-code on the canvas too', () => {
+    const tasks = syntheticTasks(600, 1).map((t, i) => (i === 100 ? { ...t, oldCode: 'f' } : t));
+    const layout = layoutTasks(tasks, PATCHING);
+    const buckets = paintBuckets(tasks, new Uint8Array(tasks.length));
+    expect(buckets.old).toEqual([100]);
+    const calls: string[] = [];
+    const ctx = new Proxy({} as Parameters<typeof paintMarks>[0], { get: (_, name) => (...a: unknown[]) => calls.push(`${String(name)} ${a.length}`) });
+    const colors: string[] = [];
+    paintMarks(ctx, { layout, tasks, xy: layout.xy, buckets, hover: -1, selected: -1, focused: [3], color: (c) => (colors.push(c), c) });
+    expect(colors).toContain('--old-code');
+    expect(colors).toContain('--focus');
+    expect(calls.filter((c) => c.startsWith('clip'))).toHaveLength(1);
+  });
+});
