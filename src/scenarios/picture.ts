@@ -11,7 +11,8 @@
  */
 import type { KernelView } from '../kernel/view/types';
 import { isBlockingFrame, layoutTasks, summarize } from '../views/task-migration';
-import { funcStacksModel, patchStackModel } from '../views/patch-stack';
+import { patchStackModel } from '../views/patch-stack';
+import { funcStacksModel } from '../views/func-stacks';
 import { freeQueueModel } from '../views/free-queue';
 import { buildTree, flatten } from '../views/sysfs-tree';
 import type { PictureClaim, Universe } from './types';
