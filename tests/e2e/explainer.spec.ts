@@ -51,14 +51,15 @@ test('acting inside a scenario leaves it with a way back; counter and caption ne
   await page.getByRole('button', { name: '+1 s' }).click();
   const scrub = page.getByRole('slider', { name: 'Timeline' });
   await expect(scrub).toHaveValue('4');
-  await expect(page.getByRole('status')).toContainText('You left the scenario “A stalled transition”');
+  const banner = page.getByText('You left the scenario “A stalled transition”');
+  await expect(banner).toBeVisible();
   await expect(page.locator('#caption')).not.toContainText(' of ');
   // Back before the branch: the scenario's own caption, without the scenario's length.
   await page.getByRole('button', { name: 'Step back' }).click();
   await expect(scrub).toHaveValue('3');
   await expect(page.locator('#caption')).toContainText('step 3, before you left the scenario');
   await page.getByRole('button', { name: 'Back to step 3' }).click();
-  await expect(page.getByRole('status')).toHaveCount(0);
+  await expect(banner).toHaveCount(0);
   await expect(page).toHaveURL(/#\/s\/stalled-transition\/3$/);
   await expect(page.locator('#caption')).toContainText('step 3 of');
 });
@@ -89,14 +90,14 @@ test('view options work after every route; a large machine keeps its size and st
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await expect(page.locator('html')).not.toHaveAttribute('data-talk', '');
   await type(page, 'insmod test_modules/test_klp_livepatch.ko');
-  await expect(page).toHaveURL(/extraTasks=2000;cpus=16;.*step=1/);
+  await expect(page).toHaveURL(/cpus=16;extraTasks=2000;.*step=1/);
   await expect(page.getByRole('region', { name: 'Task migration' }).locator('canvas')).toBeVisible();
   // The link reopens that machine at that step.
   const link = page.url();
   await page.goto('about:blank');
   await page.goto(link);
   await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveValue('1');
-  await expect(page.getByRole('region', { name: 'Task migration' })).toContainText('of 2,0');
+  await expect(page.getByRole('region', { name: 'Task migration' })).toContainText(/of 2\d{3} tasks switched/);
 });
 
 test('embedded, "open in klpscope" opens the full app at the same step', async ({ page }) => {

@@ -80,7 +80,9 @@ test('hostile text typed into the Shell is shown as text, never run', async ({ p
 /** Nothing is wider than the window; header, playback bar and `message` are on screen, and the message is a few lines tall. */
 async function layoutHolds(page: Page, message: Locator, maxHeight = 200): Promise<void> {
   await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
-  await expect(page.getByRole('banner')).toBeInViewport();
+  // The workbench's header, or talk mode's whole stage.
+  const frame = page.getByRole('banner').or(page.getByRole('region', { name: 'Talk-mode stage' }));
+  await expect(frame).toBeInViewport({ ratio: 1 });
   await expect(page.getByRole('group', { name: 'Playback' })).toBeInViewport();
   await expect(message).toBeInViewport();
   expect((await message.boundingBox())!.height).toBeLessThan(maxHeight);
