@@ -6,7 +6,8 @@
  *   text is under 18px at 1920×1080 (12px at 1280×720, the same stage scaled),
  *   and the step's focus is on it;
  * - the workbench at 1280×720: the step has at least one [data-focus] element,
- *   and every one is wholly on the first screen;
+ *   and every one is wholly on the first screen; at 1440×900 no visible text
+ *   is under 12px;
  * - embedded at 800×450 and 640×360: one figure, no scroll bars;
  * - a phone at 390×844: nothing wider than the screen.
  *
@@ -58,6 +59,13 @@ const SCREENS: Record<string, Screen> = {
       expect.soft(r.focus, 'no [data-focus] element').toBeGreaterThan(0);
       expect.soft(r.offscreen, 'focus off the first screen').toEqual([]);
     },
+  },
+  'the workbench at 1440×900': {
+    width: 1440,
+    height: 900,
+    options: '',
+    minText: 12,
+    check: (r) => expect.soft(r.small, 'visible text under 12px').toEqual([]),
   },
   'embedded at 800×450': { width: 800, height: 450, options: 'embed', minText: 0, check: (r) => frameFits(r) },
   'embedded at 640×360': { width: 640, height: 360, options: 'embed', minText: 0, check: (r) => frameFits(r) },
