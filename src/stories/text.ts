@@ -75,3 +75,14 @@ export function fitName(name: string, max: number, size: number, font: Font): st
   while (n > 1 && textWidth(middle(name, n), size, font) > max) n--;
   return middle(name, n);
 }
+
+/** A shell command shortened to fit `max` (mono): its path cut in the middle ("echo 0 > …/P/enabled"), else the whole in the middle. */
+export function shortCommand(command: string, max: number, size: number): string {
+  if (textWidth(command, size, 'mono') <= max) return command;
+  const m = /^(.*> )\/.*\/([^/]+\/[^/]+)$/.exec(command);
+  if (m) {
+    const short = `${m[1]}…/${m[2]}`;
+    if (textWidth(short, size, 'mono') <= max) return short;
+  }
+  return fitName(command, max, size, 'mono');
+}

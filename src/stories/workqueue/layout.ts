@@ -15,7 +15,9 @@
  * link generator for the edges.
  */
 import { linkHorizontal } from 'd3-shape';
-import { fitName, textWidth, wrap, type Font } from '../text';
+import { fitName, shortCommand, textWidth, wrap, type Font } from '../text';
+
+export { shortCommand };
 import {
   FILES,
   STORY_STEPS,
@@ -287,17 +289,6 @@ export function pcText(t: ThreadView): { text: string; inKernel: boolean } {
 /** Who a thread is: its shell command, or the worker. */
 export function commandText(t: ThreadView, narrow = false): string {
   return t.id === 'W' ? (narrow ? 'kworker' : 'kworker, system workqueue') : t.command;
-}
-
-/** A command shortened to fit: its path cut in the middle ("echo 0 > …/P/enabled"), then the whole. */
-export function shortCommand(command: string, max: number, size: number): string {
-  if (textWidth(command, size, 'mono') <= max) return command;
-  const m = /^(.*> )\/.*\/([^/]+\/[^/]+)$/.exec(command);
-  if (m) {
-    const short = `${m[1]}…/${m[2]}`;
-    if (textWidth(short, size, 'mono') <= max) return short;
-  }
-  return fitName(command, max, size, 'mono');
 }
 
 /** A C identifier on as many lines as it needs, broken after underscores: "klp_try_" "complete_" "transition()". */
