@@ -262,7 +262,7 @@ export function statusText(t: ThreadView): string {
     case 'running':
       return 'running';
     case 'ready':
-      return t.id === 'W' && t.pc === null ? 'free_work queued, not run yet' : 'runnable';
+      return t.id === 'W' && t.pc === null ? 'not run yet' : 'runnable';
     case 'blocked':
       return `asleep on ${names(t.waitsFor)}`;
     case 'woken':
@@ -282,7 +282,7 @@ export const mutexLines = (s: StoryState): [string, string] => [
 /** The thread's current function, or where it is when not in the kernel. */
 export function pcText(t: ThreadView): { text: string; inKernel: boolean } {
   if (t.pc) return { text: `${t.pc}()`, inKernel: true };
-  if (t.id === 'W') return { text: t.status === 'done' ? 'work item finished' : t.status === 'ready' ? 'work queued' : 'no work queued', inKernel: false };
+  if (t.id === 'W') return { text: t.status === 'done' ? 'work item finished' : t.status === 'ready' ? 'free_work queued' : 'no work queued', inKernel: false };
   return { text: t.status === 'done' ? 'back in user space' : 'in user space', inKernel: false };
 }
 

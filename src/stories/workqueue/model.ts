@@ -276,14 +276,15 @@ function writerProgram(w: Writer, variant: VariantId): Op[] {
   } else {
     const disable = [...store, '__klp_disable_patch'];
     const complete = [...disable, 'klp_try_complete_transition'];
-    ops.push(
-      { kind: 'enabled_store', stack: disable },
-      { kind: 'try_complete', stack: complete },
-      { kind: 'free_start', stack: [...complete, 'klp_free_patch_start'] },
-    );
-    if (variant === 'real') ops.push({ kind: 'schedule_work', stack: [...complete, 'schedule_work'] });
-    // The forbidden design: the whole free, right here, under klp_mutex.
-    else ops.push(...finishOps([...complete, 'klp_free_patch_finish']));
+    ops.push({ kind: 'enabled_store', stack: disable }, { kind: 'try_complete', stack: complete });
+    if (variant === 'real') {
+      // klp_free_patch_async() (v5.5; v5.1–5.4 made the same two calls inline)
+      const freeAsync = [...complete, 'klp_free_patch_async'];
+      ops.push({ kind: 'free_start', stack: [...freeAsync, 'klp_free_patch_start'] }, { kind: 'schedule_work', stack: [...freeAsync, 'schedule_work'] });
+    } else {
+      // The forbidden design: the whole free, right here, under klp_mutex.
+      ops.push({ kind: 'free_start', stack: [...complete, 'klp_free_patch_start'] }, ...finishOps([...complete, 'klp_free_patch_finish']));
+    }
   }
   ops.push(
     { kind: 'mutex_unlock', stack: [...store, 'mutex_unlock'], label: 'unlock' },
@@ -596,7 +597,7 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
       const held = FILES.filter((f) => holderCount(n.files[f]) > 0);
       const who = held.map((f) => {
         const hs = n.files[f].context.holders.map((h) => (h === id ? `${id} itself` : h));
-        return `${list(hs)} ${hs.length > 1 ? 'hold' : 'holds'} ${f}'s`;
+        return `${list(hs)} ${hs.length > 1 ? 'hold' : 'holds'} one on ${f}`;
       });
       return moved(
         `${id}: kernfs_drain() sleeps until no active reference is left on the deactivated files, but ${list(who)}.`,
