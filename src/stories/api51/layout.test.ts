@@ -76,6 +76,13 @@ describe('the side-by-side picture', () => {
     const wide = cutCalls(blocks(12), 5, [3, 9]);
     expect(wide[0]!.spans[0]!.text).toBe('⋯ 3 more calls above');
     expect(wide[1]!.spans[0]!.text).toBe('f3()');
+    // too far apart: the step's own function wins
+    const own = cutCalls(blocks(12), 5, [1, 9], [9]);
+    expect(own.some((l) => l.spans[0]!.text === 'f9()')).toBe(true);
+    // at step 6 the new side shows klp_enable_patch(), the step's function, though load_module() is named too
+    const s6 = layout(all[6]!, { width: 78, budget: 8 }).rows.find((r) => r.id === 'calls')!;
+    expect(s6.new.lines.some((l) => l.spans.some((sp) => sp.cls === 'hit' && sp.text === 'klp_enable_patch()'))).toBe(true);
+    expect(s6.old.lines.some((l) => l.spans.some((sp) => sp.cls === 'hit' && sp.text === 'load_module()'))).toBe(true);
   });
 });
 

@@ -216,8 +216,11 @@ function callLines(side: SideState, max: number, level: Level, hit: ReadonlySet<
 }
 
 /** At most `n` lines of the calls: the start, or a window from the first marked call (`hits`: their indices) to the last, and what is left out. */
-export function cutCalls(all: { lines: Line[]; block: number[] }, n: number, hits: readonly number[]): Line[] {
+export function cutCalls(all: { lines: Line[]; block: number[] }, n: number, hits: readonly number[], primary: readonly number[] = hits): Line[] {
   if (all.lines.length <= n) return all.lines;
+  // when the marked calls are too far apart, the step's own function decides
+  const span = (hs: readonly number[]) => (hs.length ? Math.max(...hs.map((h) => all.block.lastIndexOf(h))) - Math.min(...hs.map((h) => all.block.indexOf(h))) + 1 : 0);
+  if (primary.length && primary.length < hits.length && span(hits) > n - 2) hits = primary;
   // first the notes wrapped under calls the step is not about
   const keep = all.lines.map((_, i) => i === 0 || all.block[i] !== all.block[i - 1] || hits.includes(all.block[i]!));
   const lines = all.lines.filter((_, i) => keep[i]);
@@ -401,7 +404,8 @@ export function layout(s: StoryState, space: Space): Layout {
     const cut = calls.map((c, k) => {
       const side = s[k === 0 ? 'old' : 'new'];
       const at = side.calls.flatMap((x, j) => (hit.has(x.fn) ? [j] : []));
-      return cutCalls(c, callsN, at);
+      const own = side.calls.flatMap((x, j) => (x.fn === `${STORY_STEPS[s.step]!.fn}()` ? [j] : []));
+      return cutCalls(c, callsN, at, own);
     });
     rows.push(make('calls', cut[0]!, cut[1]!));
   }
