@@ -420,8 +420,14 @@ export function layout(s: StoryState, space: Space): Layout {
 
 const LEVELS: readonly Level[] = ['full', 'medium', 'compact'];
 
+/** Memo of leastVariable(), per width and level. */
+const least = new Map<string, number>();
+
 /** Lines of the calls and the log that every step of the story needs at least. */
 function leastVariable(w: number, level: Level): number {
+  const key = `${w.toFixed(4)} ${level}`;
+  const known = least.get(key);
+  if (known !== undefined) return known;
   const { inner } = geometry(w);
   let calls = 1;
   let log = 1;
@@ -432,8 +438,12 @@ function leastVariable(w: number, level: Level): number {
       log = Math.max(log, Math.min(MIN_LOG, cellLines('log', s, api, inner, level).length));
     }
   }
+  least.set(key, calls + log);
   return calls + log;
 }
+
+/** Memo of fitLayout()'s choice of level, scale and rows, per box (and the rows the focus keeps, which matter only when rows must go). */
+const chosen = new Map<string, { level: Level; scale: number; hide: RowId[] }>();
 
 /**
  * The picture for a box `width × height` rem: the most detailed level at the
@@ -443,6 +453,27 @@ function leastVariable(w: number, level: Level): number {
  * about go, in DROP_ORDER.
  */
 export function fitLayout(s: StoryState, box: { width: number; height: number }, focus: readonly PartId[] = []): Layout {
+  const about = new Set(focus.map((p) => p.split(':')[1] as RowId));
+  const key = `${box.width.toFixed(3)} ${box.height.toFixed(3)} ${[...about].sort().join()}`;
+  const known = chosen.get(key);
+  if (known) return build(s, box, known.level, known.scale, new Set(known.hide));
+  const pick = choose(box, about);
+  chosen.set(key, { level: pick.level, scale: pick.scale, hide: [...pick.hide] });
+  return build(s, box, pick.level, pick.scale, pick.hide);
+}
+
+/** The picture of step `s` at a chosen level and scale: the calls and log take what the fixed rows leave. */
+function build(s: StoryState, box: { width: number; height: number }, level: Level, scale: number, hide: ReadonlySet<RowId>): Layout {
+  const w = box.width / scale;
+  const fixed = layout(s, { width: w, level, hide: [...hide, 'calls', 'log'] });
+  const left = box.height / scale - fixed.height;
+  const rows = (['calls', 'log'] as const).filter((id) => !hide.has(id)).length;
+  const budget = Math.floor((left - rows * 2 * PAD_Y) / LINE + 1e-9);
+  const l = layout(s, { width: w, level, hide: [...hide], budget });
+  return { ...l, scale, fits: l.height * scale <= box.height + 1e-9 };
+}
+
+function choose(box: { width: number; height: number }, about: ReadonlySet<RowId>): { level: Level; scale: number; hide: Set<RowId> } {
   const need = (level: Level, scale: number, hide: ReadonlySet<RowId>) => {
     const w = box.width / scale;
     const steady = fixedLines(w, level);
@@ -458,41 +489,29 @@ export function fitLayout(s: StoryState, box: { width: number; height: number },
     if (!fits(level, lo, hide)) return null;
     if (fits(level, MAX_SCALE, hide)) return MAX_SCALE;
     let hi = MAX_SCALE;
-    for (let i = 0; i < 14; i++) {
+    for (let i = 0; i < 8; i++) {
       const mid = (lo + hi) / 2;
       if (fits(level, mid, hide)) lo = mid;
       else hi = mid;
     }
     return lo;
   };
-  const build = (level: Level, scale: number, hide: ReadonlySet<RowId>): Layout => {
-    const w = box.width / scale;
-    const fixed = layout(s, { width: w, level, hide: [...hide, 'calls', 'log'] });
-    const left = box.height / scale - fixed.height;
-    const rows = (['calls', 'log'] as const).filter((id) => !hide.has(id)).length;
-    // the label of the calls may be taller than few lines of calls: the budget is in lines of cells
-    const budget = Math.floor((left - rows * 2 * PAD_Y) / LINE + 1e-9);
-    const l = layout(s, { width: w, level, hide: [...hide], budget });
-    return { ...l, scale, fits: l.height * scale <= box.height + 1e-9 };
-  };
   const none = new Set<RowId>();
   for (const lo of [1, MIN_SCALE]) {
     for (const level of LEVELS) {
       const scale = largest(level, lo, none);
-      if (scale !== null) return build(level, scale, none);
+      if (scale !== null) return { level, scale, hide: none };
     }
   }
   // the rows the step is not about go, one after the other
-  const about = new Set(focus.map((p) => p.split(':')[1] as RowId));
   const hide = new Set<RowId>();
   for (const id of DROP_ORDER) {
     if (about.has(id)) continue;
     hide.add(id);
     const scale = largest('compact', MIN_SCALE, hide);
-    if (scale !== null) return build('compact', scale, hide);
+    if (scale !== null) return { level: 'compact', scale, hide };
   }
-  const l = layout(s, { width: box.width / MIN_SCALE, level: 'compact', hide: [...hide] });
-  return { ...l, scale: MIN_SCALE, fits: l.height * MIN_SCALE <= box.height };
+  return { level: 'compact', scale: MIN_SCALE, hide };
 }
 
 /** The column heads. */

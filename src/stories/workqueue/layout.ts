@@ -567,12 +567,14 @@ export interface Space {
 const tallest = new Map<string, Map<string, number>>();
 
 function steadyHeights(space: Space): Map<string, number> {
-  const key = `${space.width.toFixed(4)} ${space.level ?? 'full'} ${space.tight === true}`;
+  // Measured a little narrower than asked (a quarter unit), which can only make a box taller: one memo serves nearby widths.
+  const width = columns(space.width).narrow === columns(Math.floor(space.width * 4) / 4).narrow ? Math.floor(space.width * 4) / 4 : space.width;
+  const key = `${width} ${space.level ?? 'full'} ${space.tight === true}`;
   let h = tallest.get(key);
   if (!h) {
     h = new Map();
     for (let i = 0; i < STORY_STEPS.length; i++) {
-      const l = layout(storyState(i), { width: space.width, level: space.level ?? 'full', tight: space.tight === true, steady: false });
+      const l = layout(storyState(i), { width, level: space.level ?? 'full', tight: space.tight === true, steady: false });
       const heads = [['dirHead', l.dirHead] as const, ...[...l.parts].map(([id, p]) => [id, p.box.h] as const)];
       for (const [id, v] of heads) h.set(id, Math.max(h.get(id) ?? 0, v));
     }
@@ -774,6 +776,22 @@ const DETAILS: readonly { level: Level; tight: boolean }[] = [
  * focus in view).
  */
 export function fitLayout(state: StoryState, box: { width: number; height: number }, focus: readonly PartId[] = []): Layout {
+  // The choice is the same for every step (only the last resort looks at the focus): remember it per box.
+  const key = `${box.width.toFixed(3)} ${box.height.toFixed(3)}`;
+  const known = chosen.get(key);
+  if (known && !known.hide.length) {
+    const l = layout(state, { width: box.width / known.scale, level: known.level, tight: known.tight });
+    return { ...l, scale: known.scale, fits: l.height * known.scale <= box.height + 1e-9 && l.width * known.scale <= box.width + 1e-9 };
+  }
+  const l = choose(state, box, focus);
+  chosen.set(key, { level: l.level, tight: l.tight, scale: l.scale, hide: l.hidden });
+  return l;
+}
+
+/** Memo of fitLayout()'s choice, per box. */
+const chosen = new Map<string, { level: Level; tight: boolean; scale: number; hide: PartId[] }>();
+
+function choose(state: StoryState, box: { width: number; height: number }, focus: readonly PartId[]): Layout {
   const at = (level: Level, tight: boolean, scale: number, hide: readonly PartId[] = []) => {
     const l = layout(state, { width: box.width / scale, level, tight, hide });
     return { ...l, scale, fits: l.height * scale <= box.height + 1e-9 && l.width * scale <= box.width + 1e-9 };
@@ -784,7 +802,7 @@ export function fitLayout(state: StoryState, box: { width: number; height: numbe
     let hi = MAX_SCALE;
     const top = at(level, tight, hi, hide);
     if (top.fits) return top;
-    for (let i = 0; i < 14; i++) {
+    for (let i = 0; i < 8; i++) {
       const mid = (lo + hi) / 2;
       const l = at(level, tight, mid, hide);
       if (l.fits) {
