@@ -351,8 +351,10 @@ export function verdict(s: StoryState): Verdict {
     return { kind: 'deadlock', head: 'Deadlock:', text: `${parts.join('; ')}.` };
   }
   const asleep = s.threads.some((t) => t.status === 'blocked' || t.status === 'woken');
+  const w = s.threads.find((t) => t.id === 'W')!;
+  const workerIn = w.status !== 'idle' && w.status !== 'not-started' && w.pc !== null;
   if (s.variant === 'real' && s.stuck) return { kind: 'ok', head: 'No cycle:', text: 'every thread finished, and module P can be removed.' };
-  if (s.variant === 'real' && asleep) return { kind: 'ok', head: 'No cycle:', text: 'W holds nothing that A or B wait for.' };
+  if (s.variant === 'real' && asleep && workerIn) return { kind: 'ok', head: 'No cycle:', text: 'W holds nothing that A or B wait for.' };
   return { kind: 'none', head: 'No cycle', text: 'in the wait-for graph.' };
 }
 

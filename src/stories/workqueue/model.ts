@@ -599,10 +599,12 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
         const hs = n.files[f].context.holders.map((h) => (h === id ? `${id} itself` : h));
         return `${list(hs)} ${hs.length > 1 ? 'hold' : 'holds'} one on ${f}`;
       });
+      // holding nothing, the sleeper closes no cycle: that is the point of the worker
+      const free = me.holds.length === 0;
       return moved(
-        `${id}: kernfs_drain() sleeps until no active reference is left on the deactivated files, but ${list(who)}.`,
+        `${id}: kernfs_drain() sleeps until no active reference is left on the deactivated files, but ${list(who)}${free ? `; ${id} holds nothing they wait for, so no cycle` : ''}.`,
         'kernfs_drain',
-        [id, ...held],
+        free ? [id, ...held, 'verdict'] : [id, ...held],
       );
     }
 
