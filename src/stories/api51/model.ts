@@ -334,57 +334,88 @@ export function play(api: Api, script: readonly StoryInput[], input: ApiInput = 
   return out;
 }
 
-// ---- the captions ---------------------------------------------------------------------
+// ---- the picture's parts and the captions ---------------------------------------------
 
-/** A caption per step of `STORY`, comparing both sides; `fn` is the function at its heart. */
-export const STORY_STEPS: readonly StoryStep[] = [
+/** The rows of the side-by-side picture: what each kernel shows after a step. */
+export const ROWS = ['shell', 'state', 'klp_patches', 'sysfs', 'module', 'rmmod', 'init', 'calls', 'log'] as const;
+export type RowId = (typeof ROWS)[number];
+/** A part of the picture: one row on one side, e.g. `new:sysfs`. */
+export type PartId = `${Api}:${RowId}`;
+export const PARTS: readonly PartId[] = (['old', 'new'] as const).flatMap((api) => ROWS.map((row): PartId => `${api}:${row}`));
+
+/** What the story assumes, said once above the picture. */
+export const LEDE = 'The same commands under both APIs. Transitions complete at once here: this story is about the API, not the consistency model.';
+
+const both = (...rows: RowId[]): PartId[] => rows.flatMap((r): PartId[] => [`old:${r}`, `new:${r}`]);
+/** A step's focus: the cells of the picture its caption talks about. */
+export interface StepFocus {
+  views: ['story'];
+  actors: { part: PartId }[];
+}
+const focus = (...parts: PartId[]): StepFocus => ({ views: ['story'], actors: parts.map((part) => ({ part })) });
+
+export interface Api51Step extends Omit<StoryStep, 'focus'> {
+  fn: string;
+  focus: StepFocus;
+}
+
+/** A caption per step of `STORY`, comparing both sides; `fn` is the function at its heart; `focus` the cells it talks about. */
+export const STORY_STEPS: readonly Api51Step[] = [
   {
     caption:
-      'insmod livepatch-sample.ko. Before 5.1 the module’s init made two calls: klp_register_patch() (sysfs directory, a place on klp_patches, still disabled) then klp_enable_patch(). Since 5.1 klp_enable_patch() does it all in one call. Same log, same result: patched, module refcount 1.',
+      'insmod livepatch-sample.ko: before 5.1 the module’s init called klp_register_patch() and then klp_enable_patch(); since 5.1 klp_enable_patch() alone registers and enables. Both end the same: patched, module refcount 1.',
     fn: 'klp_enable_patch',
     file: 'kernel/livepatch/core.c',
+    focus: focus(...both('calls', 'module')),
   },
   {
     caption:
-      'Both kernels now run livepatch_cmdline_proc_show(): klp_ftrace_handler() redirects cmdline_proc_show(). Here every transition completes at once (all tasks are assumed to switch immediately): this story is about the API, not the consistency model.',
+      'Both kernels now run the patch: for cat /proc/cmdline, klp_ftrace_handler() sends cmdline_proc_show() to the sample’s replacement, which prints “this has been live patched”.',
     fn: 'klp_ftrace_handler',
     file: 'kernel/livepatch/patch.c',
+    focus: focus(...both('shell', 'calls')),
   },
   {
     caption:
-      'echo 0: both run __klp_disable_patch() and the unpatching transition completes. Old API: klp_complete_transition() drops the module reference, but the disabled patch stays registered, on klp_patches and in sysfs. Since 5.1 klp_free_patch_start() takes it off klp_patches at once and queues free_work; the module reference is still held.',
-    fn: 'klp_complete_transition',
-    file: 'kernel/livepatch/transition.c',
+      'echo 0 > enabled: both unpatch at once. Before 5.1 the disabled patch stays registered, on klp_patches and in sysfs, and gives its module reference back; since 5.1 klp_free_patch_start() takes it off klp_patches and free_work is queued, the reference still held.',
+    fn: 'klp_free_patch_start',
+    file: 'kernel/livepatch/core.c',
+    focus: focus(...both('klp_patches', 'module'), 'new:state'),
   },
   {
     caption:
-      'Old API: echo 1 re-enabled it (__klp_enable_patch() from enabled_store(), a new module reference). Since 5.1 enabled_store() refuses: a disabled patch is never re-enabled — rmmod and insmod it again. (Typed at once, before free_work ran; a moment later the file is gone: No such file or directory.)',
+      'echo 1 > enabled: before 5.1 enabled_store() enables the registered patch again, with a new module reference; since 5.1 it refuses with -EINVAL (and once free_work has run, the file is gone: No such file or directory).',
     fn: 'enabled_store',
     file: 'kernel/livepatch/core.c',
+    focus: focus(...both('shell'), 'old:klp_patches', 'old:module'),
   },
   {
     caption:
-      'No command: a kworker runs the queued free_work. Since 5.1 klp_free_patch_finish() removes /sys/kernel/livepatch/livepatch_sample and only then calls module_put(): refcount 0. It runs outside klp_mutex, apart from the sysfs write, to avoid a lock inversion with kernfs. Old API: nothing is queued; a patch is freed only by klp_unregister_patch().',
+      'No command: since 5.1 a kworker runs the queued free_work, and klp_free_patch_finish() removes the sysfs directory, then drops the module reference (refcount 0). Before 5.1 nothing was queued.',
     fn: 'klp_free_patch_finish',
     file: 'kernel/livepatch/core.c',
+    focus: focus('new:calls', 'new:sysfs', 'new:module', 'old:shell'),
   },
   {
     caption:
-      'rmmod. Old API: the re-enabled patch holds the reference try_module_get() took, so kmod refuses: in use (after a disable it would work, and livepatch_exit() would call klp_unregister_patch()). Since 5.1 the refcount is 0: delete_module() runs the empty livepatch_exit() and free_module().',
-    fn: 'free_module',
+      'rmmod livepatch_sample: before 5.1 the re-enabled patch still holds its module reference, so rmmod refuses: in use. Since 5.1 the refcount is 0, and delete_module() unloads the module.',
+    fn: 'delete_module',
     file: 'kernel/module/main.c',
+    focus: focus(...both('shell', 'module')),
   },
   {
     caption:
-      'insmod again. Since 5.1 this is how a patch is enabled again: klp_enable_patch() builds a fresh patch, sysfs directory and module reference. Old API: the module is still loaded, so load_module() refuses: File exists — there, re-enabling was echo 1.',
+      'insmod again: since 5.1 this is how a patch is enabled again, klp_enable_patch() building a fresh patch. Before 5.1 the module is still loaded, so load_module() refuses: File exists.',
     fn: 'klp_enable_patch',
     file: 'kernel/livepatch/core.c',
+    focus: focus(...both('shell'), 'new:calls'),
   },
   {
     caption:
-      'Both patched again: livepatch_cmdline_proc_show() answers. The old API got here by echo 1 on a registered, disabled patch; since 5.1 by rmmod and insmod, and klp_patches never held a disabled patch.',
+      'Both run livepatch_cmdline_proc_show() again: before 5.1 after echo 1 on a registered, disabled patch; since 5.1 after rmmod and insmod, so klp_patches never held a disabled patch.',
     fn: 'livepatch_cmdline_proc_show',
     file: 'samples/livepatch/livepatch-sample.c',
+    focus: focus(...both('shell', 'klp_patches')),
   },
 ];
 

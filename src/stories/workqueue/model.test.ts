@@ -3,6 +3,7 @@ import { initialTransition, transition } from 'xstate';
 import { Random } from '../../kernel/world/random';
 import {
   FILES,
+  PARTS,
   STORY_STEPS,
   THREADS,
   VARIANTS,
@@ -73,6 +74,30 @@ describe('the story', () => {
     expect(storyState(-5).step).toBe(0);
     expect(storyState(10_000).step).toBe(STORY_STEPS.length - 1);
     expect(storyState(Number.NaN).step).toBe(0);
+  });
+
+  it('gives every step a focus: parts of its picture, the acting thread among them', () => {
+    STORY_STEPS.forEach((step, i) => {
+      expect(step.focus.views).toEqual(['story']);
+      const parts = step.focus.actors.map((a) => a.part);
+      expect(parts.length, `step ${i}`).toBeGreaterThan(0);
+      for (const p of parts) expect(PARTS, `step ${i}`).toContain(p);
+      expect(new Set(parts).size).toBe(parts.length);
+      const s = storyState(i);
+      if (s.actor) expect(parts).toContain(s.actor);
+      // the step that closes a cycle, and the hung threads after it, are about the verdict
+      if (s.cycle && !storyState(i - 1).cycle) expect(parts).toContain('verdict');
+    });
+  });
+
+  it('keeps captions short: one or two sentences, naming at most two kernel functions', () => {
+    STORY_STEPS.forEach((step, i) => {
+      const sentences = step.caption.split(/(?<=[.!?]["”]?)\s+(?=[A-Z])/);
+      expect(sentences.length, `step ${i}: ${step.caption}`).toBeLessThanOrEqual(2);
+      const fns = new Set([...step.caption.matchAll(/\b([a-z_][a-z0-9_]*)\((?:\)|&)/g)].map((m) => m[1]));
+      expect(fns.size, `step ${i}: ${step.caption}`).toBeLessThanOrEqual(2);
+      expect(fns.has(step.fn), `step ${i}`).toBe(true);
+    });
   });
 
   it('names a kernel function in every caption', () => {

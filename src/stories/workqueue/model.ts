@@ -52,6 +52,15 @@ export const VARIANT_TITLES: Record<VariantId, string> = {
   real: 'What the kernel does: free_work',
 };
 
+/**
+ * The parts of the picture, by the ids a step's focus names them with
+ * (`{ part: id }`): the three threads, klp_mutex, struct klp_patch P, P's
+ * sysfs directory and its three files (kernfs nodes), patch->finish, P's
+ * module, and the verdict on the wait-for graph (deadlock or not).
+ */
+export type PartId = ThreadId | 'klp_mutex' | 'patch' | 'dir' | FileName | 'finish' | 'module' | 'verdict';
+export const PARTS: readonly PartId[] = ['A', 'B', 'W', 'klp_mutex', 'patch', 'dir', 'enabled', 'transition', 'force', 'finish', 'module', 'verdict'];
+
 /** One step of the story, as the scenario lists it. */
 export interface StoryStep {
   caption: string;
@@ -59,6 +68,8 @@ export interface StoryStep {
   fn: string;
   /** where that function lives in current mainline */
   file?: string;
+  /** the picture's parts the caption talks about */
+  focus: { views: ['story']; actors: { part: PartId }[] };
 }
 
 export type ThreadStatus =
@@ -265,14 +276,15 @@ function writerProgram(w: Writer, variant: VariantId): Op[] {
   } else {
     const disable = [...store, '__klp_disable_patch'];
     const complete = [...disable, 'klp_try_complete_transition'];
-    ops.push(
-      { kind: 'enabled_store', stack: disable },
-      { kind: 'try_complete', stack: complete },
-      { kind: 'free_start', stack: [...complete, 'klp_free_patch_start'] },
-    );
-    if (variant === 'real') ops.push({ kind: 'schedule_work', stack: [...complete, 'schedule_work'] });
-    // The forbidden design: the whole free, right here, under klp_mutex.
-    else ops.push(...finishOps([...complete, 'klp_free_patch_finish']));
+    ops.push({ kind: 'enabled_store', stack: disable }, { kind: 'try_complete', stack: complete });
+    if (variant === 'real') {
+      // klp_free_patch_async() (v5.5; v5.1–5.4 made the same two calls inline)
+      const freeAsync = [...complete, 'klp_free_patch_async'];
+      ops.push({ kind: 'free_start', stack: [...freeAsync, 'klp_free_patch_start'] }, { kind: 'schedule_work', stack: [...freeAsync, 'schedule_work'] });
+    } else {
+      // The forbidden design: the whole free, right here, under klp_mutex.
+      ops.push({ kind: 'free_start', stack: [...complete, 'klp_free_patch_start'] }, ...finishOps([...complete, 'klp_free_patch_finish']));
+    }
   }
   ops.push(
     { kind: 'mutex_unlock', stack: [...store, 'mutex_unlock'], label: 'unlock' },
@@ -372,6 +384,8 @@ interface Move {
   world: World;
   caption: string;
   fn: string;
+  /** the parts of the picture the caption talks about */
+  focus: PartId[];
 }
 
 /**
@@ -406,7 +420,7 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
     me.blocked = true;
     me.stack = [...op.stack];
   };
-  const moved = (caption: string, fn: string): Move => ({ world: n, caption, fn });
+  const moved = (caption: string, fn: string, focus: PartId[]): Move => ({ world: n, caption, fn, focus });
 
   switch (op.kind) {
     case 'get_active': {
@@ -417,16 +431,18 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
         me.result = shellResult(-ENODEV);
         advance('end');
         return moved(
-          `${id}: kernfs_fop_write_iter() calls kernfs_get_active() on ${file}, which fails: the node is already deactivated. The write returns -ENODEV without ever calling ${store}().`,
+          `${id}: kernfs_get_active() fails on ${file}, which is already deactivated, so the write returns -ENODEV without calling ${store}().`,
           'kernfs_get_active',
+          [id, file],
         );
       }
       n.files[file] = after;
       me.holds.push(activeRef(file));
       advance();
       return moved(
-        `${id}: kernfs_fop_write_iter() takes an active reference on ${file} with kernfs_get_active(): active(${file}) = ${holderCount(after)}. It keeps it until ${store}() returns.`,
+        `${id}: the write takes an active reference on the file ${file}, kernfs_get_active(): its active count is now ${holderCount(after)}. ${id} holds it until ${store}() returns.`,
         'kernfs_get_active',
+        [id, file],
       );
     }
 
@@ -438,18 +454,18 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
         me.holds.push('klp_mutex');
         advance();
         return moved(
-          woken
-            ? `${id}: woken up, mutex_lock() now takes klp_mutex; ${store}() goes on.`
-            : `${id}: ${store}() takes klp_mutex: mutex_lock() finds it free.`,
+          woken ? `${id}: woken up, mutex_lock() now takes klp_mutex and ${store}() goes on.` : `${id}: ${store}() takes klp_mutex: mutex_lock() finds it free.`,
           'mutex_lock',
+          [id, 'klp_mutex'],
         );
       }
       if (cur.blocked) return null;
       n.mutex = next;
       sleep();
       return moved(
-        `${id}: ${store}() calls mutex_lock(&klp_mutex) and sleeps, because ${next.context.owner} owns it. ${id} keeps its active reference on ${file} while it sleeps.`,
+        `${id}: ${store}() sleeps in mutex_lock(), because ${next.context.owner} owns klp_mutex. ${id} keeps its active reference on ${file} while it sleeps.`,
         'mutex_lock',
+        [id, 'klp_mutex', file],
       );
     }
 
@@ -458,20 +474,21 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
       if (n.patch.enabled === value) {
         me.ret = -EINVAL;
         advance('unlock');
-        return moved(`${id}: enabled_store(): patch->enabled is already ${Number(value)}, so the write fails with -EINVAL.`, 'enabled_store');
+        return moved(`${id}: enabled_store(): patch->enabled is already ${Number(value)}, so the write fails with -EINVAL.`, 'enabled_store', [id, 'patch']);
       }
       if (n.patch.transition) throw new Error('a reversed transition is not part of this model');
       if (value) {
         me.ret = -EINVAL;
         advance('unlock');
-        return moved(`${id}: enabled_store(): a disabled patch cannot be enabled again, so the write fails with -EINVAL.`, 'enabled_store');
+        return moved(`${id}: enabled_store() refuses to enable a disabled patch again: the write fails with -EINVAL.`, 'enabled_store', [id, 'patch']);
       }
       n.patch.enabled = false;
       n.patch.transition = true;
       advance();
       return moved(
-        `${id}: enabled_store() sees an enabled patch and no transition, so __klp_disable_patch() starts unpatching: klp_init_transition(), klp_start_transition(), patch->enabled = false.`,
+        `${id}: enabled_store() calls __klp_disable_patch(), which starts the unpatching transition: patch->enabled = false, and P is klp_transition_patch.`,
         '__klp_disable_patch',
+        [id, 'patch'],
       );
     }
 
@@ -480,14 +497,11 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
         n.patch.forced = true;
         me.ret = COUNT;
         advance();
-        return moved(`${id}: force_store(): P is klp_transition_patch, so klp_force_transition() marks every task as switched.`, 'klp_force_transition');
+        return moved(`${id}: force_store(): P is klp_transition_patch, so klp_force_transition() marks every task as switched.`, 'klp_force_transition', [id, 'patch']);
       }
       me.ret = -EINVAL;
       advance();
-      return moved(
-        `${id}: force_store(): P is no longer klp_transition_patch (klp_complete_transition() set it to NULL), so it returns -EINVAL.`,
-        'force_store',
-      );
+      return moved(`${id}: force_store() finds that P is no longer klp_transition_patch, so it returns -EINVAL.`, 'force_store', [id, 'patch']);
     }
 
     case 'try_complete': {
@@ -497,8 +511,9 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
         advance('unlock');
       } else advance();
       return moved(
-        `${id}: klp_try_complete_transition(): no task still runs patched code, so klp_complete_transition() finishes at once ("unpatching complete") and klp_transition_patch = NULL. The patch is disabled: it must now be freed.`,
+        `${id}: klp_try_complete_transition() finds no task still running P's code, so the transition completes at once and klp_transition_patch = NULL. P is disabled: it must now be freed.`,
         'klp_try_complete_transition',
+        [id, 'patch'],
       );
     }
 
@@ -506,8 +521,9 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
       n.patch.onList = false;
       advance();
       return moved(
-        `${id}: klp_free_patch_start(), still under klp_mutex: list_del() takes P off klp_patches and the object and function kobjects are put. Their directories hold no attribute files, so nothing has to drain.`,
+        `${id}: klp_free_patch_start(), still under klp_mutex, takes P off klp_patches and puts its object and function kobjects. Their directories hold no files, so nothing has to wait.`,
         'klp_free_patch_start',
+        [id, 'patch'],
       );
     }
 
@@ -516,8 +532,9 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
       me.ret = COUNT;
       advance();
       return moved(
-        `${id}: schedule_work(&patch->free_work) queues klp_free_patch_work_fn() on the system workqueue and returns at once (since v5.5 these two calls are klp_free_patch_async()). The kobject is not put here.`,
+        `${id}: instead of putting P's kobject, schedule_work() queues free_work, klp_free_patch_work_fn(), on the system workqueue and returns at once.`,
         'schedule_work',
+        [id, 'W'],
       );
     }
 
@@ -526,8 +543,9 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
       n.freeWork = 'running';
       advance();
       return moved(
-        `W: a kworker runs klp_free_patch_work_fn(), which calls klp_free_patch_finish(). W holds no lock and no sysfs file; klp_mutex is not needed here.`,
+        `W: a kworker runs free_work: klp_free_patch_work_fn() calls klp_free_patch_finish(), holding no lock and no sysfs file.`,
         'klp_free_patch_work_fn',
+        ['W'],
       );
     }
 
@@ -538,20 +556,22 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
       advance();
       return moved(
         underMutex
-          ? `${id}: (the forbidden design) klp_free_patch_finish() right inside enabled_store(), under klp_mutex: kobject_put(&patch->kobj) drops the last reference (1 → 0), so kobject_cleanup() goes on to remove P's sysfs directory.`
-          : `${id}: kobject_put(&patch->kobj) drops the last reference (1 → 0), outside klp_mutex, so kobject_cleanup() goes on to remove P's sysfs directory.`,
+          ? `${id}: the forbidden design: still in ${store}() and under klp_mutex, kobject_put() drops P's last kobject reference (1 → 0), so P's sysfs directory is removed next.`
+          : `${id}: kobject_put() drops P's last kobject reference (1 → 0), outside klp_mutex, so P's sysfs directory is removed next.`,
         'kobject_put',
+        underMutex ? [id, 'dir', 'klp_mutex'] : [id, 'dir'],
       );
     }
 
     case 'kernfs_remove': {
       for (const f of FILES) n.files[f] = sendNode(n.files[f], { type: 'deactivate' });
       n.kobj.dir = 'deactivated';
-      const out = FILES.filter((f) => holderCount(n.files[f]) > 0).map((f) => `active(${f}) = ${holderCount(n.files[f])}`);
+      const out = FILES.filter((f) => holderCount(n.files[f]) > 0).map((f) => `${f}: ${holderCount(n.files[f])}`);
       advance();
       return moved(
-        `${id}: sysfs_remove_dir() → kernfs_remove(P) deactivates enabled, transition and force: from now on kernfs_get_active() fails on them. References already taken stay${out.length ? `: ${list(out)}` : ''}.`,
+        `${id}: kernfs_remove() deactivates enabled, transition and force: kernfs_get_active() now fails on them, but references already taken stay${out.length ? ` (${list(out)})` : ''}.`,
         'kernfs_remove',
+        [id, 'dir', ...FILES],
       );
     }
 
@@ -567,21 +587,24 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
         n.kobj.dir = 'removed';
         advance();
         return moved(
-          `${id}: kernfs_drain() returns, no active reference is left, and kernfs_remove() unlinks enabled, transition, force and P itself: /sys/kernel/livepatch/P is gone.`,
+          `${id}: kernfs_drain() returns, as no active reference is left, and kernfs_remove() unlinks the files and P's directory: /sys/kernel/livepatch/P is gone.`,
           'kernfs_drain',
+          [id, 'dir', ...FILES],
         );
       }
       if (cur.blocked) return null;
       sleep();
-      const waits = blockers(n, run, id).map((r) => {
-        const f = r.slice('active('.length, -1) as FileName;
-        const who = n.files[f].context.holders.map((h) => (h === id ? `${id} itself` : h));
-        return `${r} (held by ${list(who)})`;
+      const held = FILES.filter((f) => holderCount(n.files[f]) > 0);
+      const who = held.map((f) => {
+        const hs = n.files[f].context.holders.map((h) => (h === id ? `${id} itself` : h));
+        return `${list(hs)} ${hs.length > 1 ? 'hold' : 'holds'} one on ${f}`;
       });
-      const holding = me.holds.length ? `${id} holds ${list(me.holds)} while it sleeps.` : `${id} holds nothing anyone waits for.`;
+      // holding nothing, the sleeper closes no cycle: that is the point of the worker
+      const free = me.holds.length === 0;
       return moved(
-        `${id}: kernfs_drain() sleeps until every deactivated file's active count is 0; it waits for ${list(waits)}. ${holding}`,
+        `${id}: kernfs_drain() sleeps until no active reference is left on the deactivated files, but ${list(who)}${free ? `; ${id} holds nothing they wait for, so no cycle` : ''}.`,
         'kernfs_drain',
+        free ? [id, ...held, 'verdict'] : [id, ...held],
       );
     }
 
@@ -589,19 +612,26 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
       n.kobj.released = true;
       n.finish = true;
       advance();
-      return moved(`${id}: the kobject's release, klp_kobj_release_patch(), calls complete(&patch->finish).`, 'klp_kobj_release_patch');
+      return moved(`${id}: the last put runs the kobject's release, klp_kobj_release_patch(), which calls complete(&patch->finish).`, 'klp_kobj_release_patch', [
+        id,
+        'finish',
+      ]);
     }
 
     case 'wait_for_completion': {
       if (!n.finish) {
         if (cur.blocked) return null;
         sleep();
-        return moved(`${id}: klp_free_patch_finish() sleeps in wait_for_completion(&patch->finish).`, 'wait_for_completion');
+        return moved(`${id}: klp_free_patch_finish() sleeps in wait_for_completion() until the release completes patch->finish.`, 'wait_for_completion', [
+          id,
+          'finish',
+        ]);
       }
       advance();
       return moved(
-        `${id}: wait_for_completion(&patch->finish) returns at once: the release already ran, so nothing uses struct klp_patch any more.`,
+        `${id}: wait_for_completion() returns at once, as the release already completed patch->finish: nothing uses struct klp_patch any more.`,
         'wait_for_completion',
+        [id, 'finish'],
       );
     }
 
@@ -615,9 +645,10 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
       advance();
       return moved(
         n.patch.forced
-          ? `${id}: P was forced, so klp_free_patch_finish() skips module_put(): the module's reference count stays ${was} and rmmod P fails for good.`
-          : `${id}: module_put(patch->mod), after the last access to struct klp_patch: the module's reference count goes ${was} → ${n.moduleRefcnt}, so rmmod P can now unload it.`,
+          ? `${id}: P was forced, so klp_free_patch_finish() skips module_put(): the module's refcount stays ${was} and rmmod P fails for good.`
+          : `${id}: module_put() drops the module reference after the last access to struct klp_patch: refcount ${was} → ${n.moduleRefcnt}, so rmmod P can now unload it.`,
         'module_put',
+        [id, 'module'],
       );
     }
 
@@ -629,8 +660,9 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
       const ret = me.ret ?? COUNT;
       advance();
       return moved(
-        `${id}: ${store}() calls mutex_unlock(&klp_mutex)${waiters.length ? `, which wakes ${list(waiters)}` : ''}, and returns ${ret >= 0 ? `${ret} (count)` : errname(ret)}.`,
+        `${id}: ${store}() releases klp_mutex with mutex_unlock()${waiters.length ? `, which wakes ${list(waiters)},` : ''} and returns ${ret >= 0 ? `${ret} (count)` : errname(ret)}.`,
         'mutex_unlock',
+        [id, 'klp_mutex', ...waiters],
       );
     }
 
@@ -641,10 +673,13 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
       const ret = me.ret ?? COUNT;
       me.result = shellResult(ret);
       const drainer = THREADS.find((t) => t !== id && n.threads[t].blocked && run.programs[t][n.threads[t].pc]?.kind === 'kernfs_drain');
+      const still = drainer ? blockers(n, run, drainer).map((r) => r.slice('active('.length, -1)) : [];
+      const wake = !drainer ? '' : still.length ? `; ${drainer}, in kernfs_drain(), still waits for ${list(still)}` : `, which wakes ${drainer} in kernfs_drain()`;
       advance();
       return moved(
-        `${id}: kernfs_fop_write_iter() drops its reference with kernfs_put_active(): active(${file}) = ${holderCount(n.files[file])}${drainer ? `, and ${drainer} in kernfs_drain() is woken to check again` : ''}. The shell sees: ${me.result}.`,
+        `${id}: the write drops its reference with kernfs_put_active(): ${file}'s active count is ${holderCount(n.files[file])}${wake}. ${id}'s echo ${ret >= 0 ? `succeeds (the write returned ${ret})` : `fails with "${me.result}"`}.`,
         'kernfs_put_active',
+        drainer ? [id, file, drainer] : [id, file],
       );
     }
   }
@@ -774,29 +809,34 @@ interface Frame {
   world: World;
   caption: string;
   fn: string;
+  focus: PartId[];
   actor: ThreadId | null;
   stuck: boolean;
 }
 
-const INTRO: Record<VariantId, { caption: string; fn: string }> = {
+const INTRO: Record<VariantId, { caption: string; fn: string; focus: PartId[] }> = {
   forbidden: {
     caption:
-      'Suppose enabled_store() freed the patch itself, under klp_mutex, with no workqueue. P is enabled; /sys/kernel/livepatch/P holds enabled, transition and force, and klp_enable_patch() holds one reference on P\'s module. A is about to write 0 to enabled while B writes 1 to force.',
+      "Suppose enabled_store() freed patch P itself, under klp_mutex, with no workqueue. A is about to write 0 to P's file enabled while B writes 1 to its file force.",
     fn: 'enabled_store',
+    focus: ['A', 'B'],
   },
   real: {
     caption:
-      'What the kernel does since v5.1 (commit 958ef1e39d24): the same two writes, but the patch kobject is put by free_work, klp_free_patch_work_fn() on the system workqueue, outside klp_mutex. Start again: P is enabled, nothing is held.',
+      "What the kernel does since v5.1: the same two writes, but P's kobject is put by free_work, klp_free_patch_work_fn(), which a kworker W runs from the system workqueue, outside klp_mutex.",
     fn: 'klp_free_patch_work_fn',
+    focus: ['A', 'B', 'W'],
   },
 };
 
-function hungCaption(w: World, run: Run): string {
-  const asleep = THREADS.filter((t) => w.threads[t].blocked).map((t) => {
-    const op = run.programs[t][w.threads[t].pc];
-    return `${t} in ${op?.stack[op.stack.length - 1] ?? '?'}()`;
-  });
-  return `Nothing can move: ${list(asleep)} sleep uninterruptibly, each waiting for something only a sleeping thread can give back. After 120 seconds khungtaskd's check_hung_task() prints "INFO: task … blocked for more than 120 seconds"; the writes never return and P's module can never be removed. Only a reboot ends it.`;
+function hungFrame(w: World, run: Run): Omit<Frame, 'world' | 'actor' | 'stuck'> {
+  const sleepers = THREADS.filter((t) => w.threads[t].blocked);
+  const many = sleepers.length > 1;
+  return {
+    caption: `Nothing can move: ${list(sleepers)} ${many ? 'sleep' : 'sleeps'} for good, waiting for what only ${many ? 'a sleeping thread' : `${sleepers[0]} itself`} could give back. After 120 seconds check_hung_task() reports ${many ? 'them' : 'it'} as "blocked for more than 120 seconds", and P's module can never be removed.`,
+    fn: 'check_hung_task',
+    focus: [...sleepers, 'verdict', 'module'],
+  };
 }
 
 function simulateFrames(variant: VariantId, options: SimulateOptions = {}): { run: Run; frames: Frame[] } {
@@ -809,6 +849,7 @@ function simulateFrames(variant: VariantId, options: SimulateOptions = {}): { ru
   const pick = options.pick ?? scripted(STORY_SCHEDULES[variant]);
   let world = initialWorld();
   const frames: Frame[] = [{ world, ...INTRO[variant], actor: null, stuck: false }];
+  let cyclic = false;
   for (let move = 0; move < 200; move++) {
     const moves = new Map<ThreadId, Move>();
     for (const t of THREADS) {
@@ -820,12 +861,30 @@ function simulateFrames(variant: VariantId, options: SimulateOptions = {}): { ru
     const m = moves.get(who);
     if (!m) throw new Error(`${who} cannot move`);
     world = m.world;
-    frames.push({ world, caption: m.caption, fn: m.fn, actor: who, stuck: false });
+    // The move that closes a cycle of the wait-for graph says so, and the verdict is part of what it shows.
+    const closes: boolean = !cyclic && findCycles(edgesOf(world, run)).length > 0;
+    cyclic ||= closes;
+    frames.push({
+      world,
+      caption: closes ? `${m.caption.replace(/\.$/, '')}, which closes a cycle of waits: a deadlock.` : m.caption,
+      fn: m.fn,
+      focus: closes ? [...m.focus, 'verdict'] : m.focus,
+      actor: who,
+      stuck: false,
+    });
   }
   const asleep = THREADS.some((t) => world.threads[t].blocked);
-  if (asleep) frames.push({ world, caption: hungCaption(world, run), fn: 'check_hung_task', actor: null, stuck: true });
+  if (asleep) frames.push({ world, ...hungFrame(world, run), actor: null, stuck: true });
   else frames[frames.length - 1]!.stuck = true;
   return { run, frames };
+}
+
+/** The wait-for graph's edges: what each thread holds, and what it sleeps on now. */
+function edgesOf(w: World, run: Run): Edge[] {
+  return THREADS.flatMap((id) => [
+    ...w.threads[id].holds.map((resource): Edge => ({ id: `holds:${id}:${resource}`, kind: 'holds', thread: id, resource })),
+    ...blockers(w, run, id).map((resource): Edge => ({ id: `waits:${id}:${resource}`, kind: 'waits', thread: id, resource })),
+  ]);
 }
 
 function statusOf(w: World, run: Run, id: ThreadId, actor: ThreadId | null): ThreadStatus {
@@ -862,10 +921,7 @@ function picture(frame: Frame, run: Run, step: number, index: number, count: num
       result: t.result,
     };
   });
-  const edges: Edge[] = threads.flatMap((t) => [
-    ...t.holds.map((resource): Edge => ({ id: `holds:${t.id}:${resource}`, kind: 'holds', thread: t.id, resource })),
-    ...t.waitsFor.map((resource): Edge => ({ id: `waits:${t.id}:${resource}`, kind: 'waits', thread: t.id, resource })),
-  ]);
+  const edges = edgesOf(w, run);
   const cycles = findCycles(edges);
   const cycle = mainCycle(cycles);
   return {
@@ -877,6 +933,7 @@ function picture(frame: Frame, run: Run, step: number, index: number, count: num
     caption: frame.caption,
     fn: frame.fn,
     file: FN_FILES[frame.fn],
+    focus: { views: ['story'], actors: frame.focus.filter((p, i, all) => all.indexOf(p) === i).map((part) => ({ part })) },
     actor: frame.actor,
     threads,
     resources: {
@@ -939,7 +996,7 @@ export const VARIANTS: readonly VariantInfo[] = [FORBIDDEN, REAL].map((states) =
 });
 
 /** Captions for the whole story: the forbidden variant first, then the real one. */
-export const STORY_STEPS: readonly StoryStep[] = ALL.map(({ caption, fn, file }) => (file ? { caption, fn, file } : { caption, fn }));
+export const STORY_STEPS: readonly StoryStep[] = ALL.map(({ caption, fn, file, focus }) => (file ? { caption, fn, file, focus } : { caption, fn, focus }));
 
 /** The full picture at a step of the story (clamped to the story). */
 export function storyState(step: number): StoryState {
