@@ -137,9 +137,17 @@ export function needsLess(level: number, max: number, m: FitMeasure): boolean {
   return !m.focusFits || (level < 1 && m.overflows);
 }
 
-/** Measures `box` (its [data-focus] elements against its own size). */
-export function measureFit(box: HTMLElement, margin = 8): FitMeasure {
-  const els = [...box.querySelectorAll<Element>('[data-focus]')]
+/**
+ * What a fitted view wants seen whole: its focused actors and what it marks
+ * `data-related` (drawn for the step without being its focus: a freed
+ * patch's card beside its focused module's row). Only [data-focus] is
+ * scrolled to when not all of it fits.
+ */
+export const FIT_TARGETS = '[data-focus], [data-related]';
+
+/** Measures `box` (the elements `selector` finds in it, against its own size). */
+export function measureFit(box: HTMLElement, margin = 8, selector = FIT_TARGETS): FitMeasure {
+  const els = [...box.querySelectorAll<Element>(selector)]
     .map((e) => e.getBoundingClientRect())
     .filter((r) => r.width > 0 || r.height > 0);
   const overflows = box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1;

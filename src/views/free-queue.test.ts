@@ -206,7 +206,7 @@ describe('fitted to a box', () => {
       [S, 'off klp_patches, free_work queued'],
     ]);
     const [forced] = patchFree(kview(), kview({ patches: [freeing(A, { forced: true })] }));
-    expect(forced?.brief).toBe('freed; module_put() skipped: forced');
+    expect(forced?.brief).toBe('freed: directory gone; module_put() skipped (forced)');
   });
 
   it('collapses the free path to the steps done, the current one and the next', () => {
@@ -241,6 +241,7 @@ describe('fitted to a box', () => {
     expect(relatedTo(A, [{ module: A }])).toBe(true);
     expect(relatedTo(A, [{ kobject: `${A}/vmlinux` }])).toBe(true);
     expect(relatedTo(A, [{ kobject: `${A}x` }, { patch: S }])).toBe(false);
+    expect(relatedTo(A, [{ module: A }], false)).toBe(false);
   });
 
   it('draws the cards the step is about first and, level by level, less of the rest', () => {
@@ -250,7 +251,10 @@ describe('fitted to a box', () => {
     expect(forms(0)).toEqual([[S, 'full'], [R, 'full'], [A, 'full']]);
     expect(forms(1)).toEqual([[S, 'compact'], [R, 'line'], [A, 'line']]);
     expect(freeQueueFit(m, focus, 1)).toMatchObject({ summaries: true, workCaptions: true, moduleNotes: true });
-    expect(freeQueueFit(m, focus, 2)).toMatchObject({ summaries: false, workCaptions: false, moduleNotes: false });
+    expect(freeQueueFit(m, focus, 2)).toMatchObject({ summaries: false, workCaptions: false, moduleNotes: false, lede: false });
     expect(forms(FREE_MAX_LEVEL)).toEqual([[S, 'line'], [R, 'line'], [A, 'line']]);
+    // about a module only: its card first, as a line (the module's row is the picture)
+    const byModule = freeQueueFit(m, [{ module: A }], 1).cards.map((c) => [c.p.name, c.form, c.related]);
+    expect(byModule).toEqual([[A, 'line', true], [R, 'line', false], [S, 'line', false]]);
   });
 });

@@ -173,7 +173,7 @@ function brief(p: PatchView | undefined, phase: FreePhase, forced: boolean): str
     case 'queued':
       return 'off klp_patches, free_work queued';
     case 'freed':
-      return forced ? 'freed; module_put() skipped: forced' : 'freed; module_put() done';
+      return forced ? 'freed: directory gone; module_put() skipped (forced)' : 'freed: directory gone; module_put() done';
   }
 }
 
@@ -408,7 +408,7 @@ export function compactKobjs(kobjs: readonly KobjRow[], focused: readonly string
 export interface FreeFitCard {
   p: PatchFree;
   form: CardForm;
-  /** the step is about it: the patch, its module or one of its kobjects is focused */
+  /** the step is about it: the patch, its module or one of its kobjects is focused (drawn first) */
   related: boolean;
 }
 
@@ -419,36 +419,45 @@ export interface FreeFit {
   summaries: boolean;
   /** the pending work's explanations */
   workCaptions: boolean;
-  /** the livepatch modules' "why" */
+  /** the livepatch modules' "why", and their Remove buttons */
   moduleNotes: boolean;
+  /** the view's lede and what an empty list means */
+  lede: boolean;
 }
 
 /** The most compact level freeQueueFit() draws. */
 export const FREE_MAX_LEVEL = 3;
 
-/** Whether the step is about patch `name`: the patch, its livepatch module (same name) or a kobject of it. */
-export function relatedTo(name: string, focus: readonly Actor[]): boolean {
+/**
+ * Whether the step is about patch `name`: the patch or a kobject of it (its
+ * card is drawn compact rather than as a line), or, with `module`, also its
+ * livepatch module (same name: its card comes first, but the step's picture
+ * is the module's row).
+ */
+export function relatedTo(name: string, focus: readonly Actor[], module = true): boolean {
   return focus.some((a) => {
     const k = actorKind(a);
     const n = actorName(a);
-    return ((k === 'patch' || k === 'module') && n === name) || (k === 'kobject' && (n === name || n.startsWith(`${name}/`)));
+    return (k === 'patch' && n === name) || (module && k === 'module' && n === name) || (k === 'kobject' && (n === name || n.startsWith(`${name}/`)));
   });
 }
 
 /**
  * What the free queue draws at a detail level (fit.ts): 0 everything; 1 the
- * cards the step is not about as one line, the others compact; 2 also without
- * their sentences and the work's and modules' explanations; 3 every card as
- * one line.
+ * cards the step is not about as one line (and those it is about only by
+ * their module), the others compact; 2 also without their sentences, the
+ * work's and modules' explanations and the view's lede; 3 every card as one
+ * line. The cards the step is about come first.
  */
 export function freeQueueFit(m: FreeQueueModel, focus: readonly Actor[], level: number): FreeFit {
-  const cards = m.patches.map((p) => ({ p, related: relatedTo(p.name, focus) }));
+  const cards = m.patches.map((p) => ({ p, related: relatedTo(p.name, focus), own: relatedTo(p.name, focus, false) }));
   const ordered = [...cards.filter((c) => c.related), ...cards.filter((c) => !c.related)];
-  const form = (related: boolean): CardForm => (level <= 0 ? 'full' : !related || level >= 3 ? 'line' : 'compact');
+  const form = (own: boolean): CardForm => (level <= 0 ? 'full' : !own || level >= 3 ? 'line' : 'compact');
   return {
-    cards: ordered.map((c) => ({ ...c, form: form(c.related) })),
+    cards: ordered.map(({ p, related, own }) => ({ p, related, form: form(own) })),
     summaries: level < 2,
     workCaptions: level < 2,
     moduleNotes: level < 2,
+    lede: level < 2,
   };
 }
