@@ -204,6 +204,15 @@ describe('funcDir', () => {
   });
 });
 
+describe('freed this step', () => {
+  it('names the patches the step before had and this one has not', () => {
+    const m = patchStackModel(kview({ patches: [patch(R)] }), kview({ patches: [patch(R), freeing(A)] }));
+    expect(m.freed).toEqual([A]);
+    expect(m.offList).toEqual([]);
+    expect(patchStackModel(kview({ patches: [patch(R)] }), null).freed).toEqual([]);
+  });
+});
+
 describe('patchStackFit', () => {
   const S = 'test_klp_syscall';
   const v = kview({

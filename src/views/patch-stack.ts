@@ -79,6 +79,8 @@ export interface PatchStackModel {
   stack: PatchCard[];
   /** off klp_patches but not yet freed: waiting for free_work */
   offList: PatchCard[];
+  /** patches the step before had and this one has not: free_work freed them this step (drawn as gone) */
+  freed: string[];
   transitionPatch: string | null;
 }
 
@@ -218,6 +220,7 @@ export function patchStackModel(view: KernelView, prev: KernelView | null): Patc
   return {
     stack: listed.map(card).reverse(),
     offList: view.patches.filter((p) => !p.listed).map(card),
+    freed: (prev?.patches ?? []).filter((b) => !view.patches.some((p) => p.name === b.name)).map((b) => b.name),
     transitionPatch: view.transition.patch,
   };
 }
