@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { focusAny, monoChars, nearestScroll, revealScroll } from './fit';
+import { focusAny, monoChars, nearestScroll, needsLess, revealScroll, spansFit } from './fit';
 
 describe('focusAny', () => {
   it('gives the key of the first focused name, else nothing', () => {
@@ -40,5 +40,29 @@ describe('revealScroll', () => {
   });
   it('does nothing without targets', () => {
     expect(revealScroll(42, 100, [])).toBe(42);
+  });
+});
+
+describe('spansFit', () => {
+  it('fits spans whose union, with margins, is no larger than the size', () => {
+    expect(spansFit([{ start: 10, end: 50 }, { start: 60, end: 84 }], 90, 8)).toBe(true);
+    expect(spansFit([{ start: 10, end: 50 }, { start: 60, end: 85 }], 90, 8)).toBe(false);
+    expect(spansFit([], 0)).toBe(true);
+  });
+});
+
+describe('needsLess', () => {
+  const m = (focus: boolean, focusFits: boolean, overflows: boolean) => ({ focus, focusFits, overflows });
+  it('keeps the full picture when the view shows no focused actor', () => {
+    expect(needsLess(0, 3, m(false, true, true))).toBe(false);
+  });
+  it('puts what the step does not need out of the way once anything overflows', () => {
+    expect(needsLess(0, 3, m(true, true, true))).toBe(true);
+    expect(needsLess(1, 3, m(true, true, true))).toBe(false);
+    expect(needsLess(0, 3, m(true, true, false))).toBe(false);
+  });
+  it('goes on while the focus does not fit, up to the last level', () => {
+    expect(needsLess(2, 3, m(true, false, true))).toBe(true);
+    expect(needsLess(3, 3, m(true, false, true))).toBe(false);
   });
 });

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { formatDue, formatSeconds, freeQueueModel, kobjTree, moduleRows, patchFree, workRows } from './free-queue';
+import {
+  compactKobjs,
+  compactSteps,
+  formatDue,
+  formatSeconds,
+  FREE_MAX_LEVEL,
+  freeQueueFit,
+  freeQueueModel,
+  kobjTree,
+  moduleRows,
+  patchFree,
+  relatedTo,
+  workRows,
+} from './free-queue';
 import { SEC, freeing, func, inTransition, kview, module, obj, patch, work } from './fixtures';
 
 const A = 'test_klp_livepatch';
@@ -176,5 +189,72 @@ describe('freeQueueModel', () => {
     expect(m.patches.map((p) => p.phase)).toEqual(['queued']);
     expect(m.work.map((w) => w.patch)).toEqual([A]);
     expect(m.modules.map((x) => x.name)).toEqual([A]);
+  });
+});
+
+describe('fitted to a box', () => {
+  const S = 'test_klp_syscall';
+  // the step after atomic replace: R in use, A and S off the list with free_work queued
+  const before = kview({ patches: [patch(R), patch(A), patch(S)] });
+  const after = kview({ patches: [patch(R), freeing(A), freeing(S)], modules: [module(R), module(A), module(S)] });
+
+  it('says in a few words where each patch is', () => {
+    const briefs = patchFree(after, before).map((p) => [p.name, p.brief]);
+    expect(briefs).toEqual([
+      [R, 'in use, on klp_patches'],
+      [A, 'off klp_patches, free_work queued'],
+      [S, 'off klp_patches, free_work queued'],
+    ]);
+    const [forced] = patchFree(kview(), kview({ patches: [freeing(A, { forced: true })] }));
+    expect(forced?.brief).toBe('freed: directory gone; module_put() skipped (forced)');
+  });
+
+  it('collapses the free path to the steps done, the current one and the next', () => {
+    const [queued] = patchFree(kview({ patches: [freeing(A)] }), null);
+    const c = compactSteps(queued!.steps);
+    expect(c.done.map((s) => s.id)).toEqual(['start', 'queue']);
+    expect(c.current?.id).toBe('put');
+    expect(c.next?.id).toBe('release');
+    expect(c.later).toBe(2);
+  });
+
+  it('shows a freed patch by its last step, done or skipped; an unused one by nothing', () => {
+    const [freed] = patchFree(kview(), kview({ patches: [freeing(A)] }));
+    expect(compactSteps(freed!.steps)).toMatchObject({ current: { id: 'module_put', status: 'done' }, next: null });
+    const [forced] = patchFree(kview(), kview({ patches: [freeing(A, { forced: true })] }));
+    expect(compactSteps(forced!.steps).current).toMatchObject({ id: 'module_put', status: 'skipped' });
+    const [used] = patchFree(kview({ patches: [patch(A)] }), null);
+    expect(compactSteps(used!.steps).current).toBeNull();
+  });
+
+  it('puts the removed kobjects on one line, but keeps a focused one on its own', () => {
+    const rows = kobjTree(freeing(A), patch(A));
+    const c = compactKobjs(rows);
+    expect(c.rows.map((r) => r.name)).toEqual([A]);
+    expect(c.removed.map((r) => r.name)).toEqual(['vmlinux', 'cmdline_proc_show,1']);
+    expect(c.released).toBe(true);
+    expect(compactKobjs(rows, [`${A}/vmlinux`]).rows.map((r) => r.name)).toEqual([A, 'vmlinux']);
+  });
+
+  it('relates a card to its patch, its module and its kobjects', () => {
+    expect(relatedTo(A, [{ patch: A }])).toBe(true);
+    expect(relatedTo(A, [{ module: A }])).toBe(true);
+    expect(relatedTo(A, [{ kobject: `${A}/vmlinux` }])).toBe(true);
+    expect(relatedTo(A, [{ kobject: `${A}x` }, { patch: S }])).toBe(false);
+    expect(relatedTo(A, [{ module: A }], false)).toBe(false);
+  });
+
+  it('draws the cards the step is about first and, level by level, less of the rest', () => {
+    const m = freeQueueModel(after, before);
+    const focus = [{ patch: S }];
+    const forms = (level: number) => freeQueueFit(m, focus, level).cards.map((c) => [c.p.name, c.form]);
+    expect(forms(0)).toEqual([[S, 'full'], [R, 'full'], [A, 'full']]);
+    expect(forms(1)).toEqual([[S, 'compact'], [R, 'line'], [A, 'line']]);
+    expect(freeQueueFit(m, focus, 1)).toMatchObject({ summaries: true, workCaptions: true, moduleNotes: true });
+    expect(freeQueueFit(m, focus, 2)).toMatchObject({ summaries: false, workCaptions: false, moduleNotes: false, lede: false });
+    expect(forms(FREE_MAX_LEVEL)).toEqual([[S, 'line'], [R, 'line'], [A, 'line']]);
+    // about a module only: its card first, as a line (the module's row is the picture)
+    const byModule = freeQueueFit(m, [{ module: A }], 1).cards.map((c) => [c.p.name, c.form, c.related]);
+    expect(byModule).toEqual([[A, 'line', true], [R, 'line', false], [S, 'line', false]]);
   });
 });

@@ -6,6 +6,7 @@
  * the pending work items; each livepatch module's refcnt. No DOM here.
  */
 import type { KernelView, ModuleView, PatchView, PendingWork } from '../kernel/view/types';
+import { actorKind, actorName, type Actor } from './focus';
 
 const SYSFS = '/sys/kernel/livepatch';
 const FREE_WORK = 'klp_free_patch_work_fn';
@@ -46,6 +47,8 @@ export interface PatchFree {
   phase: FreePhase;
   /** one sentence: where the patch is on its way to being freed */
   summary: string;
+  /** the same in a few words, for a card drawn as one line */
+  brief: string;
   forced: boolean;
   kobjs: KobjRow[];
   steps: FreeStep[];
@@ -159,6 +162,21 @@ function phaseOf(p: PatchView): FreePhase {
   return p.freeWorkPending ? 'queued' : 'started';
 }
 
+function brief(p: PatchView | undefined, phase: FreePhase, forced: boolean): string {
+  switch (phase) {
+    case 'in-use':
+      return p?.transition ? 'patching, on klp_patches' : 'in use, on klp_patches';
+    case 'unpatching':
+      return 'unpatching, then klp_free_patch_start()';
+    case 'started':
+      return 'off klp_patches: klp_free_patch_start() ran';
+    case 'queued':
+      return 'off klp_patches, free_work queued';
+    case 'freed':
+      return forced ? 'freed: directory gone; module_put() skipped (forced)' : 'freed: directory gone; module_put() done';
+  }
+}
+
 function summary(p: PatchView | undefined, phase: FreePhase): string {
   switch (phase) {
     case 'in-use':
@@ -185,6 +203,7 @@ export function patchFree(view: KernelView, prev: KernelView | null): PatchFree[
       name: p.name,
       phase,
       summary: summary(p, phase),
+      brief: brief(p, phase, p.forced),
       forced: p.forced,
       kobjs: kobjTree(p, before, prev !== null),
       steps: steps(p.name, phase, p.forced),
@@ -198,6 +217,7 @@ export function patchFree(view: KernelView, prev: KernelView | null): PatchFree[
       name: before.name,
       phase: 'freed',
       summary: summary(undefined, 'freed'),
+      brief: brief(undefined, 'freed', before.forced),
       forced: before.forced,
       kobjs: kobjTree(undefined, before),
       steps: steps(before.name, 'freed', before.forced),
@@ -341,4 +361,103 @@ export interface FreeQueueModel {
 
 export function freeQueueModel(view: KernelView, prev: KernelView | null): FreeQueueModel {
   return { patches: patchFree(view, prev), work: workRows(view), modules: moduleRows(view, prev) };
+}
+
+// --- fitted to a box -------------------------------------------------------------
+
+/**
+ * How a patch card is drawn in a box of fixed size: in full; compact (the
+ * free path as "✓ done … ▶ current · next", the kobjects removed this step on
+ * one line); or as one line (its name and where it is).
+ */
+export type CardForm = 'full' | 'compact' | 'line';
+
+/** The free path in short: the steps done, the one to show in full, the one after it. */
+export interface CompactSteps {
+  done: FreeStep[];
+  /** the step under way (status next); for a freed patch its last step, module_put(), done or skipped */
+  current: FreeStep | null;
+  next: FreeStep | null;
+  /** waiting steps after `next` */
+  later: number;
+}
+
+export function compactSteps(steps: readonly FreeStep[]): CompactSteps {
+  let at = steps.findIndex((s) => s.status === 'next');
+  if (at < 0 && steps.length > 0 && steps.every((s) => s.status === 'done' || s.status === 'skipped')) at = steps.length - 1;
+  if (at < 0) return { done: [], current: null, next: null, later: 0 };
+  const after = steps.slice(at + 1).filter((s) => s.status === 'waiting');
+  return { done: steps.slice(0, at), current: steps[at]!, next: after[0] ?? null, later: Math.max(0, after.length - 1) };
+}
+
+/** A card's kobject rows, compact: those still there (or focused) one per line, the removed ones together. */
+export interface CompactKobjs {
+  rows: KobjRow[];
+  removed: KobjRow[];
+  /** every removed row went this step (its last kobject_put() ran) */
+  released: boolean;
+}
+
+/** `focused`: the kobject paths under /sys/kernel/livepatch the step is about, each kept on its own line. */
+export function compactKobjs(kobjs: readonly KobjRow[], focused: readonly string[] = []): CompactKobjs {
+  const keep = (k: KobjRow) => k.sysfs || focused.includes(k.path.replace(`${SYSFS}/`, ''));
+  const removed = kobjs.filter((k) => !keep(k));
+  return { rows: kobjs.filter(keep), removed, released: removed.length > 0 && removed.every((k) => k.gone) };
+}
+
+export interface FreeFitCard {
+  p: PatchFree;
+  form: CardForm;
+  /** the step is about it: the patch, its module or one of its kobjects is focused (drawn first) */
+  related: boolean;
+}
+
+export interface FreeFit {
+  /** the cards in the order drawn: those the step is about first (their order means nothing) */
+  cards: FreeFitCard[];
+  /** each card's sentence under its name */
+  summaries: boolean;
+  /** the pending work's explanations */
+  workCaptions: boolean;
+  /** the livepatch modules' "why", and their Remove buttons */
+  moduleNotes: boolean;
+  /** the view's lede and what an empty list means */
+  lede: boolean;
+}
+
+/** The most compact level freeQueueFit() draws. */
+export const FREE_MAX_LEVEL = 3;
+
+/**
+ * Whether the step is about patch `name`: the patch or a kobject of it (its
+ * card is drawn compact rather than as a line), or, with `module`, also its
+ * livepatch module (same name: its card comes first, but the step's picture
+ * is the module's row).
+ */
+export function relatedTo(name: string, focus: readonly Actor[], module = true): boolean {
+  return focus.some((a) => {
+    const k = actorKind(a);
+    const n = actorName(a);
+    return (k === 'patch' && n === name) || (module && k === 'module' && n === name) || (k === 'kobject' && (n === name || n.startsWith(`${name}/`)));
+  });
+}
+
+/**
+ * What the free queue draws at a detail level (fit.ts): 0 everything; 1 the
+ * cards the step is not about as one line (and those it is about only by
+ * their module), the others compact; 2 also without their sentences, the
+ * work's and modules' explanations and the view's lede; 3 every card as one
+ * line. The cards the step is about come first.
+ */
+export function freeQueueFit(m: FreeQueueModel, focus: readonly Actor[], level: number): FreeFit {
+  const cards = m.patches.map((p) => ({ p, related: relatedTo(p.name, focus), own: relatedTo(p.name, focus, false) }));
+  const ordered = [...cards.filter((c) => c.related), ...cards.filter((c) => !c.related)];
+  const form = (own: boolean): CardForm => (level <= 0 ? 'full' : !own || level >= 3 ? 'line' : 'compact');
+  return {
+    cards: ordered.map(({ p, related, own }) => ({ p, related, form: form(own) })),
+    summaries: level < 2,
+    workCaptions: level < 2,
+    moduleNotes: level < 2,
+    lede: level < 2,
+  };
 }

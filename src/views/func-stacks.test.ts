@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { funcStackLayout, funcStacksModel, rowLines, STACK_WIDTH } from './func-stacks';
+import { funcColumns, funcStackLayout, funcStacksFit, funcStacksModel, rowLines, STACK_WIDTH } from './func-stacks';
 import { MONO_EM } from './fit';
 import { entry, inTransition, kview, patch, patching, stack } from './fixtures';
 
@@ -130,5 +130,54 @@ describe('func_stack text fits its rows', () => {
     expect(code.startsWith('a_very')).toBe(true);
     expect(code.endsWith('testing')).toBe(true);
     expect(code.length * 0.8 * 16 * MONO_EM).toBeLessThanOrEqual(200 - 2 * r.inset);
+  });
+});
+
+describe('fitted to a box', () => {
+  const nopStack = stack('vmlinux', 'cmdline_proc_show', [
+    entry(R, 'cmdline_proc_show', { nop: true, transition: true }),
+    entry(A, 'livepatch_cmdline_proc_show'),
+  ]);
+  const v = inTransition(R, 1, { patches: [patch(A), patching(R)], funcStacks: [nopStack] });
+
+  it('compact: no note, short badges, the original code on one line', () => {
+    const full = funcStackLayout(nopStack, v, null);
+    const l = funcStackLayout(nopStack, v, null, { width: STACK_WIDTH, rem: 16, compact: true });
+    expect(l.note).toBeNull();
+    expect(l.rows.map((r) => r.badge)).toEqual(['patched tasks', 'unpatched tasks', null]);
+    const original = l.rows[2]!;
+    expect(original.lines.map((x) => x.text)).toEqual(['original code (vmlinux)']);
+    expect(original.height).toBeLessThan(full.rows[2]!.height);
+    expect(l.height).toBeLessThan(full.height);
+    expect(l.runsNow).toBe(`${R}: nop → original cmdline_proc_show`);
+  });
+
+  it('one line: code, owner and badge share a line where they fit, else keep their lines', () => {
+    const wide = rowLines('livepatch_cmdline_proc_show', A, 'unpatched tasks', { width: 700, rem: 16, compact: true, oneLine: true });
+    expect(wide.lines.map((l) => [l.kind, l.y === wide.lines[0]!.y])).toEqual([
+      ['code', true],
+      ['owner', true],
+      ['badge', true],
+    ]);
+    expect(wide.lines[1]!.x).toBeGreaterThan(27 * 0.8 * 16 * MONO_EM);
+    const narrow = rowLines('livepatch_cmdline_proc_show', A, 'unpatched tasks', { width: 300, rem: 16, compact: true, oneLine: true });
+    expect(new Set(narrow.lines.map((l) => l.y)).size).toBeGreaterThan(1);
+  });
+
+  it('draws the diagrams the step is about first, the others as one line from level 1', () => {
+    const other = stack('vmlinux', 'meminfo_proc_show', [entry(B, 'patched_meminfo')]);
+    const ls = funcStacksModel(kview({ patches: [patch(A), patch(B)], funcStacks: [other, nopStack] }), null);
+    const at = (level: number, focus = { funcs: ['cmdline_proc_show'], patches: [] as string[] }) =>
+      funcStacksFit(ls, focus, level).map((f) => [f.fn, f.line]);
+    expect(at(0)).toEqual([['cmdline_proc_show', false], ['meminfo_proc_show', false]]);
+    expect(at(1)).toEqual([['cmdline_proc_show', false], ['meminfo_proc_show', true]]);
+    expect(at(1, { funcs: [], patches: [B] })).toEqual([['meminfo_proc_show', false], ['cmdline_proc_show', true]]);
+  });
+
+  it('uses two columns from level 2, for two diagrams or more, where each keeps its minimum', () => {
+    expect(funcColumns(1, 900, 12, 300, 3)).toBe(1);
+    expect(funcColumns(2, 900, 12, 300, 3)).toBe(2);
+    expect(funcColumns(2, 900, 12, 300, 1)).toBe(1);
+    expect(funcColumns(2, 500, 12, 300, 3)).toBe(1);
   });
 });

@@ -19,6 +19,14 @@ export interface StackMetrics {
   width: number;
   /** the root font size, px: text is 0.8rem (the code) and 0.75rem (the rest) */
   rem: number;
+  /**
+   * drawn for a box of fixed size: no note under the diagram (its badges say
+   * the same), the original code on one line, and short badges ("patched
+   * tasks" for "runs for KLP_PATCHED tasks")
+   */
+  compact?: boolean;
+  /** a row's code, owner and badge on one line where they fit (compact, for a box with little height) */
+  oneLine?: boolean;
 }
 
 export const DEFAULT_METRICS: StackMetrics = { width: STACK_WIDTH, rem: 16 };
@@ -32,6 +40,8 @@ export interface RowLine {
   font: number;
   /** right-aligned (a badge sharing the owner's line) */
   end: boolean;
+  /** where it starts, px from the left, when it follows other text on its line (the owner after the code) */
+  x?: number;
 }
 
 export interface FuncStackRow {
@@ -64,8 +74,10 @@ export interface FuncStackLayout {
   rows: FuncStackRow[];
   width: number;
   height: number;
-  /** while the top entry has func->transition set: who runs what */
+  /** while the top entry has func->transition set: who runs what (none when compact) */
   note: string | null;
+  /** what an up-to-date task runs: "test_klp_livepatch: livepatch_cmdline_proc_show", "the original cmdline_proc_show" */
+  runsNow: string;
   /** the row text's left and right inset, px */
   inset: number;
   ariaLabel: string;
@@ -91,7 +103,7 @@ function below(s: FuncStackView, i: number): string {
  * on the owner's line, right-aligned, only with two characters of room
  * between them, else on a line of its own.
  */
-export function rowLines(code: string, owner: string, badge: string | null, m: StackMetrics): { lines: RowLine[]; height: number; inset: number } {
+export function rowLines(code: string, owner: string | null, badge: string | null, m: StackMetrics): { lines: RowLine[]; height: number; inset: number } {
   const big = 0.8 * m.rem;
   const small = 0.75 * m.rem;
   const inset = Math.round(0.6 * big);
@@ -105,11 +117,29 @@ export function rowLines(code: string, owner: string, badge: string | null, m: S
     if (newLine) y += lineH(font);
     lines.push({ text, kind, font, end, y: y - lineH(font) / 2 });
   };
-  add(middle(code, fits(big)), 'code', big);
-  const ownerText = middle(owner, fits(small));
-  add(ownerText, 'owner', small);
-  if (badge) {
-    const beside = ownerText.length + 2 + badge.length <= fits(small);
+  if (m.oneLine && owner !== null) {
+    // code · owner · badge on one line, when all of them fit whole
+    const need = code.length * big + (2 + owner.length) * small + (badge ? (2 + badge.length) * small : 0);
+    if (need <= room / MONO_EM) {
+      add(code, 'code', big);
+      const y0 = lines[0]!.y;
+      lines.push({ text: owner, kind: 'owner', font: small, end: false, y: y0, x: inset + Math.ceil((code.length * big + 2 * small) * MONO_EM) });
+      if (badge) lines.push({ text: badge, kind: 'badge', font: small, end: true, y: y0 });
+      return { lines, height: Math.ceil(y + pad), inset };
+    }
+  }
+  const codeText = middle(code, fits(big));
+  add(codeText, 'code', big);
+  if (owner !== null) {
+    const ownerText = middle(owner, fits(small));
+    add(ownerText, 'owner', small);
+    if (badge) {
+      const beside = ownerText.length + 2 + badge.length <= fits(small);
+      add(middle(badge, fits(small)), 'badge', small, beside, !beside);
+    }
+  } else if (badge) {
+    // no owner line (the original code, compact): the badge beside the code where it fits
+    const beside = codeText.length * big + (2 + badge.length) * small <= room / MONO_EM;
     add(middle(badge, fits(small)), 'badge', small, beside, !beside);
   }
   return { lines, height: Math.ceil(y + pad), inset };
@@ -120,12 +150,12 @@ export function funcStackLayout(s: FuncStackView, view: KernelView, prev: Kernel
   const before = prev?.funcStacks.find((x) => x.key === s.key);
   const inTransition = s.entries[0]?.transition ?? false;
   // klp_ftrace_handler(): a task in KLP_UNPATCHED skips a top entry with func->transition set.
-  const badgeAt = (i: number): string | null =>
-    i === 0 ? (inTransition ? 'runs for KLP_PATCHED tasks' : 'runs now') : i === 1 && inTransition ? 'runs for KLP_UNPATCHED tasks' : null;
+  const [patched, unpatched] = m.compact ? ['patched tasks', 'unpatched tasks'] : ['runs for KLP_PATCHED tasks', 'runs for KLP_UNPATCHED tasks'];
+  const badgeAt = (i: number): string | null => (i === 0 ? (inTransition ? patched : 'runs now') : i === 1 && inTransition ? unpatched : null);
   let y = 0;
   let inset = 0;
   /** the row's lines and place: rows stack down, each as tall as its lines */
-  const place = (code: string, owner: string, badge: string | null) => {
+  const place = (code: string, owner: string | null, badge: string | null) => {
     const r = rowLines(code, owner, badge, m);
     inset = r.inset;
     const at = { lines: r.lines, y, height: r.height };
@@ -165,13 +195,13 @@ export function funcStackLayout(s: FuncStackView, view: KernelView, prev: Kernel
     transition: false,
     top: false,
     badge: originalBadge,
-    ...place(s.fn, originalOwner, originalBadge),
+    ...(m.compact ? place(`original code (${s.obj})`, null, originalBadge) : place(s.fn, originalOwner, originalBadge)),
     changed: false,
   });
 
   let note: string | null = null;
   const top = s.entries[0];
-  if (top?.transition) {
+  if (top?.transition && !m.compact) {
     const p = view.patches.find((x) => x.name === top.patch);
     const runs = below(s, 0);
     note =
@@ -187,6 +217,7 @@ export function funcStackLayout(s: FuncStackView, view: KernelView, prev: Kernel
     width: m.width,
     height: y - gap,
     note,
+    runsNow,
     inset,
     ariaLabel: `func_stack of ${s.fn} in ${s.obj}, top first: ${rows.map((r) => r.label).join('; ')}. Runs now: ${runsNow}.`,
     changed: prev !== null && !before,
@@ -197,3 +228,43 @@ export function funcStacksModel(view: KernelView, prev: KernelView | null, m: St
   return view.funcStacks.map((s) => funcStackLayout(s, view, prev, m));
 }
 
+
+// --- fitted to a box -------------------------------------------------------------
+
+/** How a function's diagram is drawn in a box of fixed size: whole, or as its one title line. */
+export interface FitStack {
+  layout: FuncStackLayout;
+  /** the symbol */
+  fn: string;
+  /** the step is about it: the function, or a patch with an entry on it, is focused */
+  related: boolean;
+  /** drawn as one line: its title and what runs */
+  line: boolean;
+}
+
+/** The most compact level funcStacksFit() draws. */
+export const FUNCS_MAX_LEVEL = 3;
+
+/** At this level and above the diagrams are compact (StackMetrics.compact). */
+export const FUNCS_COMPACT_LEVEL = 1;
+
+/**
+ * What Who runs what draws at a detail level (fit.ts): the diagrams the step
+ * is about first (their order means nothing), then 0 every diagram whole;
+ * 1 the others as one line, and the diagrams compact; 2 also in two
+ * columns where the box is wide enough (the component's part: `columns`);
+ * 3 each row on one line where it fits (StackMetrics.oneLine), as wide as the box.
+ */
+export function funcStacksFit(layouts: readonly FuncStackLayout[], focus: { funcs: readonly string[]; patches: readonly string[] }, level: number): FitStack[] {
+  const items = layouts.map((layout) => {
+    const fn = layout.title.slice(layout.title.indexOf(': ') + 2);
+    const related = focus.funcs.includes(fn) || layout.rows.some((r) => r.patch !== null && focus.patches.includes(r.patch));
+    return { layout, fn, related, line: level >= FUNCS_COMPACT_LEVEL && !related };
+  });
+  return [...items.filter((i) => i.related), ...items.filter((i) => !i.related)];
+}
+
+/** How many columns of diagrams at a level: two from level 2 for two diagrams or more, where each keeps `min` px, else one. */
+export function funcColumns(level: number, boxWidth: number, gap: number, min: number, diagrams: number): number {
+  return level >= 2 && diagrams > 1 && (boxWidth - gap) / 2 >= min ? 2 : 1;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kernelState, kernelStateRows, klpStateName, rowActors, rowFocus, type StateRow } from './kernel-state';
+import { kernelState, kernelStateFit, kernelStateRows, klpStateName, leftOut, rowActors, rowFocus, STATE_MAX_LEVEL, type StateRow } from './kernel-state';
 import { func, funcStack, kernelView, object, patch, patchingView, task } from './state-fixtures';
 import type { KernelView } from '../kernel/view/types';
 
@@ -270,5 +270,34 @@ describe('focus', () => {
       kernelState(v, v, 100, { maxTasks: 0, focusTasks }).sections.find((s) => s.scope === 'task')!.rows.map((r) => r.subject);
     expect(shown([])).not.toContain('systemd:1');
     expect([...new Set(shown(['systemd']))]).toEqual(['all tasks', 'bash:100', 'systemd:1']);
+  });
+});
+
+describe('kernelStateFit', () => {
+  const ks = kernelState(patchingView(), null, null);
+  const focus = [{ state: 'klp_signals_cnt' }];
+
+  it('draws every row at level 0', () => {
+    const f = kernelStateFit(ks, focus, 0);
+    expect(f.sections.map((s) => s.rows.length)).toEqual(ks.sections.map((s) => s.rows.length));
+    expect(f.sections.every((s) => !s.folded && s.hidden === 0)).toBe(true);
+    expect(f.sources).toBe(true);
+  });
+
+  it('from level 1 keeps only the rows the step is about, and folds the other sections', () => {
+    const f = kernelStateFit(ks, focus, 1);
+    const globals = f.sections.find((s) => s.scope === 'global')!;
+    expect(globals.rows.map((r) => r.name)).toEqual(['klp_signals_cnt']);
+    expect(globals.hidden).toBe(3);
+    expect(leftOut(globals)).toBe('3 rows');
+    expect(f.sections.filter((s) => s.scope !== 'global').every((s) => s.folded || s.rows.length + s.hidden + s.more === 0)).toBe(true);
+    expect(kernelStateFit(ks, focus, 2)).toMatchObject({ sources: false, leftOut: true });
+    expect(kernelStateFit(ks, focus, STATE_MAX_LEVEL)).toMatchObject({ sources: false, leftOut: false });
+  });
+
+  it('says what a section leaves out', () => {
+    expect(leftOut({ hidden: 1, more: 0 })).toBe('1 row');
+    expect(leftOut({ hidden: 4, more: 40 })).toBe('4 rows and 40 more tasks');
+    expect(leftOut({ hidden: 0, more: 0 })).toBe('');
   });
 });

@@ -277,3 +277,45 @@ export function kernelStateRows(
 ): StateRow[] {
   return kernelState(view, prev, selectedPid, opts).rows;
 }
+
+// --- fitted to a box -------------------------------------------------------------
+
+export interface FitSection extends StateSection {
+  /** rows left out at this level, besides `more` */
+  hidden: number;
+  /** none of its rows is shown: the section is one line */
+  folded: boolean;
+}
+
+export interface KernelStateFit {
+  sections: FitSection[];
+  /** the lede and each section's source */
+  sources: boolean;
+  /** what is left out, said per section ("… and 3 rows not about this step", a folded section's line) */
+  leftOut: boolean;
+}
+
+/** The most compact level kernelStateFit() draws. */
+export const STATE_MAX_LEVEL = 3;
+
+/**
+ * What Kernel state draws at a detail level (fit.ts): 0 every row; 1 only
+ * the rows the step is about (and the selected task's), each other section
+ * one line saying how many rows it holds; 2 also without the lede and the
+ * sections' sources; 3 nothing but those rows.
+ */
+export function kernelStateFit(ks: KernelState, focus: readonly Actor[], level: number): KernelStateFit {
+  const sections = ks.sections.map((s): FitSection => {
+    if (level < 1) return { ...s, hidden: 0, folded: false };
+    if (level >= 3 && !s.rows.some((r) => r.selected || rowFocus(r, focus) !== undefined)) return { ...s, rows: [], hidden: s.rows.length, more: 0, folded: true };
+    const rows = s.rows.filter((r) => r.selected || rowFocus(r, focus) !== undefined);
+    return { ...s, rows, hidden: s.rows.length - rows.length, folded: rows.length === 0 && s.rows.length + s.more > 0 };
+  });
+  return { sections, sources: level < 2, leftOut: level < 3 };
+}
+
+/** What a section leaves out, in words: "3 rows", "4 rows and 40 more tasks"; '' when nothing. */
+export function leftOut(s: Pick<FitSection, 'hidden' | 'more'>): string {
+  const parts = [s.hidden > 0 ? `${s.hidden} row${s.hidden === 1 ? '' : 's'}` : '', s.more > 0 ? `${s.more} more task${s.more === 1 ? '' : 's'}` : ''];
+  return parts.filter(Boolean).join(' and ');
+}

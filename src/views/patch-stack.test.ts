@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cardObjects,
+  patchStackFit,
+  STACK_MAX_LEVEL,
   buttonsFor,
   funcDir,
   justCompletedReplace,
@@ -198,5 +201,64 @@ describe('funcDir', () => {
   it('names the sysfs directory <function,sympos> with sympos 0 shown as 1', () => {
     expect(funcDir({ oldName: 'f', sympos: 0 })).toBe('f,1');
     expect(funcDir({ oldName: 'f', sympos: 3 })).toBe('f,3');
+  });
+});
+
+describe('freed this step', () => {
+  it('names the patches the step before had and this one has not', () => {
+    const m = patchStackModel(kview({ patches: [patch(R)] }), kview({ patches: [patch(R), freeing(A)] }));
+    expect(m.freed).toEqual([A]);
+    expect(m.offList).toEqual([]);
+    expect(patchStackModel(kview({ patches: [patch(R)] }), null).freed).toEqual([]);
+  });
+});
+
+describe('patchStackFit', () => {
+  const S = 'test_klp_syscall';
+  const v = kview({
+    patches: [
+      patch(A),
+      patch(S, { stackOrder: 2, objects: [obj('vmlinux', [func('__x64_sys_getpid', 'lp_sys_getpid')])] }),
+      patch(B, {
+        stackOrder: 3,
+        objects: [obj('vmlinux', []), obj('test_klp_callbacks_busy', [func('busymod_work_func', 'patched_work_func', { patched: false })], { loaded: false, patched: false })],
+      }),
+    ],
+  });
+  const m = patchStackModel(v, null);
+  const details = (focus: Parameters<typeof patchStackFit>[1], level: number) =>
+    patchStackFit(m, focus, level).stack.map((c) => [c.card.name, c.detail]);
+
+  it('keeps the order of klp_patches at every level', () => {
+    for (let level = 0; level <= STACK_MAX_LEVEL; level++) {
+      expect(patchStackFit(m, [{ patch: A }], level).stack.map((c) => c.card.name)).toEqual([B, S, A]);
+    }
+  });
+
+  it('reduces the cards the step is not about first, then the others, level by level', () => {
+    const focus = [{ patch: A }];
+    expect(details(focus, 0)).toEqual([[B, 'full'], [S, 'full'], [A, 'full']]);
+    expect(details(focus, 1)).toEqual([[B, 'head'], [S, 'head'], [A, 'full']]);
+    expect(details(focus, 2)).toEqual([[B, 'head'], [S, 'head'], [A, 'lean']]);
+    expect(details(focus, 3)).toEqual([[B, 'head'], [S, 'head'], [A, 'files']]);
+    expect(details(focus, STACK_MAX_LEVEL)).toEqual([[B, 'head'], [S, 'head'], [A, 'head']]);
+    expect(patchStackFit(m, focus, STACK_MAX_LEVEL).base).toBe(false);
+  });
+
+  it('relates a card to a kobject of its patch', () => {
+    expect(details([{ kobject: `${B}/test_klp_callbacks_busy` }], 1)[0]).toEqual([B, 'full']);
+  });
+
+  it('keeps the focused object and function lines, whatever the detail', () => {
+    const card = m.stack[0]!;
+    const names = (c: ReturnType<typeof cardObjects>) => c.map((o) => [o.obj.name, o.line, o.funcs.map((f) => f.oldName)]);
+    expect(names(cardObjects(card, 'full', []))).toEqual([
+      ['vmlinux', true, []],
+      ['test_klp_callbacks_busy', true, ['busymod_work_func']],
+    ]);
+    expect(names(cardObjects(card, 'lean', []))).toEqual([['test_klp_callbacks_busy', false, ['busymod_work_func']]]);
+    expect(names(cardObjects(card, 'head', []))).toEqual([]);
+    expect(names(cardObjects(card, 'head', [{ func: 'busymod_work_func' }]))).toEqual([['test_klp_callbacks_busy', false, ['busymod_work_func']]]);
+    expect(names(cardObjects(card, 'files', [{ kobject: `${B}/vmlinux` }]))).toEqual([['vmlinux', true, []]]);
   });
 });

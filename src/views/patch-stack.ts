@@ -9,6 +9,7 @@ import { lerp } from './motion';
 import type { AnimationConfig } from 'svelte/animate';
 import type { TransitionConfig } from 'svelte/transition';
 import type { KernelView, ObjectView, PatchView } from '../kernel/view/types';
+import { actorKind, actorName, type Actor } from './focus';
 
 const SYSFS = '/sys/kernel/livepatch';
 
@@ -78,6 +79,8 @@ export interface PatchStackModel {
   stack: PatchCard[];
   /** off klp_patches but not yet freed: waiting for free_work */
   offList: PatchCard[];
+  /** patches the step before had and this one has not: free_work freed them this step (drawn as gone) */
+  freed: string[];
   transitionPatch: string | null;
 }
 
@@ -217,7 +220,110 @@ export function patchStackModel(view: KernelView, prev: KernelView | null): Patc
   return {
     stack: listed.map(card).reverse(),
     offList: view.patches.filter((p) => !p.listed).map(card),
+    freed: (prev?.patches ?? []).filter((b) => !view.patches.some((p) => p.name === b.name)).map((b) => b.name),
     transitionPatch: view.transition.patch,
+  };
+}
+
+// --- fitted to a box ---------------------------------------------------------------
+
+/**
+ * How much of a card is drawn in a box of fixed size: everything; lean (its
+ * functions, one line each, without object lines, note or buttons); its files
+ * line; or its head alone (name and state). Whatever the detail, the object
+ * and function lines the step is about stay.
+ */
+export type CardDetail = 'full' | 'lean' | 'files' | 'head';
+
+export interface FitCard {
+  card: PatchCard;
+  detail: CardDetail;
+  /** the step is about this patch: it, or a kobject of it, is focused */
+  related: boolean;
+}
+
+export interface StackFit {
+  stack: FitCard[];
+  offList: FitCard[];
+  /** the "original kernel code" line under the stack */
+  base: boolean;
+}
+
+/** The most compact level patchStackFit() draws. */
+export const STACK_MAX_LEVEL = 4;
+
+/** The kobject path (under /sys/kernel/livepatch) of a card's object, or of a function of it. */
+export function objectPath(patch: string, obj: string): string {
+  return `${patch}/${obj}`;
+}
+export function funcPath(patch: string, obj: string, f: Pick<FuncRow, 'dir'>): string {
+  return `${patch}/${obj}/${f.dir}`;
+}
+
+/** An object line the step is about: its kobject is focused. */
+export function objectFocused(card: PatchCard, o: ObjectRow, focus: readonly Actor[]): boolean {
+  const path = objectPath(card.name, o.name);
+  return focus.some((a) => actorKind(a) === 'kobject' && actorName(a) === path);
+}
+
+/** A klp_func line the step is about: its function, or its kobject, is focused. */
+export function funcFocused(card: PatchCard, o: ObjectRow, f: FuncRow, focus: readonly Actor[]): boolean {
+  const path = funcPath(card.name, o.name, f);
+  return focus.some((a) => (actorKind(a) === 'func' && actorName(a) === f.oldName) || (actorKind(a) === 'kobject' && actorName(a) === path));
+}
+
+export function cardRelated(name: string, focus: readonly Actor[]): boolean {
+  return focus.some((a) => {
+    const k = actorKind(a);
+    const n = actorName(a);
+    return (k === 'patch' && n === name) || (k === 'kobject' && (n === name || n.startsWith(`${name}/`)));
+  });
+}
+
+/** The object lines a card draws at a detail, each with the klp_func lines under it. */
+export interface CardObject {
+  obj: ObjectRow;
+  /** the object's own line (its name and status) */
+  line: boolean;
+  funcs: FuncRow[];
+}
+
+export function cardObjects(card: PatchCard, detail: CardDetail, focus: readonly Actor[]): CardObject[] {
+  if (detail === 'full') return card.objects.map((obj) => ({ obj, line: true, funcs: obj.funcs }));
+  return card.objects
+    .map((obj) => ({
+      obj,
+      line: objectFocused(card, obj, focus),
+      funcs: detail === 'lean' ? obj.funcs : obj.funcs.filter((f) => funcFocused(card, obj, f, focus)),
+    }))
+    .filter((o) => o.line || o.funcs.length > 0);
+}
+
+/**
+ * What the patch stack draws at a detail level (fit.ts). The order of the
+ * cards never changes: klp_patches' order is what the stack shows. 0 every
+ * card in full; 1 the cards the step is not about reduced to their head;
+ * 2 the others lean; 3 those with their files line only; 4 every card its
+ * head, and no base line.
+ */
+export function patchStackFit(m: PatchStackModel, focus: readonly Actor[], level: number): StackFit {
+  const detail = (related: boolean): CardDetail => {
+    if (level <= 0) return 'full';
+    if (!related) return 'head';
+    return level === 1 ? 'full' : level === 2 ? 'lean' : level === 3 ? 'files' : 'head';
+  };
+  // a tray card is its head and files: at level 1 those the step is not about, from 3 every one, lose the files
+  const trayDetail = (related: boolean): CardDetail => (level <= 0 || (related && level < 3) ? 'full' : 'head');
+  return {
+    stack: m.stack.map((card) => {
+      const related = cardRelated(card.name, focus);
+      return { card, related, detail: detail(related) };
+    }),
+    offList: m.offList.map((card) => {
+      const related = cardRelated(card.name, focus);
+      return { card, related, detail: trayDetail(related) };
+    }),
+    base: level < STACK_MAX_LEVEL,
   };
 }
 

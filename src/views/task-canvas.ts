@@ -7,7 +7,7 @@
  */
 import { symbolCircle, symbolDiamond2, symbolSquare, type CanvasPath_D3Shape, type SymbolType } from 'd3-shape';
 import type { TaskView } from '../kernel/view/types';
-import { PAD, type Kind, type TaskLayout } from './task-migration';
+import { PAD, signalBolt, type Kind, type TaskLayout } from './task-migration';
 
 /** The task whose cell holds the point (x, y), by grid arithmetic: no per-task search, no DOM. */
 export function hitTest(layout: TaskLayout, x: number, y: number): number | null {
@@ -87,6 +87,8 @@ export interface Buckets {
   fresh: number[];
   /** force counted them as switched, but they still run old code: half in --old-code */
   old: number[];
+  /** TIF_NOTIFY_SIGNAL, klp_send_signals()' fake signal: a bolt in the cell's corner */
+  signal: number[];
 }
 
 const STATE_CLASS = { '-1': 'none', '0': 'unpatched', '1': 'patched' } as const;
@@ -97,6 +99,7 @@ export function paintBuckets(tasks: readonly TaskView[], fresh: Uint8Array): Buc
   const pending: number[] = [];
   const halo: number[] = [];
   const old: number[] = [];
+  const signal: number[] = [];
   tasks.forEach((t, i) => {
     const state = STATE_CLASS[t.patchState];
     const key = `${state} ${t.running}`;
@@ -106,8 +109,9 @@ export function paintBuckets(tasks: readonly TaskView[], fresh: Uint8Array): Buc
     if (t.pending) pending.push(i);
     if (fresh[i]) halo.push(i);
     if (t.oldCode !== null) old.push(i);
+    if (t.notifySignal) signal.push(i);
   });
-  return { marks: [...groups.values()], pending, fresh: halo, old };
+  return { marks: [...groups.values()], pending, fresh: halo, old, signal };
 }
 
 export interface Paint {
@@ -170,6 +174,19 @@ export function paintMarks(ctx: Context, p: Paint): void {
     ctx.fillStyle = p.color('--old-code');
     ctx.fill();
     ctx.restore();
+  }
+  // The fake signal: a bolt in the top right corner of the cell, one path for all of them.
+  if (buckets.signal.length && L.cell >= 6) {
+    ctx.beginPath();
+    for (const i of buckets.signal) {
+      const pts = signalBolt(L.cell)
+        .split(' ')
+        .map((p) => p.split(',').map(Number) as [number, number]);
+      pts.forEach(([x, y], k) => (k === 0 ? ctx.moveTo(xy[2 * i]! + x, xy[2 * i + 1]! + y) : ctx.lineTo(xy[2 * i]! + x, xy[2 * i + 1]! + y)));
+      ctx.closePath();
+    }
+    ctx.fillStyle = p.color('--accent');
+    ctx.fill();
   }
   if (buckets.pending.length) {
     trace(buckets.pending, L.ring);

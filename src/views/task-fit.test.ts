@@ -17,6 +17,8 @@ import {
   OLD_CODE_TAG,
   PAD,
   shownTask,
+  signalBolt,
+  SIGNAL_TAG,
   summarize,
   syntheticTasks,
   taskNames,
@@ -221,7 +223,7 @@ describe('old code after force', () => {
     const tasks = forced();
     const kw = tasks.find((t) => t.comm === 'kworker/0:1')!;
     const other = tasks.find((t) => t.comm !== 'kworker/0:1' && t.kind === 'kthread')!;
-    expect(markLook(kw)).toEqual({ state: 'patched', ring: false, faint: true, oldCode: true });
+    expect(markLook(kw)).toEqual({ state: 'patched', ring: false, faint: true, oldCode: true, signal: false });
     expect(markLook(other).oldCode).toBe(false);
     expect(markLook({ ...kw, oldCode: null })).toEqual({ ...markLook(kw), oldCode: false });
   });
@@ -262,5 +264,41 @@ describe('old code after force', () => {
     expect(colors).toContain('--old-code');
     expect(colors).toContain('--focus');
     expect(calls.filter((c) => c.startsWith('clip'))).toHaveLength(1);
+  });
+});
+
+describe('the fake signal', () => {
+  const signalled = (): TaskView[] => fifty().map((t) => (t.comm === 'fio' ? { ...t, notifySignal: true } : t));
+
+  it('marks the task, names it with its signal, and says so in its words', () => {
+    const tasks = signalled();
+    const fio = tasks.findIndex((t) => t.comm === 'fio');
+    expect(markLook(tasks[fio]!).signal).toBe(true);
+    expect(markLook({ ...tasks[fio]!, notifySignal: false }).signal).toBe(false);
+    expect(taskNames(tasks, ['fio']).map((n) => [n.text, n.signal])).toEqual([[`fio · ${SIGNAL_TAG}`, true]]);
+    expect(describeTask(tasks[fio]!)).toContain('TIF_NOTIFY_SIGNAL');
+  });
+
+  it('draws a bolt inside the cell’s top right corner', () => {
+    const pts = signalBolt(40).split(' ').map((p) => p.split(',').map(Number));
+    expect(pts.length).toBeGreaterThan(3);
+    for (const [x, y] of pts) {
+      expect(x!).toBeGreaterThanOrEqual(0);
+      expect(x!).toBeLessThanOrEqual(20);
+      expect(y!).toBeGreaterThanOrEqual(-20);
+      expect(y!).toBeLessThanOrEqual(0);
+    }
+  });
+
+  it('paints it on the canvas too', () => {
+    const tasks = syntheticTasks(600, 0.5).map((t, i) => (i === 7 ? { ...t, notifySignal: true } : t));
+    const buckets = paintBuckets(tasks, new Uint8Array(tasks.length));
+    expect(buckets.signal).toEqual([7]);
+    const layout = layoutTasks(tasks, PATCHING, { width: 1600 });
+    expect(layout.cell).toBeGreaterThanOrEqual(6);
+    const colors: string[] = [];
+    const ctx = new Proxy({} as Parameters<typeof paintMarks>[0], { get: () => () => undefined });
+    paintMarks(ctx, { layout, tasks, xy: layout.xy, buckets, hover: -1, selected: -1, color: (c) => (colors.push(c), c) });
+    expect(colors).toContain('--accent');
   });
 });

@@ -438,7 +438,8 @@ export function isBlockingFrame(frame: string, blockedBy: string | null): boolea
 export function describeTask(t: TaskView): string {
   const where = t.running ? `running on CPU ${t.cpu}` : `${stateWords(t.state)}, CPU ${t.cpu}`;
   const old = t.oldCode === null ? '' : `, forced: still in the old ${t.oldCode}`;
-  return `${t.comm}, pid ${t.pid}, ${KIND_LABEL[t.kind]}, ${where}, patch_state ${t.patchState}${t.pending ? ', TIF_PATCH_PENDING' : ''}${old}`;
+  const signal = t.notifySignal ? ', TIF_NOTIFY_SIGNAL (a fake signal)' : '';
+  return `${t.comm}, pid ${t.pid}, ${KIND_LABEL[t.kind]}, ${where}, patch_state ${t.patchState}${t.pending ? ', TIF_PATCH_PENDING' : ''}${signal}${old}`;
 }
 
 function stateWords(state: TaskView['state']): string {
@@ -552,6 +553,9 @@ export function oldCodeLine(tasks: readonly TaskView[], maxNames = 2): string {
 /** The short label beside a mark whose task still runs old code. */
 export const OLD_CODE_TAG = 'old code';
 
+/** The short label beside a named task's mark while it has TIF_NOTIFY_SIGNAL (klp_send_signals()). */
+export const SIGNAL_TAG = 'fake signal';
+
 /** How a task's mark is drawn: its universe's colour; half in --old-code while it still runs old code. */
 export interface MarkLook {
   state: 'none' | 'unpatched' | 'patched';
@@ -561,23 +565,46 @@ export interface MarkLook {
   faint: boolean;
   /** force counted it as switched, but it still runs old code: half filled in --old-code */
   oldCode: boolean;
+  /** TIF_NOTIFY_SIGNAL, the fake signal of klp_send_signals(): a bolt in the cell's corner */
+  signal: boolean;
 }
 
-export function markLook(t: Pick<TaskView, 'patchState' | 'pending' | 'running' | 'oldCode'>): MarkLook {
+export function markLook(t: Pick<TaskView, 'patchState' | 'pending' | 'running' | 'oldCode'> & Partial<Pick<TaskView, 'notifySignal'>>): MarkLook {
   return {
     state: t.patchState === 1 ? 'patched' : t.patchState === 0 ? 'unpatched' : 'none',
     ring: t.pending,
     faint: !t.running,
     oldCode: t.oldCode !== null,
+    signal: t.notifySignal === true,
   };
 }
 
-/** A task named on the picture: a focused one by its comm, one in old code also by that. */
+/**
+ * The bolt drawn on a signalled task's mark: a polygon in the top right
+ * corner of its cell (centred on 0,0), `size` px high, never smaller than 6.
+ */
+export function signalBolt(cell: number, size = Math.max(6, Math.round(cell * 0.45))): string {
+  const x0 = cell / 2 - size * 0.8;
+  const y0 = -cell / 2;
+  const pts: [number, number][] = [
+    [0.55, 0],
+    [0.1, 0.58],
+    [0.42, 0.58],
+    [0.3, 1],
+    [0.9, 0.38],
+    [0.56, 0.38],
+    [0.78, 0],
+  ];
+  return pts.map(([x, y]) => `${(x0 + x * size * 0.8).toFixed(1)},${(y0 + y * size).toFixed(1)}`).join(' ');
+}
+
+/** A task named on the picture: a focused one by its comm, one in old code also by that, a signalled one by its fake signal. */
 export interface TaskName {
   i: number;
   text: string;
   focus: boolean;
   oldCode: boolean;
+  signal: boolean;
 }
 
 /**
@@ -592,7 +619,8 @@ export function taskNames(tasks: readonly TaskView[], focusComms: readonly strin
     if (seen.has(i)) return;
     seen.add(i);
     const t = tasks[i]!;
-    out.push({ i, text: t.oldCode === null ? t.comm : `${t.comm} · ${OLD_CODE_TAG}`, focus, oldCode: t.oldCode !== null });
+    const tags = [t.notifySignal ? SIGNAL_TAG : '', t.oldCode !== null ? OLD_CODE_TAG : ''].filter(Boolean);
+    out.push({ i, text: [t.comm, ...tags].join(' · '), focus, oldCode: t.oldCode !== null, signal: t.notifySignal === true });
   };
   for (const c of focusComms) tasks.forEach((t, i) => t.comm === c && add(i, true));
   tasks.forEach((t, i) => t.oldCode !== null && add(i, false));
