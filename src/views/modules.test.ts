@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../kernel/catalog';
-import { catalogEntries, insmodLine } from './modules';
+import { catalogEntries, insmodLine, removedModules } from './modules';
+import type { KernelView } from '../kernel/view/types';
 
 describe('Modules view data', () => {
   const entries = catalogEntries(CATALOG);
@@ -15,5 +16,15 @@ describe('Modules view data', () => {
     const ar = entries.find((e) => e.name === 'test_klp_atomic_replace')!;
     expect(insmodLine(ar, {})).toBe('insmod test_modules/test_klp_atomic_replace.ko');
     expect(insmodLine(ar, { replace: '1' })).toBe('insmod test_modules/test_klp_atomic_replace.ko replace=1');
+  });
+});
+
+describe('removed modules', () => {
+  it('are the ones the step before had and this one has not', () => {
+    const mod = (name: string) => ({ name, state: 'live', refcnt: 0, livepatch: true, params: [], patch: null, pinnedForever: false });
+    const at = (...names: string[]) => ({ modules: names.map(mod) }) as unknown as KernelView;
+    expect(removedModules(at('a'), at('a', 'b', 'c'))).toEqual(['b', 'c']);
+    expect(removedModules(at('a', 'b'), at('a'))).toEqual([]);
+    expect(removedModules(at('a'), null)).toEqual([]);
   });
 });

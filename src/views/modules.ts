@@ -3,6 +3,7 @@
  * line a choice of parameters makes.
  */
 import type { ModuleSpec } from '../kernel/catalog/types';
+import type { KernelView } from '../kernel/view/types';
 
 export interface CatalogEntry {
   name: string;
@@ -31,4 +32,11 @@ export function catalogEntries(specs: readonly ModuleSpec[]): CatalogEntry[] {
 export function insmodLine(entry: CatalogEntry, values: Record<string, string>): string {
   const args = entry.params.filter((p) => (values[p.name] ?? '') !== '').map((p) => `${p.name}=${values[p.name]}`);
   return ['insmod', entry.file, ...args].join(' ');
+}
+
+/** The modules loaded one step earlier and gone now: what `rmmod` (or a failed load) just took away. */
+export function removedModules(view: KernelView, prev: KernelView | null): string[] {
+  if (!prev) return [];
+  const now = new Set(view.modules.map((m) => m.name));
+  return prev.modules.filter((m) => !now.has(m.name)).map((m) => m.name);
 }
