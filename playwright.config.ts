@@ -19,7 +19,7 @@ export default defineConfig({
   outputDir: 'test-results',
   // Screenshot baselines (baselines.spec.ts): one PNG per picture, named by the test, small tolerance.
   snapshotPathTemplate: '{testDir}/baselines/{arg}{ext}',
-  expect: { toHaveScreenshot: { maxDiffPixelRatio: 0.01, animations: 'disabled', caret: 'hide', scale: 'css' } },
+  expect: { toHaveScreenshot: { maxDiffPixelRatio: 0.005, animations: 'disabled', caret: 'hide', scale: 'css' } },
   use: { baseURL: `http://127.0.0.1:${PORT}`, trace: 'retain-on-failure' },
   projects: [
     {
