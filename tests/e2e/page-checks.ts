@@ -60,7 +60,8 @@ export function report(page: Page, minText: number): Promise<PageReport> {
 
     const small: string[] = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    // No minimum (min 0): nothing to report, and the walk is the costly part.
+    for (let n = min > 0 ? walker.nextNode() : null; n; n = walker.nextNode()) {
       const text = n.textContent?.trim() ?? '';
       const el = n.parentElement;
       if (!text || !el || el.closest('.sr-only, script, style, title, option')) continue;

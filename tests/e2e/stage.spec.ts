@@ -82,8 +82,12 @@ async function openStep(page: Page, id: string, step: number, options: string): 
   const hash = `#/s/${id}/${step}${options ? `?${options}` : ''}`;
   if (page.url().includes('#/s/')) await page.evaluate((h) => (location.hash = h), hash);
   else await page.goto(`/${hash}`);
-  await expect(page.locator('#caption')).toContainText(new RegExp(`step ${step} of`));
-  await expect(page.getByText('Loading…')).toHaveCount(0);
+  // Polled every frame rather than by expect's back-off: ~900 steps add up.
+  await page.waitForFunction(
+    (n) => new RegExp(`step ${n} of`).test(document.querySelector('#caption')?.textContent ?? '') && !document.body.textContent?.includes('Loading…'),
+    step,
+    { polling: 'raf', timeout: 10_000 },
+  );
   // Let layout and measuring effects run (a view sizes its picture to its box after a frame).
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
