@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { explorationFocus, focusNow, stagePanels, stageViews } from './focus-now';
+import { explorationFocus, focusNow, panelPick, scenarioFocuses, stageNow, stagePanels, stageViews, steadyStage, workbenchPick } from './focus-now';
+import type { Focus } from '../views/focus';
 import { Timeline } from './timeline';
 import { Shell } from '../kernel/shell/shell';
 import type { TimelineScenario } from '../scenarios/types';
@@ -54,5 +55,59 @@ describe('the focus now', () => {
     // Without a console beside it, a stage draws the shell or the log itself.
     expect(stagePanels({ views: ['log', 'patches'] }, 2)).toEqual(['log', 'patches']);
     expect(stagePanels({ views: ['story'] }, 1)).toEqual(['patches']);
+  });
+});
+
+describe('a steady stage along a scenario', () => {
+  const f = (...views: Focus['views']): Focus => ({ views });
+  const pick = (focus: Focus) => workbenchPick(focus);
+
+  it('keeps a view in its slot while steps need it, and shows what comes next in a free slot', () => {
+    const path = [f('shell'), f('tasks'), f('tasks', 'patches'), f('patches', 'tasks'), f('log')];
+    const stages = path.map((_, at) => steadyStage(path, at, 2, pick));
+    // Step 0 needs no picture: the stage already shows what the next steps will.
+    expect(stages[0]).toEqual(['tasks', 'patches']);
+    // The order of a step's focus does not swap the slots; a shell-only step keeps the stage.
+    expect(new Set(stages.map((s) => s.join()))).toEqual(new Set(['tasks,patches']));
+  });
+
+  it('gives a newcomer the slot of the view needed again furthest away', () => {
+    const path = [f('tasks', 'patches'), f('free'), f('patches'), f('tasks')];
+    // patches is needed again at step 2, tasks only at step 3: free takes tasks's slot.
+    expect(steadyStage(path, 1, 2, pick)).toEqual(['free', 'patches']);
+    const path2 = [f('tasks', 'patches'), f('free'), f('tasks'), f('patches')];
+    expect(steadyStage(path2, 1, 2, pick)).toEqual(['tasks', 'free']);
+  });
+
+  it('always holds every view the step needs (up to the slots), in every built-in scenario', async () => {
+    const { SCENARIOS } = await import('../scenarios/index');
+    let steady = 0;
+    let naive = 0;
+    for (const s of SCENARIOS) {
+      if (s.kind !== 'timeline') continue;
+      const path = scenarioFocuses(s, s.steps.length, 0)!;
+      for (const max of [1, 2]) {
+        let changes = 0;
+        path.forEach((focus, at) => {
+          const stage = steadyStage(path, at, max, panelPick);
+          expect(stage.length, `${s.id} step ${at}`).toBeLessThanOrEqual(max);
+          for (const v of panelPick(focus).slice(0, max)) expect(stage, `${s.id} step ${at} (${max} slots)`).toContain(v);
+          if (at > 0 && stage.join() !== steadyStage(path, at - 1, max, panelPick).join()) changes++;
+        });
+        // Steady means fewer changes than steps whose focus differs from the one before.
+        const differ = path.filter((p, at) => at > 0 && panelPick(p).join() !== panelPick(path[at - 1]!).join()).length;
+        expect(changes, s.id).toBeLessThanOrEqual(differ);
+        steady += changes;
+        naive += differ;
+      }
+    }
+    // …and across the scenarios, less than two changes in three.
+    expect(steady).toBeLessThan((naive * 2) / 3);
+  });
+
+  it('is the focus’s own off a scenario', () => {
+    expect(scenarioFocuses(null, 0, 0)).toBeNull();
+    expect(stageNow(f('free', 'patches'), null, 3, 2, workbenchPick)).toEqual(['free', 'patches']);
+    expect(stageNow(f('story'), null, 0, 2, panelPick, ['patches'])).toEqual(['patches']);
   });
 });

@@ -43,18 +43,81 @@ export function explorationFocus(view: KernelView | null): Focus {
   return { views: ['patches', 'tasks'] };
 }
 
-/** The kernel views a layout puts on its stage: the focus's, without the shell and log (those have their own place). */
-export function stageViews(focus: Focus, max: number): KernelViewId[] {
-  const views = focus.views.filter((v): v is KernelViewId => v !== 'story' && v !== 'shell' && v !== 'log');
-  return views.slice(0, max);
+/**
+ * The focus of every position of the scenario, while what is shown is a step
+ * of it (null in an exploration or a story): what a layout needs to keep its
+ * stage steady from step to step.
+ */
+export function scenarioFocuses(scenario: Scenario | null, scenarioInputs: number, position: number): readonly Focus[] | null {
+  if (scenario?.kind !== 'timeline' || position > scenarioInputs) return null;
+  return [scenario.introFocus, ...scenario.steps.map((s) => s.focus)];
+}
+
+/** Picks the views a layout puts on its stage from one step's focus. */
+export type StagePick = (focus: Focus) => KernelViewId[];
+
+/** The kernel views a workbench puts on its stage: the focus's, without the shell and log (those have their own place). */
+export const workbenchPick: StagePick = (focus) => focus.views.filter((v): v is KernelViewId => v !== 'story' && v !== 'shell' && v !== 'log');
+
+/** The panels of a stage with no shell beside it (talk mode, embed): the focus's views, the shell and log included (drawn large). */
+export const panelPick: StagePick = (focus) => focus.views.filter((v): v is KernelViewId => v !== 'story');
+
+/**
+ * The views on a stage of `max` slots at step `at` of a scenario whose steps
+ * have the focuses `path`, so that nothing jumps: a view keeps its slot while
+ * steps need it; a view a step needs takes the slot of the one needed again
+ * furthest in the future (Belady's rule, which changes slots least); a slot
+ * no step needs yet shows the view the next steps will need. A step that needs
+ * no stage view (a `cat` shown in the shell) keeps the stage as it was. Every
+ * view the step at `at` needs is on the stage (up to `max`).
+ */
+export function steadyStage(path: readonly Focus[], at: number, max: number, pick: StagePick): KernelViewId[] {
+  const wants = path.map((f) => pick(f).slice(0, max));
+  const nextUse = (v: KernelViewId, from: number) => {
+    const j = wants.findIndex((w, i) => i >= from && w.includes(v));
+    return j < 0 ? Infinity : j;
+  };
+  const slots: KernelViewId[] = [];
+  for (let i = 0; i <= at && i < wants.length; i++) {
+    const wanted = wants[i]!;
+    for (const v of wanted) {
+      if (slots.includes(v)) continue;
+      if (slots.length < max) {
+        slots.push(v);
+        continue;
+      }
+      let victim = -1;
+      let far = -1;
+      slots.forEach((s, k) => {
+        if (wanted.includes(s)) return;
+        const n = nextUse(s, i + 1);
+        if (n > far) [far, victim] = [n, k];
+      });
+      slots[victim] = v;
+    }
+    for (let j = i + 1; j < wants.length && slots.length < max; j++) {
+      for (const v of wants[j]!) if (slots.length < max && !slots.includes(v)) slots.push(v);
+    }
+  }
+  return slots;
 }
 
 /**
- * The panels of a stage with no shell beside it (talk mode, embed): the
- * focus's views, the shell and log included (drawn large), at most `max`;
- * the patch stack when the focus names none.
+ * A layout's stage now: steady along a scenario's path, else the focus's own
+ * views; `fallback` when there are none (a stage with no shell beside it
+ * always shows something).
  */
+export function stageNow(focus: Focus, path: readonly Focus[] | null, at: number, max: number, pick: StagePick, fallback: KernelViewId[] = []): KernelViewId[] {
+  const views = path ? steadyStage(path, at, max, pick) : pick(focus).slice(0, max);
+  return views.length ? views : fallback;
+}
+
+/** The kernel views a workbench puts on its stage for this focus alone. */
+export function stageViews(focus: Focus, max: number): KernelViewId[] {
+  return stageNow(focus, null, 0, max, workbenchPick);
+}
+
+/** The panels of a stage with no shell beside it for this focus alone; the patch stack when the focus names none. */
 export function stagePanels(focus: Focus, max: number): KernelViewId[] {
-  const views = focus.views.filter((v): v is KernelViewId => v !== 'story').slice(0, max);
-  return views.length ? views : ['patches'];
+  return stageNow(focus, null, 0, max, panelPick, ['patches']);
 }
