@@ -105,6 +105,11 @@ export class Kernel {
   /** pointer-sized words of kernel memory that module code reads and writes */
   readonly memory = new Map<number, number>();
 
+  /** tainted_mask: the TAINT_* bits (world/taint.ts), /proc/sys/kernel/tainted */
+  tainted = 0;
+  /** the call sites of printk_once() and friends that already printed */
+  private readonly printedOnce = new Set<string>();
+
   /** kernel.ftrace_enabled, tracing and kprobes live in Ftrace; the boot command line here */
   cmdline = `BOOT_IMAGE=/boot/vmlinuz-${KERNEL_RELEASE} root=/dev/vda1 ro console=ttyS0 quiet`;
   private addressCursor = 0;
@@ -129,6 +134,18 @@ export class Kernel {
 
   printk(level: number, text: string, func?: string): void {
     this.log.printk(level, text, func);
+  }
+
+  /** pr_*_once(): prints only the first time this call site (named by `site`) is reached. */
+  printkOnce(site: string, level: number, text: string): void {
+    if (this.printedOnce.has(site)) return;
+    this.printedOnce.add(site);
+    this.printk(level, text);
+  }
+
+  /** add_taint() */
+  addTaint(bit: number): void {
+    this.tainted |= 1 << bit;
   }
 
   /** pr_debug(): prints only while dynamic debug enables its call site. */

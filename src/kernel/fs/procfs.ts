@@ -10,6 +10,7 @@ import { EINVAL } from '../world/errno';
 import { kstrtoint } from '../module/params';
 import { moduleRefcnt, moduleState } from '../module/types';
 import { taintFlags } from './sysfs-module';
+import { TAINT_FLAGS } from '../world/taint';
 import type { Task } from '../world/tasks';
 import { dir, roFile, rwFile, type FsNode } from './node';
 
@@ -99,7 +100,19 @@ export function procNode(k: Kernel, parts: string[]): FsNode | null {
   }
   if (first === 'sys') {
     if (rest[0] !== 'kernel') return null;
-    if (rest.length === 1) return dir(() => ['ftrace_enabled'], 0o555);
+    if (rest.length === 1) return dir(() => ['ftrace_enabled', 'tainted'], 0o555);
+    if (rest.length === 2 && rest[1] === 'tainted') {
+      // proc_taint(): a write adds the bits it names (root may taint, never untaint)
+      return rwFile(
+        () => `${k.tainted}\n`,
+        (data) => {
+          const v = /^\s*(\d+)\s*$/.exec(data);
+          if (!v) return -EINVAL;
+          for (let bit = 0; bit < TAINT_FLAGS.length; bit++) if ((BigInt(v[1]!) >> BigInt(bit)) & 1n) k.addTaint(bit);
+          return 0;
+        },
+      );
+    }
     if (rest.length === 2 && rest[1] === 'ftrace_enabled') {
       return rwFile(
         () => `${k.ftrace.enabled ? 1 : 0}\n`,

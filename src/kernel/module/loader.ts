@@ -15,6 +15,7 @@ import { klp_module_coming, klp_module_going } from '../livepatch/core';
 import { moduleApi } from './api';
 import { parseParam } from './params';
 import { moduleState, type LoadedModule } from './types';
+import { hasTaint, TAINT_LIVEPATCH, TAINT_OOT_MODULE, TAINT_UNSIGNED_MODULE } from '../world/taint';
 
 export function moduleSend(k: Kernel, mod: LoadedModule, event: ModuleEvent): number {
   return drive(
@@ -26,15 +27,27 @@ export function moduleSend(k: Kernel, mod: LoadedModule, event: ModuleEvent): nu
   );
 }
 
-const tainted = new WeakMap<Kernel, Set<string>>();
+/** add_taint_module(): the module carries the flag, and so does the kernel. */
+function addTaintModule(k: Kernel, mod: LoadedModule, bit: number): void {
+  mod.taints |= 1 << bit;
+  k.addTaint(bit);
+}
 
-/** pr_*_once(): some notices print only for the first module that earns them. */
-function once(k: Kernel, key: string, level: number, text: string): void {
-  let seen = tainted.get(k);
-  if (!seen) tainted.set(k, (seen = new Set()));
-  if (seen.has(key)) return;
-  seen.add(key);
-  k.printk(level, text);
+/**
+ * module_augment_kernel_taints(): every module here is built out of tree and
+ * unsigned, and a livepatch module says so in its modinfo. The out-of-tree
+ * warning prints while the kernel is not yet tainted O; the other two are
+ * pr_notice_once(): once per boot, for the first module that earns them.
+ */
+function moduleAugmentKernelTaints(k: Kernel, mod: LoadedModule): void {
+  if (!hasTaint(k.tainted, TAINT_OOT_MODULE)) k.printk(KERN_WARNING, `${mod.name}: loading out-of-tree module taints kernel.`);
+  addTaintModule(k, mod, TAINT_OOT_MODULE);
+  if (mod.spec.livepatch) {
+    addTaintModule(k, mod, TAINT_LIVEPATCH);
+    k.printkOnce('TAINT_LIVEPATCH', KERN_NOTICE, `${mod.name}: tainting kernel with TAINT_LIVEPATCH`);
+  }
+  addTaintModule(k, mod, TAINT_UNSIGNED_MODULE);
+  k.printkOnce('module verification failed', KERN_WARNING, `${mod.name}: module verification failed: signature and/or required key missing - tainting kernel`);
 }
 
 /** Splits "a=1 b c=x,y" the way the kernel's parse_args() sees module arguments. */
@@ -66,12 +79,10 @@ export function load_module(k: Kernel, spec: ModuleSpec, args: string): number {
     kprobes: new Set(),
     loadSeq: ++k.moduleSeq,
     base: k.address('text'),
+    taints: 0,
   };
   k.modules.set(spec.name, mod);
-  // check_modinfo(): out-of-tree and livepatch modules taint the kernel.
-  once(k, 'oot', KERN_WARNING, `${spec.name}: loading out-of-tree module taints kernel.`);
-  if (spec.livepatch) once(k, 'livepatch', KERN_NOTICE, `${spec.name}: tainting kernel with TAINT_LIVEPATCH`);
-  once(k, 'sig', KERN_WARNING, `${spec.name}: module verification failed: signature and/or required key missing - tainting kernel`);
+  moduleAugmentKernelTaints(k, mod);
 
   moduleSend(k, mod, { type: 'complete_formation' });
   // prepare_coming_module()

@@ -38,6 +38,8 @@ export interface LoadedModule {
   loadSeq: number;
   /** where the module's text lies, for /proc/modules */
   base: number;
+  /** mod->taints: the TAINT_* bits add_taint_module() set (world/taint.ts) */
+  taints: number;
 }
 
 export function moduleState(mod: LoadedModule): ModuleStateName {

@@ -1,0 +1,33 @@
+/**
+ * The module loader and kmod as a real kernel shows them: taints, /proc/modules,
+ * the loader's notices, modprobe -r, rmmod -f. Where a test quotes the real
+ * kernel, the words are what Debian 12's 6.1 kernel (booted by
+ * ../shared/realkernel/ask.sh) printed for the same commands.
+ */
+import { describe, expect, it } from 'vitest';
+import { ins, machine } from './machine';
+
+describe('taints', () => {
+  it('module taint letters are printed in taint-bit order: OEK, not EKO', () => {
+    // Real 6.1: /proc/modules "test_klp_livepatch 16384 1 - Live 0xffffffffc0583000 (OEK)",
+    // .../test_klp_callbacks_mod ... (OE); /sys/module/*/taint "OEK" and "OE";
+    // /proc/sys/kernel/tainted 45056 (O = bit 12, E = 13, K = 15).
+    const m = machine({ selftest: true });
+    m.run(ins('test_klp_livepatch'));
+    m.run(ins('test_klp_callbacks_mod'));
+    expect(m.read('/sys/module/test_klp_livepatch/taint')).toBe('OEK\n');
+    expect(m.read('/sys/module/test_klp_callbacks_mod/taint')).toBe('OE\n');
+    const lines = m.read('/proc/modules')!.trim().split('\n');
+    expect(lines[0]).toMatch(/^test_klp_callbacks_mod \d+ 0 - Live 0x[0-9a-f]+ \(OE\)$/);
+    expect(lines[1]).toMatch(/^test_klp_livepatch \d+ 1 - Live 0x[0-9a-f]+ \(OEK\)$/);
+    expect(m.read('/proc/sys/kernel/tainted')).toBe('45056\n');
+  });
+
+  it('an untainted kernel reads 0; root may add taint bits but never remove them', () => {
+    const m = machine();
+    expect(m.read('/proc/sys/kernel/tainted')).toBe('0\n');
+    expect(m.run('echo 512 > /proc/sys/kernel/tainted').status).toBe(0);
+    expect(m.run('echo 0 > /proc/sys/kernel/tainted').status).toBe(0);
+    expect(m.read('/proc/sys/kernel/tainted')).toBe('512\n');
+  });
+});
