@@ -31,3 +31,24 @@ describe('taints', () => {
     expect(m.read('/proc/sys/kernel/tainted')).toBe('512\n');
   });
 });
+
+describe("the loader's notices", () => {
+  it('"module verification failed" is pr_notice_once: notice level, once per boot', () => {
+    // Real 6.1, dmesg -x after insmod test_klp_livepatch.ko:
+    //   kern  :warn  : test_klp_livepatch: loading out-of-tree module taints kernel.
+    //   kern  :notice: test_klp_livepatch: tainting kernel with TAINT_LIVEPATCH
+    //   kern  :notice: test_klp_livepatch: module verification failed: signature and/or required key missing - tainting kernel
+    // and nothing of the kind for test_klp_callbacks_mod loaded next.
+    const m = machine();
+    m.run('dmesg -C');
+    m.run(ins('test_klp_livepatch'));
+    m.run(ins('test_klp_callbacks_mod'));
+    m.run(ins('test_klp_syscall'));
+    const lines = m.run('dmesg -x -t').stdout.split('\n');
+    expect(lines.filter((l) => /taint/.test(l))).toEqual([
+      'kern  :warn  : test_klp_livepatch: loading out-of-tree module taints kernel.',
+      'kern  :notice: test_klp_livepatch: tainting kernel with TAINT_LIVEPATCH',
+      'kern  :notice: test_klp_livepatch: module verification failed: signature and/or required key missing - tainting kernel',
+    ]);
+  });
+});

@@ -47,7 +47,7 @@ function moduleAugmentKernelTaints(k: Kernel, mod: LoadedModule): void {
     k.printkOnce('TAINT_LIVEPATCH', KERN_NOTICE, `${mod.name}: tainting kernel with TAINT_LIVEPATCH`);
   }
   addTaintModule(k, mod, TAINT_UNSIGNED_MODULE);
-  k.printkOnce('module verification failed', KERN_WARNING, `${mod.name}: module verification failed: signature and/or required key missing - tainting kernel`);
+  k.printkOnce('module verification failed', KERN_NOTICE, `${mod.name}: module verification failed: signature and/or required key missing - tainting kernel`);
 }
 
 /** Splits "a=1 b c=x,y" the way the kernel's parse_args() sees module arguments. */
