@@ -52,3 +52,21 @@ describe("the loader's notices", () => {
     ]);
   });
 });
+
+describe('/proc/modules', () => {
+  it('addresses are 64-bit, 16 hex digits, in the module area, one module after another', () => {
+    // Real 6.1: "test_klp_livepatch 16384 1 - Live 0xffffffffc0583000 (OEK)", the next module
+    // loaded at 0xffffffffc058d000.
+    const m = machine({ selftest: true });
+    m.run(ins('test_klp_livepatch'));
+    m.run(ins('test_klp_callbacks_mod'));
+    const addr = (name: string) => /0x([0-9a-f]+) /.exec(m.read('/proc/modules')!.split('\n').find((l) => l.startsWith(`${name} `))!)![1]!;
+    for (const name of ['test_klp_livepatch', 'test_klp_callbacks_mod']) expect(addr(name)).toMatch(/^ffffffffc0[0-9a-f]{6}$/);
+    expect(addr('test_klp_livepatch')).toBe('ffffffffc0583000');
+    expect(BigInt(`0x${addr('test_klp_callbacks_mod')}`)).toBeGreaterThan(BigInt(`0x${addr('test_klp_livepatch')}`));
+    // A module loaded after another was removed takes the lowest free place again.
+    m.run('rmmod test_klp_callbacks_mod');
+    m.run(ins('test_klp_callbacks_mod'));
+    expect(addr('test_klp_callbacks_mod')).toMatch(/^ffffffffc0[0-9a-f]{6}$/);
+  });
+});

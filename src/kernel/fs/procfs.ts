@@ -8,7 +8,7 @@ import { KERNEL_RELEASE } from '../kernel';
 import { VMLINUX, formatFrame } from '../world/code';
 import { EINVAL } from '../world/errno';
 import { kstrtoint } from '../module/params';
-import { moduleRefcnt, moduleState } from '../module/types';
+import { moduleAddress, moduleRefcnt, moduleState } from '../module/types';
 import { taintFlags } from './sysfs-module';
 import { TAINT_FLAGS } from '../world/taint';
 import type { Task } from '../world/tasks';
@@ -29,7 +29,7 @@ function procModules(k: Kernel): string {
     .map((m) => {
       const st = moduleState(m);
       const word = st === 'live' ? 'Live' : st === 'coming' ? 'Loading' : 'Unloading';
-      return `${m.name} ${m.spec.size} ${moduleRefcnt(m)} - ${word} 0x${(0xffffffff00000000n + BigInt(m.base)).toString(16)} (${taintFlags(m)})\n`;
+      return `${m.name} ${m.spec.size} ${moduleRefcnt(m)} - ${word} 0x${moduleAddress(m)} (${taintFlags(m)})\n`;
     })
     .join('');
 }

@@ -27,6 +27,31 @@ export function moduleSend(k: Kernel, mod: LoadedModule, event: ModuleEvent): nu
   );
 }
 
+/** Where the first module lands in the module area: what the modules loaded at boot leave free below it. */
+const MODULE_AREA_FIRST = 0x583000;
+
+/**
+ * The module area a module of `size` bytes (its /proc/modules size) takes:
+ * module_memory_alloc() gives each memory type (text, data, rodata, …) its
+ * own page-aligned vmalloc area, with a guard page after each. On Debian's
+ * 6.1 two 16384-byte test modules loaded one after the other sit 0xa000
+ * apart (0xffffffffc0583000, 0xffffffffc058d000).
+ */
+function moduleSpan(size: number): number {
+  return (2 * Math.ceil(size / 4096) + 2) * 4096;
+}
+
+/** The lowest free stretch of the module area that fits the module (vmalloc's first fit). */
+function moduleAlloc(k: Kernel, size: number): number {
+  const taken = [...k.modules.values()].map((m) => [m.base, m.base + moduleSpan(m.spec.size)] as const).sort((a, b) => a[0] - b[0]);
+  let at = MODULE_AREA_FIRST;
+  for (const [from, to] of taken) {
+    if (at + moduleSpan(size) <= from) break;
+    at = Math.max(at, to);
+  }
+  return at;
+}
+
 /** add_taint_module(): the module carries the flag, and so does the kernel. */
 function addTaintModule(k: Kernel, mod: LoadedModule, bit: number): void {
   mod.taints |= 1 << bit;
@@ -78,7 +103,7 @@ export function load_module(k: Kernel, spec: ModuleSpec, args: string): number {
     sysfsDirs: new Map(),
     kprobes: new Set(),
     loadSeq: ++k.moduleSeq,
-    base: k.address('text'),
+    base: moduleAlloc(k, spec.size),
     taints: 0,
   };
   k.modules.set(spec.name, mod);
