@@ -74,6 +74,8 @@ export class Kernel {
   readonly cpus: Cpu[] = [];
   /** the shell the commands come from (set at boot) */
   loginShell!: Task;
+  /** kthreadd (pid 2): every other kernel thread is its child (set at boot) */
+  kthreadd: Task | null = null;
   /** `current`: the task whose code runs right now */
   current: Task | null = null;
   private nextPid = 1;
@@ -161,7 +163,8 @@ export class Kernel {
 
   /**
    * Creates a task. A child forked while a transition runs inherits its
-   * parent's patch_state and TIF_PATCH_PENDING (klp_copy_process()).
+   * parent's patch_state and TIF_PATCH_PENDING (klp_copy_process()). Kernel
+   * threads are created by kthreadd, so it is their parent (PPid: 2).
    */
   spawn(opts: {
     comm: string;
@@ -178,7 +181,7 @@ export class Kernel {
     const task: Task = {
       pid,
       tgid: pid,
-      ppid: parent ? parent.pid : 0,
+      ppid: parent ? parent.pid : opts.kind === 'kthread' && this.kthreadd ? this.kthreadd.pid : 0,
       comm: opts.comm.slice(0, 15),
       kind: opts.kind,
       cpu: opts.cpu,
