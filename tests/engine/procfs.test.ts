@@ -27,3 +27,46 @@ describe('/proc/<pid>/status', () => {
     expect(status(m, fresh.pid).PPid).toBe('2');
   });
 });
+
+describe('/proc/<pid>/stack', () => {
+  const frames = (m: ReturnType<typeof machine>, pid: number) =>
+    m.read(`/proc/${pid}/stack`)!.trim().split('\n').map((l) => /^\[<0>\] (\S+?)\+0x[0-9a-f]+\/0x[0-9a-f]+( \[\S+\])?$/.exec(l)![1]! + (/ \[(\S+)\]$/.exec(l)?.[0] ?? ''));
+
+  it('leaves out the scheduler functions: a kworker in msleep() starts at msleep, not schedule', () => {
+    // Real 6.1, the kworker running busymod_work_func with block_transition=Y:
+    //   [<0>] msleep+0x29/0x40
+    //   [<0>] busymod_work_func+0x38/0x4d [test_klp_callbacks_busy]
+    //   [<0>] process_one_work+0x1c7/0x380
+    //   [<0>] worker_thread+0x4d/0x380
+    //   [<0>] kthread+0xda/0x100
+    //   [<0>] ret_from_fork+0x22/0x30
+    // (mainline since 6.7 adds ret_from_fork_asm below ret_from_fork).
+    const m = machine({ selftest: true });
+    m.run('insmod test_modules/test_klp_callbacks_busy.ko block_transition=Y');
+    const worker = m.k.tasks.find((t) => t.chain.some((f) => f.fn === 'busymod_work_func'))!;
+    expect(frames(m, worker.pid)).toEqual([
+      'msleep',
+      'busymod_work_func [test_klp_callbacks_busy]',
+      'process_one_work',
+      'worker_thread',
+      'kthread',
+      'ret_from_fork',
+      'ret_from_fork_asm',
+    ]);
+    // The stack checker still sees every frame, schedule_timeout() and schedule() included.
+    expect(worker.chain.map((f) => f.fn).slice(-3)).toEqual(['msleep', 'schedule_timeout', 'schedule']);
+  });
+
+  it('a task asleep in a system call starts at the function that called into the scheduler', () => {
+    // Real 6.1, bash waiting for its child: do_wait, kernel_wait4, __do_sys_wait4, do_syscall_64,
+    // entry_SYSCALL_64_after_hwframe; `sleep 100`: hrtimer_nanosleep, common_nsleep,
+    // __x64_sys_clock_nanosleep, …; rcu_preempt: rcu_gp_fqs_loop, rcu_gp_kthread, kthread, ret_from_fork.
+    const m = machine();
+    expect(frames(m, m.k.loginShell.pid)[0]).toBe('do_wait');
+    const cron = m.k.tasks.find((t) => t.comm === 'cron')!;
+    expect(frames(m, cron.pid).slice(0, 2)).toEqual(['hrtimer_nanosleep', 'common_nsleep']);
+    const rcu = m.k.tasks.find((t) => t.comm === 'rcu_preempt')!;
+    expect(frames(m, rcu.pid)[0]).toBe('rcu_gp_fqs_loop');
+    for (const t of m.k.tasks) for (const f of frames(m, t.pid)) expect(f).not.toMatch(/^(schedule|schedule_timeout|schedule_hrtimeout_range|do_nanosleep)$/);
+  });
+});

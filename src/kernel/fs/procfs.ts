@@ -5,7 +5,7 @@
  */
 import type { Kernel } from '../kernel';
 import { KERNEL_RELEASE } from '../kernel';
-import { VMLINUX, formatFrame } from '../world/code';
+import { VMLINUX, formatFrame, inSchedFunctions } from '../world/code';
 import { EINVAL } from '../world/errno';
 import { kstrtoint } from '../module/params';
 import { moduleAddress, moduleRefcnt, moduleState } from '../module/types';
@@ -51,7 +51,8 @@ function taskNode(k: Kernel, task: Task, parts: string[]): FsNode | null {
     case 'patch_state':
       return roFile(() => `${task.patchState}\n`);
     case 'stack':
-      return roFile(() => [...task.chain].reverse().map((f) => stackLine(f.fn, f.obj)).join(''), 0o400);
+      // stack_trace_save_tsk() skips in_sched_functions(): the trace starts at their caller.
+      return roFile(() => [...task.chain].reverse().filter((f) => !inSchedFunctions(f)).map((f) => stackLine(f.fn, f.obj)).join(''), 0o400);
     case 'cmdline':
       return roFile(() => (task.kind === 'user' ? `${task.comm}\0` : ''));
     case 'status':
