@@ -70,3 +70,26 @@ describe('/proc/modules', () => {
     expect(addr('test_klp_callbacks_mod')).toMatch(/^ffffffffc0[0-9a-f]{6}$/);
   });
 });
+
+describe('modprobe -r', () => {
+  it('of a module that is not loaded succeeds silently; only --first-time makes it an error', () => {
+    // Real 6.1 (kmod 30):
+    //   modprobe -r test_klp_callbacks_demo               → nothing, status 0
+    //   modprobe -r --first-time test_klp_callbacks_demo  → "modprobe: FATAL: Module test_klp_callbacks_demo is not in kernel.", 1
+    //   modprobe -r no_such_module_xyz                    → "modprobe: FATAL: Module no_such_module_xyz not found.", 1
+    //   modprobe -r test_klp_livepatch (patch enabled)    → "modprobe: FATAL: Module test_klp_livepatch is in use.", 1
+    const m = machine({ selftest: true });
+    expect(m.run('modprobe -r test_klp_callbacks_demo')).toEqual({ stdout: '', stderr: '', status: 0 });
+    expect(m.run('modprobe -r --first-time test_klp_callbacks_demo')).toEqual({
+      stdout: '',
+      stderr: 'modprobe: FATAL: Module test_klp_callbacks_demo is not in kernel.\n',
+      status: 1,
+    });
+    expect(m.run('modprobe -r no_such_module_xyz')).toEqual({ stdout: '', stderr: 'modprobe: FATAL: Module no_such_module_xyz not found.\n', status: 1 });
+    m.run('modprobe test_klp_livepatch');
+    expect(m.run('modprobe -r test_klp_livepatch').stderr).toBe('modprobe: FATAL: Module test_klp_livepatch is in use.\n');
+    m.run('echo 0 > /sys/kernel/livepatch/test_klp_livepatch/enabled');
+    expect(m.run('modprobe -r --first-time test_klp_livepatch')).toEqual({ stdout: '', stderr: '', status: 0 });
+    expect(m.exists('/sys/module/test_klp_livepatch')).toBe(false);
+  });
+});

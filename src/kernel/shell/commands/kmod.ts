@@ -68,17 +68,28 @@ export const rmmod: Command = (ctx, args) => {
 
 export const modprobe: Command = (ctx, args) => {
   const remove = args.includes('-r') || args.includes('--remove');
-  const [name, ...params] = args.filter((a) => a !== '-r' && a !== '--remove' && a !== '-v');
+  const firstTime = args.includes('--first-time');
+  const [name, ...params] = args.filter((a) => !['-r', '--remove', '-v', '--verbose', '--first-time'].includes(a));
   if (!name) {
     ctx.err('modprobe: ERROR: missing parameters. See -h.\n');
     return 1;
   }
   const spec = findModuleByName(name);
   if (!spec) {
-    ctx.err(`modprobe: FATAL: Module ${name} not found in directory ${MODULE_DIR}\n`);
+    // kmod's modprobe: the lookup found no module of that name (insmod() and rmmod() word it differently)
+    ctx.err(remove ? `modprobe: FATAL: Module ${name} not found.\n` : `modprobe: FATAL: Module ${name} not found in directory ${MODULE_DIR}\n`);
     return 1;
   }
-  if (remove) return removeModule(ctx, spec.name, (m) => ctx.err(`modprobe: FATAL: ${m}.\n`));
+  if (remove) {
+    // rmmod_do_module(): a module that is not loaded is nothing to do, unless --first-time asks for it
+    const mod = ctx.k.modules.get(spec.name);
+    if (!mod || moduleState(mod) === 'gone' || moduleState(mod) === 'unformed') {
+      if (!firstTime) return 0;
+      ctx.err(`modprobe: FATAL: Module ${spec.name} is not in kernel.\n`);
+      return 1;
+    }
+    return removeModule(ctx, spec.name, (m) => ctx.err(`modprobe: FATAL: ${m}.\n`));
+  }
   if (ctx.k.modules.has(spec.name)) return 0;
   const ret = load_module(ctx.k, spec, params.join(' '));
   if (ret) {
