@@ -55,7 +55,20 @@ export class WorkLimitExceeded extends Error {
 
 export const DEFAULT_CONFIG: KernelConfig = { cpus: 4, seed: 1, extraTasks: 0, reliableStacks: true, forceMarksEveryPatch: false };
 
-export const KERNEL_RELEASE = '6.21.0-klpscope';
+/**
+ * The release the simulated kernel names (uname -r, the boot banner,
+ * /proc/version, /lib/modules/<release>): the one place it is written.
+ * A real mainline release whose livepatch is the one modelled: `replace`
+ * (6.11) and `stack_order` (6.14) in sysfs, `force` marking only the patches
+ * it removes, and the selftests the transcripts come from (the "module
+ * function patching" test and its test_klp_mod_* modules arrived with the
+ * livepatching pull for 7.1, 2026-04-16).
+ */
+export const KERNEL_RELEASE = '7.1.0';
+/** init_utsname()->version */
+export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC';
+/** linux_banner: the first line of the boot log, and /proc/version */
+export const LINUX_BANNER = `Linux version ${KERNEL_RELEASE} (klpscope@localhost) ${UTS_VERSION}`;
 
 /** How long a woken worker or task takes to get going: small, but ordered. */
 export const WAKE_LATENCY = 50;
@@ -123,7 +136,7 @@ export class Kernel {
     this.ftrace = new Ftrace(this);
     registerDebugSites(this.dyndbg);
     bootTasks(this);
-    this.printk(5, `Linux version ${KERNEL_RELEASE} (klpscope@localhost) #1 SMP PREEMPT_DYNAMIC`);
+    this.printk(5, LINUX_BANNER);
     this.printk(KERN_INFO, `Command line: ${this.cmdline}`);
     this.printk(KERN_INFO, `smp: Brought up 1 node, ${this.config.cpus} CPUs`);
   }

@@ -4,7 +4,7 @@
  * and per task comm, stack, status and patch_state.
  */
 import type { Kernel } from '../kernel';
-import { KERNEL_RELEASE } from '../kernel';
+import { LINUX_BANNER } from '../kernel';
 import { VMLINUX, formatFrame, inSchedFunctions } from '../world/code';
 import { EINVAL } from '../world/errno';
 import { kstrtoint } from '../module/params';
@@ -90,7 +90,7 @@ export function procNode(k: Kernel, parts: string[]): FsNode | null {
       case 'meminfo':
         return showFile(k, VMLINUX, 'meminfo_proc_show');
       case 'version':
-        return roFile(() => `Linux version ${KERNEL_RELEASE} (klpscope@localhost) #1 SMP PREEMPT_DYNAMIC\n`);
+        return roFile(() => `${LINUX_BANNER}\n`);
       case 'modules':
         return roFile(() => procModules(k));
       case 'sys':
