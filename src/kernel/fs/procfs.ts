@@ -75,6 +75,7 @@ export function procNode(k: Kernel, parts: string[]): FsNode | null {
         'cmdline',
         'meminfo',
         'modules',
+        'self',
         'sys',
         'version',
         ...[...k.procFiles.keys()].map((p) => p.slice('/proc/'.length)),
@@ -126,6 +127,8 @@ export function procNode(k: Kernel, parts: string[]): FsNode | null {
     }
     return null;
   }
+  // /proc/self: the task looking it up (the process reading or listing it)
+  if (first === 'self') return taskNode(k, k.current ?? k.loginShell, rest);
   if (/^\d+$/.test(first)) {
     const task = k.taskByPid(Number(first));
     return task ? taskNode(k, task, rest) : null;
