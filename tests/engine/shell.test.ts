@@ -79,3 +79,69 @@ describe('/proc/self', () => {
     expect(m.run('ls /proc').stdout.split(/\s+/)).toContain('self');
   });
 });
+
+describe('background jobs', () => {
+  // Bash 5.2 at a terminal, with job control:
+  //   $ true &                     $ false & L; wait %1; echo "w=$?"      (L: a loop of builtins)
+  //   [1] 26786                    [1] 26787
+  //   [1]+  Done  true   (later)   [1]+  Exit 1                  false
+  //                                w=1
+  //   $ kill %1                    $ true & true & L; jobs
+  //   bash: kill: %1: no such job  [1] 26958
+  //                                [2] 26959
+  //                                [1]-  Done                    true
+  //                                [2]+  Done                    true
+  // Every command completes at once in the simulation, so a job has ended by the time the line
+  // that started it returns, and bash reports it before the next prompt.
+  it('cmd & prints [N] PID, returns 0 at once, and the job is reported Done before the next prompt', () => {
+    const m = machine();
+    const r = m.run('false &');
+    const pid = Number(/^\[1\] (\d+)\n/.exec(r.stderr)![1]);
+    expect(r.stderr).toBe(`[1] ${pid}\n[1]+  Exit 1                  false\n`);
+    expect(r.status).toBe(0);
+    expect(m.run('echo $!').stdout).toBe(`${pid}\n`);
+    // Reported, so gone: bash's words for a job that is no more.
+    expect(m.run('kill %1')).toEqual({ stdout: '', stderr: 'bash: kill: %1: no such job\n', status: 1 });
+    expect(m.run('jobs %1')).toEqual({ stdout: '', stderr: 'bash: jobs: %1: no such job\n', status: 1 });
+    expect(m.run('wait %1')).toEqual({ stdout: '', stderr: 'bash: wait: %1: no such job\n', status: 127 });
+    expect(m.run('jobs')).toEqual({ stdout: '', stderr: '', status: 0 });
+    // wait PID still knows how the last background process ended.
+    expect(m.run(`wait ${pid}`).status).toBe(1);
+    expect(m.run('wait').status).toBe(0);
+  });
+
+  it('jobs lists the jobs that ended and were not yet reported, then they are gone', () => {
+    const m = machine();
+    const r = m.run('true & echo hi > /dev/null & jobs; jobs; echo "j=$?"');
+    expect(r.stdout).toBe('[1]-  Done                    true\n[2]+  Done                    echo hi > /dev/null\nj=0\n');
+    expect(r.stderr).toMatch(/^\[1\] \d+\n\[2\] \d+\n$/);
+    expect(m.run('jobs -l').stdout).toBe('');
+  });
+
+  it('wait %N reports the job it waited for and returns its status; kill %N of an ended, unreported job finds no process', () => {
+    const m = machine();
+    const r = m.run('false & wait %1; echo "w=$?"');
+    expect(r.stdout).toBe('w=1\n');
+    expect(r.stderr).toMatch(/^\[1\] \d+\n\[1\]\+  Exit 1                  false\n$/);
+    const k = m.run('true & kill %1; echo "k=$?"');
+    const pid = /^\[1\] (\d+)/.exec(k.stderr)![1];
+    expect(k.stdout).toBe('k=1\n');
+    expect(k.stderr).toBe(`[1] ${pid}\nbash: kill: (${pid}) - No such process\n[1]+  Done                    true\n`);
+  });
+
+  it('a job that keeps running (the getpid helper) is Running until kill %N ends it: Terminated', () => {
+    const m = machine();
+    const r = m.run('./test_klp-call_getpid &');
+    const pid = Number(/^\[1\] (\d+)\n$/.exec(r.stderr)![1]);
+    expect(m.k.taskByPid(pid)?.comm).toBe('test_klp-call_g');
+    expect(m.run('jobs').stdout).toBe('[1]+  Running                 ./test_klp-call_getpid &\n');
+    expect(m.run('jobs -l').stdout).toBe(`[1]+ ${pid} Running                 ./test_klp-call_getpid &\n`);
+    expect(m.run('jobs -p').stdout).toBe(`${pid}\n`);
+    const k = m.run('kill %1');
+    expect(k.status).toBe(0);
+    expect(k.stderr).toBe('[1]+  Terminated              ./test_klp-call_getpid\n');
+    expect(m.k.taskByPid(pid)).toBeUndefined();
+    m.run('./test_klp-call_getpid &');
+    expect(m.run('kill -9 %1').stderr).toBe('[1]+  Killed                  ./test_klp-call_getpid\n');
+  });
+});
