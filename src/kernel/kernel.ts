@@ -8,7 +8,8 @@
 import { initialTransition, type SnapshotFrom } from 'xstate';
 import { EventQueue, USEC_PER_SEC, type EventKind, type KernelEvent } from './world/events';
 import { Random } from './world/random';
-import { KernelLog, KERN_DEBUG, KERN_INFO } from './world/log';
+import { KernelLog, KERN_DEBUG, KERN_INFO, KERN_WARNING } from './world/log';
+import { KernelOops, die } from './world/oops';
 import { DynamicDebug, type DebugSite } from './world/dynamic-debug';
 import type { CodeRef } from './world/code';
 import { VMLINUX } from './world/code';
@@ -24,6 +25,7 @@ import { KTHREAD_SITES } from './world/tasks';
 import { sameCode } from './world/code';
 import { BUILTINS } from './world/builtins';
 import { resolveCall } from './livepatch/transition';
+import { PATHS } from './livepatch/freed';
 import { moduleApi } from './module/api';
 import { idleWorker, workerRuns } from './module/work';
 
@@ -42,6 +44,13 @@ export interface KernelConfig {
    * kernels mark only the patches the forced transition removes.
    */
   forceMarksEveryPatch: boolean;
+  /**
+   * CONFIG_MODULE_FORCE_UNLOAD: `rmmod -f` (delete_module() with O_TRUNC)
+   * may remove a module that is in use or has no exit function, tainting the
+   * kernel R. Off in mainline's defaults (so EAGAIN); distributions often
+   * turn it on (Debian's 6.1 has it).
+   */
+  moduleForceUnload?: boolean;
 }
 
 /** An event (a retry's machine transitions, say) costs about as much as this many task visits. */
@@ -53,7 +62,7 @@ export class WorkLimitExceeded extends Error {
   }
 }
 
-export const DEFAULT_CONFIG: KernelConfig = { cpus: 4, seed: 1, extraTasks: 0, reliableStacks: true, forceMarksEveryPatch: false };
+export const DEFAULT_CONFIG: KernelConfig = { cpus: 4, seed: 1, extraTasks: 0, reliableStacks: true, forceMarksEveryPatch: false, moduleForceUnload: false };
 
 /**
  * The release the simulated kernel names (uname -r, the boot banner,
@@ -158,10 +167,24 @@ export class Kernel {
     this.printk(level, text);
   }
 
-  /** add_taint() */
-  addTaint(bit: number): void {
+  /**
+   * add_taint(). A taint that makes lock debugging unreliable
+   * (LOCKDEP_NOW_UNRELIABLE: a forced rmmod, an Oops) turns it off, and the
+   * first time says so.
+   */
+  addTaint(bit: number, lockdepUnreliable = false): void {
+    if (lockdepUnreliable && this.debugLocks) {
+      this.debugLocks = false;
+      this.printk(KERN_WARNING, 'Disabling lock debugging due to kernel taint', 'add_taint');
+    }
     this.tainted |= 1 << bit;
   }
+  /** debug_locks: on until a taint makes lock debugging unreliable */
+  debugLocks = true;
+  /** die_counter: the Oopses so far ([#1], [#2] …) */
+  dieCounter = 0;
+  /** last_unloaded_module: its name and taint letters, for an Oops's "Modules linked in:" */
+  lastUnloaded: { name: string; taints: string } | null = null;
 
   /** pr_debug(): prints only while dynamic debug enables its call site. */
   prDebug(site: DebugSite, text: string): void {
@@ -277,7 +300,13 @@ export class Kernel {
     const ev = this.queue.take();
     if (ev) {
       this.charge(WORK_PER_EVENT);
-      ev.run();
+      try {
+        ev.run();
+      } catch (e) {
+        // A task touched freed memory while the event ran its code: it dies, the kernel goes on.
+        if (!(e instanceof KernelOops)) throw e;
+        die(this, e);
+      }
     }
     return ev;
   }
@@ -348,7 +377,8 @@ export class Kernel {
    */
   callFunction(task: Task, code: CodeRef, caller: string): string | number | void {
     this.ftrace.recordCall(task, code, caller);
-    const target = resolveCall(this, task, code);
+    // A /proc file read by a command: the read system call is what lies under the call.
+    const target = resolveCall(this, task, code, caller === 'seq_read_iter' && task.calls.length === 0 ? PATHS.procRead : undefined);
     if (!sameCode(target, code)) this.ftrace.recordCall(task, target, caller);
     if (target.obj === VMLINUX) return Object.hasOwn(BUILTINS, target.fn) ? BUILTINS[target.fn]!(this, task) : undefined;
     const mod = this.modules.get(target.obj);

@@ -5,7 +5,7 @@
  */
 import type { Kernel } from '../kernel';
 import { LINUX_BANNER } from '../kernel';
-import { VMLINUX, formatFrame, inSchedFunctions } from '../world/code';
+import { VMLINUX, inSchedFunctions, symbolOffset } from '../world/code';
 import { EINVAL } from '../world/errno';
 import { kstrtoint } from '../module/params';
 import { moduleAddress, moduleRefcnt, moduleState } from '../module/types';
@@ -36,11 +36,7 @@ function procModules(k: Kernel): string {
 
 /** A frame as /proc/<pid>/stack shows it, with a stable made-up offset. */
 function stackLine(fn: string, obj: string): string {
-  let h = 0;
-  for (const c of fn) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  const size = 0x40 + (h % 0x400);
-  const off = 0x10 + (h % (size - 0x10));
-  return `[<0>] ${fn}+0x${off.toString(16)}/0x${size.toString(16)}${obj === VMLINUX ? '' : ` [${obj}]`}\n`;
+  return `[<0>] ${symbolOffset(fn)}${obj === VMLINUX ? '' : ` [${obj}]`}\n`;
 }
 
 function taskNode(k: Kernel, task: Task, parts: string[]): FsNode | null {

@@ -15,7 +15,7 @@ import { klp_module_coming, klp_module_going } from '../livepatch/core';
 import { moduleApi } from './api';
 import { parseParam } from './params';
 import { moduleState, type LoadedModule } from './types';
-import { hasTaint, TAINT_LIVEPATCH, TAINT_OOT_MODULE, TAINT_UNSIGNED_MODULE } from '../world/taint';
+import { hasTaint, moduleTaintLetters, TAINT_FORCED_RMMOD, TAINT_LIVEPATCH, TAINT_OOT_MODULE, TAINT_UNSIGNED_MODULE } from '../world/taint';
 
 export function moduleSend(k: Kernel, mod: LoadedModule, event: ModuleEvent): number {
   return drive(
@@ -23,7 +23,10 @@ export function moduleSend(k: Kernel, mod: LoadedModule, event: ModuleEvent): nu
     () => mod.machine,
     (s) => (mod.machine = s),
     event,
-    { unloadModule: () => unloadModule(k, mod) },
+    {
+      unloadModule: () => unloadModule(k, mod),
+      taintForcedRmmod: () => k.addTaint(TAINT_FORCED_RMMOD, true),
+    },
   );
 }
 
@@ -155,18 +158,30 @@ function parseArgs(k: Kernel, mod: LoadedModule, args: string): number {
   return 0;
 }
 
-/** The delete_module() system call. */
-export function delete_module(k: Kernel, name: string): number {
+/** delete_module()'s flags: O_TRUNC asks to force (rmmod -f); kmod always adds O_NONBLOCK. */
+export const O_NONBLOCK = 0o4000;
+export const O_TRUNC = 0o1000;
+
+/**
+ * The delete_module() system call. With O_TRUNC and CONFIG_MODULE_FORCE_UNLOAD
+ * a module in use (or without an exit function) goes too: try_force_unload()
+ * taints the kernel R, and free_module() unmaps its memory whatever still
+ * points into it.
+ */
+export function delete_module(k: Kernel, name: string, flags = O_NONBLOCK): number {
   const mod = k.modules.get(name);
   if (!mod || moduleState(mod) === 'gone') return -ENOENT;
   const hasInit = !!mod.spec.init || !!mod.spec.patch;
-  return moduleSend(k, mod, { type: 'delete_module', hasExit: !!mod.spec.exit || !hasInit });
+  const force = (flags & O_TRUNC) !== 0 && k.config.moduleForceUnload === true;
+  return moduleSend(k, mod, { type: 'delete_module', hasExit: !!mod.spec.exit || !hasInit, force });
 }
 
 /** delete_module() once the module is GOING: exit, klp_module_going(), free. */
 function unloadModule(k: Kernel, mod: LoadedModule): void {
   mod.spec.exit?.(moduleApi(k, mod));
   klp_module_going(k, mod);
+  // last_unloaded_module, for the "Modules linked in:" of a later Oops
+  k.lastUnloaded = { name: mod.name, taints: moduleTaintLetters(mod.taints) };
   freeModule(k, mod);
 }
 

@@ -15,6 +15,7 @@ import { expandWords, expandWord } from './expand';
 import type { Command, CommandContext } from './types';
 import { COMMANDS, BUILTINS } from './commands';
 import { JobTable, jobText } from './jobs';
+import { KernelOops, die } from '../world/oops';
 
 export interface ShellResult {
   stdout: string;
@@ -73,6 +74,13 @@ export class Shell {
     let out: { stdout: string; stderr: string };
     try {
       out = this.runList(list, '');
+    } catch (e) {
+      // bash itself touched freed kernel memory (a redirection, an expansion): it is killed.
+      // The simulated login shell stays, for the user to see what happened.
+      if (!(e instanceof KernelOops) || this.depth > 1) throw e;
+      die(this.k, e);
+      out = { stdout: '', stderr: '' };
+      this.status = 128 + 9;
     } finally {
       this.depth--;
     }
@@ -214,6 +222,7 @@ export class Shell {
     const args = argv.slice(1);
     this.lastChild = 0;
     let notice = '';
+    let killed = false;
     const write = (sink: Sink, text: string): number => {
       if (!sink.file) {
         sink.text += text;
@@ -234,7 +243,17 @@ export class Shell {
         err: (t) => void write(stderrSink, t),
         write: (t) => write(stdoutSink, t),
       };
-      return this.k.runAs(task, () => command(ctx, args));
+      try {
+        return this.k.runAs(task, () => command(ctx, args));
+      } catch (e) {
+        // The command's kernel code touched freed memory (rmmod -f): the Oops kills it (SIGKILL),
+        // and bash says so. (A builtin runs in bash itself, which a real kernel would kill; the
+        // simulated login shell stays.)
+        if (!(e instanceof KernelOops)) throw e;
+        die(this.k, e);
+        if (e.task === task && task !== this.task) killed = true;
+        return 128 + 9;
+      }
     };
     const builtin = Object.hasOwn(BUILTINS, name) ? BUILTINS[name] : undefined;
     if (builtin) {
@@ -255,8 +274,10 @@ export class Shell {
         } finally {
           this.k.exitTask(child);
         }
+        // A foreground command killed by a signal: bash names the signal.
+        if (killed && !background) notice += 'Killed\n';
         // After a foreground command bash reports the jobs that ended meanwhile.
-        if (!background && this.depth === 1 && this.substDepth === 0) notice = this.jobs.notify();
+        if (!background && this.depth === 1 && this.substDepth === 0) notice += this.jobs.notify();
       }
     }
     if (stdoutSink.error) {

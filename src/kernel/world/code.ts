@@ -18,6 +18,18 @@ export function sameCode(a: CodeRef | null | undefined, b: CodeRef | null | unde
   return !!a && !!b && a.obj === b.obj && a.fn === b.fn;
 }
 
+/**
+ * A symbol as the kernel's stack dumps print it, "fn+0x1c/0x90" (%pS), with
+ * a stable made-up offset and size, so /proc/<pid>/stack and an Oops agree.
+ */
+export function symbolOffset(fn: string): string {
+  let h = 0;
+  for (const c of fn) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  const size = 0x40 + (h % 0x400);
+  const off = 0x10 + (h % (size - 0x10));
+  return `${fn}+0x${off.toString(16)}/0x${size.toString(16)}`;
+}
+
 /** How /proc/<pid>/stack and stack dumps name a frame. */
 export function formatFrame(c: CodeRef): string {
   return c.obj === VMLINUX ? c.fn : `${c.fn} [${c.obj}]`;

@@ -281,7 +281,7 @@ export const help: Command = (ctx) => {
     [
       'klpscope shell: a simulated root shell on a kernel with livepatch.',
       '',
-      'Modules:   insmod test_modules/NAME.ko [param=value ...]   rmmod NAME',
+      'Modules:   insmod test_modules/NAME.ko [param=value ...]   rmmod [-f] NAME',
       '           modprobe NAME   lsmod   modinfo NAME   ls test_modules',
       'Livepatch: echo 0 > /sys/kernel/livepatch/NAME/enabled     (disable)',
       '           echo 1 > /sys/kernel/livepatch/NAME/force       (force a stalled transition)',
