@@ -41,11 +41,11 @@ function checkRanges(link: Link): void {
   }
   const { setup, inputs, step, options: o } = link.situation;
   const c = setup.config;
-  expect(Object.keys(c).every((k) => ['cpus', 'seed', 'extraTasks', 'reliableStacks', 'forceMarksEveryPatch'].includes(k))).toBe(true);
+  expect(Object.keys(c).every((k) => ['cpus', 'seed', 'extraTasks', 'reliableStacks', 'forceMarksEveryPatch', 'moduleForceUnload'].includes(k))).toBe(true);
   if (c.cpus !== undefined) inRange(c.cpus, 1, 256);
   if (c.extraTasks !== undefined) inRange(c.extraTasks, 0, 20_000);
   if (c.seed !== undefined) inRange(c.seed, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  for (const b of [c.reliableStacks, c.forceMarksEveryPatch]) if (b !== undefined) expect(typeof b).toBe('boolean');
+  for (const b of [c.reliableStacks, c.forceMarksEveryPatch, c.moduleForceUnload]) if (b !== undefined) expect(typeof b).toBe('boolean');
   expect(typeof setup.selftest).toBe('boolean');
   expect(setup.lines.length).toBeLessThanOrEqual(LIMITS.setupLines);
   for (const l of setup.lines) expect(typeof l === 'string' && l.length <= 2000).toBe(true);

@@ -11,7 +11,7 @@
  * The readable text is `;`-separated items; values are percent-encoded
  * (only A-Z a-z 0-9 - _ . ~ / : @ , $ = stay as they are):
  *
- *   cpus=4;seed=7;extraTasks=0;reliableStacks=1;forceMarksEveryPatch=0;selftest=0
+ *   cpus=4;seed=7;extraTasks=0;reliableStacks=1;forceMarksEveryPatch=0;moduleForceUnload=1;selftest=0
  *   task=<comm>,<user|kthread>,<flags>,<cpu|>,<fn>,<fn>…  (a set-up task; flags:
  *        S or D for its state, then U if its stack is unreliable, e.g. `DU`, `U`, ``)
  *   setup=<command>                                       (a set-up line)
@@ -75,7 +75,7 @@ export const LIMITS = {
 const SCENARIO_ID = /^[a-z0-9-]{1,40}$/;
 const COMM = /^[A-Za-z0-9_.:/+-]{1,15}$/;
 const FRAME = /^[A-Za-z_][A-Za-z0-9_.]{0,127}$/;
-const CONFIG_KEYS = ['cpus', 'seed', 'extraTasks', 'reliableStacks', 'forceMarksEveryPatch'] as const;
+const CONFIG_KEYS = ['cpus', 'seed', 'extraTasks', 'reliableStacks', 'forceMarksEveryPatch', 'moduleForceUnload'] as const;
 const CUT = 'The link is cut short: the compressed part could not be read.';
 const BROKEN = 'The compressed part of the link is damaged and could not be read.';
 
@@ -270,7 +270,7 @@ function parseText(text: string): Situation {
     once(seen, key);
     if (key === 'cpus' || key === 'extraTasks') config[key] = num(need(key, value), key, LIMITS[key], true);
     else if (key === 'seed') config.seed = num(need(key, value), key, [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], true);
-    else if (key === 'reliableStacks' || key === 'forceMarksEveryPatch') config[key] = bool(key, value);
+    else if (key === 'reliableStacks' || key === 'forceMarksEveryPatch' || key === 'moduleForceUnload') config[key] = bool(key, value);
     else if (key === 'selftest') selftest = bool(key, value);
     else if (key === 'step') step = num(need(key, value), key, [0, LIMITS.scenarioStep], true);
     else if (!viewItem(options, key, value)) fail(`Unknown setting '${show(key)}' in the link.`);

@@ -2,7 +2,7 @@
  * The klpscope command line, on the same engine as the app:
  *   klp replay FILE        replay a transcript, print `% ` lines and the filtered log
  *   klp check FILE...      replay and compare; `N passed, M failed`
- *   klp sh                 an interactive root shell on a simulated machine
+ *   klp sh [--no-settle]   an interactive root shell on a simulated machine
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -10,11 +10,93 @@ import { parseTranscript } from '../kernel/selftest/transcript';
 import { compare, replay } from '../kernel/selftest/replay';
 import { Kernel } from '../kernel/kernel';
 import { Shell } from '../kernel/shell/shell';
-import { settle } from '../kernel/settle';
+import { nextEventMakesProgress, settle } from '../kernel/settle';
+import { formatTimestamp, type LogRecord } from '../kernel/world/log';
+import { USEC_PER_SEC } from '../kernel/world/events';
+import { SLEEP_MAX } from '../kernel/shell/commands/system';
 
 function usage(): number {
-  process.stderr.write('usage: klp replay FILE | klp check FILE... | klp sh\n');
+  process.stderr.write('usage: klp replay FILE | klp check FILE... | klp sh [--no-settle]\n');
   return 2;
+}
+
+const SH_HELP = `usage: klp sh [--no-settle]
+
+An interactive root shell on a simulated machine with livepatch ('help' lists
+the shell's commands, 'exit' leaves).
+
+After every line the machine settles, as a selftest waits: the work that is
+ready runs, and time passes while that brings progress (a stalled transition
+stays stalled). With --no-settle nothing runs between lines but what the
+command itself did, so a transition stays in flight until you move it on, with
+these words at the prompt (the app's pacing):
+
+  .step [N]        run the next kernel event (or N of them): a transition's
+                   retry, free_work, a task returning to user space …
+  .settle          run events while they make progress, as after a command
+  .advance SECONDS let that much virtual time pass, with every event due in it
+  .pending         list the queued events: when, what, and whether settling
+                   would run it
+  .help            this list
+
+Each word prints the events it ran and the kernel log lines they printed.
+`;
+
+const PACING_HELP = SH_HELP.slice(SH_HELP.indexOf('  .step'));
+
+/** Seconds since boot, as dmesg prints them. */
+const seconds = (usec: number) => `${Math.floor(usec / USEC_PER_SEC)}.${String(usec % USEC_PER_SEC).padStart(6, '0')}`;
+
+const logLines = (records: LogRecord[]) => records.map((r) => `${formatTimestamp(r.usec)} ${r.text}\n`).join('');
+
+/**
+ * The pacing words of `klp sh`: they move the machine on between commands.
+ * Returns what to print, or null when the line is not one of them.
+ */
+function pacingWord(kernel: Kernel, line: string): string | null {
+  const [word, arg, ...extra] = line.trim().split(/\s+/);
+  if (!word?.startsWith('.')) return null;
+  const from = kernel.log.records.length;
+  const ran: string[] = [];
+  const step = () => {
+    const ev = kernel.step();
+    if (ev) ran.push(`* ${seconds(ev.at)} ${ev.label}\n`);
+    return ev;
+  };
+  const report = () => ran.join('') + logLines(kernel.log.records.slice(from));
+  if (extra.length) return `klp sh: ${word}: too many arguments\n`;
+  switch (word) {
+    case '.help':
+      return PACING_HELP;
+    case '.step': {
+      const n = arg === undefined ? 1 : Number(arg);
+      if (!Number.isInteger(n) || n < 1) return `klp sh: .step: ${arg}: not a positive number of events\n`;
+      for (let i = 0; i < n && step(); i++);
+      return ran.length ? report() : '* nothing is queued\n';
+    }
+    case '.settle': {
+      if (arg !== undefined) return 'klp sh: .settle takes no argument\n';
+      for (let ev = kernel.queue.peek(); ev && nextEventMakesProgress(kernel, ev); ev = kernel.queue.peek()) step();
+      return ran.length ? report() : '* settled: nothing to run\n';
+    }
+    case '.advance': {
+      const s = Number(arg);
+      if (arg === undefined || !Number.isFinite(s) || s < 0) return `klp sh: .advance: ${arg ?? ''}: not a number of seconds\n`;
+      const until = kernel.now + Math.round(Math.min(s, SLEEP_MAX) * USEC_PER_SEC);
+      for (let ev = kernel.queue.peek(); ev && ev.at <= until; ev = kernel.queue.peek()) step();
+      kernel.queue.now = Math.max(kernel.queue.now, until);
+      return `${report()}* now ${seconds(kernel.now)}\n`;
+    }
+    case '.pending': {
+      const queued = kernel.queue.pending();
+      if (!queued.length) return '* nothing is queued\n';
+      const next = kernel.queue.peek();
+      return queued
+        .map((e) => `${seconds(e.at)} ${e.kind.padEnd(9)} ${e.label}${e === next && !nextEventMakesProgress(kernel, e) ? '   (settling stops here: it would find the same tasks blocked)' : ''}\n`)
+        .join('');
+    }
+  }
+  return `klp sh: ${word}: unknown word (.step, .settle, .advance, .pending, .help)\n`;
 }
 
 function load(file: string) {
@@ -50,7 +132,17 @@ function checkCommand(files: string[]): number {
   return failed ? 1 : 0;
 }
 
-function shellCommand(): Promise<number> {
+function shellCommand(args: string[]): Promise<number> | number {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(SH_HELP);
+    return 0;
+  }
+  const unknown = args.filter((a) => a !== '--no-settle');
+  if (unknown.length) {
+    process.stderr.write(`klp sh: unknown option ${unknown[0]}\n`);
+    return usage();
+  }
+  const settleEachLine = !args.includes('--no-settle');
   const kernel = new Kernel();
   const shell = new Shell(kernel);
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
@@ -66,9 +158,17 @@ function shellCommand(): Promise<number> {
         rl.close();
         return;
       }
+      const word = pacingWord(kernel, line);
+      if (word !== null) {
+        process.stdout.write(word);
+        prompt();
+        return;
+      }
       const r = shell.run(line);
-      settle(kernel);
+      if (settleEachLine) settle(kernel);
       process.stdout.write(r.stdout);
+      // The shell's own commands, then the words that pace the machine from here.
+      if (line.trim() === 'help') process.stdout.write(`\nklp sh: between commands${settleEachLine ? '' : ' (--no-settle)'}:\n${PACING_HELP}`);
       process.stderr.write(r.stderr);
       prompt();
     });
@@ -80,7 +180,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === 'replay') return replayCommand(rest);
   if (cmd === 'check') return checkCommand(rest);
-  if (cmd === 'sh') return shellCommand();
+  if (cmd === 'sh') return shellCommand(rest);
   return usage();
 }
 

@@ -8,6 +8,7 @@ import { KLP_UNDEFINED } from './machines/transition.machine';
 import { moduleRefcnt, moduleState } from './module/types';
 import { lookup } from './fs/vfs';
 import { sysfsModules } from './fs/sysfs-module';
+import { hasTaint, TAINT_FORCED_RMMOD } from './world/taint';
 
 /** Patch states a patch may rest in between events. */
 const RESTING = new Set(['patching', 'enabled', 'unpatching', 'disabled', 'failed', 'refused', 'freed']);
@@ -47,8 +48,14 @@ export function checkInvariants(k: Kernel): string[] {
   }
 
   // 14. A livepatch module is pinned while its patch exists; refcounts never go negative.
+  // Only `rmmod -f` (CONFIG_MODULE_FORCE_UNLOAD) breaks this, on purpose: it frees the module under
+  // its patch, taints the kernel R, and what touches the patch next Oopses. A deliberately broken
+  // kernel, which the checker names as such.
   for (const p of k.klp.all) {
-    if (moduleState(p.mod) === 'gone' || !k.modules.has(p.mod.name)) v.push(`patch ${p.mod.name} outlived its module`);
+    if (moduleState(p.mod) === 'gone' || !k.modules.has(p.mod.name)) {
+      const forced = hasTaint(k.tainted, TAINT_FORCED_RMMOD) ? ': rmmod -f freed it under its patch (taint R), a deliberately broken kernel' : '';
+      v.push(`patch ${p.mod.name} outlived its module${forced}`);
+    }
     if (moduleRefcnt(p.mod) < 1) v.push(`module ${p.mod.name} not pinned by its patch`);
   }
   for (const m of k.modules.values()) if (moduleRefcnt(m) < 0) v.push(`module ${m.name} refcnt ${moduleRefcnt(m)}`);

@@ -8,7 +8,8 @@
 import { initialTransition, type SnapshotFrom } from 'xstate';
 import { EventQueue, USEC_PER_SEC, type EventKind, type KernelEvent } from './world/events';
 import { Random } from './world/random';
-import { KernelLog, KERN_DEBUG, KERN_INFO } from './world/log';
+import { KernelLog, KERN_DEBUG, KERN_INFO, KERN_WARNING } from './world/log';
+import { KernelOops, die } from './world/oops';
 import { DynamicDebug, type DebugSite } from './world/dynamic-debug';
 import type { CodeRef } from './world/code';
 import { VMLINUX } from './world/code';
@@ -24,6 +25,7 @@ import { KTHREAD_SITES } from './world/tasks';
 import { sameCode } from './world/code';
 import { BUILTINS } from './world/builtins';
 import { resolveCall } from './livepatch/transition';
+import { PATHS } from './livepatch/freed';
 import { moduleApi } from './module/api';
 import { idleWorker, workerRuns } from './module/work';
 
@@ -42,6 +44,13 @@ export interface KernelConfig {
    * kernels mark only the patches the forced transition removes.
    */
   forceMarksEveryPatch: boolean;
+  /**
+   * CONFIG_MODULE_FORCE_UNLOAD: `rmmod -f` (delete_module() with O_TRUNC)
+   * may remove a module that is in use or has no exit function, tainting the
+   * kernel R. Off in mainline's defaults (so EAGAIN); distributions often
+   * turn it on (Debian's 6.1 has it).
+   */
+  moduleForceUnload?: boolean;
 }
 
 /** An event (a retry's machine transitions, say) costs about as much as this many task visits. */
@@ -53,9 +62,22 @@ export class WorkLimitExceeded extends Error {
   }
 }
 
-export const DEFAULT_CONFIG: KernelConfig = { cpus: 4, seed: 1, extraTasks: 0, reliableStacks: true, forceMarksEveryPatch: false };
+export const DEFAULT_CONFIG: KernelConfig = { cpus: 4, seed: 1, extraTasks: 0, reliableStacks: true, forceMarksEveryPatch: false, moduleForceUnload: false };
 
-export const KERNEL_RELEASE = '6.21.0-klpscope';
+/**
+ * The release the simulated kernel names (uname -r, the boot banner,
+ * /proc/version, /lib/modules/<release>): the one place it is written.
+ * A real mainline release whose livepatch is the one modelled: `replace`
+ * (6.11) and `stack_order` (6.14) in sysfs, `force` marking only the patches
+ * it removes, and the selftests the transcripts come from (the "module
+ * function patching" test and its test_klp_mod_* modules arrived with the
+ * livepatching pull for 7.1, 2026-04-16).
+ */
+export const KERNEL_RELEASE = '7.1.0';
+/** init_utsname()->version */
+export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC';
+/** linux_banner: the first line of the boot log, and /proc/version */
+export const LINUX_BANNER = `Linux version ${KERNEL_RELEASE} (klpscope@localhost) ${UTS_VERSION}`;
 
 /** How long a woken worker or task takes to get going: small, but ordered. */
 export const WAKE_LATENCY = 50;
@@ -74,6 +96,8 @@ export class Kernel {
   readonly cpus: Cpu[] = [];
   /** the shell the commands come from (set at boot) */
   loginShell!: Task;
+  /** kthreadd (pid 2): every other kernel thread is its child (set at boot) */
+  kthreadd: Task | null = null;
   /** `current`: the task whose code runs right now */
   current: Task | null = null;
   private nextPid = 1;
@@ -105,6 +129,11 @@ export class Kernel {
   /** pointer-sized words of kernel memory that module code reads and writes */
   readonly memory = new Map<number, number>();
 
+  /** tainted_mask: the TAINT_* bits (world/taint.ts), /proc/sys/kernel/tainted */
+  tainted = 0;
+  /** the call sites of printk_once() and friends that already printed */
+  private readonly printedOnce = new Set<string>();
+
   /** kernel.ftrace_enabled, tracing and kprobes live in Ftrace; the boot command line here */
   cmdline = `BOOT_IMAGE=/boot/vmlinuz-${KERNEL_RELEASE} root=/dev/vda1 ro console=ttyS0 quiet`;
   private addressCursor = 0;
@@ -116,7 +145,7 @@ export class Kernel {
     this.ftrace = new Ftrace(this);
     registerDebugSites(this.dyndbg);
     bootTasks(this);
-    this.printk(5, `Linux version ${KERNEL_RELEASE} (klpscope@localhost) #1 SMP PREEMPT_DYNAMIC`);
+    this.printk(5, LINUX_BANNER);
     this.printk(KERN_INFO, `Command line: ${this.cmdline}`);
     this.printk(KERN_INFO, `smp: Brought up 1 node, ${this.config.cpus} CPUs`);
   }
@@ -131,6 +160,32 @@ export class Kernel {
     this.log.printk(level, text, func);
   }
 
+  /** pr_*_once(): prints only the first time this call site (named by `site`) is reached. */
+  printkOnce(site: string, level: number, text: string): void {
+    if (this.printedOnce.has(site)) return;
+    this.printedOnce.add(site);
+    this.printk(level, text);
+  }
+
+  /**
+   * add_taint(). A taint that makes lock debugging unreliable
+   * (LOCKDEP_NOW_UNRELIABLE: a forced rmmod, an Oops) turns it off, and the
+   * first time says so.
+   */
+  addTaint(bit: number, lockdepUnreliable = false): void {
+    if (lockdepUnreliable && this.debugLocks) {
+      this.debugLocks = false;
+      this.printk(KERN_WARNING, 'Disabling lock debugging due to kernel taint', 'add_taint');
+    }
+    this.tainted |= 1 << bit;
+  }
+  /** debug_locks: on until a taint makes lock debugging unreliable */
+  debugLocks = true;
+  /** die_counter: the Oopses so far ([#1], [#2] …) */
+  dieCounter = 0;
+  /** last_unloaded_module: its name and taint letters, for an Oops's "Modules linked in:" */
+  lastUnloaded: { name: string; taints: string } | null = null;
+
   /** pr_debug(): prints only while dynamic debug enables its call site. */
   prDebug(site: DebugSite, text: string): void {
     if (this.dyndbg.enabled(site)) this.log.printk(KERN_DEBUG, text, site.func);
@@ -144,7 +199,8 @@ export class Kernel {
 
   /**
    * Creates a task. A child forked while a transition runs inherits its
-   * parent's patch_state and TIF_PATCH_PENDING (klp_copy_process()).
+   * parent's patch_state and TIF_PATCH_PENDING (klp_copy_process()). Kernel
+   * threads are created by kthreadd, so it is their parent (PPid: 2).
    */
   spawn(opts: {
     comm: string;
@@ -161,7 +217,7 @@ export class Kernel {
     const task: Task = {
       pid,
       tgid: pid,
-      ppid: parent ? parent.pid : 0,
+      ppid: parent ? parent.pid : opts.kind === 'kthread' && this.kthreadd ? this.kthreadd.pid : 0,
       comm: opts.comm.slice(0, 15),
       kind: opts.kind,
       cpu: opts.cpu,
@@ -244,7 +300,13 @@ export class Kernel {
     const ev = this.queue.take();
     if (ev) {
       this.charge(WORK_PER_EVENT);
-      ev.run();
+      try {
+        ev.run();
+      } catch (e) {
+        // A task touched freed memory while the event ran its code: it dies, the kernel goes on.
+        if (!(e instanceof KernelOops)) throw e;
+        die(this, e);
+      }
     }
     return ev;
   }
@@ -315,7 +377,8 @@ export class Kernel {
    */
   callFunction(task: Task, code: CodeRef, caller: string): string | number | void {
     this.ftrace.recordCall(task, code, caller);
-    const target = resolveCall(this, task, code);
+    // A /proc file read by a command: the read system call is what lies under the call.
+    const target = resolveCall(this, task, code, caller === 'seq_read_iter' && task.calls.length === 0 ? PATHS.procRead : undefined);
     if (!sameCode(target, code)) this.ftrace.recordCall(task, target, caller);
     if (target.obj === VMLINUX) return Object.hasOwn(BUILTINS, target.fn) ? BUILTINS[target.fn]!(this, task) : undefined;
     const mod = this.modules.get(target.obj);

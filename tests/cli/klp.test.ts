@@ -11,11 +11,16 @@ import { join, resolve } from 'node:path';
 import { transcriptFiles } from '../conformance/transcripts';
 
 const root = resolve(__dirname, '../..');
-const klp = (...args: string[]) =>
+const klp = (...args: string[]) => klpWith('', ...args);
+const klpWith = (input: string, ...args: string[]) =>
   spawnSync(process.execPath, [resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, 'src/cli/klp.ts'), ...args], {
     encoding: 'utf8',
     cwd: root,
+    input,
   });
+
+/** What `klp sh` printed, without its prompts. */
+const shOutput = (stdout: string) => stdout.split(/root@klpscope:[^#]*# /).join('');
 
 function transcript(body: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'klp-'));
@@ -46,5 +51,53 @@ describe('klp', () => {
     expect(r.stdout).toContain(`FAIL ${bad}: output line 2: expected "something the kernel never says"`);
     expect(r.stdout.trim().split('\n').pop()).toBe('2 passed, 1 failed');
     expect(r.status).toBe(1);
+  });
+});
+
+describe('klp sh', () => {
+  const LP = '/sys/kernel/livepatch/test_klp_livepatch';
+
+  it('settles after every line by default: a transition is over before the next prompt', () => {
+    const r = klpWith(`insmod test_modules/test_klp_livepatch.ko\ncat ${LP}/transition\n`, 'sh');
+    expect(r.status).toBe(0);
+    expect(shOutput(r.stdout)).toContain('\n0\n');
+  });
+
+  it('--no-settle leaves a transition in flight, and .step, .settle, .advance and .pending move it on', () => {
+    const lines = [
+      'insmod test_modules/test_klp_livepatch.ko',
+      `cat ${LP}/transition`,
+      '.pending',
+      '.settle',
+      `cat ${LP}/transition`,
+      `echo 0 > ${LP}/enabled`,
+      `cat ${LP}/enabled ${LP}/transition`,
+      '.step',
+      '.advance 2',
+      'ls /sys/kernel/livepatch',
+      '.step',
+      '.step x',
+      '.nonsense',
+    ];
+    const out = shOutput(klpWith(lines.join('\n') + '\n', 'sh', '--no-settle').stdout);
+    const after = (marker: string) => out.slice(out.indexOf(marker));
+    // Patching: the first try leaves the idle tasks of CPUs 1-3, the retry waits a second.
+    expect(out).toMatch(/^klpscope: .*\n1\n/);
+    expect(out).toContain('1.000000 klp-retry klp_transition_work_fn\n');
+    expect(after('1.000000 klp-retry')).toMatch(/\* 1\.000000 klp_transition_work_fn\n\[    1\.000000\] livepatch: 'test_klp_livepatch': patching complete\n0\n/);
+    // Unpatching, in flight: enabled 0, transition 1, until the words move it on.
+    expect(out).toContain('patching complete\n0\n0\n1\n* ');
+    expect(out).toContain("livepatch: 'test_klp_livepatch': unpatching complete\n");
+    expect(out).toContain('klp_free_patch_work_fn: test_klp_livepatch\n');
+    expect(out).toMatch(/\* now 3\.0000\d\d\n\* nothing is queued\n/);
+    expect(out).toContain('klp sh: .step: x: not a positive number of events\n');
+    expect(out).toContain('klp sh: .nonsense: unknown word (.step, .settle, .advance, .pending, .help)\n');
+  });
+
+  it('klp sh --help names the option and the words', () => {
+    const r = klp('sh', '--help');
+    expect(r.status).toBe(0);
+    for (const w of ['--no-settle', '.step [N]', '.settle', '.advance SECONDS', '.pending']) expect(r.stdout).toContain(w);
+    expect(klp('sh', '--bogus').status).toBe(2);
   });
 });

@@ -84,6 +84,7 @@ export const linkConfig: fc.Arbitrary<Partial<KernelConfig>> = fc.record(
     extraTasks: fc.integer({ min: 0, max: 20_000 }),
     reliableStacks: fc.boolean(),
     forceMarksEveryPatch: fc.boolean(),
+    moduleForceUnload: fc.boolean(),
   },
   { requiredKeys: [] },
 );

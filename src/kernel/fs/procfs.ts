@@ -4,12 +4,13 @@
  * and per task comm, stack, status and patch_state.
  */
 import type { Kernel } from '../kernel';
-import { KERNEL_RELEASE } from '../kernel';
-import { VMLINUX, formatFrame } from '../world/code';
+import { LINUX_BANNER } from '../kernel';
+import { VMLINUX, inSchedFunctions, symbolOffset } from '../world/code';
 import { EINVAL } from '../world/errno';
 import { kstrtoint } from '../module/params';
-import { moduleRefcnt, moduleState } from '../module/types';
+import { moduleAddress, moduleRefcnt, moduleState } from '../module/types';
 import { taintFlags } from './sysfs-module';
+import { TAINT_FLAGS } from '../world/taint';
 import type { Task } from '../world/tasks';
 import { dir, roFile, rwFile, type FsNode } from './node';
 
@@ -28,18 +29,14 @@ function procModules(k: Kernel): string {
     .map((m) => {
       const st = moduleState(m);
       const word = st === 'live' ? 'Live' : st === 'coming' ? 'Loading' : 'Unloading';
-      return `${m.name} ${m.spec.size} ${moduleRefcnt(m)} - ${word} 0x${(0xffffffff00000000n + BigInt(m.base)).toString(16)} (${taintFlags(m)})\n`;
+      return `${m.name} ${m.spec.size} ${moduleRefcnt(m)} - ${word} 0x${moduleAddress(m)} (${taintFlags(m)})\n`;
     })
     .join('');
 }
 
 /** A frame as /proc/<pid>/stack shows it, with a stable made-up offset. */
 function stackLine(fn: string, obj: string): string {
-  let h = 0;
-  for (const c of fn) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  const size = 0x40 + (h % 0x400);
-  const off = 0x10 + (h % (size - 0x10));
-  return `[<0>] ${fn}+0x${off.toString(16)}/0x${size.toString(16)}${obj === VMLINUX ? '' : ` [${obj}]`}\n`;
+  return `[<0>] ${symbolOffset(fn)}${obj === VMLINUX ? '' : ` [${obj}]`}\n`;
 }
 
 function taskNode(k: Kernel, task: Task, parts: string[]): FsNode | null {
@@ -50,7 +47,8 @@ function taskNode(k: Kernel, task: Task, parts: string[]): FsNode | null {
     case 'patch_state':
       return roFile(() => `${task.patchState}\n`);
     case 'stack':
-      return roFile(() => [...task.chain].reverse().map((f) => stackLine(f.fn, f.obj)).join(''), 0o400);
+      // stack_trace_save_tsk() skips in_sched_functions(): the trace starts at their caller.
+      return roFile(() => [...task.chain].reverse().filter((f) => !inSchedFunctions(f)).map((f) => stackLine(f.fn, f.obj)).join(''), 0o400);
     case 'cmdline':
       return roFile(() => (task.kind === 'user' ? `${task.comm}\0` : ''));
     case 'status':
@@ -73,6 +71,7 @@ export function procNode(k: Kernel, parts: string[]): FsNode | null {
         'cmdline',
         'meminfo',
         'modules',
+        'self',
         'sys',
         'version',
         ...[...k.procFiles.keys()].map((p) => p.slice('/proc/'.length)),
@@ -88,7 +87,7 @@ export function procNode(k: Kernel, parts: string[]): FsNode | null {
       case 'meminfo':
         return showFile(k, VMLINUX, 'meminfo_proc_show');
       case 'version':
-        return roFile(() => `Linux version ${KERNEL_RELEASE} (klpscope@localhost) #1 SMP PREEMPT_DYNAMIC\n`);
+        return roFile(() => `${LINUX_BANNER}\n`);
       case 'modules':
         return roFile(() => procModules(k));
       case 'sys':
@@ -99,7 +98,19 @@ export function procNode(k: Kernel, parts: string[]): FsNode | null {
   }
   if (first === 'sys') {
     if (rest[0] !== 'kernel') return null;
-    if (rest.length === 1) return dir(() => ['ftrace_enabled'], 0o555);
+    if (rest.length === 1) return dir(() => ['ftrace_enabled', 'tainted'], 0o555);
+    if (rest.length === 2 && rest[1] === 'tainted') {
+      // proc_taint(): a write adds the bits it names (root may taint, never untaint)
+      return rwFile(
+        () => `${k.tainted}\n`,
+        (data) => {
+          const v = /^\s*(\d+)\s*$/.exec(data);
+          if (!v) return -EINVAL;
+          for (let bit = 0; bit < TAINT_FLAGS.length; bit++) if ((BigInt(v[1]!) >> BigInt(bit)) & 1n) k.addTaint(bit);
+          return 0;
+        },
+      );
+    }
     if (rest.length === 2 && rest[1] === 'ftrace_enabled') {
       return rwFile(
         () => `${k.ftrace.enabled ? 1 : 0}\n`,
@@ -112,6 +123,8 @@ export function procNode(k: Kernel, parts: string[]): FsNode | null {
     }
     return null;
   }
+  // /proc/self: the task looking it up (the process reading or listing it)
+  if (first === 'self') return taskNode(k, k.current ?? k.loginShell, rest);
   if (/^\d+$/.test(first)) {
     const task = k.taskByPid(Number(first));
     return task ? taskNode(k, task, rest) : null;

@@ -7,6 +7,7 @@ import type { Kernel } from '../kernel';
 import { patchEnabled } from '../machines/patch.machine';
 import { enabled_store, force_store, stackOrder } from '../livepatch/core';
 import type { KlpPatch } from '../livepatch/types';
+import { PATHS, patchFreed, touchPatch, walkPatches } from '../livepatch/freed';
 import { dir, roFile, rwFile, woFile, type FsNode } from './node';
 
 const PATCH_ATTRS = ['enabled', 'transition', 'force', 'replace', 'stack_order'];
@@ -19,6 +20,17 @@ export function livepatchNode(k: Kernel, parts: string[]): FsNode | null {
   if (parts.length === 0) return dir(() => patches(k).map((p) => p.kobj.name));
   const patch = patches(k).find((p) => p.kobj.name === parts[0]);
   if (!patch) return null;
+  const node = attrNode(k, patch, parts);
+  if (!node || node.kind !== 'file' || !patchFreed(patch)) return node;
+  // rmmod -f freed the kobject under this file: sysfs looks up its ktype in freed memory.
+  return {
+    ...node,
+    ...(node.read ? { read: () => (touchPatch(k, patch, 'sysfs_kf_seq_show', PATHS.read), '') } : {}),
+    ...(node.write ? { write: () => (touchPatch(k, patch, 'sysfs_kf_write', PATHS.write), 0) } : {}),
+  };
+}
+
+function attrNode(k: Kernel, patch: KlpPatch, parts: string[]): FsNode | null {
   const objs = () => patch.objs.filter((o) => o.kobj.inSysfs);
   if (parts.length === 1) return dir(() => [...PATCH_ATTRS, ...objs().map((o) => o.kobj.name)]);
   const name = parts[1]!;
@@ -36,7 +48,11 @@ export function livepatchNode(k: Kernel, parts: string[]): FsNode | null {
       case 'replace':
         return roFile(() => `${patch.machine.context.replace ? 1 : 0}\n`);
       case 'stack_order':
-        return roFile(() => `${stackOrder(k, patch)}\n`);
+        // stack_order_show() walks klp_patches up to this patch
+        return roFile(() => {
+          walkPatches(k, 'stack_order_show', ['sysfs_kf_seq_show', ...PATHS.read], patch);
+          return `${stackOrder(k, patch)}\n`;
+        });
     }
   }
   const obj = objs().find((o) => o.kobj.name === name);

@@ -7,6 +7,7 @@ import { EINVAL } from '../world/errno';
 import { moduleRefcnt, moduleState, type LoadedModule } from '../module/types';
 import { formatParam, parseParam } from '../module/params';
 import { pokeWaiters } from '../module/work';
+import { moduleTaintLetters } from '../world/taint';
 import { dir, roFile, type FileNode, type FsNode } from './node';
 
 /** Modules with a sysfs directory: mod_sysfs_setup() ran (after COMING began). */
@@ -14,8 +15,9 @@ export function sysfsModules(k: Kernel): LoadedModule[] {
   return [...k.modules.values()].filter((m) => moduleState(m) !== 'unformed' && moduleState(m) !== 'gone');
 }
 
+/** module_flags_taint(): the module's taint letters in bit order, e.g. "OEK". */
 export function taintFlags(mod: LoadedModule): string {
-  return `O${mod.spec.livepatch ? 'K' : ''}E`.split('').sort().join('');
+  return moduleTaintLetters(mod.taints);
 }
 
 function paramNode(k: Kernel, mod: LoadedModule, name: string): FileNode | null {

@@ -34,6 +34,7 @@ import {
   klp_pre_unpatch_callback,
 } from './callbacks';
 import { klp_is_patch_compatible } from './state';
+import { PATHS, touchPatch } from './freed';
 
 const MODULE_NAME_LEN = 56;
 const KSYM_NAME_LEN = 512;
@@ -337,7 +338,10 @@ function klp_free_patch_async(k: Kernel, patch: KlpPatch): void {
   patch.freeWorkPending = true;
   const cpu = k.current?.cpu ?? 0;
   k.schedule(WAKE_LATENCY, 'work', `klp_free_patch_work_fn: ${patch.mod.name}`, () =>
-    k.runWork(cpu, 'klp_free_patch_work_fn', () => patchSend(k, patch, { type: 'free_work' })),
+    k.runWork(cpu, 'klp_free_patch_work_fn', () => {
+      touchPatch(k, patch, 'klp_free_patch_work_fn', PATHS.worker);
+      patchSend(k, patch, { type: 'free_work' });
+    }),
   );
 }
 
@@ -403,6 +407,7 @@ export function stackOrder(k: Kernel, patch: KlpPatch): number {
 function klp_cleanup_module_patches_limited(k: Kernel, mod: LoadedModule, limit: KlpPatch | null): void {
   for (const patch of [...k.klp.patches]) {
     if (patch === limit) break;
+    touchPatch(k, patch, 'klp_cleanup_module_patches_limited', ['klp_module_going', ...PATHS.deleteModule]);
     const obj = patch.objs.find((o) => o.name === mod.name);
     if (!obj) continue;
     if (patch !== k.klpTransitionPatch()) klp_pre_unpatch_callback(k, obj);
@@ -429,6 +434,7 @@ export function klp_module_coming(k: Kernel, mod: LoadedModule): number {
   }
   mod.klpAlive = true;
   for (const patch of [...k.klp.patches]) {
+    touchPatch(k, patch, 'klp_module_coming', PATHS.loadModule);
     const obj = patch.objs.find((o) => o.name === mod.name);
     if (!obj) continue;
     obj.mod = mod;

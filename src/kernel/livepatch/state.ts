@@ -3,6 +3,7 @@
  * change they made to the system (test_klp_state*'s console_loglevel).
  */
 import type { Kernel } from '../kernel';
+import { PATHS, touchPatch } from './freed';
 import type { KlpStateView } from '../catalog/api';
 import type { KlpPatch } from './types';
 
@@ -32,6 +33,7 @@ export function klp_get_prev_state(k: Kernel, id: number): KlpStateView | null {
  */
 export function klp_is_patch_compatible(k: Kernel, patch: KlpPatch): boolean {
   for (const old of k.klp.patches) {
+    touchPatch(k, old, 'klp_is_patch_compatible', ['klp_enable_patch', 'do_one_initcall', 'do_init_module', ...PATHS.loadModule]);
     for (const oldState of old.states) {
       const state = klp_get_state(patch, oldState.id);
       if (!state) {

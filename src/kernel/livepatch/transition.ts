@@ -25,6 +25,9 @@ import { klp_find_ops, klp_ftrace_handler, klp_unpatch_objects } from './patch';
 import { klp_post_patch_callback, klp_post_unpatch_callback, klp_is_object_loaded } from './callbacks';
 import { klp_discard_nops, klp_unpatch_replaced_patches, patchSend } from './core';
 import type { KlpFunc, KlpPatch } from './types';
+import { FUNC_OFFSET, PATHS, patchFreed, touchPatch } from './freed';
+import { KernelOops } from '../world/oops';
+import { moduleAddress } from '../module/types';
 import { taskReturnsToUser, kthreadLoopsAgain, idleLoop } from '../world/task-events';
 
 const word = (t: KlpState) => (t === KLP_PATCHED ? 'patching' : 'unpatching');
@@ -186,6 +189,8 @@ export function klp_try_switch_task(k: Kernel, task: Task, dry = false): boolean
  * machine decide between completing and retrying a second later.
  */
 export function klp_try_complete_transition(k: Kernel): void {
+  const transitionPatch = k.klpTransitionPatch();
+  if (transitionPatch) touchPatch(k, transitionPatch, 'klp_try_complete_transition', ['klp_transition_work_fn', ...PATHS.worker]);
   k.charge(k.tasks.length + k.cpus.length);
   let complete = true;
   for (const task of [...k.tasks]) if (!klp_try_switch_task(k, task)) complete = false;
@@ -280,8 +285,28 @@ function scheduleRetry(k: Kernel): void {
   });
 }
 
-/** What a call of `code` by `task` runs, as klp_ftrace_handler() decides. */
-export function resolveCall(k: Kernel, task: Task, code: CodeRef): CodeRef {
+/**
+ * What a call of `code` by `task` runs, as klp_ftrace_handler() decides.
+ * The handler reads the klp_func on top of the func_stack (and the one below
+ * it for a task not yet switched): if rmmod -f freed it, the call Oopses.
+ * `below` is the call trace under `code`, innermost first (by default the
+ * task's own calls).
+ */
+export function resolveCall(k: Kernel, task: Task, code: CodeRef, below?: readonly string[]): CodeRef {
+  const ops = klp_find_ops(k, code);
+  const top = ops?.funcStack[0];
+  const read = top && top.transition && task.patchState === KLP_UNPATCHED ? [top, ops.funcStack[1]] : [top];
+  const freed = read.find((f) => f && patchFreed(f.object.patch));
+  if (freed) {
+    const under = below ?? [...task.calls].reverse().map((c) => c.fn).filter((fn, i) => i > 0 || fn !== code.fn);
+    throw new KernelOops(task, {
+      address: moduleAddress(freed.object.patch.mod, FUNC_OFFSET),
+      access: 'read access',
+      rip: 'klp_ftrace_handler',
+      trace: [code.fn, ...under],
+      atomic: true,
+    });
+  }
   return klp_ftrace_handler(k, task, code);
 }
 

@@ -12,7 +12,7 @@ const formed = { type: 'complete_formation' } as const;
 const initDone = { type: 'init.done' } as const;
 const get = { type: 'try_module_get' } as const;
 const put = { type: 'module_put' } as const;
-const rmmod = (hasExit = true) => ({ type: 'delete_module', hasExit }) as const;
+const rmmod = (hasExit = true, force = false) => ({ type: 'delete_module', hasExit, force }) as const;
 const free = { type: 'free_module' } as const;
 
 function run(events: readonly ModuleEvent[]): Snap {
@@ -138,6 +138,25 @@ describe('module machine: delete_module()', () => {
   it('delete_module while going is EBUSY', () => {
     const going = run([formed, initDone, rmmod()]);
     expect(stays(going, rmmod())).toEqual([reject(-EBUSY)]);
+    expect(stays(going, rmmod(true, true))).toEqual([reject(-EBUSY)]);
+  });
+
+  it('forced (rmmod -f with CONFIG_MODULE_FORCE_UNLOAD): in use or without exit, it goes anyway and taints R', () => {
+    for (const [s, hasExit] of [
+      [run([formed, initDone, get]), true],
+      [run([formed, initDone]), false],
+      [run([formed, initDone, get]), false],
+    ] as const) {
+      const [next, actions] = transition(moduleMachine, s, rmmod(hasExit, true));
+      expect(next.value).toBe('going');
+      expect(summary(actions)).toEqual([{ type: 'taintForcedRmmod' }, { type: 'unloadModule' }]);
+    }
+    // Nothing to force past: no taint (try_force_unload() is never asked).
+    const [next, actions] = transition(moduleMachine, run([formed, initDone]), rmmod(true, true));
+    expect(next.value).toBe('going');
+    expect(summary(actions)).toEqual([{ type: 'unloadModule' }]);
+    // Doing init is EBUSY, forced or not.
+    expect(stays(run([formed]), rmmod(true, true))).toEqual([reject(-EBUSY)]);
   });
 
   it('free_module ends in gone, which is final', () => {
@@ -171,6 +190,7 @@ const SAMPLE_EVENTS: ModuleEvent[] = [
   put,
   rmmod(true),
   rmmod(false),
+  rmmod(true, true),
   free,
 ];
 

@@ -25,8 +25,12 @@ export type ModuleEvent =
   | { type: 'init.failed' }
   | { type: 'try_module_get' }
   | { type: 'module_put' }
-  /** the delete_module() system call; a module with an init but no exit can never go */
-  | { type: 'delete_module'; hasExit: boolean }
+  /**
+   * the delete_module() system call; a module with an init but no exit can
+   * never go, nor one in use, unless `force`: try_force_unload() said yes
+   * (O_TRUNC from rmmod -f, and CONFIG_MODULE_FORCE_UNLOAD)
+   */
+  | { type: 'delete_module'; hasExit: boolean; force: boolean }
   /** free_module() */
   | { type: 'free_module' };
 
@@ -38,13 +42,18 @@ export const moduleMachine = setup({
   },
   guards: {
     hasReferences: ({ context }) => context.refcnt > 0,
-    noExit: ({ event }) => event.type === 'delete_module' && !event.hasExit,
+    noExit: ({ event }) => event.type === 'delete_module' && !event.hasExit && !event.force,
+    inUse: ({ context, event }) => context.refcnt > 0 && !(event.type === 'delete_module' && event.force),
+    /** forced past a check: the module goes though in use (or without exit) */
+    forcedPast: ({ context, event }) => event.type === 'delete_module' && event.force && (context.refcnt > 0 || !event.hasExit),
   },
   actions: {
     /** The call fails with this errno; the machine does not move. */
     reject: (_, _params: { errno: number }) => {},
     /** delete_module(): mod->exit(), the GOING notifiers, klp_module_going(), free_module() */
     unloadModule: () => {},
+    /** try_force_unload(): add_taint(TAINT_FORCED_RMMOD, LOCKDEP_NOW_UNRELIABLE) */
+    taintForcedRmmod: () => {},
     get: assign({ refcnt: ({ context }) => context.refcnt + 1 }),
     put: assign({ refcnt: ({ context }) => context.refcnt - 1 }),
   },
@@ -75,7 +84,8 @@ export const moduleMachine = setup({
         module_put: { guard: 'hasReferences', actions: 'put' },
         delete_module: [
           { guard: 'noExit', actions: { type: 'reject', params: { errno: -EBUSY } } },
-          { guard: 'hasReferences', actions: { type: 'reject', params: { errno: -EWOULDBLOCK } } },
+          { guard: 'inUse', actions: { type: 'reject', params: { errno: -EWOULDBLOCK } } },
+          { guard: 'forcedPast', target: 'going', actions: ['taintForcedRmmod', 'unloadModule'] },
           { target: 'going', actions: 'unloadModule' },
         ],
       },

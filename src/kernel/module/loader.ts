@@ -15,6 +15,7 @@ import { klp_module_coming, klp_module_going } from '../livepatch/core';
 import { moduleApi } from './api';
 import { parseParam } from './params';
 import { moduleState, type LoadedModule } from './types';
+import { hasTaint, moduleTaintLetters, TAINT_FORCED_RMMOD, TAINT_LIVEPATCH, TAINT_OOT_MODULE, TAINT_UNSIGNED_MODULE } from '../world/taint';
 
 export function moduleSend(k: Kernel, mod: LoadedModule, event: ModuleEvent): number {
   return drive(
@@ -22,19 +23,59 @@ export function moduleSend(k: Kernel, mod: LoadedModule, event: ModuleEvent): nu
     () => mod.machine,
     (s) => (mod.machine = s),
     event,
-    { unloadModule: () => unloadModule(k, mod) },
+    {
+      unloadModule: () => unloadModule(k, mod),
+      taintForcedRmmod: () => k.addTaint(TAINT_FORCED_RMMOD, true),
+    },
   );
 }
 
-const tainted = new WeakMap<Kernel, Set<string>>();
+/** Where the first module lands in the module area: what the modules loaded at boot leave free below it. */
+const MODULE_AREA_FIRST = 0x583000;
 
-/** pr_*_once(): some notices print only for the first module that earns them. */
-function once(k: Kernel, key: string, level: number, text: string): void {
-  let seen = tainted.get(k);
-  if (!seen) tainted.set(k, (seen = new Set()));
-  if (seen.has(key)) return;
-  seen.add(key);
-  k.printk(level, text);
+/**
+ * The module area a module of `size` bytes (its /proc/modules size) takes:
+ * module_memory_alloc() gives each memory type (text, data, rodata, …) its
+ * own page-aligned vmalloc area, with a guard page after each. On Debian's
+ * 6.1 two 16384-byte test modules loaded one after the other sit 0xa000
+ * apart (0xffffffffc0583000, 0xffffffffc058d000).
+ */
+function moduleSpan(size: number): number {
+  return (2 * Math.ceil(size / 4096) + 2) * 4096;
+}
+
+/** The lowest free stretch of the module area that fits the module (vmalloc's first fit). */
+function moduleAlloc(k: Kernel, size: number): number {
+  const taken = [...k.modules.values()].map((m) => [m.base, m.base + moduleSpan(m.spec.size)] as const).sort((a, b) => a[0] - b[0]);
+  let at = MODULE_AREA_FIRST;
+  for (const [from, to] of taken) {
+    if (at + moduleSpan(size) <= from) break;
+    at = Math.max(at, to);
+  }
+  return at;
+}
+
+/** add_taint_module(): the module carries the flag, and so does the kernel. */
+function addTaintModule(k: Kernel, mod: LoadedModule, bit: number): void {
+  mod.taints |= 1 << bit;
+  k.addTaint(bit);
+}
+
+/**
+ * module_augment_kernel_taints(): every module here is built out of tree and
+ * unsigned, and a livepatch module says so in its modinfo. The out-of-tree
+ * warning prints while the kernel is not yet tainted O; the other two are
+ * pr_notice_once(): once per boot, for the first module that earns them.
+ */
+function moduleAugmentKernelTaints(k: Kernel, mod: LoadedModule): void {
+  if (!hasTaint(k.tainted, TAINT_OOT_MODULE)) k.printk(KERN_WARNING, `${mod.name}: loading out-of-tree module taints kernel.`);
+  addTaintModule(k, mod, TAINT_OOT_MODULE);
+  if (mod.spec.livepatch) {
+    addTaintModule(k, mod, TAINT_LIVEPATCH);
+    k.printkOnce('TAINT_LIVEPATCH', KERN_NOTICE, `${mod.name}: tainting kernel with TAINT_LIVEPATCH`);
+  }
+  addTaintModule(k, mod, TAINT_UNSIGNED_MODULE);
+  k.printkOnce('module verification failed', KERN_NOTICE, `${mod.name}: module verification failed: signature and/or required key missing - tainting kernel`);
 }
 
 /** Splits "a=1 b c=x,y" the way the kernel's parse_args() sees module arguments. */
@@ -65,13 +106,11 @@ export function load_module(k: Kernel, spec: ModuleSpec, args: string): number {
     sysfsDirs: new Map(),
     kprobes: new Set(),
     loadSeq: ++k.moduleSeq,
-    base: k.address('text'),
+    base: moduleAlloc(k, spec.size),
+    taints: 0,
   };
   k.modules.set(spec.name, mod);
-  // check_modinfo(): out-of-tree and livepatch modules taint the kernel.
-  once(k, 'oot', KERN_WARNING, `${spec.name}: loading out-of-tree module taints kernel.`);
-  if (spec.livepatch) once(k, 'livepatch', KERN_NOTICE, `${spec.name}: tainting kernel with TAINT_LIVEPATCH`);
-  once(k, 'sig', KERN_WARNING, `${spec.name}: module verification failed: signature and/or required key missing - tainting kernel`);
+  moduleAugmentKernelTaints(k, mod);
 
   moduleSend(k, mod, { type: 'complete_formation' });
   // prepare_coming_module()
@@ -119,18 +158,30 @@ function parseArgs(k: Kernel, mod: LoadedModule, args: string): number {
   return 0;
 }
 
-/** The delete_module() system call. */
-export function delete_module(k: Kernel, name: string): number {
+/** delete_module()'s flags: O_TRUNC asks to force (rmmod -f); kmod always adds O_NONBLOCK. */
+export const O_NONBLOCK = 0o4000;
+export const O_TRUNC = 0o1000;
+
+/**
+ * The delete_module() system call. With O_TRUNC and CONFIG_MODULE_FORCE_UNLOAD
+ * a module in use (or without an exit function) goes too: try_force_unload()
+ * taints the kernel R, and free_module() unmaps its memory whatever still
+ * points into it.
+ */
+export function delete_module(k: Kernel, name: string, flags = O_NONBLOCK): number {
   const mod = k.modules.get(name);
   if (!mod || moduleState(mod) === 'gone') return -ENOENT;
   const hasInit = !!mod.spec.init || !!mod.spec.patch;
-  return moduleSend(k, mod, { type: 'delete_module', hasExit: !!mod.spec.exit || !hasInit });
+  const force = (flags & O_TRUNC) !== 0 && k.config.moduleForceUnload === true;
+  return moduleSend(k, mod, { type: 'delete_module', hasExit: !!mod.spec.exit || !hasInit, force });
 }
 
 /** delete_module() once the module is GOING: exit, klp_module_going(), free. */
 function unloadModule(k: Kernel, mod: LoadedModule): void {
   mod.spec.exit?.(moduleApi(k, mod));
   klp_module_going(k, mod);
+  // last_unloaded_module, for the "Modules linked in:" of a later Oops
+  k.lastUnloaded = { name: mod.name, taints: moduleTaintLetters(mod.taints) };
   freeModule(k, mod);
 }
 

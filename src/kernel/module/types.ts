@@ -36,8 +36,10 @@ export interface LoadedModule {
   kprobes: Set<string>;
   /** load order, for lsmod (newest first) */
   loadSeq: number;
-  /** where the module's text lies, for /proc/modules */
+  /** where the module's memory starts, as an offset into the module area (moduleAddress() gives the address) */
   base: number;
+  /** mod->taints: the TAINT_* bits add_taint_module() set (world/taint.ts) */
+  taints: number;
 }
 
 export function moduleState(mod: LoadedModule): ModuleStateName {
@@ -46,4 +48,12 @@ export function moduleState(mod: LoadedModule): ModuleStateName {
 
 export function moduleRefcnt(mod: LoadedModule): number {
   return mod.machine.context.refcnt;
+}
+
+/** MODULES_VADDR on x86_64: modules live in the top of the address space, from 0xffffffffc0000000. */
+export const MODULES_VADDR = 0xffffffffc0000000n;
+
+/** The kernel address `offset` bytes into the module's memory, as /proc/modules and an Oops print it (16 hex digits). */
+export function moduleAddress(mod: { base: number }, offset = 0): string {
+  return (MODULES_VADDR + BigInt(mod.base + offset)).toString(16);
 }

@@ -14,6 +14,8 @@ import { parse, ShellSyntaxError, type AndOr, type CommandList, type Pipeline, t
 import { expandWords, expandWord } from './expand';
 import type { Command, CommandContext } from './types';
 import { COMMANDS, BUILTINS } from './commands';
+import { JobTable, jobText } from './jobs';
+import { KernelOops, die } from '../world/oops';
 
 export interface ShellResult {
   stdout: string;
@@ -35,9 +37,17 @@ export class Shell {
   status = 0;
   lastBackground = 0;
   readonly history: string[] = [];
-  private jobs = 0;
+  /** the background jobs (`cmd &`), as `jobs`, `kill %N` and `wait` see them */
+  readonly jobs: JobTable;
+  /** run() inside run() (a selftest helper's body): only the outermost line notifies about jobs */
+  private depth = 0;
+  /** inside $(...): a subshell, whose background commands are not this shell's jobs */
+  private substDepth = 0;
+  /** the pid of the process the last simple command forked */
+  private lastChild = 0;
 
   constructor(readonly k: Kernel) {
+    this.jobs = new JobTable((pid) => this.k.tasks.some((t) => t.pid === pid));
     this.vars.set('HOME', '/root');
     this.vars.set('PATH', '/usr/sbin:/usr/bin:/sbin:/bin');
     this.vars.set('PWD', this.cwd);
@@ -60,16 +70,36 @@ export class Shell {
       result.status = this.status = 2;
       return result;
     }
-    const out = this.runList(list, '');
+    this.depth++;
+    let out: { stdout: string; stderr: string };
+    try {
+      out = this.runList(list, '');
+    } catch (e) {
+      // bash itself touched freed kernel memory (a redirection, an expansion): it is killed.
+      // The simulated login shell stays, for the user to see what happened.
+      if (!(e instanceof KernelOops) || this.depth > 1) throw e;
+      die(this.k, e);
+      out = { stdout: '', stderr: '' };
+      this.status = 128 + 9;
+    } finally {
+      this.depth--;
+    }
     result.stdout = out.stdout;
-    result.stderr = out.stderr;
+    // Before the next prompt bash says which jobs have ended.
+    result.stderr = out.stderr + (this.depth === 0 ? this.jobs.notify() : '');
     result.status = this.status;
     return result;
   }
 
   /** $(...): the list's stdout, its stderr passed through. */
   substitute(list: CommandList, errs: string[]): string {
-    const r = this.runList(list, '');
+    this.substDepth++;
+    let r: { stdout: string; stderr: string };
+    try {
+      r = this.runList(list, '');
+    } finally {
+      this.substDepth--;
+    }
     if (r.stderr) errs.push(r.stderr);
     return r.stdout.replace(/\n+$/, '');
   }
@@ -78,11 +108,31 @@ export class Shell {
     let stdout = '';
     let stderr = '';
     for (const item of list.items) {
-      const r = this.runAndOr(item, stdin);
+      const r = item.background && this.substDepth === 0 ? this.runBackground(item, stdin) : this.runAndOr(item, stdin);
       stdout += r.stdout;
       stderr += r.stderr;
     }
     return { stdout, stderr };
+  }
+
+  /**
+   * `cmd &`: a job. Bash forks the command itself (a lone external command)
+   * or a subshell running the list, prints `[N] PID`, and returns status 0
+   * at once. The simulation runs the job to its end here and now; the getpid
+   * helper is the one command that keeps running (its process is the job's).
+   */
+  private runBackground(item: AndOr, stdin: string): { stdout: string; stderr: string } {
+    const lone = item.rest.length === 0 && item.first.commands.length === 1;
+    const subshell = lone ? 0 : this.k.allocPid();
+    this.lastChild = 0;
+    const before = this.lastBackground;
+    const r = this.runAndOr(item, stdin);
+    const helper = lone && this.lastBackground !== before;
+    const pid = helper ? this.lastBackground : subshell || this.lastChild || this.k.allocPid();
+    const job = this.jobs.add(pid, jobText(item), helper ? null : this.status);
+    this.lastBackground = pid;
+    this.status = 0;
+    return { stdout: r.stdout, stderr: `[${job.n}] ${pid}\n${r.stderr}` };
   }
 
   private runAndOr(item: AndOr, stdin: string): { stdout: string; stderr: string } {
@@ -170,6 +220,9 @@ export class Shell {
     }
     const name = argv[0]!;
     const args = argv.slice(1);
+    this.lastChild = 0;
+    let notice = '';
+    let killed = false;
     const write = (sink: Sink, text: string): number => {
       if (!sink.file) {
         sink.text += text;
@@ -190,7 +243,17 @@ export class Shell {
         err: (t) => void write(stderrSink, t),
         write: (t) => write(stdoutSink, t),
       };
-      return this.k.runAs(task, () => command(ctx, args));
+      try {
+        return this.k.runAs(task, () => command(ctx, args));
+      } catch (e) {
+        // The command's kernel code touched freed memory (rmmod -f): the Oops kills it (SIGKILL),
+        // and bash says so. (A builtin runs in bash itself, which a real kernel would kill; the
+        // simulated login shell stays.)
+        if (!(e instanceof KernelOops)) throw e;
+        die(this.k, e);
+        if (e.task === task && task !== this.task) killed = true;
+        return 128 + 9;
+      }
     };
     const builtin = Object.hasOwn(BUILTINS, name) ? BUILTINS[name] : undefined;
     if (builtin) {
@@ -205,16 +268,17 @@ export class Shell {
         this.status = run(command, this.task);
       } else {
         const child = this.fork(base);
+        this.lastChild = child.pid;
         try {
           this.status = run(command, child);
         } finally {
           this.k.exitTask(child);
         }
+        // A foreground command killed by a signal: bash names the signal.
+        if (killed && !background) notice += 'Killed\n';
+        // After a foreground command bash reports the jobs that ended meanwhile.
+        if (!background && this.depth === 1 && this.substDepth === 0) notice += this.jobs.notify();
       }
-    }
-    if (background) {
-      this.jobs++;
-      write(stderrSink, `[${this.jobs}] ${this.lastBackground || this.k.allocPid()}\n`);
     }
     if (stdoutSink.error) {
       const who = builtin ? `bash: ${name}` : name;
@@ -222,7 +286,7 @@ export class Shell {
       this.status = 1;
     }
     for (const [n, v] of assigns) this.vars.set(n, v);
-    return { stdout: out.text, stderr: errs.join('') + err.text };
+    return { stdout: out.text, stderr: errs.join('') + err.text + notice };
   }
 
   /** fork() from the shell: the child inherits its patch_state and TIF_PATCH_PENDING. */

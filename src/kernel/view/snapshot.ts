@@ -16,6 +16,7 @@ import type { Task } from '../world/tasks';
 import type { KernelView, PatchView, SysfsEntry, TaskView } from './types';
 import { lookup } from '../fs/vfs';
 import { modeString } from '../fs/node';
+import { KernelOops } from '../world/oops';
 
 /** Walks the real file system, so the tree shown is the one `ls` and `cat` see. */
 function sysfsEntry(k: Kernel, path: string, depth: number): SysfsEntry | null {
@@ -28,8 +29,13 @@ function sysfsEntry(k: Kernel, path: string, depth: number): SysfsEntry | null {
   }
   const entry: SysfsEntry = { path, name, kind: 'file', mode: modeString(node) };
   if (node.read && node.mode & 0o444) {
-    const v = node.read();
-    if (typeof v === 'string') entry.value = v.replace(/\n$/, '');
+    try {
+      const v = node.read();
+      if (typeof v === 'string') entry.value = v.replace(/\n$/, '');
+    } catch (e) {
+      // A file over memory rmmod -f freed: reading it would Oops the reader; the view shows no value.
+      if (!(e instanceof KernelOops)) throw e;
+    }
   }
   return entry;
 }

@@ -34,7 +34,7 @@ export function bootTasks(k: Kernel): void {
   };
 
   const systemd = user('systemd', 'epoll', 0);
-  kthread('kthreadd', 'kthreadd', 0);
+  k.kthreadd = kthread('kthreadd', 'kthreadd', 0);
   kthread('rcu_preempt', 'rcu', 0);
   for (let cpu = 0; cpu < n; cpu++) {
     kthread(`cpuhp/${cpu}`, 'smpboot', cpu);

@@ -8,6 +8,7 @@ import type { Kernel } from '../kernel';
 import { WAKE_LATENCY } from '../kernel';
 import { klp_update_patch_state, resolveCall } from '../livepatch/transition';
 import type { Task } from './tasks';
+import { KernelOops, die } from './oops';
 
 const scheduled = new WeakMap<Task, boolean>();
 
@@ -21,9 +22,17 @@ function once(k: Kernel, task: Task, label: string, run: () => void): void {
   });
 }
 
-/** Re-enter the calls from index `from` on: each runs what the handler picks now. */
+/**
+ * Re-enter the calls from index `from` on: each runs what the handler picks
+ * now. A call into a patch that rmmod -f freed Oopses, and the task dies.
+ */
 export function reenter(k: Kernel, task: Task, from: number): void {
-  task.chain = task.calls.map((c, i) => (i < from ? task.chain[i]! : resolveCall(k, task, c)));
+  try {
+    task.chain = task.calls.map((c, i) => (i < from ? task.chain[i]! : resolveCall(k, task, c, task.calls.slice(0, i).map((f) => f.fn).reverse())));
+  } catch (e) {
+    if (!(e instanceof KernelOops)) throw e;
+    die(k, e);
+  }
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { Command } from '../types';
 import { insmod, lsmod, modinfo, modprobe, rmmod } from './kmod';
 import { cat, cd, echo, grep, head, ls, pwd, stat, tail, wc } from './text';
-import { dmesg, exportCmd, falseCmd, help, history, kill, ps, sleep, sysctl, trueCmd, uname } from './system';
+import { dmesg, exportCmd, falseCmd, help, history, jobs, kill, ps, sleep, sysctl, trueCmd, uname, wait } from './system';
 import {
   callGetpid,
   cleanup_tracing,
@@ -20,6 +20,8 @@ export const BUILTINS: Record<string, Command> = {
   cd,
   pwd,
   kill,
+  jobs,
+  wait,
   true: trueCmd,
   false: falseCmd,
   export: exportCmd,

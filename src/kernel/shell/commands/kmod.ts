@@ -3,15 +3,28 @@
  */
 import type { Command } from '../types';
 import { KERNEL_RELEASE } from '../../kernel';
-import { modStrError, strError, EWOULDBLOCK } from '../../world/errno';
+import { modStrError, strError } from '../../world/errno';
 import { lookup, moduleFiles } from '../../fs/vfs';
 import { normalizePath } from '../../fs/node';
 import { findModuleByName } from '../../catalog';
-import { load_module, delete_module } from '../../module/loader';
+import { load_module, delete_module, O_NONBLOCK, O_TRUNC } from '../../module/loader';
 import { moduleRefcnt, moduleState } from '../../module/types';
 import type { CommandContext } from '../types';
+import { VMLINUX } from '../../world/code';
 
 const MODULE_DIR = `/lib/modules/${KERNEL_RELEASE}`;
+
+/**
+ * kmod_new(): every kmod tool starts by reading /proc/cmdline, for module
+ * options given on the kernel command line (kmod_config_parse_kcmdline()).
+ * So with cmdline_proc_show patched, lsmod, insmod, rmmod, modprobe and
+ * modinfo each call the patched function, which is how a bare `lsmod`
+ * Oopses after `rmmod -f` freed test_klp_livepatch (Debian's 6.1: Comm:
+ * lsmod, RIP klp_ftrace_handler, under cmdline_proc_show and seq_read_iter).
+ */
+function kmodNew(ctx: CommandContext): void {
+  ctx.k.callFunction(ctx.task, { obj: VMLINUX, fn: 'cmdline_proc_show' }, 'seq_read_iter');
+}
 
 export const insmod: Command = (ctx, args) => {
   const [path, ...params] = args;
@@ -19,6 +32,7 @@ export const insmod: Command = (ctx, args) => {
     ctx.err('insmod: ERROR: missing filename.\n');
     return 1;
   }
+  kmodNew(ctx);
   const abs = normalizePath(path, ctx.shell.cwd);
   const name = moduleFiles().get(abs);
   const spec = name ? findModuleByName(name) : undefined;
@@ -35,50 +49,79 @@ export const insmod: Command = (ctx, args) => {
   return 0;
 };
 
-/** kmod's check_module_inuse(), then delete_module(). */
-function removeModule(ctx: CommandContext, arg: string, err: (msg: string) => void): number {
+/**
+ * How libkmod reports a failed delete_module(): its ERR() names the source
+ * line and function, then rmmod says it again in its own words. Debian 12's
+ * kmod 30 printed exactly this; newer kmod prints the same two lines (only
+ * the line number moves).
+ */
+const LIBKMOD_REMOVE = '../libkmod/libkmod-module.c:856 kmod_module_remove_module()';
+
+/**
+ * kmod's rmmod: check_module_inuse() (skipped with -f), then
+ * kmod_module_remove_module(), which calls delete_module() with O_NONBLOCK
+ * (and O_TRUNC for -f).
+ */
+function removeModule(ctx: CommandContext, arg: string, err: (msg: string) => void, tool: 'rmmod' | 'modprobe', force = false): number {
   const name = arg.replace(/^.*\//, '').replace(/\.ko$/, '').replace(/-/g, '_');
   const mod = ctx.k.modules.get(name);
-  if (!mod || moduleState(mod) === 'gone' || moduleState(mod) === 'unformed') {
-    err(`Module ${name} is not currently loaded`);
-    return 1;
+  if (!force) {
+    if (!mod || moduleState(mod) === 'gone' || moduleState(mod) === 'unformed') {
+      err(`Module ${name} is not currently loaded`);
+      return 1;
+    }
+    if (moduleRefcnt(mod) > 0) {
+      err(`Module ${name} is in use`);
+      return 1;
+    }
   }
-  if (moduleRefcnt(mod) > 0) {
-    err(`Module ${name} is in use`);
-    return 1;
-  }
-  const ret = delete_module(ctx.k, name);
+  const ret = delete_module(ctx.k, name, O_NONBLOCK | (force ? O_TRUNC : 0));
   if (ret) {
-    err(`could not remove module ${arg}: ${strError(ret === -EWOULDBLOCK ? ret : ret)}`);
+    ctx.err(`${tool}: ERROR: ${LIBKMOD_REMOVE} could not remove '${name}': ${strError(ret)}\n`);
+    if (tool === 'rmmod') err(`could not remove module ${arg}: ${strError(ret)}`);
     return 1;
   }
   return 0;
 }
 
 export const rmmod: Command = (ctx, args) => {
+  const force = args.some((a) => a === '-f' || a === '--force' || /^-[a-z]*f/.test(a));
   const names = args.filter((a) => !a.startsWith('-'));
   if (names.length === 0) {
     ctx.err('rmmod: ERROR: missing module name.\n');
     return 1;
   }
+  kmodNew(ctx);
   let status = 0;
-  for (const n of names) status |= removeModule(ctx, n, (m) => ctx.err(`rmmod: ERROR: ${m}\n`));
+  for (const n of names) status |= removeModule(ctx, n, (m) => ctx.err(`rmmod: ERROR: ${m}\n`), 'rmmod', force);
   return status;
 };
 
 export const modprobe: Command = (ctx, args) => {
   const remove = args.includes('-r') || args.includes('--remove');
-  const [name, ...params] = args.filter((a) => a !== '-r' && a !== '--remove' && a !== '-v');
+  const firstTime = args.includes('--first-time');
+  const [name, ...params] = args.filter((a) => !['-r', '--remove', '-v', '--verbose', '--first-time'].includes(a));
   if (!name) {
     ctx.err('modprobe: ERROR: missing parameters. See -h.\n');
     return 1;
   }
+  kmodNew(ctx);
   const spec = findModuleByName(name);
   if (!spec) {
-    ctx.err(`modprobe: FATAL: Module ${name} not found in directory ${MODULE_DIR}\n`);
+    // kmod's modprobe: the lookup found no module of that name (insmod() and rmmod() word it differently)
+    ctx.err(remove ? `modprobe: FATAL: Module ${name} not found.\n` : `modprobe: FATAL: Module ${name} not found in directory ${MODULE_DIR}\n`);
     return 1;
   }
-  if (remove) return removeModule(ctx, spec.name, (m) => ctx.err(`modprobe: FATAL: ${m}.\n`));
+  if (remove) {
+    // rmmod_do_module(): a module that is not loaded is nothing to do, unless --first-time asks for it
+    const mod = ctx.k.modules.get(spec.name);
+    if (!mod || moduleState(mod) === 'gone' || moduleState(mod) === 'unformed') {
+      if (!firstTime) return 0;
+      ctx.err(`modprobe: FATAL: Module ${spec.name} is not in kernel.\n`);
+      return 1;
+    }
+    return removeModule(ctx, spec.name, (m) => ctx.err(`modprobe: FATAL: ${m}.\n`), 'modprobe');
+  }
   if (ctx.k.modules.has(spec.name)) return 0;
   const ret = load_module(ctx.k, spec, params.join(' '));
   if (ret) {
@@ -89,6 +132,7 @@ export const modprobe: Command = (ctx, args) => {
 };
 
 export const lsmod: Command = (ctx) => {
+  kmodNew(ctx);
   ctx.out('Module                  Size  Used by\n');
   const mods = [...ctx.k.modules.values()].sort((a, b) => b.loadSeq - a.loadSeq);
   for (const m of mods) ctx.out(`${m.name.padEnd(19)} ${String(m.spec.size).padStart(8)}  ${moduleRefcnt(m)}\n`);
@@ -101,6 +145,7 @@ export const modinfo: Command = (ctx, args) => {
     ctx.err('modinfo: ERROR: missing module or filename.\n');
     return 1;
   }
+  kmodNew(ctx);
   const byPath = moduleFiles().get(normalizePath(arg, ctx.shell.cwd));
   const spec = findModuleByName(byPath ?? arg.replace(/\.ko$/, ''));
   if (!spec) {

@@ -2,7 +2,7 @@
  * dmesg, sleep, sysctl, uname, ps, kill and the shell's own small builtins.
  */
 import type { Command } from '../types';
-import { KERNEL_RELEASE } from '../../kernel';
+import { KERNEL_RELEASE, UTS_VERSION } from '../../kernel';
 import { formatTimestamp, LEVEL_NAMES } from '../../world/log';
 import { strError } from '../../world/errno';
 import { lookup } from '../../fs/vfs';
@@ -98,7 +98,7 @@ export const sysctl: Command = (ctx, args) => {
 
 export const uname: Command = (ctx, args) => {
   if (args.includes('-r')) ctx.out(`${KERNEL_RELEASE}\n`);
-  else if (args.includes('-a')) ctx.out(`Linux klpscope ${KERNEL_RELEASE} #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux\n`);
+  else if (args.includes('-a')) ctx.out(`Linux klpscope ${KERNEL_RELEASE} ${UTS_VERSION} x86_64 GNU/Linux\n`);
   else ctx.out('Linux\n');
   return 0;
 };
@@ -116,22 +116,146 @@ export const ps: Command = (ctx, args) => {
   return 0;
 };
 
-/** kill: user processes exit on SIGTERM; kernel threads and init ignore it. */
+/** A signal as kill names it: -9, -KILL, -SIGKILL, -s KILL, -n 9. Only the two that end a process matter here. */
+function signalSpec(spec: string): 'TERM' | 'KILL' | 'OTHER' | null {
+  const s = spec.toUpperCase().replace(/^SIG/, '');
+  if (s === 'TERM' || s === '15') return 'TERM';
+  if (s === 'KILL' || s === '9') return 'KILL';
+  if (/^\d+$/.test(s) ? Number(s) <= 64 : /^(HUP|INT|QUIT|USR1|USR2|PIPE|ALRM|CHLD|CONT|STOP|TSTP|WINCH|0)$/.test(s)) return 'OTHER';
+  return null;
+}
+
+/**
+ * kill: user processes end on SIGTERM and SIGKILL; kernel threads and init
+ * ignore signals. %N names a job: one that has already ended is "no such
+ * job" once bash has reported it, "No such process" before.
+ */
 export const kill: Command = (ctx, args) => {
-  const pids = args.filter((a) => !a.startsWith('-'));
-  if (pids.length === 0) {
+  let signal: 'TERM' | 'KILL' | 'OTHER' = 'TERM';
+  let i = 0;
+  if (args[0] === '-s' || args[0] === '-n') {
+    const sig = args[1] === undefined ? null : signalSpec(args[1]);
+    if (!sig) {
+      ctx.err(args[1] === undefined ? `bash: kill: ${args[0]}: option requires an argument\n` : `bash: kill: ${args[1]}: invalid signal specification\n`);
+      return 1;
+    }
+    signal = sig;
+    i = 2;
+  } else if (args[0] && /^-./.test(args[0]) && args[0] !== '--') {
+    const sig = signalSpec(args[0].slice(1));
+    if (!sig) {
+      ctx.err(`bash: kill: ${args[0].slice(1)}: invalid signal specification\n`);
+      return 1;
+    }
+    signal = sig;
+    i = 1;
+  }
+  if (args[i] === '--') i++;
+  const targets = args.slice(i);
+  if (targets.length === 0) {
     ctx.err('kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n');
     return 2;
   }
   let status = 0;
-  for (const p of pids) {
-    const task = /^\d+$/.test(p) ? ctx.k.taskByPid(Number(p)) : undefined;
-    if (!task || task.pid === 0) {
-      ctx.err(/^\d+$/.test(p) ? `bash: kill: (${p}) - No such process\n` : `bash: kill: ${p}: arguments must be process or job IDs\n`);
+  for (const p of targets) {
+    let pid: number;
+    if (p.startsWith('%')) {
+      const job = ctx.shell.jobs.spec(p);
+      if (!job) {
+        ctx.err(`bash: kill: ${p}: no such job\n`);
+        status = 1;
+        continue;
+      }
+      pid = job.pid;
+    } else if (/^\d+$/.test(p)) pid = Number(p);
+    else {
+      ctx.err(`bash: kill: ${p}: arguments must be process or job IDs\n`);
       status = 1;
       continue;
     }
-    if (task.kind === 'user' && task.pid !== 1 && task !== ctx.shell.task) ctx.k.exitTask(task);
+    const task = ctx.k.taskByPid(pid);
+    if (!task || task.pid === 0) {
+      ctx.err(`bash: kill: (${pid}) - No such process\n`);
+      status = 1;
+      continue;
+    }
+    if (signal !== 'OTHER' && task.kind === 'user' && task.pid !== 1 && task !== ctx.shell.task) {
+      ctx.k.exitTask(task);
+      ctx.shell.jobs.signalled(task.pid, signal);
+    }
+  }
+  return status;
+};
+
+/** jobs [-lp] [%N…]: the jobs and their states; a job listed as ended is then gone. */
+export const jobs: Command = (ctx, args) => {
+  const opts = args.filter((a) => /^-[lprs]+$/.test(a)).join('');
+  const specs = args.filter((a) => !/^-[lprs]+$/.test(a));
+  const table = ctx.shell.jobs;
+  let status = 0;
+  const chosen = specs.length
+    ? specs.flatMap((w) => {
+        const job = table.spec(w);
+        if (!job) {
+          ctx.err(`bash: jobs: ${w}: no such job\n`);
+          status = 1;
+        }
+        return job ? [job] : [];
+      })
+    : [...table.jobs].sort((a, b) => a.n - b.n);
+  const shown = chosen.filter((j) => !opts.includes('r') || !table.finished(j)).filter((j) => !opts.includes('s'));
+  ctx.out(shown.map((j) => (opts.includes('p') ? `${j.pid}\n` : table.format(j, opts.includes('l')))).join(''));
+  for (const j of shown) if (table.finished(j) && !opts.includes('p')) table.remove(j);
+  return status;
+};
+
+/** wait [%N|PID…]: the status of the jobs it waits for (the last one's); with none named, all of them and 0. */
+export const wait: Command = (ctx, args) => {
+  const table = ctx.shell.jobs;
+  const words = args.filter((a) => a !== '-n' && a !== '-f');
+  if (words.length === 0) {
+    // Every job here has ended but the getpid helper, which never does: bash would wait for it
+    // until interrupted (Ctrl-C: 130); the simulated shell cannot block, so it is interrupted at once.
+    const running = table.jobs.some((j) => !table.finished(j));
+    for (const j of [...table.jobs]) if (table.finished(j)) table.remove(j);
+    if (args.includes('-n') && !running) return 127;
+    return running ? 130 : 0;
+  }
+  let status = 0;
+  for (const w of words) {
+    if (w.startsWith('%')) {
+      const job = table.spec(w);
+      if (!job) {
+        ctx.err(`bash: wait: ${w}: no such job\n`);
+        status = 127;
+        continue;
+      }
+      if (!table.finished(job)) {
+        status = 130;
+        continue;
+      }
+      ctx.err(table.format(job));
+      table.remove(job);
+      status = job.status!;
+    } else if (/^\d+$/.test(w)) {
+      const pid = Number(w);
+      const job = table.jobs.find((j) => j.pid === pid);
+      if (job) {
+        if (!table.finished(job)) {
+          status = 130;
+          continue;
+        }
+        table.remove(job);
+        status = job.status!;
+      } else if (table.statuses.has(pid)) status = table.statuses.get(pid)!;
+      else {
+        ctx.err(`bash: wait: pid ${pid} is not a child of this shell\n`);
+        status = 127;
+      }
+    } else {
+      ctx.err(`bash: wait: \`${w}': not a pid or valid job spec\n`);
+      status = 2;
+    }
   }
   return status;
 };
@@ -157,18 +281,19 @@ export const help: Command = (ctx) => {
     [
       'klpscope shell: a simulated root shell on a kernel with livepatch.',
       '',
-      'Modules:   insmod test_modules/NAME.ko [param=value ...]   rmmod NAME',
+      'Modules:   insmod test_modules/NAME.ko [param=value ...]   rmmod [-f] NAME',
       '           modprobe NAME   lsmod   modinfo NAME   ls test_modules',
       'Livepatch: echo 0 > /sys/kernel/livepatch/NAME/enabled     (disable)',
       '           echo 1 > /sys/kernel/livepatch/NAME/force       (force a stalled transition)',
       '           cat /sys/kernel/livepatch/NAME/{enabled,transition,replace,stack_order}',
-      'Inspect:   dmesg [-C] [-l LEVEL]   cat FILE   ls [-l] DIR   grep [-qxvc] PATTERN FILE',
-      '           cat /proc/cmdline   cat /proc/PID/stack   cat /proc/PID/patch_state   ps -e',
+      'Inspect:   dmesg [-C] [-l LEVEL]   cat FILE   ls [-lR] DIR   grep [-qxvc] PATTERN FILE',
+      '           cat /proc/cmdline   cat /proc/PID/stack   cat /proc/PID/patch_state   ps -e   cat /proc/self/status',
+      'Jobs:      CMD &   jobs [-l]   wait [%N]   kill [-9] %N|PID   ($! is the last job\'s pid)',
       'Time:      sleep N   (N virtual seconds pass, with every retry and signal they bring; a day at most)',
       'Selftests: set_ftrace_enabled [--fail] N   trace_function FUNC   cleanup_tracing',
       '           start_getpid_helpers   kill_getpid_helpers   ./test_klp-call_getpid &',
       "Debug:     echo 'file kernel/livepatch/* +p' > /sys/kernel/debug/dynamic_debug/control",
-      'Also:      echo cat grep head tail wc ls stat cd pwd sysctl uname ps kill sleep history help',
+      'Also:      echo cat grep head tail wc ls stat cd pwd sysctl uname ps kill jobs wait sleep history help',
       '',
     ].join('\n'),
   );

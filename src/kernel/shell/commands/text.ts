@@ -60,12 +60,16 @@ function longLine(node: FsNode, name: string): string {
   return `${modeString(node)} ${node.kind === 'dir' ? 2 : 1} root root ${String(size).padStart(4)} Nov 27 09:23 ${name}\n`;
 }
 
+/** Directories `ls -R` descends at most (a real tree is finite; this keeps a huge one bounded). */
+const LS_MAX_DEPTH = 32;
+
 export const ls: Command = (ctx, args) => {
   const opts = args.filter((a) => a.startsWith('-')).join('');
   const long = opts.includes('l');
   const all = opts.includes('a');
   const one = opts.includes('1');
   const dirOnly = opts.includes('d');
+  const recursive = opts.includes('R') && !dirOnly;
   const paths = args.filter((a) => !a.startsWith('-'));
   const targets = paths.length ? paths : ['.'];
   let status = 0;
@@ -86,14 +90,23 @@ export const ls: Command = (ctx, args) => {
     } else ctx.out(one ? names.map((n) => `${n}\n`).join('') : columns(names));
   };
   if (files.length) print(files, null);
-  dirs.forEach((d, i) => {
-    const node = lookup(ctx.k, d, ctx.shell.cwd)!;
-    if (node.kind !== 'dir') return;
+  let sections = files.length;
+  // Each directory's section: a "path:" header when there are several (or -R), then its entries;
+  // -R then lists each subdirectory the same way, depth first, in name order.
+  const listDir = (d: string, depth: number) => {
+    const node = lookup(ctx.k, d, ctx.shell.cwd);
+    if (!node || node.kind !== 'dir') return;
     const names = [...node.list()].sort();
-    if (all) names.unshift('.', '..');
-    if (targets.length > 1) ctx.out(`${i > 0 || files.length ? '\n' : ''}${d}:\n`);
-    print(names, d);
-  });
+    if (targets.length > 1 || recursive) ctx.out(`${sections > 0 ? '\n' : ''}${d}:\n`);
+    sections++;
+    print(all ? ['.', '..', ...names] : names, d);
+    if (!recursive || depth >= LS_MAX_DEPTH) return;
+    for (const n of names) {
+      const child = d.endsWith('/') ? `${d}${n}` : `${d}/${n}`;
+      if (lookup(ctx.k, child, ctx.shell.cwd)?.kind === 'dir') listDir(child, depth + 1);
+    }
+  };
+  for (const d of dirs) listDir(d, 0);
   return status;
 };
 

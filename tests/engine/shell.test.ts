@@ -1,0 +1,147 @@
+/**
+ * What a user types at the shell beyond the selftests' vocabulary, as bash,
+ * coreutils and a real kernel answer it. Bash's words were checked with
+ * Debian 12's bash 5.2 at a terminal (job control on); the kernel's with
+ * ../shared/realkernel/ask.sh.
+ */
+import { describe, expect, it } from 'vitest';
+import { machine } from './machine';
+
+describe('the release', () => {
+  it('uname -r, the boot banner and /proc/version name one real mainline release', () => {
+    const m = machine();
+    const release = m.run('uname -r').stdout.trim();
+    // 7.1: the first release with every selftest the transcripts replay (test_klp_mod_*, the
+    // "livepatch a traced function" ftrace test), and with replace (6.11) and stack_order (6.14).
+    expect(release).toBe('7.1.0');
+    expect(m.k.log.records[0]!.text).toBe(`Linux version ${release} (klpscope@localhost) #1 SMP PREEMPT_DYNAMIC`);
+    expect(m.read('/proc/version')).toBe(`${m.k.log.records[0]!.text}\n`);
+    expect(m.run('uname -a').stdout).toBe(`Linux klpscope ${release} #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux\n`);
+    expect(m.read('/proc/cmdline')).toContain(`BOOT_IMAGE=/boot/vmlinuz-${release} `);
+    expect(m.run('modprobe nope').stderr).toBe(`modprobe: FATAL: Module nope not found in directory /lib/modules/${release}\n`);
+  });
+});
+
+describe('ls -R', () => {
+  it('lists each directory under a "path:" header, subdirectories depth first, an empty one with nothing under it', () => {
+    // Real 6.1 (which has no replace and stack_order yet):
+    //   /sys/kernel/livepatch:
+    //   test_klp_livepatch
+    //
+    //   /sys/kernel/livepatch/test_klp_livepatch:
+    //   enabled  force	transition  vmlinux
+    //
+    //   /sys/kernel/livepatch/test_klp_livepatch/vmlinux:
+    //   cmdline_proc_show,1  patched
+    //
+    //   /sys/kernel/livepatch/test_klp_livepatch/vmlinux/cmdline_proc_show,1:
+    // and `ls -R FILE` prints the file's name.
+    const m = machine({ selftest: true });
+    m.run('insmod test_modules/test_klp_livepatch.ko');
+    const LP = '/sys/kernel/livepatch';
+    const r = m.run(`ls -1R ${LP}`);
+    expect(r.stdout).toBe(
+      [
+        `${LP}:`,
+        'test_klp_livepatch',
+        '',
+        `${LP}/test_klp_livepatch:`,
+        'enabled',
+        'force',
+        'replace',
+        'stack_order',
+        'transition',
+        'vmlinux',
+        '',
+        `${LP}/test_klp_livepatch/vmlinux:`,
+        'cmdline_proc_show,1',
+        'patched',
+        '',
+        `${LP}/test_klp_livepatch/vmlinux/cmdline_proc_show,1:`,
+        '',
+      ].join('\n'),
+    );
+    expect(m.run(`ls -R ${LP}/test_klp_livepatch/enabled`).stdout).toBe(`${LP}/test_klp_livepatch/enabled\n`);
+    expect(m.run(`ls -lR ${LP}/test_klp_livepatch/vmlinux`).stdout).toMatch(/:\ntotal 0\ndrwxr-xr-x .* cmdline_proc_show,1\n-r--r--r-- .* patched\n\n.*cmdline_proc_show,1:\ntotal 0\n$/);
+  });
+});
+
+describe('/proc/self', () => {
+  it('is the process that looks: cat /proc/self/status describes cat, a child of the shell', () => {
+    // Real 6.1: `cat /proc/self/status` → "Name:	cat", "PPid:	<the shell's pid>"; `ls /proc` lists self.
+    const m = machine();
+    const status = m.run('cat /proc/self/status').stdout;
+    expect(status).toMatch(/^Name:\tcat\n/);
+    expect(status).toContain(`PPid:\t${m.k.loginShell.pid}\n`);
+    const grep = m.run('grep Name /proc/self/status').stdout;
+    expect(grep).toBe('Name:\tgrep\n');
+    expect(m.run('cat /proc/self/comm').stdout).toBe('cat\n');
+    expect(m.run('ls /proc').stdout.split(/\s+/)).toContain('self');
+  });
+});
+
+describe('background jobs', () => {
+  // Bash 5.2 at a terminal, with job control:
+  //   $ true &                     $ false & L; wait %1; echo "w=$?"      (L: a loop of builtins)
+  //   [1] 26786                    [1] 26787
+  //   [1]+  Done  true   (later)   [1]+  Exit 1                  false
+  //                                w=1
+  //   $ kill %1                    $ true & true & L; jobs
+  //   bash: kill: %1: no such job  [1] 26958
+  //                                [2] 26959
+  //                                [1]-  Done                    true
+  //                                [2]+  Done                    true
+  // Every command completes at once in the simulation, so a job has ended by the time the line
+  // that started it returns, and bash reports it before the next prompt.
+  it('cmd & prints [N] PID, returns 0 at once, and the job is reported Done before the next prompt', () => {
+    const m = machine();
+    const r = m.run('false &');
+    const pid = Number(/^\[1\] (\d+)\n/.exec(r.stderr)![1]);
+    expect(r.stderr).toBe(`[1] ${pid}\n[1]+  Exit 1                  false\n`);
+    expect(r.status).toBe(0);
+    expect(m.run('echo $!').stdout).toBe(`${pid}\n`);
+    // Reported, so gone: bash's words for a job that is no more.
+    expect(m.run('kill %1')).toEqual({ stdout: '', stderr: 'bash: kill: %1: no such job\n', status: 1 });
+    expect(m.run('jobs %1')).toEqual({ stdout: '', stderr: 'bash: jobs: %1: no such job\n', status: 1 });
+    expect(m.run('wait %1')).toEqual({ stdout: '', stderr: 'bash: wait: %1: no such job\n', status: 127 });
+    expect(m.run('jobs')).toEqual({ stdout: '', stderr: '', status: 0 });
+    // wait PID still knows how the last background process ended.
+    expect(m.run(`wait ${pid}`).status).toBe(1);
+    expect(m.run('wait').status).toBe(0);
+  });
+
+  it('jobs lists the jobs that ended and were not yet reported, then they are gone', () => {
+    const m = machine();
+    const r = m.run('true & echo hi > /dev/null & jobs; jobs; echo "j=$?"');
+    expect(r.stdout).toBe('[1]-  Done                    true\n[2]+  Done                    echo hi > /dev/null\nj=0\n');
+    expect(r.stderr).toMatch(/^\[1\] \d+\n\[2\] \d+\n$/);
+    expect(m.run('jobs -l').stdout).toBe('');
+  });
+
+  it('wait %N reports the job it waited for and returns its status; kill %N of an ended, unreported job finds no process', () => {
+    const m = machine();
+    const r = m.run('false & wait %1; echo "w=$?"');
+    expect(r.stdout).toBe('w=1\n');
+    expect(r.stderr).toMatch(/^\[1\] \d+\n\[1\]\+  Exit 1                  false\n$/);
+    const k = m.run('true & kill %1; echo "k=$?"');
+    const pid = /^\[1\] (\d+)/.exec(k.stderr)![1];
+    expect(k.stdout).toBe('k=1\n');
+    expect(k.stderr).toBe(`[1] ${pid}\nbash: kill: (${pid}) - No such process\n[1]+  Done                    true\n`);
+  });
+
+  it('a job that keeps running (the getpid helper) is Running until kill %N ends it: Terminated', () => {
+    const m = machine();
+    const r = m.run('./test_klp-call_getpid &');
+    const pid = Number(/^\[1\] (\d+)\n$/.exec(r.stderr)![1]);
+    expect(m.k.taskByPid(pid)?.comm).toBe('test_klp-call_g');
+    expect(m.run('jobs').stdout).toBe('[1]+  Running                 ./test_klp-call_getpid &\n');
+    expect(m.run('jobs -l').stdout).toBe(`[1]+ ${pid} Running                 ./test_klp-call_getpid &\n`);
+    expect(m.run('jobs -p').stdout).toBe(`${pid}\n`);
+    const k = m.run('kill %1');
+    expect(k.status).toBe(0);
+    expect(k.stderr).toBe('[1]+  Terminated              ./test_klp-call_getpid\n');
+    expect(m.k.taskByPid(pid)).toBeUndefined();
+    m.run('./test_klp-call_getpid &');
+    expect(m.run('kill -9 %1').stderr).toBe('[1]+  Killed                  ./test_klp-call_getpid\n');
+  });
+});
