@@ -338,11 +338,11 @@ describe('words', () => {
     expect(isBlockingFrame('schedule', null)).toBe(false);
   });
 
-  it('says what klp_try_switch_task / klp_check_stack would print', () => {
+  it('says what klp_try_switch_task would print', () => {
     const [sw2, kw] = [smallSystem()[2]!, smallSystem()[6]!];
     expect(blockerText(sw2, PATCHING)).toBe('klp_try_switch_task: swapper/2:0 is running');
-    expect(blockerText(kw, PATCHING)).toBe('klp_check_stack: kworker/0:1:3 is sleeping on function busymod_work_func');
-    expect(blockerText({ ...kw, blocker: 'unreliable', blockedBy: null }, PATCHING)).toBe('klp_check_stack: kworker/0:1:3 has an unreliable stack');
+    expect(blockerText(kw, PATCHING)).toBe('klp_try_switch_task: kworker/0:1:3 is sleeping on function busymod_work_func');
+    expect(blockerText({ ...kw, blocker: 'unreliable', blockedBy: null }, PATCHING)).toBe('klp_try_switch_task: kworker/0:1:3 has an unreliable stack');
     expect(blockerText({ ...kw, patchState: 1 }, PATCHING)).toMatch(/^Switched/);
   });
 

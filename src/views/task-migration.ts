@@ -466,6 +466,8 @@ export function pendingReason(t: TaskView): string {
       return `sleeping on ${t.blockedBy}`;
     case 'unreliable':
       return 'unreliable stack';
+    case 'no-reliable-stack':
+      return 'no reliable stacks';
     default:
       return 'stack check passes';
   }
@@ -482,12 +484,15 @@ export function blockerText(t: TaskView, tr: TransitionLike): string {
     return `Switched by force: patch_state ${t.patchState}, the target, but it still runs the old ${t.oldCode} until it returns from it.`;
   if (t.patchState === tr.target) return `Switched: patch_state ${t.patchState}, the target.`;
   switch (t.blocker) {
+    // The kernel's own debug lines (klp_try_switch_task()), as the log prints them on a retry.
     case 'running':
       return `klp_try_switch_task: ${who} is running`;
     case 'unreliable':
-      return `klp_check_stack: ${who} has an unreliable stack`;
+      return `klp_try_switch_task: ${who} has an unreliable stack`;
     case 'sleeping':
-      return `klp_check_stack: ${who} is sleeping on function ${t.blockedBy}`;
+      return `klp_try_switch_task: ${who} is sleeping on function ${t.blockedBy}`;
+    case 'no-reliable-stack':
+      return 'klp_have_reliable_stack() is false: no stack check; it switches on its way to user space or in the idle loop.';
     default:
       return t.pending
         ? 'No blocker: the next klp_try_switch_task() switches it.'

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { ins, LP, machine } from './machine';
 import { SLEEP_MAX } from '../../src/kernel/shell/commands/system';
 import { USEC_PER_SEC } from '../../src/kernel/world/events';
+import { snapshot } from '../../src/kernel/view/snapshot';
+import { blockerText } from '../../src/views/task-migration';
 
 function stalled() {
   const m = machine({ selftest: true });
@@ -128,5 +130,29 @@ describe('a stalled transition', () => {
     expect(m.k.now - start).toBe(SLEEP_MAX * USEC_PER_SEC);
     // Still stalled after a day of retries: the busy kworker never leaves busymod_work_func.
     expect(m.read(`${LP}/test_klp_callbacks_demo/transition`)).toBe('1\n');
+  });
+});
+
+describe('why a task cannot switch, one answer', () => {
+  it('the task view says exactly what the next retry prints for every task still pending', () => {
+    const m = stalled();
+    // The selftests turn klp_try_switch_task's lines off; on, each retry prints its reasons.
+    m.run("echo 'func klp_try_switch_task +p' > /sys/kernel/debug/dynamic_debug/control");
+    const view = snapshot(m.k);
+    const said = view.tasks.filter((t) => t.blocker !== null).map((t) => blockerText(t, view.transition));
+    expect(said.length).toBeGreaterThan(0);
+    m.mark();
+    m.run('sleep 1');
+    const printed = m.log().filter((l) => l.startsWith('livepatch: klp_try_switch_task: ')).map((l) => l.slice('livepatch: '.length));
+    expect(printed.sort()).toEqual(said.sort());
+  });
+
+  it('without reliable stacks nothing is switched by its stack check, and the view says so', () => {
+    const m = machine({ selftest: true, config: { reliableStacks: false } });
+    m.run(ins('test_klp_callbacks_busy', 'block_transition=Y'));
+    m.sh.run('insmod test_modules/test_klp_callbacks_demo.ko');
+    const pending = snapshot(m.k).tasks.filter((t) => t.pending && t.patchState !== 1);
+    expect(pending.length).toBeGreaterThan(0);
+    for (const t of pending) expect(t.blocker).toBe('no-reliable-stack');
   });
 });

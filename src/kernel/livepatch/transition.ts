@@ -151,6 +151,29 @@ export function klp_check_stack(k: Kernel, task: Task): string | null {
   return null;
 }
 
+/** Why klp_try_switch_task() cannot switch a task now (null: it can). */
+export type SwitchBlocker =
+  | { why: 'no-reliable-stack' }
+  | { why: 'running' }
+  | { why: 'unreliable' }
+  | { why: 'sleeping'; func: string };
+
+/**
+ * The one answer to "why can this task not switch": klp_try_switch_task()'s
+ * checks in its order. The transition acts on it, the view snapshot shows
+ * it, and the task view words it, so the three cannot disagree.
+ */
+export function klpSwitchBlocker(k: Kernel, task: Task): SwitchBlocker | null {
+  // klp_have_reliable_stack(): without it no task is switched by its stack, silently.
+  if (!k.config.reliableStacks) return { why: 'no-reliable-stack' };
+  // task_call_func() → klp_check_and_switch_task(): a task running on another CPU is -EBUSY.
+  if (k.taskCurr(task) && task !== k.current) return { why: 'running' };
+  // klp_check_stack(): stack_trace_save_tsk_reliable() failed, -EINVAL.
+  if (task.unreliableStack) return { why: 'unreliable' };
+  const func = klp_check_stack(k, task);
+  return func ? { why: 'sleeping', func } : null;
+}
+
 /**
  * klp_try_switch_task(). With `dry`, only says whether it would succeed:
  * settling uses that to tell a retry that makes progress from a stalled one.
@@ -158,28 +181,17 @@ export function klp_check_stack(k: Kernel, task: Task): string | null {
 export function klp_try_switch_task(k: Kernel, task: Task, dry = false): boolean {
   const target = k.klpTargetState();
   if (task.patchState === target) return true;
-  if (!k.config.reliableStacks) return false;
-  let ret = 0;
-  let oldName = '';
-  if (k.taskCurr(task) && task !== k.current) ret = -EBUSY;
-  else if (task.unreliableStack) ret = -EINVAL;
-  else {
-    const hit = klp_check_stack(k, task);
-    if (hit) {
-      ret = -EADDRINUSE;
-      oldName = hit;
-    }
-  }
-  if (dry) return ret === 0;
-  if (ret === 0) {
+  const blocker = klpSwitchBlocker(k, task);
+  if (dry) return blocker === null;
+  if (blocker === null) {
     task.pending = false;
     task.patchState = target;
     return true;
   }
   const who = `${task.comm}:${task.pid}`;
-  if (ret === -EBUSY) k.prDebug(DBG_RUNNING, `livepatch: klp_try_switch_task: ${who} is running`);
-  else if (ret === -EINVAL) k.prDebug(DBG_UNRELIABLE, `livepatch: klp_try_switch_task: ${who} has an unreliable stack`);
-  else k.prDebug(DBG_SLEEPING, `livepatch: klp_try_switch_task: ${who} is sleeping on function ${oldName}`);
+  if (blocker.why === 'running') k.prDebug(DBG_RUNNING, `livepatch: klp_try_switch_task: ${who} is running`);
+  else if (blocker.why === 'unreliable') k.prDebug(DBG_UNRELIABLE, `livepatch: klp_try_switch_task: ${who} has an unreliable stack`);
+  else if (blocker.why === 'sleeping') k.prDebug(DBG_SLEEPING, `livepatch: klp_try_switch_task: ${who} is sleeping on function ${blocker.func}`);
   return false;
 }
 

@@ -7,7 +7,7 @@ import { formatFrame, sameCode, VMLINUX } from '../world/code';
 import { patchEnabled } from '../machines/patch.machine';
 import { SIGNALS_TIMEOUT } from '../machines/transition.machine';
 import { USEC_PER_SEC } from '../world/events';
-import { klp_check_stack } from '../livepatch/transition';
+import { klpSwitchBlocker } from '../livepatch/transition';
 import { klp_ftrace_handler } from '../livepatch/patch';
 import { stackOrder } from '../livepatch/core';
 import { formatParam } from '../module/params';
@@ -95,13 +95,10 @@ function oldCode(k: Kernel, t: Task): string | null {
 
 function taskView(k: Kernel, t: Task): TaskView {
   const running = k.taskCurr(t);
-  let blockedBy: string | null = null;
-  let blocker: TaskView['blocker'] = null;
-  if (k.transitionRunning() && t.patchState !== k.klpTargetState()) {
-    if (running && t !== k.current) blocker = 'running';
-    else if (t.unreliableStack) blocker = 'unreliable';
-    else if ((blockedBy = klp_check_stack(k, t))) blocker = 'sleeping';
-  }
+  // The transition's own answer (klpSwitchBlocker), so the picture says what the next try will do.
+  const why = k.transitionRunning() && t.patchState !== k.klpTargetState() ? klpSwitchBlocker(k, t) : null;
+  const blocker: TaskView['blocker'] = why?.why ?? null;
+  const blockedBy = why?.why === 'sleeping' ? why.func : null;
   return {
     pid: t.pid,
     comm: t.comm,

@@ -76,8 +76,8 @@ export interface TaskView {
   stack: string[];
   /** the to-be-(un)patched function klp_check_stack() finds on its stack, if any */
   blockedBy: string | null;
-  /** why a stack check would refuse it now */
-  blocker: 'running' | 'unreliable' | 'sleeping' | null;
+  /** why klp_try_switch_task() would refuse it now (klpSwitchBlocker) */
+  blocker: 'no-reliable-stack' | 'running' | 'unreliable' | 'sleeping' | null;
   /**
    * A function whose code from the universe the task left it still runs: it
    * is counted as switched (patch_state says so, since `force` switched it as
