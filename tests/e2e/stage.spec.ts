@@ -11,8 +11,9 @@
  * - embedded at 800×450 and 640×360: one figure, no scroll bars;
  * - a phone at 390×844: nothing wider than the screen.
  *
- * One page per scenario and screen goes through the steps by following their
- * links, as back and forward do.
+ * One page per scenario and mode goes through the steps by following their
+ * links, as back and forward do, and is resized to each of the mode's screens
+ * at every step.
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
@@ -92,15 +93,30 @@ async function openStep(page: Page, id: string, step: number, options: string): 
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
-for (const [screen, spec] of Object.entries(SCREENS)) {
-  test.describe(screen, () => {
-    test.use({ viewport: { width: spec.width, height: spec.height }, reducedMotion: 'reduce' });
+/**
+ * A stage (talk mode, embed) only scales with the window: its screens are
+ * checked on one page, resized at each step (the page must follow a resize
+ * too). The workbench lays itself out anew for each size: one page each.
+ */
+const MODES = new Map<string, [string, Screen][]>();
+for (const [name, spec] of Object.entries(SCREENS)) {
+  const key = spec.options || name;
+  MODES.set(key, [...(MODES.get(key) ?? []), [name, spec]]);
+}
+
+for (const screens of MODES.values()) {
+  const options = screens[0]![1].options;
+  test.describe(screens.map(([name]) => name).join(', '), () => {
+    test.use({ reducedMotion: 'reduce' });
     for (const s of SCENARIOS) {
       test(`${s.id}: every step`, async ({ page }) => {
         for (let step = 0; step <= LAST_STEP[s.id]!; step++) {
-          await openStep(page, s.id, step, spec.options);
-          const r = await report(page, spec.minText);
-          await test.step(`step ${step}`, () => spec.check(r));
+          for (const [name, spec] of screens) {
+            await page.setViewportSize({ width: spec.width, height: spec.height });
+            await openStep(page, s.id, step, options);
+            const r = await report(page, spec.minText);
+            await test.step(`step ${step}, ${name}`, () => spec.check(r));
+          }
         }
       });
     }
