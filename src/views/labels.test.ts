@@ -170,6 +170,16 @@ describe('names on the task migration picture', () => {
     }
   });
 
+  it('first-livepatch, step 2 (talk): room made for names goes in their region only', () => {
+    const tasks = firstLivepatch();
+    const names = named(tasks, ['swapper/1', 'swapper/2', 'swapper/3']);
+    const res = layoutWithLabels(tasks, PATCHING, { width: 524, height: 530, labelHeight: 82, maxCell: 96 }, names, TALK);
+    expectClean(res, tasks, 3, TALK);
+    const l = res.layout;
+    // the patched region's rows follow each other without a gap: swapper/0, then the first kthread
+    expect(l.xy[2 * 4 + 1]! - l.xy[1]!).toBe(l.cell);
+  });
+
   it('stalled-transition, step 8 (talk): the old-code label covers no idle diamond', () => {
     const tasks = forced();
     const names = named(tasks, ['kworker/0:1']);

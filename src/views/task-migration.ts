@@ -160,7 +160,7 @@ export interface LayoutOptions {
   maxCell?: number;
   /**
    * Room for names: px of free space below the grid row of a task (task
-   * index → px), in both regions; in fit mode the cells shrink to make it.
+   * index → px), in its region; in fit mode the cells shrink to make it.
    * layoutWithLabels() asks for it when a name finds no free place.
    */
   labelRoom?: ReadonlyMap<number, number>;
@@ -250,7 +250,12 @@ export function layoutTasks(tasks: readonly TaskView[], tr: TransitionLike, opts
   const order = sortedOrder(tasks);
   const groups = KINDS.map((k) => tasks.filter((t) => t.kind === k).length).filter((c) => c > 0);
   const room = opts.labelRoom ?? new Map<number, number>();
-  const extra = [...room.values()].reduce((a, b) => a + Math.max(0, b), 0);
+  /** task index → its region (0, 1) */
+  const regionIndex = (i: number) => Math.max(0, universeOf(tasks[i]!, tr));
+  // room for names goes in the region of their tasks only: the grid needs the larger region's
+  const extraIn = [0, 0];
+  for (const [i, px] of room) if (i >= 0 && i < n) extraIn[regionIndex(i)]! += Math.max(0, px);
+  const extra = Math.max(extraIn[0]!, extraIn[1]!);
   // A region with no task during a transition (fit mode, or when asked): it shrinks, the other grows.
   const counts = [0, 0];
   if (transition) for (const t of tasks) counts[universeOf(t, tr) as 0 | 1]!++;
@@ -305,12 +310,15 @@ export function layoutTasks(tasks: readonly TaskView[], tr: TransitionLike, opts
     }
   }
 
-  // Room for names below the rows of the tasks that asked for it: rowTop[r] is row r's top within the grid.
-  const below = new Float64Array(rows);
-  for (const [i, px] of room) if (i >= 0 && i < n) below[Math.floor(slotOf[i]! / cols)]! += Math.max(0, px);
-  const rowTop = new Float64Array(rows + 1);
-  for (let r = 0; r < rows; r++) rowTop[r + 1] = rowTop[r]! + cell + below[r]!;
-  const gridHeight = rowTop[rows]!;
+  // Room for names below the rows of the tasks that asked for it, in their region: rowTop[g][r] is row r's top in region g's grid.
+  const rowTop = [0, 1].map((g) => {
+    const below = new Float64Array(rows);
+    for (const [i, px] of room) if (i >= 0 && i < n && regionIndex(i) === g) below[Math.floor(slotOf[i]! / cols)]! += Math.max(0, px);
+    const top = new Float64Array(rows + 1);
+    for (let r = 0; r < rows; r++) top[r + 1] = top[r]! + cell + below[r]!;
+    return top;
+  });
+  const gridHeight = Math.max(rowTop[0]![rows]!, rowTop[1]![rows]!);
 
   // In fit mode the regions reach down to the bottom of the box (or further, when even MIN_CELL does not fit).
   const boxHeight = opts.height === undefined ? 0 : Math.floor(stacked ? (emptyWidth === null ? (opts.height - GAP) / 2 : opts.height - GAP - emptyHeight(labelHeight)) : opts.height);
@@ -343,7 +351,7 @@ export function layoutTasks(tasks: readonly TaskView[], tr: TransitionLike, opts
     const slot = slotOf[i]!;
     regionOf[i] = r;
     xy[2 * i] = box.x + PAD + (slot % cols) * cell + cell / 2;
-    xy[2 * i + 1] = box.y + labelHeight + PAD + rowTop[Math.floor(slot / cols)]! + cell / 2;
+    xy[2 * i + 1] = box.y + labelHeight + PAD + rowTop[r]![Math.floor(slot / cols)]! + cell / 2;
   }
 
   const last = regions[regions.length - 1]!;
