@@ -24,9 +24,10 @@ import {
   taskNames,
   blockerText,
   type TaskLayout,
+  stackWindow,
+  moreFrames,
 } from './task-migration';
 import { NONE, PATCHING, smallSystem, task } from './task-fixtures';
-import { overlaps, placeLabels, type Box, type LabelRequest } from './labels';
 import { paintBuckets, paintMarks } from './task-canvas';
 import type { TaskView } from '../kernel/view/types';
 
@@ -142,56 +143,6 @@ describe('CPU digits', () => {
 });
 
 describe('names on the picture', () => {
-  const req = (key: string, x: number, y: number, width = 80, height = 18, half = 10): LabelRequest => ({ key, text: key, x, y, width, height, half });
-  const bounds: Box = { x: 0, y: 0, width: 400, height: 300 };
-
-  function expectClean(placed: Box[], b: Box) {
-    for (const p of placed) {
-      expect(p.x).toBeGreaterThanOrEqual(b.x);
-      expect(p.y).toBeGreaterThanOrEqual(b.y);
-      expect(p.x + p.width).toBeLessThanOrEqual(b.x + b.width);
-      expect(p.y + p.height).toBeLessThanOrEqual(b.y + b.height);
-    }
-    for (let i = 0; i < placed.length; i++) for (let j = i + 1; j < placed.length; j++) expect(overlaps(placed[i]!, placed[j]!)).toBe(false);
-  }
-
-  it('puts a label right of its mark when there is room, left of it at the right edge', () => {
-    const [a, b] = placeLabels([req('a', 50, 50), req('b', 390, 200)], bounds);
-    expect(a!.x).toBeGreaterThan(50);
-    expect(Math.abs(a!.y + a!.height / 2 - 50)).toBeLessThan(1);
-    expect(a!.leader).toBe(false);
-    expect(b!.x + b!.width).toBeLessThan(390);
-  });
-
-  it('never lets labels overlap each other or leave the box, even when marks crowd', () => {
-    const requests = Array.from({ length: 12 }, (_, i) => req(`t${i}`, 200 + (i % 4) * 12, 150 + Math.floor(i / 4) * 12, 70, 18, 5));
-    const placed = placeLabels(requests, bounds);
-    expect(placed).toHaveLength(12);
-    expectClean(placed, bounds);
-  });
-
-  it('keeps off obstacles (region headings) and prefers places that cover no other mark', () => {
-    const heading = { x: 0, y: 0, width: 400, height: 40 };
-    const clutter = [{ x: 75, y: 40, width: 20, height: 20 }];
-    const [a] = placeLabels([req('a', 50, 50)], bounds, { obstacles: [heading], clutter });
-    expect(overlaps(a!, heading)).toBe(false);
-    expect(overlaps(a!, clutter[0]!)).toBe(false);
-  });
-
-  it('prefers places inside the mark’s own region', () => {
-    const region = { x: 0, y: 0, width: 100, height: 300 };
-    const [a] = placeLabels([{ ...req('a', 90, 150), prefer: region }], bounds);
-    expect(a!.x + a!.width).toBeLessThanOrEqual(100);
-  });
-
-  it('draws a leader to a label placed away from its mark, and leaves out one with no room at all', () => {
-    const tiny = { x: 0, y: 0, width: 100, height: 40 };
-    const placed = placeLabels([req('a', 50, 20, 90, 18), req('b', 50, 20, 90, 18), req('c', 50, 20, 90, 18)], tiny, { gap: 0 });
-    expectClean(placed, tiny);
-    expect(placed.length).toBeLessThanOrEqual(2);
-    expect(placeLabels([req('wide', 10, 10, 500)], tiny)).toEqual([]);
-  });
-
   it('names the focused tasks first, in the focus’s order, then those still in old code', () => {
     const tasks = smallSystem();
     tasks[10] = { ...tasks[10]!, oldCode: 'cmdline_proc_show' };
@@ -300,5 +251,24 @@ describe('the fake signal', () => {
     const ctx = new Proxy({} as Parameters<typeof paintMarks>[0], { get: () => () => undefined });
     paintMarks(ctx, { layout, tasks, xy: layout.xy, buckets, hover: -1, selected: -1, color: (c) => (colors.push(c), c) });
     expect(colors).toContain('--accent');
+  });
+});
+
+describe('a call stack in the room it has', () => {
+  const frames = (lines: ReturnType<typeof stackWindow>) => lines.map((l) => (l.kind === 'frame' ? l.j : moreFrames(l)));
+  it('shows every frame when they fit', () => {
+    expect(frames(stackWindow(4, [2], 4))).toEqual([0, 1, 2, 3]);
+    expect(frames(stackWindow(4, [], Infinity))).toEqual([0, 1, 2, 3]);
+  });
+  it('shows the innermost frames that fit, then a line for the rest', () => {
+    expect(frames(stackWindow(9, [3], 6))).toEqual([0, 1, 2, 3, 4, '… 4 more frames']);
+    expect(frames(stackWindow(9, [], 2))).toEqual([0, '… 8 more frames']);
+  });
+  it('always shows the frame the step is about, with a line for those skipped before it', () => {
+    expect(frames(stackWindow(9, [6], 5))).toEqual([0, 1, '… 4 frames', 6, '… 2 more frames']);
+    expect(frames(stackWindow(9, [8], 1))).toEqual(['… 8 frames', 8]);
+    expect(frames(stackWindow(9, [1], 2))).toEqual([0, 1, '… 7 more frames']);
+    expect(frames(stackWindow(5, [], 4))).toEqual([0, 1, 2, '… 2 more frames']);
+    expect(frames(stackWindow(5, [], 5))).toEqual([0, 1, 2, 3, 4]);
   });
 });

@@ -12,6 +12,8 @@
 import { easeCubicInOut } from 'd3-ease';
 import { lerp, lerpArray } from './motion';
 import { Random } from '../kernel/world/random';
+import { placeLabels, type Box, type LabelRequest, type PlacedLabel } from './labels';
+import { middle } from './text';
 import type { KernelView, TaskView, TransitionView } from '../kernel/view/types';
 
 type KlpState = TaskView['patchState'];
@@ -116,6 +118,11 @@ export interface TaskLayout {
   mark: number;
   /** side of the TIF_PATCH_PENDING ring: just inside the cell, around the mark */
   ring: number;
+  /**
+   * side of a mark's footprint, its decorations (ring, focus frame) included:
+   * a px less than the cell, so neighbours never touch. Names keep off it.
+   */
+  foot: number;
   /** room for the label at the top of each region, px */
   labelHeight: number;
   cols: number;
@@ -151,6 +158,18 @@ export interface LayoutOptions {
   height?: number;
   /** the largest cell in fit mode, px */
   maxCell?: number;
+  /**
+   * Room for names: px of free space below the grid row of a task (task
+   * index → px), in its region; in fit mode the cells shrink to make it.
+   * layoutWithLabels() asks for it when a name finds no free place.
+   */
+  labelRoom?: ReadonlyMap<number, number>;
+  /**
+   * During a transition, the width of a region that holds no task (side by
+   * side) — the other one gets the rest, for bigger marks. Stacked, such a
+   * region is as high as its heading. Absent: both regions are the same size.
+   */
+  emptyWidth?: number;
 }
 
 export const PAD = 6;
@@ -192,7 +211,12 @@ export function fitCell(groups: readonly number[], inner: number, gridHeight: nu
   return cell;
 }
 
-/** Fit mode: regions side by side or stacked, whichever gives the bigger cell (side by side on a tie). */
+/**
+ * Fit mode: regions side by side or stacked, whichever gives the bigger cell
+ * (side by side on a tie). `extra` px of the grid's height are room for
+ * names; `empty`, the index of a region with no task whose size shrinks to
+ * `emptyWidth` (side by side) or its heading (stacked), or -1.
+ */
 function fitArrangement(
   groups: readonly number[],
   width: number,
@@ -200,12 +224,21 @@ function fitArrangement(
   labelHeight: number,
   transition: boolean,
   maxCell: number,
+  extra: number,
+  emptyWidth: number | null,
 ): { stacked: boolean; cell: number } {
-  const grid = (h: number) => h - labelHeight - 2 * PAD;
+  const grid = (h: number) => h - labelHeight - 2 * PAD - extra;
   if (!transition) return { stacked: false, cell: fitCell(groups, width - 2 * PAD, grid(height), maxCell) };
-  const side = fitCell(groups, Math.floor((width - GAP) / 2) - 2 * PAD, grid(height), maxCell);
-  const stack = fitCell(groups, width - 2 * PAD, grid(Math.floor((height - GAP) / 2)), maxCell);
+  const sideWidth = emptyWidth === null ? Math.floor((width - GAP) / 2) : width - GAP - emptyWidth;
+  const stackHeight = emptyWidth === null ? Math.floor((height - GAP) / 2) : height - GAP - emptyHeight(labelHeight);
+  const side = fitCell(groups, sideWidth - 2 * PAD, grid(height), maxCell);
+  const stack = fitCell(groups, width - 2 * PAD, grid(stackHeight), maxCell);
   return stack > side ? { stacked: true, cell: stack } : { stacked: false, cell: side };
+}
+
+/** The height of a region with no task, stacked in fit mode: its heading and a little room. */
+function emptyHeight(labelHeight: number): number {
+  return labelHeight + 2 * PAD;
 }
 
 export function layoutTasks(tasks: readonly TaskView[], tr: TransitionLike, opts: LayoutOptions = {}): TaskLayout {
@@ -216,11 +249,30 @@ export function layoutTasks(tasks: readonly TaskView[], tr: TransitionLike, opts
   const transition = inTransition(tr);
   const order = sortedOrder(tasks);
   const groups = KINDS.map((k) => tasks.filter((t) => t.kind === k).length).filter((c) => c > 0);
-  const fit = opts.height !== undefined ? fitArrangement(groups, width, Math.floor(opts.height), labelHeight, transition, opts.maxCell ?? Infinity) : null;
+  const room = opts.labelRoom ?? new Map<number, number>();
+  /** task index → its region (0, 1) */
+  const regionIndex = (i: number) => Math.max(0, universeOf(tasks[i]!, tr));
+  // room for names goes in the region of their tasks only: the grid needs the larger region's
+  const extraIn = [0, 0];
+  for (const [i, px] of room) if (i >= 0 && i < n) extraIn[regionIndex(i)]! += Math.max(0, px);
+  const extra = Math.max(extraIn[0]!, extraIn[1]!);
+  // A region with no task during a transition (fit mode, or when asked): it shrinks, the other grows.
+  const counts = [0, 0];
+  if (transition) for (const t of tasks) counts[universeOf(t, tr) as 0 | 1]!++;
+  const empty = transition && n > 0 && opts.emptyWidth !== undefined ? counts.indexOf(0) : -1;
+  const emptyWidth = empty >= 0 ? Math.max(PAD * 2 + 20, Math.min(Math.floor((width - GAP) / 2), Math.floor(opts.emptyWidth!))) : null;
+  const fit =
+    opts.height !== undefined
+      ? fitArrangement(groups, width, Math.floor(opts.height), labelHeight, transition, opts.maxCell ?? Infinity, extra, emptyWidth)
+      : null;
 
   const stacked = fit ? fit.stacked : transition && width < STACK_BELOW;
-  const regionWidth = transition && !stacked ? Math.floor((width - GAP) / 2) : width;
-  const inner = regionWidth - 2 * PAD;
+  const half = Math.floor((width - GAP) / 2);
+  /** the width of region r (0, 1) */
+  const widthOf = (r: number) =>
+    !transition || stacked ? width : emptyWidth === null ? half : r === empty ? emptyWidth : width - GAP - emptyWidth;
+  // the grid: as wide as the region that holds tasks
+  const inner = widthOf(empty === 0 ? 1 : 0) - 2 * PAD;
   const colsFor = (cell: number) => Math.max(1, Math.floor(inner / cell));
   const rowsFor = (cell: number) => gridRows(groups, colsFor(cell));
 
@@ -235,6 +287,7 @@ export function layoutTasks(tasks: readonly TaskView[], tr: TransitionLike, opts
   // A quarter of the cell stays free between marks, at least 1px of it.
   const mark = Math.max(1.5, Math.min(cell - 1, cell * 0.75));
   const ring = Math.max(mark + 2, cell - 1);
+  const foot = Math.max(mark, cell - 1);
 
   const slotOf = new Int32Array(n);
   const slotTask = new Int32Array(rows * cols).fill(-1);
@@ -257,23 +310,34 @@ export function layoutTasks(tasks: readonly TaskView[], tr: TransitionLike, opts
     }
   }
 
+  // Room for names below the rows of the tasks that asked for it, in their region: rowTop[g][r] is row r's top in region g's grid.
+  const rowTop = [0, 1].map((g) => {
+    const below = new Float64Array(rows);
+    for (const [i, px] of room) if (i >= 0 && i < n && regionIndex(i) === g) below[Math.floor(slotOf[i]! / cols)]! += Math.max(0, px);
+    const top = new Float64Array(rows + 1);
+    for (let r = 0; r < rows; r++) top[r + 1] = top[r]! + cell + below[r]!;
+    return top;
+  });
+  const gridHeight = Math.max(rowTop[0]![rows]!, rowTop[1]![rows]!);
+
   // In fit mode the regions reach down to the bottom of the box (or further, when even MIN_CELL does not fit).
-  const boxHeight = opts.height === undefined ? 0 : Math.floor(stacked ? (opts.height - GAP) / 2 : opts.height);
-  const regionHeight = Math.max(labelHeight + rows * cell + 2 * PAD, boxHeight);
+  const boxHeight = opts.height === undefined ? 0 : Math.floor(stacked ? (emptyWidth === null ? (opts.height - GAP) / 2 : opts.height - GAP - emptyHeight(labelHeight)) : opts.height);
+  const regionHeight = Math.max(labelHeight + gridHeight + 2 * PAD, boxHeight);
+  const heightOf = (r: number) => (stacked && r === empty ? emptyHeight(labelHeight) : regionHeight);
   const regions: RegionBox[] = [];
   if (!transition) {
-    regions.push({ state: -1, role: 'neutral', label: neutralLabel(tasks), x: 0, y: 0, width: regionWidth, height: regionHeight });
+    regions.push({ state: -1, role: 'neutral', label: neutralLabel(tasks), x: 0, y: 0, width: widthOf(0), height: regionHeight });
   } else {
     for (const state of [0, 1] as const) {
-      const i = regions.length;
+      const prev = regions[regions.length - 1];
       regions.push({
         state,
         role: state === tr.target ? 'target' : 'initial',
         label: `${STATE_NAME[state].name} (${STATE_NAME[state].constant})`,
-        x: stacked ? 0 : i * (regionWidth + GAP),
-        y: stacked ? i * (regionHeight + GAP) : 0,
-        width: regionWidth,
-        height: regionHeight,
+        x: stacked || !prev ? 0 : prev.x + prev.width + GAP,
+        y: !stacked || !prev ? 0 : prev.y + prev.height + GAP,
+        width: widthOf(state),
+        height: heightOf(state),
       });
     }
   }
@@ -287,16 +351,17 @@ export function layoutTasks(tasks: readonly TaskView[], tr: TransitionLike, opts
     const slot = slotOf[i]!;
     regionOf[i] = r;
     xy[2 * i] = box.x + PAD + (slot % cols) * cell + cell / 2;
-    xy[2 * i + 1] = box.y + labelHeight + PAD + Math.floor(slot / cols) * cell + cell / 2;
+    xy[2 * i + 1] = box.y + labelHeight + PAD + rowTop[r]![Math.floor(slot / cols)]! + cell / 2;
   }
 
   const last = regions[regions.length - 1]!;
   return {
-    width: stacked || !transition ? width : 2 * regionWidth + GAP,
-    height: last.y + last.height,
+    width: last.x + last.width,
+    height: Math.max(...regions.map((r) => r.y + r.height)),
     cell,
     mark,
     ring,
+    foot,
     labelHeight,
     cols,
     rows,
@@ -308,6 +373,95 @@ export function layoutTasks(tasks: readonly TaskView[], tr: TransitionLike, opts
     order,
     xy,
   };
+}
+
+// ---------------------------------------------------------------------------
+// Names on the layout
+
+/** A task to name on the picture. */
+export interface NameSpec {
+  i: number;
+  text: string;
+}
+
+/** How big a name is drawn: the label's height, px per character (monospace), padding on each side. */
+export interface NameMetrics {
+  height: number;
+  charPx: number;
+  padX: number;
+  /** room between a mark's footprint and its label, px */
+  gap?: number;
+}
+
+/** The footprint of task i's mark (its cell, a px less): no name covers it. */
+export function footprint(l: TaskLayout, i: number): Box {
+  const h = l.foot / 2;
+  return { x: l.xy[2 * i]! - h, y: l.xy[2 * i + 1]! - h, width: l.foot, height: l.foot };
+}
+
+/** A region below its heading: where the names of its tasks go. */
+export function regionBody(l: TaskLayout, r: number): Box {
+  const b = l.regions[r]!;
+  return { x: b.x + 1, y: b.y + l.labelHeight, width: b.width - 2, height: b.height - l.labelHeight - 1 };
+}
+
+/** The label requests for named tasks on a layout: each shortened to fit its region, kept inside it. */
+export function nameRequests(l: TaskLayout, keys: readonly string[], names: readonly NameSpec[], m: NameMetrics): LabelRequest[] {
+  return names.map((n) => {
+    const r = l.regionOf[n.i]!;
+    const within = regionBody(l, r);
+    const maxChars = Math.max(4, Math.floor((within.width - 2 * PAD - 2 * m.padX - 2) / m.charPx));
+    const text = middle(n.text, maxChars);
+    return {
+      key: keys[n.i]!,
+      text,
+      width: Math.ceil(text.length * m.charPx + 2 * m.padX + 2),
+      height: m.height,
+      x: l.xy[2 * n.i]!,
+      y: l.xy[2 * n.i + 1]!,
+      half: l.foot / 2,
+      within,
+    };
+  });
+}
+
+export interface LabelledLayout {
+  layout: TaskLayout;
+  labels: (PlacedLabel & { i: number })[];
+  /** the room made for names (task index → px below its row) */
+  room: Map<number, number>;
+}
+
+/**
+ * The layout with its names placed: no name over a mark, a heading or
+ * another name, each inside its task's region (placeLabels()). A name that
+ * finds no free place gets room made for it, a label's height below its
+ * task's row (in fit mode the cells shrink for it), and all are placed
+ * again; six rounds at most.
+ */
+export function layoutWithLabels(
+  tasks: readonly TaskView[],
+  tr: TransitionLike,
+  opts: LayoutOptions,
+  names: readonly NameSpec[],
+  m: NameMetrics,
+  keys: readonly string[] = taskKeys(tasks),
+): LabelledLayout {
+  const gap = m.gap ?? 3;
+  const room = new Map<number, number>(opts.labelRoom ?? []);
+  const byKey = new Map(names.map((n) => [keys[n.i]!, n.i]));
+  for (let round = 0; ; round++) {
+    const layout = layoutTasks(tasks, tr, { ...opts, labelRoom: room });
+    if (names.length === 0) return { layout, labels: [], room };
+    const requests = nameRequests(layout, keys, names, m);
+    const headings = layout.regions.map((r) => ({ x: r.x, y: r.y, width: r.width, height: layout.labelHeight }));
+    const marks = tasks.map((_, i) => footprint(layout, i));
+    const placed = placeLabels(requests, { x: 0, y: 0, width: layout.width, height: layout.height }, { gap, obstacles: headings, marks });
+    const labels = placed.map((p) => ({ ...p, i: byKey.get(p.key)! }));
+    const missing = names.filter((n) => !placed.some((p) => p.key === keys[n.i]));
+    if (missing.length === 0 || round === 6) return { layout, labels, room };
+    for (const n of missing) room.set(n.i, (room.get(n.i) ?? 0) + m.height + 2 * gap);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -432,6 +586,46 @@ export function switchedSince(prev: readonly TaskView[] | null, tasks: readonly 
 /** Does this stack frame ("fn" or "fn [module]") belong to the function klp_check_stack() found? */
 export function isBlockingFrame(frame: string, blockedBy: string | null): boolean {
   return blockedBy !== null && (frame === blockedBy || frame.startsWith(`${blockedBy} `));
+}
+
+/** A line of a shortened call stack: frame j, or a line standing for `count` frames left out. */
+export type StackLine = { kind: 'frame'; j: number } | { kind: 'more'; count: number; end: boolean };
+
+/**
+ * The lines of a call stack of `n` frames shown in at most `limit` lines:
+ * all of it when it fits; else the innermost frames, as many as fit with a
+ * last line "… N more frames". The frames in `keep` (the one the step is
+ * about) are always shown, with a line for the frames skipped before them;
+ * they alone may exceed the limit.
+ */
+export function stackWindow(n: number, keep: readonly number[], limit: number): StackLine[] {
+  const kept = [...new Set(keep.filter((j) => j >= 0 && j < n))].sort((a, b) => a - b);
+  const lines = (top: number): StackLine[] => {
+    const out: StackLine[] = [];
+    let hidden = 0;
+    // a line for one frame takes the room of the frame itself: show the frame
+    const skip = (j: number, end: boolean) => out.push(hidden === 1 ? { kind: 'frame', j: j - 1 } : { kind: 'more', count: hidden, end });
+    for (let j = 0; j < n; j++) {
+      if (j < top || kept.includes(j)) {
+        if (hidden) skip(j, false);
+        hidden = 0;
+        out.push({ kind: 'frame', j });
+      } else hidden++;
+    }
+    if (hidden) skip(n, true);
+    return out;
+  };
+  if (n <= limit) return lines(n);
+  for (let top = Math.max(0, Math.floor(limit)); top >= 0; top--) {
+    const l = lines(top);
+    if (l.length <= limit) return l;
+  }
+  return lines(0);
+}
+
+/** The words of a line standing for frames left out. */
+export function moreFrames(line: { count: number; end: boolean }): string {
+  return `… ${line.count}${line.end ? ' more' : ''} frame${line.count === 1 ? '' : 's'}`;
 }
 
 /** One task in words: the accessible name of its mark. */
