@@ -39,9 +39,11 @@ export interface KernelConfig {
   /** CONFIG_HAVE_RELIABLE_STACKTRACE (x86_64 has it) */
   reliableStacks: boolean;
   /**
-   * klp_force_transition() as in 5.1 to 5.16: every patch on klp_patches is
-   * marked forced, so none of their modules can ever be removed. The newest
-   * kernels mark only the patches the forced transition removes.
+   * klp_force_transition() as in 5.1 to 5.17: every patch on klp_patches is
+   * marked forced, so none of their modules can ever be removed. Since 5.18
+   * ("livepatch: Don't block removal of patches that are safe to unload",
+   * 2957308343fa, in the livepatching pull for 5.18) only the patches the
+   * forced transition removes are marked.
    */
   forceMarksEveryPatch: boolean;
   /**

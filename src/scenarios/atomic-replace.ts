@@ -117,7 +117,7 @@ export const atomicReplace: TimelineScenario = {
       caption: 'The replaced patch modules are still loaded, but nothing uses them.',
       fn: 'module_put',
       focus: { views: ['modules', 'shell'], actors: REPLACED.map((module) => ({ module })) },
-      claims: [{ refcnt: TLP, is: 0 }, { refcnt: SYS, is: 0 }, { refcnt: DEMO, is: 0 }, ...REPLACED.map((p) => ({ moduleRef: p, is: 0 })), { moduleRef: AR, is: 1 }],
+      claims: [{ term: 'test_klp_livepatch     12288  0' }, { term: 'test_klp_atomic_replace    12288  1' }, { refcnt: TLP, is: 0 }, { refcnt: SYS, is: 0 }, { refcnt: DEMO, is: 0 }, ...REPLACED.map((p) => ({ moduleRef: p, is: 0 })), { moduleRef: AR, is: 1 }],
     },
     {
       do: { command: `rmmod ${DEMO}` },

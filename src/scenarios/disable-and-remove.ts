@@ -45,14 +45,14 @@ export const disableAndRemove: TimelineScenario = {
       caption:
         'rmmod refuses: klp_enable_patch() took a reference on its own module with try_module_get(), held until the patch is freed, because its code may be running in any task.',
       fn: 'try_module_get',
-      file: 'kernel/livepatch/core.c',
+      file: 'kernel/module/main.c',
       focus: { views: ['modules', 'shell'], actors: [{ module: P }] },
       claims: [{ term: `rmmod: ERROR: Module ${P} is in use` }, { refcnt: P, is: 1 }, { moduleRef: P, is: 1, pinned: false }],
     },
     {
       do: { command: `echo 0 > ${LP}/enabled` },
       caption:
-        'enabled_store() → __klp_disable_patch() starts the unpatching transition: patch->enabled is 0 and klp_target_state is KLP_UNPATCHED. Its first try switches every task back but the three running idle tasks.',
+        'enabled_store() → __klp_disable_patch() starts the unpatching transition: patch->enabled is 0 and klp_target_state is KLP_TRANSITION_UNPATCHED (0). Its first try switches every task back but the three running idle tasks.',
       fn: '__klp_disable_patch',
       file: 'kernel/livepatch/core.c',
       focus: { views: ['tasks', 'patches'], actors: [{ patch: P }, { state: 'klp_target_state' }] },

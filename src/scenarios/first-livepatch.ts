@@ -82,7 +82,7 @@ export const firstLivepatch: TimelineScenario = {
     {
       do: { event: true },
       caption:
-        "A second after insmod, klp_transition_work_fn() retries and finds every task switched: klp_complete_transition() clears func->transition, sets every patch_state back to KLP_UNDEFINED and prints 'patching complete'.",
+        "A second after insmod, klp_transition_work_fn() retries and finds every task switched: klp_complete_transition() clears func->transition, sets every patch_state back to KLP_TRANSITION_IDLE (-1) and prints 'patching complete'.",
       fn: 'klp_complete_transition',
       file: 'kernel/livepatch/transition.c',
       focus: { views: ['patches', 'tasks'], actors: [{ patch: P }, { func: FN }] },
@@ -116,6 +116,7 @@ export const firstLivepatch: TimelineScenario = {
       claims: [
         { file: `${LP}/enabled`, equals: '1' },
         { file: `${LP}/stack_order`, equals: '1' },
+        { term: '0' },
         { card: P, on: 'stack', top: true, tone: 'enabled' },
         { sysfs: `${LP}/enabled`, value: '1' },
         { sysfs: `${LP}/transition`, value: '0' },

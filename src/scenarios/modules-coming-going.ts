@@ -2,6 +2,8 @@ import type { TimelineScenario } from './types';
 
 const DEMO = 'test_klp_callbacks_demo';
 const MOD = 'test_klp_callbacks_mod';
+const BUSY = 'test_klp_callbacks_busy';
+const BUSY_FN = 'busymod_work_func';
 
 export const modulesComingGoing: TimelineScenario = {
   kind: 'timeline',
@@ -9,12 +11,12 @@ export const modulesComingGoing: TimelineScenario = {
   title: 'Modules coming and going',
   summary: 'A patch for a module that is not loaded yet: patched as it loads, reverted as it goes; a failing pre_patch callback refuses the load.',
   setup: { config: {}, selftest: true, lines: [] },
-  intro: `${DEMO} patches vmlinux and two modules, with callbacks on every object. Neither module is loaded yet.`,
+  intro: `${DEMO} has three objects, vmlinux and two modules, with callbacks on each; only one function is patched, busymod_work_func in test_klp_callbacks_busy. Neither module is loaded yet.`,
   introFocus: { views: ['patches', 'modules'] },
   steps: [
     {
       do: { command: `insmod test_modules/${DEMO}.ko` },
-      caption: 'klp_enable_patch(): only loaded objects get their pre_patch callback and ftrace handlers, here only vmlinux. The objects for the two modules wait, unbound (obj->mod is NULL).',
+      caption: 'klp_enable_patch(): only loaded objects get their pre_patch callback, here only vmlinux; it has no functions, so no ftrace handler is registered at all. The objects for the two modules wait, unbound (obj->mod is NULL).',
       fn: 'klp_is_object_loaded',
       file: 'kernel/livepatch/core.h',
       focus: { views: ['patches', 'log'], actors: [{ patch: DEMO }] },
@@ -24,6 +26,8 @@ export const modulesComingGoing: TimelineScenario = {
         { card: DEMO, on: 'stack', tone: 'patching' },
         { object: `${DEMO}/vmlinux`, loaded: true, patched: true },
         { object: `${DEMO}/${MOD}`, loaded: false, patched: false },
+        { object: `${DEMO}/${BUSY}`, loaded: false, patched: false },
+        { funcStack: BUSY_FN, is: [] },
       ],
     },
     {

@@ -10,7 +10,7 @@
  * Used by the scenario tests only: the app never loads this module.
  */
 import type { KernelView } from '../kernel/view/types';
-import { isBlockingFrame, layoutTasks, summarize } from '../views/task-migration';
+import { inTransition, isBlockingFrame, layoutTasks, summarize } from '../views/task-migration';
 import { patchStackModel } from '../views/patch-stack';
 import { funcStacksModel } from '../views/func-stacks';
 import { freeQueueModel } from '../views/free-queue';
@@ -83,6 +83,15 @@ export function failedPictureClaims(view: KernelView, prev: KernelView | null, c
       const i = taskIndex(view, c.signalled);
       if (typeof i === 'string') out.push(i);
       else if (view.tasks[i]!.notifySignal !== c.is) out.push(`${c.signalled}'s fake signal is ${view.tasks[i]!.notifySignal ? '' : 'not '}drawn`);
+    } else if ('tries' in c) {
+      const tr = view.transition;
+      if (!inTransition(tr)) {
+        out.push('no transition status line is drawn');
+        continue;
+      }
+      if (tr.signals !== c.tries) out.push(`the status line shows klp_signals_cnt (tries so far) ${tr.signals}, not ${c.tries}`);
+      const next = tr.nextRetryAt === null ? null : Math.ceil((tr.nextRetryAt - view.time) / 1_000_000);
+      if (c.nextTryIn !== undefined && next !== c.nextTryIn) out.push(`the status line shows the next try in ${next} s, not ${c.nextTryIn}`);
     } else if ('card' in c) {
       const m = patchStackModel(view, prev);
       const onStack = m.stack.findIndex((x) => x.name === c.card);

@@ -52,7 +52,7 @@ export const reversing: TimelineScenario = {
     },
     {
       do: { command: `echo 0 > ${LP}/enabled` },
-      caption: `Writing 0 while the patch is in transition calls klp_reverse_transition(): klp_target_state becomes KLP_UNPATCHED, and every task that had switched gets TIF_PATCH_PENDING to come back. ${KW} never left, so it is already there; no pre_unpatch callback runs, since post_patch never did.`,
+      caption: `Writing 0 while the patch is in transition calls klp_reverse_transition(): klp_target_state becomes KLP_TRANSITION_UNPATCHED, and every task that had switched gets TIF_PATCH_PENDING to come back. ${KW} never left, so it is already there; no pre_unpatch callback runs, since post_patch never did.`,
       fn: 'klp_reverse_transition',
       file: 'kernel/livepatch/transition.c',
       focus: { views: ['tasks', 'patches'], actors: [{ task: KW }, { patch: DEMO }, { state: 'klp_target_state' }] },

@@ -7,21 +7,32 @@ const LP = `/sys/kernel/livepatch/${DEMO}`;
 const FN = 'busymod_work_func';
 const KW = 'kworker/0:1';
 const IDLE = ['swapper/1', 'swapper/2', 'swapper/3'];
+/**
+ * A user process reading its stdin, an empty pipe: it sleeps interruptibly (S)
+ * in pipe_read. A bpftrace fexit probe on vfs_read() has put a BPF trampoline
+ * between ksys_read and vfs_read; that JIT code has no ORC data, so the
+ * unwinder cannot vouch for the stack and stack_trace_save_tsk_reliable()
+ * fails (a sleeping user task's stack is otherwise reliable with ORC). The
+ * fake signal wakes it (an interruptible sleep), the read returns to restart,
+ * and exit_to_user_mode_loop() switches it with no stack check.
+ */
+const LOGGER = 'logger';
+const TRAMPOLINE = 'bpf_trampoline_6442522835';
 
 export const stalledTransition: TimelineScenario = {
   kind: 'timeline',
   id: 'stalled-transition',
   title: 'A stalled transition',
-  summary: 'A kworker sleeping in the patched function blocks the transition; retries, the fake signal, force, and what force pins.',
+  summary: 'A kworker sleeping in the patched function and a user task with an unreliable stack block the transition; retries, the fake signal, force, and what force pins.',
   setup: {
     config: {},
     selftest: true,
     lines: [],
-    tasks: [{ comm: 'fio', kind: 'user', sleepsIn: ['ksys_read', 'vfs_read', 'filemap_read', 'folio_wait_bit_common', 'io_schedule'], state: 'S', unreliable: true }],
+    tasks: [{ comm: LOGGER, kind: 'user', sleepsIn: ['ksys_read', TRAMPOLINE, 'vfs_read', 'pipe_read'], state: 'S', unreliable: true }],
   },
   intro:
-    "The selftests' busy module runs a work item that loops in msleep() inside busymod_work_func(). We patch that very function. There is also fio, a user process whose stack the kernel cannot walk reliably.",
-  introFocus: { views: ['tasks'], actors: [{ task: 'fio' }, { task: KW }] },
+    "The selftests' busy module runs a work item that loops in msleep() inside busymod_work_func(). We patch that very function. There is also logger, a user process asleep reading an empty pipe; a bpftrace fexit probe on vfs_read() put a BPF trampoline on its stack, JIT code the ORC unwinder has no data for, so its stack is unreliable.",
+  introFocus: { views: ['tasks'], actors: [{ task: LOGGER }, { task: KW }] },
   steps: [
     {
       do: { command: `insmod test_modules/${BUSY}.ko block_transition=Y` },
@@ -32,70 +43,72 @@ export const stalledTransition: TimelineScenario = {
     },
     {
       do: { command: `insmod test_modules/${DEMO}.ko` },
-      caption: `klp_enable_patch() starts the transition, and its first try cannot switch ${KW}: klp_check_stack() finds busymod_work_func on its stack. Nor fio, whose stack is unreliable, nor the three idle tasks running on their CPUs.`,
+      caption: `klp_enable_patch() starts the transition, and its first try cannot switch ${KW}: klp_check_stack() finds busymod_work_func on its stack. Nor logger, whose stack holds a BPF trampoline with no ORC data (unreliable), nor the three idle tasks running on their CPUs.`,
       fn: 'klp_check_stack',
       file: 'kernel/livepatch/transition.c',
-      focus: { views: ['tasks', 'patches'], actors: [{ task: KW }, { task: 'fio' }, { patch: DEMO }] },
+      focus: { views: ['tasks', 'patches'], actors: [{ task: KW }, { task: LOGGER }, { patch: DEMO }] },
       claims: [
         { log: `livepatch: '${DEMO}': starting patching transition` },
-        { taskPending: 'fio', is: true },
+        { taskPending: LOGGER, is: true },
         { card: DEMO, on: 'stack', tone: 'patching' },
         { funcStack: FN, is: [DEMO], transition: true },
         { switched: 45, of: 50 },
-        { pendingShown: [...IDLE, KW, 'fio'] },
+        { pendingShown: [...IDLE, KW, LOGGER] },
         { blocker: KW, is: 'sleeping', on: FN },
-        { blocker: 'fio', is: 'unreliable' },
+        { blocker: LOGGER, is: 'unreliable' },
         { mark: KW, in: 'unpatched' },
-        { mark: 'fio', in: 'unpatched' },
+        { mark: LOGGER, in: 'unpatched' },
       ],
     },
     {
       do: { settle: true },
-      caption: `The idle tasks switch in do_idle(). ${KW} and fio stay where they are, so the transition stalls: klp_transition_work_fn() will retry every second.`,
+      caption: `The idle tasks switch in do_idle(). ${KW} and logger stay where they are, so the transition stalls: klp_transition_work_fn() will try again in a second, and every second after.`,
       fn: 'klp_transition_work_fn',
       file: 'kernel/livepatch/transition.c',
-      focus: { views: ['tasks'], actors: [{ task: KW }, { task: 'fio' }] },
+      focus: { views: ['tasks'], actors: [{ task: KW }, { task: LOGGER }] },
       claims: [
         { pending: 2 },
         { file: `${LP}/transition`, equals: '1' },
         { switched: 48, of: 50 },
-        { pendingShown: [KW, 'fio'] },
+        { pendingShown: [KW, LOGGER] },
         { mark: 'swapper/1', in: 'patched' },
+        { tries: 1, nextTryIn: 1 },
       ],
     },
     {
       do: { advance: 14 },
-      caption: `Fourteen seconds pass: fourteen retries, each klp_try_complete_transition() finding ${KW} and fio as before and counting klp_signals_cnt up, to 15.`,
+      caption: `Fourteen seconds pass: fourteen more tries, one a second, each klp_try_complete_transition() finding ${KW} and logger as before. klp_signals_cnt counts the tries, the first one included: 15.`,
       fn: 'klp_try_complete_transition',
-      focus: { views: ['tasks', 'state'], actors: [{ state: 'klp_signals_cnt' }, { task: KW }, { task: 'fio' }] },
-      claims: [{ noLog: 'signaling remaining tasks' }, { pending: 2 }, { pendingShown: [KW, 'fio'] }, { signalled: 'fio', is: false }],
+      focus: { views: ['tasks', 'state'], actors: [{ state: 'klp_signals_cnt' }, { task: KW }, { task: LOGGER }] },
+      claims: [{ noLog: 'signaling remaining tasks' }, { pending: 2 }, { pendingShown: [KW, LOGGER] }, { signalled: LOGGER, is: false }, { tries: 15, nextTryIn: 1 }],
     },
     {
       do: { event: true },
-      caption: `The 15th retry calls klp_send_signals(): 'signaling remaining tasks', and fio gets a fake signal (TIF_NOTIFY_SIGNAL) that wakes it. ${KW} sleeps uninterruptibly in msleep(), so it is not even woken.`,
+      caption: `The 16th try finds klp_signals_cnt at 15 and calls klp_send_signals(): logger, asleep interruptibly in pipe_read, gets a fake signal (TIF_NOTIFY_SIGNAL) that wakes it. ${KW} sleeps uninterruptibly in msleep, so it is not even woken.`,
       fn: 'klp_send_signals',
       file: 'kernel/livepatch/transition.c',
-      focus: { views: ['tasks'], actors: [{ task: 'fio' }, { task: KW }] },
+      focus: { views: ['tasks'], actors: [{ task: LOGGER }, { task: KW }] },
       claims: [
         { log: 'livepatch: signaling remaining tasks' },
-        { taskPending: 'fio', is: true },
-        { signalled: 'fio', is: true },
-        { mark: 'fio', in: 'unpatched' },
-        { pendingShown: [KW, 'fio'] },
+        { taskPending: LOGGER, is: true },
+        { signalled: LOGGER, is: true },
+        { mark: LOGGER, in: 'unpatched' },
+        { pendingShown: [KW, LOGGER] },
+        { tries: 16 },
       ],
     },
     {
       do: { event: true },
       caption:
-        "fio's read is interrupted. On its way back to user space exit_to_user_mode() calls klp_update_patch_state(): fio switches with no stack check, and its read restarts in the patched universe.",
+        "logger's read is interrupted. On its way back to user space exit_to_user_mode_loop() calls klp_update_patch_state(): logger switches with no stack check, and its read restarts in the patched universe.",
       fn: 'klp_update_patch_state',
       file: 'kernel/livepatch/transition.c',
-      focus: { views: ['tasks'], actors: [{ task: 'fio' }] },
+      focus: { views: ['tasks'], actors: [{ task: LOGGER }] },
       claims: [
-        { taskPending: 'fio', is: false },
+        { taskPending: LOGGER, is: false },
         { pending: 1 },
-        { signalled: 'fio', is: false },
-        { mark: 'fio', in: 'patched' },
+        { signalled: LOGGER, is: false },
+        { mark: LOGGER, in: 'patched' },
         { switched: 49, of: 50 },
         { pendingShown: [KW] },
       ],
@@ -112,13 +125,13 @@ export const stalledTransition: TimelineScenario = {
         { switched: 50, of: 50 },
         { mark: KW, in: 'patched' },
         { oldCode: KW, is: FN },
-        { oldCode: 'fio', is: null },
+        { oldCode: LOGGER, is: null },
         { transitionPatch: DEMO },
       ],
     },
     {
       do: { event: true },
-      caption: `force does not complete the transition; the next retry does. ${KW} still runs the old busymod_work_func, yet the newest kernels mark as forced only the patches a forced transition removes: none here, so no module is pinned.`,
+      caption: `force does not complete the transition; the next try does. ${KW} still runs the old busymod_work_func, yet since 5.18 force marks only the patches a forced transition removes (5.1–5.17 marked every patch): none here, so ${DEMO}'s module may still be removed once it is disabled.`,
       fn: 'klp_complete_transition',
       file: 'kernel/livepatch/transition.c',
       focus: { views: ['tasks', 'patches'], actors: [{ task: KW }, { patch: DEMO }] },
@@ -132,7 +145,7 @@ export const stalledTransition: TimelineScenario = {
     },
     {
       do: { command: `insmod test_modules/${DEMO2}.ko replace=1` },
-      caption: `A cumulative patch, ${DEMO2}, comes to replace ${DEMO}: for busymod_work_func it has a nop, meaning the original code. ${KW} switches at once, since klp_check_stack() looks for demo's replacement and the kworker still runs the original.`,
+      caption: `A cumulative patch, ${DEMO2}, comes to replace ${DEMO}: for busymod_work_func it has a nop, meaning the original code. ${KW} switches at once: klp_check_stack() looks for the code being replaced, ${DEMO}'s new function, and the kworker still runs the original.`,
       fn: 'klp_check_stack',
       focus: { views: ['tasks', 'funcs'], actors: [{ task: KW }, { func: FN }, { patch: DEMO2 }] },
       claims: [
@@ -140,7 +153,7 @@ export const stalledTransition: TimelineScenario = {
         { funcStack: FN, is: [`${DEMO2} (nop)`, DEMO], transition: true },
         { mark: KW, in: 'patched' },
         { oldCode: KW, is: null },
-        { pendingShown: [...IDLE, 'fio'] },
+        { pendingShown: [...IDLE, LOGGER] },
       ],
     },
     {
@@ -171,7 +184,7 @@ export const stalledTransition: TimelineScenario = {
     },
     {
       do: { event: true },
-      caption: `free_work runs klp_free_patch_finish(): ${DEMO}'s directory goes, but for a forced patch it skips module_put(). The module's refcnt stays 1.`,
+      caption: `free_work runs klp_free_patch_finish(): ${DEMO} is freed, but for a forced patch it skips module_put(). The module's refcnt stays 1.`,
       fn: 'klp_free_patch_finish',
       file: 'kernel/livepatch/core.c',
       focus: { views: ['free', 'modules'], actors: [{ patch: DEMO }, { module: DEMO }] },

@@ -37,14 +37,33 @@ export const systemState: TimelineScenario = {
         { card: 'test_klp_state2', on: 'stack', top: true, tone: 'patching' },{ log: 'test_klp_state2: allocate_loglevel_state: space to store console_loglevel already allocated' }],
     },
     {
-      do: { settle: true },
-      caption: 'At completion post_patch takes the change over instead of making it again. The replaced test_klp_state is disabled silently and freed: its unpatch callbacks never run.',
+      do: { advance: 1 },
+      caption:
+        'A second later the transition completes. klp_unpatch_replaced_patches() first disables and unpatches test_klp_state, silently: no unpatch callbacks. Only then does post_patch run, and since the old patch is freed later, klp_get_prev_state() still finds its state: post_patch takes the change over.',
       fn: 'klp_unpatch_replaced_patches',
+      file: 'kernel/livepatch/core.c',
       focus: { views: ['log', 'patches'], actors: [{ patch: 'test_klp_state2' }, { patch: 'test_klp_state' }] },
       claims: [
+        { log: 'test_klp_state2: fix_console_loglevel: taking over the console_loglevel change' },
+        { noLog: 'test_klp_state: restore_console_loglevel' },
         { card: 'test_klp_state2', on: 'stack', top: true, tone: 'enabled' },
+        { card: 'test_klp_state', on: 'offList', replacedBy: 'test_klp_state2' },
+        { freeWork: ['test_klp_state'] },
+        { moduleRef: 'test_klp_state', is: 1 },
+      ],
+    },
+    {
+      do: { event: true },
+      caption: "Then its free_work runs: klp_free_patch_finish() frees test_klp_state and drops its module's reference.",
+      fn: 'klp_free_patch_finish',
+      file: 'kernel/livepatch/core.c',
+      focus: { views: ['free', 'modules'], actors: [{ patch: 'test_klp_state' }, { module: 'test_klp_state' }] },
+      claims: [
         { card: 'test_klp_state', on: 'none' },
-        { moduleRef: 'test_klp_state', is: 0 },{ log: 'test_klp_state2: fix_console_loglevel: taking over the console_loglevel change' }, { noLog: 'test_klp_state: restore_console_loglevel' }],
+        { freePhase: 'test_klp_state', is: 'freed', modulePut: 'done' },
+        { moduleRef: 'test_klp_state', is: 0 },
+        { freeWork: [] },
+      ],
     },
     {
       do: { command: 'rmmod test_klp_state' },

@@ -36,6 +36,12 @@ export type PictureClaim =
   /** Task migration: a task drawn with the fake signal (TIF_NOTIFY_SIGNAL) set */
   | { signalled: string; is: boolean }
   /**
+   * Task migration, the status line of a transition: klp_signals_cnt, which it labels "tries so
+   * far" (klp_try_complete_transition() calls, the first included), and the whole seconds until
+   * the next try (null: none queued). Not drawn outside a transition: then the claim fails.
+   */
+  | { tries: number; nextTryIn?: number | null }
+  /**
    * Patch stack: a patch's card (patchStackModel): on klp_patches ('stack'), off it waiting
    * for free_work ('offList'), or not drawn; its tone; forced; on top; replaced by.
    */

@@ -86,7 +86,7 @@ export function transitionSend(k: Kernel, event: TransitionEvent): number {
         k.printk(KERN_WARNING, 'livepatch: forcing remaining tasks to the patched state', 'klp_force_transition'),
       force_task_states: () => everyTask(k).forEach((t) => klp_update_patch_state(k, t)),
       mark_forced_patches: (p) => {
-        // Newest kernels mark only the patches the forced transition removes; 5.1–5.16 marked all.
+        // Since 5.18 (2957308343fa) only the patches the forced transition removes are marked; 5.1–5.17 marked all.
         const patch = currentPatch(k);
         if (k.config.forceMarksEveryPatch) for (const each of k.klp.patches) patchSend(k, each, { type: 'forced' });
         else if (p.target === KLP_UNPATCHED) patchSend(k, patch, { type: 'forced' });

@@ -515,7 +515,7 @@ export const newApiMachine = base.createMachine({
             actions: [
               ...LOAD,
               call('klp_enable_patch()', 4, 'checks, registers and enables in one call'),
-              call('try_module_get()', 5, 'the patch module reference is taken at load (5.1 – 5.x: in klp_init_patch_early())'),
+              call('try_module_get()', 5, 'the patch module reference is taken at load (5.1 – 5.16: in klp_init_patch_early(); here since 5.17, 5ef3dd20555e)'),
               moduleGet,
               call('klp_init_patch_early()', 5),
               call('klp_init_patch()', 5, (n) => `creates /sys/kernel/livepatch/${n}; list_add_tail() onto klp_patches`),

@@ -54,7 +54,8 @@ export const mutexMachine = setup({
   },
 });
 
-export type FileName = 'enabled' | 'transition' | 'force';
+/** The attribute files of a patch directory in mainline (core.c: klp_patch_attrs). */
+export type FileName = 'enabled' | 'transition' | 'force' | 'replace' | 'stack_order';
 
 export type KernfsEvent =
   /** kernfs_get_active(): succeeds only while the node is active */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { Random } from '../../kernel/world/random';
 import {
+  ATTRS,
   FILES,
   PARTS,
   STORY_STEPS,
@@ -319,5 +320,46 @@ describe('the lock machines', () => {
     expect(s.value).toBe('drained');
     s = transition(kernfsNodeMachine, s, { type: 'unlink' })[0];
     expect(s.value).toBe('removed');
+  });
+});
+
+describe('the files of the patch sysfs tree (issue 9)', () => {
+  it('lists every attribute mainline has: the patch directory’s five, and each object directory’s patched', () => {
+    const at = (dir: 'patch' | 'object') => ATTRS.filter((a) => a.dir === dir).map((a) => a.name);
+    expect(at('patch')).toEqual(['enabled', 'transition', 'force', 'replace', 'stack_order']);
+    expect(at('object')).toEqual(['patched']);
+    // the story draws the three a write in either variant meets; each is in the table
+    for (const f of FILES) expect(at('patch')).toContain(f);
+  });
+
+  it('knows which methods take klp_mutex: stack_order_show() does, patched_show() does not', () => {
+    const takes = (name: string) => ATTRS.find((a) => a.name === name)!.takesKlpMutex;
+    expect(takes('stack_order')).toBe(true);
+    expect(takes('patched')).toBe(false);
+    expect(takes('replace')).toBe(false);
+  });
+
+  it('a plain cat of stack_order joins the deadlock of the forbidden design, and not the real one', () => {
+    const b = { file: 'stack_order', read: true } as const;
+    const forbidden = simulate('forbidden', { b });
+    const stuck = last(forbidden);
+    expect(stuck.cycle?.resources).toEqual(expect.arrayContaining(['klp_mutex', 'active(stack_order)']));
+    expect(stuck.threads.find((t) => t.id === 'B')!.command).toBe('cat /sys/kernel/livepatch/P/stack_order');
+    const real = simulate('real', { b });
+    expect(real.every((s) => s.cycle === null)).toBe(true);
+    expect(last(real).threads.find((t) => t.id === 'B')!.result).toMatch(/^cat printed [01]$/);
+    expect(last(real).resources.patch.dir).toBe('removed');
+  });
+
+  it('says why removing the object directories cannot deadlock, and that stack_order would join the cycle', () => {
+    const freeStart = STORY_STEPS.filter((s) => s.fn === 'klp_free_patch_start');
+    expect(freeStart).toHaveLength(2);
+    for (const s of freeStart) {
+      expect(s.caption).not.toMatch(/hold no files/);
+      expect(s.caption).toMatch(/patched/);
+      expect(s.caption).toMatch(/takes no lock/);
+    }
+    expect(STORY_STEPS[0]!.caption).toMatch(/stack_order_show\(\) takes klp_mutex/);
+    for (const s of STORY_STEPS) expect(s.caption).not.toMatch(/deactivates enabled, transition and force/);
   });
 });

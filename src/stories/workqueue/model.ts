@@ -43,8 +43,40 @@ export type ResourceId = 'klp_mutex' | ActiveRef | 'finish';
 export type GraphNode = ThreadId | ResourceId;
 
 export const THREADS: readonly ThreadId[] = ['A', 'B', 'W'];
-/** The attribute files of a patch directory (core.c: klp_patch_attrs). */
+/**
+ * The files of P's directory the story draws. Mainline's patch directory also
+ * holds replace and stack_order (ATTRS); a run whose B reads stack_order
+ * draws that one too (filesOf).
+ */
 export const FILES: readonly FileName[] = ['enabled', 'transition', 'force'];
+const filesOf = (run: Run): readonly FileName[] => (isRead(run.writers.B) ? [...FILES, 'stack_order'] : FILES);
+
+/**
+ * What each attribute file of the patch's sysfs tree runs, whether that takes
+ * klp_mutex (the lock the forbidden design holds while it removes the files),
+ * and since when it exists (semantics.md; kernel/livepatch/core.c). A method
+ * that takes klp_mutex while its file's active reference is held can join the
+ * deadlock; one that takes no lock cannot.
+ */
+export interface AttrFact {
+  /** the directory holding it: the patch's, or each object's (<object>/) */
+  dir: 'patch' | 'object';
+  name: string;
+  /** the kobj_attribute methods */
+  show?: string;
+  store?: string;
+  takesKlpMutex: boolean;
+  since: string;
+}
+export const ATTRS: readonly AttrFact[] = [
+  { dir: 'patch', name: 'enabled', show: 'enabled_show', store: 'enabled_store', takesKlpMutex: true, since: '4.0' },
+  { dir: 'patch', name: 'transition', show: 'transition_show', takesKlpMutex: false, since: '4.12' },
+  { dir: 'patch', name: 'force', store: 'force_store', takesKlpMutex: true, since: '4.12' },
+  { dir: 'patch', name: 'replace', show: 'replace_show', takesKlpMutex: false, since: '6.11' },
+  { dir: 'patch', name: 'stack_order', show: 'stack_order_show', takesKlpMutex: true, since: '6.14 (3dae09de4061)' },
+  // The only file below the patch directory: function directories hold none.
+  { dir: 'object', name: 'patched', show: 'patched_show', takesKlpMutex: false, since: '6.1' },
+];
 export const activeRef = (f: FileName): ActiveRef => `active(${f})`;
 
 export const VARIANT_TITLES: Record<VariantId, string> = {
@@ -59,7 +91,7 @@ export const VARIANT_TITLES: Record<VariantId, string> = {
  * module, and the verdict on the wait-for graph (deadlock or not).
  */
 export type PartId = ThreadId | 'klp_mutex' | 'patch' | 'dir' | FileName | 'finish' | 'module' | 'verdict';
-export const PARTS: readonly PartId[] = ['A', 'B', 'W', 'klp_mutex', 'patch', 'dir', 'enabled', 'transition', 'force', 'finish', 'module', 'verdict'];
+export const PARTS: readonly PartId[] = ['A', 'B', 'W', 'klp_mutex', 'patch', 'dir', ...FILES, 'finish', 'module', 'verdict'];
 
 /** One step of the story, as the scenario lists it. */
 export interface StoryStep {
@@ -194,6 +226,7 @@ export const FN_FILES: Record<string, string> = {
   mutex_unlock: 'kernel/locking/mutex.c',
   enabled_store: CORE,
   force_store: CORE,
+  stack_order_show: CORE,
   __klp_disable_patch: CORE,
   klp_free_patch_start: CORE,
   klp_free_patch_work_fn: CORE,
@@ -217,6 +250,7 @@ type OpKind =
   | 'mutex_lock'
   | 'enabled_store'
   | 'force_store'
+  | 'show'
   | 'try_complete'
   | 'free_start'
   | 'schedule_work'
@@ -237,14 +271,14 @@ interface Op {
   label?: 'unlock';
 }
 
-/** A write to one of P's files from the shell. */
-export interface Writer {
-  file: 'enabled' | 'force';
-  value: 0 | 1;
-}
+/** A write to one of P's files from the shell, or a plain read of stack_order (whose show method takes klp_mutex). */
+export type Writer = { file: 'enabled' | 'force'; value: 0 | 1 } | { file: 'stack_order'; read: true };
 
-const command = (w: Writer) => `echo ${w.value} > /sys/kernel/livepatch/P/${w.file}`;
-const storeOf = (w: Writer) => (w.file === 'enabled' ? 'enabled_store' : 'force_store');
+const isRead = (w: Writer): w is { file: 'stack_order'; read: true } => 'read' in w;
+const command = (w: Writer) => (isRead(w) ? `cat /sys/kernel/livepatch/P/${w.file}` : `echo ${w.value} > /sys/kernel/livepatch/P/${w.file}`);
+const storeOf = (w: Writer) => (isRead(w) ? 'stack_order_show' : w.file === 'enabled' ? 'enabled_store' : 'force_store');
+/** what the shell command does to the file */
+const verb = (w: Writer | null) => (w && isRead(w) ? 'read' : 'write');
 /** bytes echo writes: the digit and a newline */
 const COUNT = 2;
 const EINVAL = 22;
@@ -265,6 +299,18 @@ function finishOps(prefix: readonly string[]): Op[] {
 }
 
 function writerProgram(w: Writer, variant: VariantId): Op[] {
+  if (isRead(w)) {
+    // seq_read_iter(): kernfs_seq_start() takes the active reference, kernfs_seq_stop() drops it
+    const top = ['seq_read_iter'];
+    const show = [...top, 'kernfs_seq_show', 'sysfs_kf_seq_show', 'stack_order_show'];
+    return [
+      { kind: 'get_active', stack: [...top, 'kernfs_seq_start', 'kernfs_get_active'] },
+      { kind: 'mutex_lock', stack: [...show, 'mutex_lock'] },
+      { kind: 'show', stack: show },
+      { kind: 'mutex_unlock', stack: [...show, 'mutex_unlock'], label: 'unlock' },
+      { kind: 'put_active', stack: [...top, 'kernfs_seq_stop', 'kernfs_put_active'] },
+    ];
+  }
   const top = ['kernfs_fop_write_iter'];
   const store = [...top, storeOf(w)];
   const ops: Op[] = [
@@ -312,7 +358,7 @@ interface Thread {
 
 interface World {
   mutex: MutexSnapshot;
-  files: Record<FileName, KernfsSnapshot>;
+  files: Partial<Record<FileName, KernfsSnapshot>>;
   kobj: { refcount: number; dir: DirState; released: boolean };
   patch: { enabled: boolean; transition: boolean; onList: boolean; forced: boolean };
   finish: boolean;
@@ -329,10 +375,10 @@ interface Run {
 
 const newThread = (): Thread => ({ pc: 0, blocked: false, done: false, holds: [], stack: [], ret: null, result: null });
 
-function initialWorld(): World {
+function initialWorld(files: readonly FileName[]): World {
   return {
     mutex: initialMutex(),
-    files: { enabled: initialNode('enabled'), transition: initialNode('transition'), force: initialNode('force') },
+    files: Object.fromEntries(files.map((f) => [f, initialNode(f)])) as Partial<Record<FileName, KernfsSnapshot>>,
     kobj: { refcount: 1, dir: 'present', released: false },
     patch: { enabled: true, transition: false, onList: true, forced: false },
     finish: false,
@@ -358,8 +404,10 @@ const holderCount = (s: KernfsSnapshot) => s.context.holders.length;
 const list = (xs: readonly string[]) =>
   xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
 const errname = (ret: number) => (ret === -EINVAL ? '-EINVAL' : ret === -ENODEV ? '-ENODEV' : String(ret));
-const shellResult = (ret: number) =>
-  ret >= 0
+const shellResult = (ret: number, w: Writer | null = null) =>
+  w && isRead(w) && ret >= 0
+    ? `cat printed what it read`
+    : ret >= 0
     ? `the write returned ${ret}: echo succeeded`
     : `echo: write error: ${ret === -EINVAL ? 'Invalid argument' : ret === -ENODEV ? 'No such device' : errname(ret)}`;
 
@@ -372,7 +420,7 @@ function blockers(w: World, run: Run, id: ThreadId): ResourceId[] {
     case 'mutex_lock':
       return w.mutex.context.owner !== null ? ['klp_mutex'] : [];
     case 'kernfs_drain':
-      return FILES.filter((f) => holderCount(w.files[f]) > 0).map(activeRef);
+      return filesOf(run).filter((f) => holderCount(w.files[f]!) > 0).map(activeRef);
     case 'wait_for_completion':
       return w.finish ? [] : ['finish'];
     default:
@@ -424,14 +472,14 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
 
   switch (op.kind) {
     case 'get_active': {
-      const before = n.files[file];
+      const before = n.files[file]!;
       const after = sendNode(before, { type: 'kernfs_get_active', thread: id });
       if (holderCount(after) === holderCount(before)) {
         me.ret = -ENODEV;
-        me.result = shellResult(-ENODEV);
+        me.result = shellResult(-ENODEV, writer);
         advance('end');
         return moved(
-          `${id}: kernfs_get_active() fails on ${file}, which is already deactivated, so the write returns -ENODEV without calling ${store}().`,
+          `${id}: kernfs_get_active() fails on ${file}, which is already deactivated, so the ${verb(writer)} returns -ENODEV without calling ${store}().`,
           'kernfs_get_active',
           [id, file],
         );
@@ -440,7 +488,7 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
       me.holds.push(activeRef(file));
       advance();
       return moved(
-        `${id}: the write takes an active reference on the file ${file}, kernfs_get_active(): its active count is now ${holderCount(after)}. ${id} holds it until ${store}() returns.`,
+        `${id}: the ${verb(writer)} takes an active reference on the file ${file}, kernfs_get_active(): its active count is now ${holderCount(after)}. ${id} holds it until ${store}() returns.`,
         'kernfs_get_active',
         [id, file],
       );
@@ -470,7 +518,7 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
     }
 
     case 'enabled_store': {
-      const value = writer?.value === 1;
+      const value = writer !== null && !isRead(writer) && writer.value === 1;
       if (n.patch.enabled === value) {
         me.ret = -EINVAL;
         advance('unlock');
@@ -504,6 +552,15 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
       return moved(`${id}: force_store() finds that P is no longer klp_transition_patch, so it returns -EINVAL.`, 'force_store', [id, 'patch']);
     }
 
+    case 'show': {
+      // klp_for_each_patch(): P's place on klp_patches, or the length of the list once P is off it
+      const order = n.patch.onList ? 1 : 0;
+      me.ret = 2;
+      me.result = `cat printed ${order}`;
+      advance();
+      return moved(`${id}: stack_order_show(), under klp_mutex, counts P's place on klp_patches: ${order}.`, 'stack_order_show', [id, 'patch']);
+    }
+
     case 'try_complete': {
       n.patch.transition = false;
       if (n.patch.enabled) {
@@ -521,7 +578,7 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
       n.patch.onList = false;
       advance();
       return moved(
-        `${id}: klp_free_patch_start(), still under klp_mutex, takes P off klp_patches and puts its object and function kobjects. Their directories hold no files, so nothing has to wait.`,
+        `${id}: klp_free_patch_start(), still under klp_mutex, takes P off klp_patches and puts its object and function kobjects. Each object directory holds one file, patched, whose patched_show() takes no lock, so removing it waits for no one who waits for klp_mutex.`,
         'klp_free_patch_start',
         [id, 'patch'],
       );
@@ -564,39 +621,39 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
     }
 
     case 'kernfs_remove': {
-      for (const f of FILES) n.files[f] = sendNode(n.files[f], { type: 'deactivate' });
+      for (const f of filesOf(run)) n.files[f] = sendNode(n.files[f]!, { type: 'deactivate' });
       n.kobj.dir = 'deactivated';
-      const out = FILES.filter((f) => holderCount(n.files[f]) > 0).map((f) => `${f}: ${holderCount(n.files[f])}`);
+      const out = filesOf(run).filter((f) => holderCount(n.files[f]!) > 0).map((f) => `${f}: ${holderCount(n.files[f]!)}`);
       advance();
       return moved(
-        `${id}: kernfs_remove() deactivates enabled, transition and force: kernfs_get_active() now fails on them, but references already taken stay${out.length ? ` (${list(out)})` : ''}.`,
+        `${id}: kernfs_remove() deactivates every file of P's directory: kernfs_get_active() now fails on them, but references already taken stay${out.length ? ` (${list(out)})` : ''}.`,
         'kernfs_remove',
-        [id, 'dir', ...FILES],
+        [id, 'dir', ...filesOf(run)],
       );
     }
 
     case 'kernfs_drain': {
       let drained = 0;
-      for (const f of FILES) {
-        const s = sendNode(n.files[f], { type: 'kernfs_drain' });
+      for (const f of filesOf(run)) {
+        const s = sendNode(n.files[f]!, { type: 'kernfs_drain' });
         if (nodeState(s) === 'drained') drained++;
         n.files[f] = s;
       }
-      if (drained === FILES.length) {
-        for (const f of FILES) n.files[f] = sendNode(n.files[f], { type: 'unlink' });
+      if (drained === filesOf(run).length) {
+        for (const f of filesOf(run)) n.files[f] = sendNode(n.files[f]!, { type: 'unlink' });
         n.kobj.dir = 'removed';
         advance();
         return moved(
           `${id}: kernfs_drain() returns, as no active reference is left, and kernfs_remove() unlinks the files and P's directory: /sys/kernel/livepatch/P is gone.`,
           'kernfs_drain',
-          [id, 'dir', ...FILES],
+          [id, 'dir', ...filesOf(run)],
         );
       }
       if (cur.blocked) return null;
       sleep();
-      const held = FILES.filter((f) => holderCount(n.files[f]) > 0);
+      const held = filesOf(run).filter((f) => holderCount(n.files[f]!) > 0);
       const who = held.map((f) => {
-        const hs = n.files[f].context.holders.map((h) => (h === id ? `${id} itself` : h));
+        const hs = n.files[f]!.context.holders.map((h) => (h === id ? `${id} itself` : h));
         return `${list(hs)} ${hs.length > 1 ? 'hold' : 'holds'} one on ${f}`;
       });
       // holding nothing, the sleeper closes no cycle: that is the point of the worker
@@ -668,16 +725,19 @@ function attempt(w: World, run: Run, id: ThreadId): Move | null {
 
     case 'put_active': {
       const ref = activeRef(file);
-      n.files[file] = sendNode(n.files[file], { type: 'kernfs_put_active', thread: id });
+      n.files[file] = sendNode(n.files[file]!, { type: 'kernfs_put_active', thread: id });
       drop(ref);
       const ret = me.ret ?? COUNT;
-      me.result = shellResult(ret);
+      me.result ??= shellResult(ret, writer);
+      if (ret < 0) me.result = shellResult(ret, writer);
       const drainer = THREADS.find((t) => t !== id && n.threads[t].blocked && run.programs[t][n.threads[t].pc]?.kind === 'kernfs_drain');
       const still = drainer ? blockers(n, run, drainer).map((r) => r.slice('active('.length, -1)) : [];
       const wake = !drainer ? '' : still.length ? `; ${drainer}, in kernfs_drain(), still waits for ${list(still)}` : `, which wakes ${drainer} in kernfs_drain()`;
       advance();
       return moved(
-        `${id}: the write drops its reference with kernfs_put_active(): ${file}'s active count is ${holderCount(n.files[file])}${wake}. ${id}'s echo ${ret >= 0 ? `succeeds (the write returned ${ret})` : `fails with "${me.result}"`}.`,
+        `${id}: the ${verb(writer)} drops its reference with kernfs_put_active(): ${file}'s active count is ${holderCount(n.files[file]!)}${wake}. ${
+          writer && isRead(writer) ? `${id}'s ${me.result}` : `${id}'s echo ${ret >= 0 ? `succeeds (the write returned ${ret})` : `fails with "${me.result}"`}`
+        }.`,
         'kernfs_put_active',
         drainer ? [id, file, drainer] : [id, file],
       );
@@ -817,7 +877,7 @@ interface Frame {
 const INTRO: Record<VariantId, { caption: string; fn: string; focus: PartId[] }> = {
   forbidden: {
     caption:
-      "Suppose enabled_store() freed patch P itself, under klp_mutex, with no workqueue. A is about to write 0 to P's file enabled while B writes 1 to its file force.",
+      "Suppose enabled_store() freed patch P itself, under klp_mutex, with no workqueue. A is about to write 0 to P's file enabled while B writes 1 to its file force; a plain cat of stack_order would do as well as B, since stack_order_show() takes klp_mutex too.",
     fn: 'enabled_store',
     focus: ['A', 'B'],
   },
@@ -847,7 +907,7 @@ function simulateFrames(variant: VariantId, options: SimulateOptions = {}): { ru
     programs: { A: writerProgram(writers.A, variant), B: writerProgram(writers.B, variant), W: workerProgram() },
   };
   const pick = options.pick ?? scripted(STORY_SCHEDULES[variant]);
-  let world = initialWorld();
+  let world = initialWorld(filesOf(run));
   const frames: Frame[] = [{ world, ...INTRO[variant], actor: null, stuck: false }];
   let cyclic = false;
   for (let move = 0; move < 200; move++) {
@@ -938,12 +998,12 @@ function picture(frame: Frame, run: Run, step: number, index: number, count: num
     threads,
     resources: {
       mutex: { owner: w.mutex.context.owner, waiters: [...w.mutex.context.waiters] },
-      files: FILES.map((name) => ({
+      files: filesOf(run).map((name) => ({
         name,
         id: activeRef(name),
-        state: nodeState(w.files[name]),
-        active: holderCount(w.files[name]),
-        holders: [...w.files[name].context.holders],
+        state: nodeState(w.files[name]!),
+        active: holderCount(w.files[name]!),
+        holders: [...w.files[name]!.context.holders],
       })),
       patch: { kobjRefcount: w.kobj.refcount, dir: w.kobj.dir, released: w.kobj.released, ...w.patch },
       finish: { done: w.finish },

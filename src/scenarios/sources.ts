@@ -1,0 +1,54 @@
+/**
+ * Where each kernel function a timeline step names (its `fn`) is defined in
+ * current mainline. A step's `file`, when it gives one, must agree with this
+ * table (scenarios.test.ts): the one place to correct a file.
+ */
+const CORE = 'kernel/livepatch/core.c';
+const CORE_H = 'kernel/livepatch/core.h';
+const PATCH = 'kernel/livepatch/patch.c';
+const STATE = 'kernel/livepatch/state.c';
+const TRANSITION = 'kernel/livepatch/transition.c';
+const MODULE = 'kernel/module/main.c';
+
+export const SOURCE_FILES: Readonly<Record<string, string>> = {
+  // kernel/livepatch/core.c
+  __klp_disable_patch: CORE,
+  __klp_enable_patch: CORE,
+  enabled_show: CORE,
+  enabled_store: CORE,
+  klp_add_nops: CORE,
+  klp_enable_patch: CORE,
+  klp_free_patch_async: CORE,
+  klp_free_patch_finish: CORE,
+  klp_module_coming: CORE,
+  klp_module_going: CORE,
+  klp_unpatch_replaced_patches: CORE,
+  stack_order_show: CORE,
+  // kernel/livepatch/core.h (static inline)
+  klp_is_object_loaded: CORE_H,
+  klp_pre_patch_callback: CORE_H,
+  // kernel/livepatch/patch.c
+  klp_ftrace_handler: PATCH,
+  klp_patch_func: PATCH,
+  // kernel/livepatch/state.c
+  klp_get_prev_state: STATE,
+  klp_get_state: STATE,
+  klp_is_patch_compatible: STATE,
+  // kernel/livepatch/transition.c
+  klp_check_stack: TRANSITION,
+  klp_complete_transition: TRANSITION,
+  klp_force_transition: TRANSITION,
+  klp_reverse_transition: TRANSITION,
+  klp_send_signals: TRANSITION,
+  klp_start_transition: TRANSITION,
+  klp_transition_work_fn: TRANSITION,
+  klp_try_complete_transition: TRANSITION,
+  klp_update_patch_state: TRANSITION,
+  // the module loader: SYSCALL_DEFINE2(delete_module, …), and the module reference
+  delete_module: MODULE,
+  module_put: MODULE,
+  try_module_get: MODULE,
+  // elsewhere
+  cmdline_proc_show: 'fs/proc/cmdline.c',
+  busymod_work_func: 'tools/testing/selftests/livepatch/test_modules/test_klp_callbacks_busy.c',
+};
