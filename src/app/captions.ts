@@ -92,5 +92,10 @@ export function caption(r: StepRecord | undefined): Caption {
       return { fn: 'klp_transition_work_fn', text: `Simulation: ${r.input.seconds} virtual seconds pass, with every retry and fake signal they bring.` };
     case 'wake':
       return { fn: 'klp_update_patch_state', text: 'Simulation: the task\'s wait ends and it returns to user space; klp_update_patch_state() switches it on the way.' };
+    case 'interrupt':
+      return {
+        fn: 'signal_wake_up',
+        text: 'Ctrl-C: the terminal sends SIGINT to its foreground process. signal_wake_up() wakes a task only from an interruptible sleep: one in D state keeps the signal pending and sleeps on.',
+      };
   }
 }

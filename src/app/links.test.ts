@@ -110,6 +110,7 @@ describe('encodeSituation / decodeLink round trip', () => {
         { kind: 'settle' },
         { kind: 'advance', seconds: 15 },
         { kind: 'wake', pid: 1234 },
+        { kind: 'interrupt' },
         { kind: 'command', line: 'echo 0 > /sys/kernel/livepatch/test_klp_livepatch/enabled; dmesg | tail -n 3' },
       ],
       step: 5,
@@ -117,7 +118,7 @@ describe('encodeSituation / decodeLink round trip', () => {
     };
     const hash = encodeSituation(s);
     expect(hash).toBe(
-      '#/x/cpus=4;extraTasks=0;$insmod%20test_modules/test_klp_livepatch.ko;@event=3;@settle;@advance=15;@wake=1234;' +
+      '#/x/cpus=4;extraTasks=0;$insmod%20test_modules/test_klp_livepatch.ko;@event=3;@settle;@advance=15;@wake=1234;@intr;' +
         '$echo%200%20%3E%20/sys/kernel/livepatch/test_klp_livepatch/enabled%3B%20dmesg%20%7C%20tail%20-n%203;step=5;speed=4;theme=dark;talk',
     );
     expect(ok(hash)).toEqual({ kind: 'exploration', situation: s });

@@ -129,6 +129,9 @@ function situationText(s: Situation): string {
       case 'wake':
         out.push(`@wake=${input.pid}`);
         break;
+      case 'interrupt':
+        out.push('@intr');
+        break;
       default:
         input satisfies never;
     }
@@ -262,6 +265,9 @@ function parseText(text: string): Situation {
         add({ kind: 'settle' });
       } else if (key === '@advance') {
         add({ kind: 'advance', seconds: num(need(key, value), key, LIMITS.advance, false) });
+      } else if (key === '@intr') {
+        if (value !== null) fail("The input '@intr' takes no value.");
+        add({ kind: 'interrupt' });
       } else if (key === '@wake') {
         add({ kind: 'wake', pid: num(need(key, value), key, LIMITS.pid, true) });
       } else fail(`Unknown input '${show(key)}' in the link.`);

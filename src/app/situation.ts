@@ -41,7 +41,9 @@ export type Input =
   /** simulation control: N virtual seconds pass, with the events they bring */
   | { kind: 'advance'; seconds: number }
   /** simulation control: a sleeping task finishes what it waits for and returns */
-  | { kind: 'wake'; pid: number };
+  | { kind: 'wake'; pid: number }
+  /** Ctrl-C at the shell: SIGINT to the process holding the terminal (src/kernel/shell/blocked.ts) */
+  | { kind: 'interrupt' };
 
 export interface TermLine {
   kind: 'prompt' | 'out' | 'err';

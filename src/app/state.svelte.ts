@@ -41,6 +41,8 @@ export class AppState {
   selectedPid = $state<number | null>(null);
   canStep = $state(false);
   settled = $state(true);
+  /** the foreground process holding the shell's terminal for ever (Ctrl-C goes to it), if any */
+  blocked = $state.raw<{ pid: number; comm: string; wchan: string; state: 'D' | 'S' } | null>(null);
   /** the narrated scenario shown, if any */
   scenario = $state.raw<Scenario | null>(null);
   /** how many leading inputs are the scenario's own steps (acting in the past cuts them) */
@@ -203,6 +205,12 @@ export class AppState {
     if (!this.story && t) this.act(() => t.wake(pid));
   }
 
+  /** Ctrl-C at the shell. */
+  interrupt(): void {
+    const t = this.timeline;
+    if (!this.story && t) this.act(() => t.interrupt());
+  }
+
   /**
    * A new input at the current position: the future is dropped. Inside a
    * scenario that leaves it; `left` remembers where, so it can be reopened.
@@ -262,6 +270,7 @@ export class AppState {
       this.canStep = false;
       this.settled = true;
       this.queued = { count: 0, next: null };
+      this.blocked = null;
       return;
     }
     const pos = t.position;
@@ -275,5 +284,6 @@ export class AppState {
     this.canStep = t.canStep();
     this.settled = t.settled();
     this.queued = t.queued();
+    this.blocked = t.blocked();
   }
 }

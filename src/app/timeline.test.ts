@@ -135,3 +135,21 @@ describe('Timeline.replayWork', () => {
     expect(t.replayWork()).toBeLessThan(all);
   });
 });
+
+describe('a command that never returns', () => {
+  it('keeps its terminal blocked; Ctrl-C is a step of its own, replayed like any other', () => {
+    const t = withShell();
+    t.command('insmod test_modules/test_klp_callbacks_demo.ko');
+    t.settle();
+    t.command('insmod test_modules/test_klp_callbacks_busy.ko block_transition=Y');
+    const blocked = t.blocked();
+    expect(blocked).toMatchObject({ comm: 'insmod', state: 'D' });
+    const rec = t.interrupt();
+    expect(rec.term[0]).toEqual({ kind: 'err', text: '^C' });
+    expect(rec.term[1]!.text).toMatch(/a task in D state is not woken by signals/);
+    t.goto(0);
+    expect(t.blocked()).toBeNull();
+    t.goto(t.length);
+    expect(t.blocked()).toEqual(blocked);
+  });
+});

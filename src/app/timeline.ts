@@ -7,6 +7,7 @@
  */
 import { Kernel } from '../kernel/kernel';
 import type { Shell } from '../kernel/shell/shell';
+import type { Blocked } from '../kernel/shell/blocked';
 import { selftestSetup } from '../kernel/selftest/setup';
 import { settle as settleKernel, nextEventMakesProgress } from '../kernel/settle';
 import { snapshot } from '../kernel/view/snapshot';
@@ -127,6 +128,16 @@ export class Timeline {
     return this.act({ kind: 'wake', pid });
   }
 
+  /** Ctrl-C at the shell. */
+  interrupt(): StepRecord {
+    return this.act({ kind: 'interrupt' });
+  }
+
+  /** The foreground process that holds the shell's terminal for ever, if one does (Ctrl-C goes to it). */
+  blocked(): Blocked | null {
+    return this.shell?.stuck.at(-1) ?? null;
+  }
+
   /** Steps kernel events while they make progress, one step each; returns how many. */
   settle(limit = 10_000): number {
     let n = 0;
@@ -167,7 +178,7 @@ export class Timeline {
   /** A new input at the current position: the future after it is dropped. */
   private act(input: Input): StepRecord {
     // Refuse before anything changes: a refused input must leave no trace.
-    if (input.kind === 'command' && !this.shell) throw new Error(NO_SHELL);
+    if ((input.kind === 'command' || input.kind === 'interrupt') && !this.shell) throw new Error(NO_SHELL);
     if (this.position < this.inputs.length) {
       this.inputs.length = this.position;
       this.inputWork.length = this.position;
@@ -196,6 +207,9 @@ export class Timeline {
       settleKernel(k);
     } else if (input.kind === 'advance') {
       k.sleep(input.seconds);
+    } else if (input.kind === 'interrupt') {
+      if (!this.shell) throw new Error(NO_SHELL);
+      for (const t of lines(this.shell.interrupt().stderr)) term.push({ kind: 'err', text: t });
     } else {
       wakeTask(k, input.pid);
     }
@@ -251,7 +265,8 @@ function lines(text: string): string[] {
  */
 function wakeTask(k: Kernel, pid: number): void {
   const task = k.taskByPid(pid);
-  if (!task || task.state === 'R') return;
+  // A task asleep for good (insmod in a module_init that never returns) has nothing that could end its wait.
+  if (!task || task.state === 'R' || task.sleepsForever) return;
   if (task.kind === 'user') {
     klp_update_patch_state(k, task);
     reenter(k, task, 0);

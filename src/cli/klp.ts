@@ -37,6 +37,10 @@ these words at the prompt (the app's pacing):
   .advance SECONDS let that much virtual time pass, with every event due in it
   .pending         list the queued events: when, what, and whether settling
                    would run it
+  .ctrl-c          Ctrl-C (also the key itself at a terminal): SIGINT to the
+                   command that holds the terminal for ever, if one does (an
+                   insmod whose module_init never returns); a D-state task
+                   sleeps on, and what you type runs as in another terminal
   .help            this list
 
 Each word prints the events it ran and the kernel log lines they printed.
@@ -150,12 +154,20 @@ function shellCommand(args: string[]): Promise<number> | number {
     rl.setPrompt(`root@klpscope:${shell.cwd.split('/').pop() || '/'}# `);
     rl.prompt();
   };
+  const interrupt = () => {
+    process.stderr.write(shell.interrupt().stderr);
+    prompt();
+  };
   process.stdout.write("klpscope: a simulated kernel with livepatch. Type 'help'; 'exit' leaves.\n");
   prompt();
   return new Promise((resolve) => {
     rl.on('line', (line) => {
       if (line.trim() === 'exit') {
         rl.close();
+        return;
+      }
+      if (line.trim() === '.ctrl-c') {
+        interrupt();
         return;
       }
       const word = pacingWord(kernel, line);
@@ -170,7 +182,13 @@ function shellCommand(args: string[]): Promise<number> | number {
       // The shell's own commands, then the words that pace the machine from here.
       if (line.trim() === 'help') process.stdout.write(`\nklp sh: between commands${settleEachLine ? '' : ' (--no-settle)'}:\n${PACING_HELP}`);
       process.stderr.write(r.stderr);
+      if (r.blocked) process.stderr.write('klp sh: Ctrl-C (or .ctrl-c) sends it SIGINT.\n');
       prompt();
+    });
+    // Ctrl-C at the prompt: the terminal's interrupt, not the end of klp sh (Ctrl-D or `exit` leave).
+    rl.on('SIGINT', () => {
+      process.stdout.write('\n');
+      interrupt();
     });
     rl.on('close', () => resolve(0));
   });

@@ -28,6 +28,7 @@ import { resolveCall } from './livepatch/transition';
 import { PATHS } from './livepatch/freed';
 import { moduleApi } from './module/api';
 import { idleWorker, workerRuns } from './module/work';
+import { HungTaskDetector } from './world/hung-task';
 
 export interface KernelConfig {
   /** online CPUs */
@@ -92,6 +93,8 @@ export class Kernel {
   readonly dyndbg = new DynamicDebug();
   readonly ftrace: Ftrace;
   readonly shadow = new ShadowTable();
+  /** khungtaskd and its sysctls (kernel.hung_task_*) */
+  readonly hungTask: HungTaskDetector = new HungTaskDetector(this);
 
   /** for_each_process_thread() order */
   readonly tasks: Task[] = [];

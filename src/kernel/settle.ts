@@ -12,8 +12,12 @@ import { klpRetryWouldProgress } from './livepatch/transition';
 /** Events one settle may run before it gives up (only a bug could need more). */
 const MAX_EVENTS = 1_000_000;
 
-/** Is the next event something settling should run? */
+/**
+ * Is the next event something settling should run? A watchdog's check
+ * (khungtaskd) only reports what is stuck: waiting for it is not progress.
+ */
 export function nextEventMakesProgress(k: Kernel, ev: KernelEvent): boolean {
+  if (ev.kind === 'watchdog') return false;
   return ev.kind !== 'klp-retry' || klpRetryWouldProgress(k);
 }
 

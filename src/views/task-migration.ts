@@ -647,7 +647,7 @@ function stateWords(state: TaskView['state']): string {
  * idle task or a kthread in D has nothing to return from.
  */
 export function canReturn(t: TaskView): boolean {
-  if (t.running || t.state === 'R') return false;
+  if (t.running || t.state === 'R' || t.sleepsForever) return false;
   return t.kind === 'user' || (t.kind === 'kthread' && t.state === 'S');
 }
 

@@ -34,6 +34,17 @@ export type WorkResult = void | {
 
 export type WorkFn = (m: ModuleApi) => WorkResult;
 
+/**
+ * A module_init that sleeps for good: wait_for_completion() on a completion
+ * nothing will complete. `sleepsIn` are the frames below the init function,
+ * innermost last (the scheduler's, which /proc/<pid>/stack leaves out).
+ */
+export interface InitSleeps {
+  /** the call the init sleeps in, as its source names it */
+  waitsIn: string;
+  sleepsIn: string[];
+}
+
 export type ShadowCtor = (obj: number, shadowData: number, ctorData: number) => number;
 export type ShadowDtor = (obj: number, shadowData: number) => void;
 

@@ -15,6 +15,9 @@ function busymod_work_func(m: ModuleApi): WorkResult {
   };
 }
 
+/** wait_for_completion() down to the scheduler, as Debian's 6.1 hung-task report printed them (wait_for_completion itself is a tail call) */
+const WAIT_FOR_COMPLETION = ['__wait_for_common', 'schedule_timeout', 'schedule'];
+
 export const test_klp_callbacks_busy: ModuleSpec = {
   name: 'test_klp_callbacks_busy',
   file: 'test_modules/test_klp_callbacks_busy.ko',
@@ -29,7 +32,11 @@ export const test_klp_callbacks_busy: ModuleSpec = {
   init: (m) => {
     m.pr_info('test_klp_callbacks_busy_init');
     m.schedule_work('busymod_work_func', busymod_work_func);
-    // wait_for_completion(&busymod_work_started); without block_transition, flush_work()
+    // wait_for_completion(&busymod_work_started): only busymod_work_func completes it. When a
+    // patch already replaced it (test_klp_callbacks_demo's patched_work_func), nothing ever
+    // will, and init sleeps there for good: insmod hangs in D state.
+    if (m.data.started !== true) return { waitsIn: 'wait_for_completion', sleepsIn: WAIT_FOR_COMPLETION };
+    // without block_transition, flush_work()
     if (m.param('block_transition') !== true) m.flush_work('busymod_work_func');
     return 0;
   },

@@ -4,7 +4,7 @@
  * the module's C code does something the engine cannot describe as data
  * (a callback's own printouts, a proc file, a worker loop).
  */
-import type { ModuleApi, ObjectView } from './api';
+import type { InitSleeps, ModuleApi, ObjectView } from './api';
 
 export type ParamType = 'int' | 'bool' | 'intarray' | 'charp';
 export type ParamValue = number | boolean | number[] | string;
@@ -80,9 +80,9 @@ export interface ModuleSpec {
   patch?: PatchSpec;
   /**
    * module_init. Default for a livepatch module: `return klp_enable_patch(&patch);`.
-   * Returns 0 or -errno.
+   * Returns 0 or -errno, or InitSleeps when it never returns.
    */
-  init?: (m: ModuleApi) => number;
+  init?: (m: ModuleApi) => number | InitSleeps;
   /** module_exit. A module without one (but with init) can never be removed. */
   exit?: (m: ModuleApi) => void;
 }

@@ -8,10 +8,11 @@ import { LINUX_BANNER } from '../kernel';
 import { VMLINUX, inSchedFunctions, symbolOffset } from '../world/code';
 import { EINVAL } from '../world/errno';
 import { kstrtoint } from '../module/params';
-import { moduleAddress, moduleRefcnt, moduleState } from '../module/types';
+import { moduleAddress, moduleInitSize, moduleRefcnt, moduleState } from '../module/types';
 import { taintFlags } from './sysfs-module';
 import { TAINT_FLAGS } from '../world/taint';
 import type { Task } from '../world/tasks';
+import { HUNG_TASK_TIMEOUT_MAX } from '../world/hung-task';
 import { dir, roFile, rwFile, type FsNode } from './node';
 
 /** Reading a seq_file /proc entry: the reading task calls the show function. */
@@ -29,7 +30,9 @@ function procModules(k: Kernel): string {
     .map((m) => {
       const st = moduleState(m);
       const word = st === 'live' ? 'Live' : st === 'coming' ? 'Loading' : 'Unloading';
-      return `${m.name} ${m.spec.size} ${moduleRefcnt(m)} - ${word} 0x${moduleAddress(m)} (${taintFlags(m)})\n`;
+      // module_flags(): the taints, then '-' going or '+' coming; the size counts init memory not yet freed
+      const flags = taintFlags(m) + (st === 'going' ? '-' : st === 'coming' ? '+' : '');
+      return `${m.name} ${m.spec.size + moduleInitSize(m)} ${moduleRefcnt(m)} - ${word} 0x${moduleAddress(m)} (${flags})\n`;
     })
     .join('');
 }
@@ -39,8 +42,38 @@ function stackLine(fn: string, obj: string): string {
   return `[<0>] ${symbolOffset(fn)}${obj === VMLINUX ? '' : ` [${obj}]`}\n`;
 }
 
+/** kernel/hung_task.c's sysctls: the field each sets, and its range (proc_dointvec_minmax / proc_doulongvec_minmax). */
+const HUNG_TASK_SYSCTLS = {
+  hung_task_check_count: { field: 'checkCount', min: 0, max: 2 ** 31 - 1 },
+  hung_task_check_interval_secs: { field: 'checkIntervalSecs', min: 0, max: HUNG_TASK_TIMEOUT_MAX },
+  hung_task_timeout_secs: { field: 'timeoutSecs', min: 0, max: HUNG_TASK_TIMEOUT_MAX },
+  hung_task_warnings: { field: 'warnings', min: -1, max: 2 ** 31 - 1 },
+} as const;
+
+function hungTaskSysctl(k: Kernel, name: string): FsNode | null {
+  if (!Object.hasOwn(HUNG_TASK_SYSCTLS, name)) return null;
+  const { field, min, max } = HUNG_TASK_SYSCTLS[name as keyof typeof HUNG_TASK_SYSCTLS];
+  return rwFile(
+    () => `${k.hungTask[field]}\n`,
+    (data) => {
+      const m = /^\s*(-?\d+)\s*$/.exec(data);
+      const v = m ? Number(m[1]) : NaN;
+      if (!Number.isSafeInteger(v) || v < min || v > max) return -EINVAL;
+      k.hungTask.set(field, v);
+      return 0;
+    },
+  );
+}
+
+/** /proc/<pid>/wchan: where a sleeping task waits, the first frame outside the scheduler ("0" when it runs). */
+function wchan(task: Task): string {
+  if (task.state === 'R') return '0';
+  const frame = [...task.chain].reverse().find((f) => !inSchedFunctions(f));
+  return frame ? frame.fn : '0';
+}
+
 function taskNode(k: Kernel, task: Task, parts: string[]): FsNode | null {
-  if (parts.length === 0) return dir(() => ['cmdline', 'comm', 'patch_state', 'stack', 'stat', 'status'], 0o555);
+  if (parts.length === 0) return dir(() => ['cmdline', 'comm', 'patch_state', 'stack', 'stat', 'status', 'wchan'], 0o555);
   switch (parts[0]) {
     case 'comm':
       return rwFile(() => `${task.comm}\n`, () => 0);
@@ -59,6 +92,8 @@ function taskNode(k: Kernel, task: Task, parts: string[]): FsNode | null {
       );
     case 'stat':
       return roFile(() => `${task.pid} (${task.comm}) ${task.state} ${task.ppid}\n`);
+    case 'wchan':
+      return roFile(() => wchan(task));
   }
   return null;
 }
@@ -98,7 +133,9 @@ export function procNode(k: Kernel, parts: string[]): FsNode | null {
   }
   if (first === 'sys') {
     if (rest[0] !== 'kernel') return null;
-    if (rest.length === 1) return dir(() => ['ftrace_enabled', 'tainted'], 0o555);
+    if (rest.length === 1) return dir(() => ['ftrace_enabled', ...Object.keys(HUNG_TASK_SYSCTLS), 'tainted'], 0o555);
+    const hung = rest.length === 2 ? hungTaskSysctl(k, rest[1]!) : null;
+    if (hung) return hung;
     if (rest.length === 2 && rest[1] === 'tainted') {
       // proc_taint(): a write adds the bits it names (root may taint, never untaint)
       return rwFile(

@@ -4,7 +4,7 @@
  */
 import type { Kernel } from '../kernel';
 import { EINVAL } from '../world/errno';
-import { moduleRefcnt, moduleState, type LoadedModule } from '../module/types';
+import { moduleInitSize, moduleRefcnt, moduleState, type LoadedModule } from '../module/types';
 import { formatParam, parseParam } from '../module/params';
 import { pokeWaiters } from '../module/work';
 import { moduleTaintLetters } from '../world/taint';
@@ -58,7 +58,7 @@ export function moduleNode(k: Kernel, parts: string[]): FsNode | null {
       case 'coresize':
         return roFile(() => `${mod.spec.size}\n`);
       case 'initsize':
-        return roFile(() => '0\n');
+        return roFile(() => `${moduleInitSize(mod)}\n`);
       case 'srcversion':
         return roFile(() => `${(mod.name.length * 2654435761 >>> 0).toString(16).toUpperCase().padStart(23, '0').slice(0, 23)}\n`);
       case 'uevent':

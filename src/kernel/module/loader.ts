@@ -15,6 +15,8 @@ import { klp_module_coming, klp_module_going } from '../livepatch/core';
 import { moduleApi } from './api';
 import { parseParam } from './params';
 import { moduleState, type LoadedModule } from './types';
+import { SLEEP_SITES } from '../world/tasks';
+import { VMLINUX } from '../world/code';
 import { hasTaint, moduleTaintLetters, TAINT_FORCED_RMMOD, TAINT_LIVEPATCH, TAINT_OOT_MODULE, TAINT_UNSIGNED_MODULE } from '../world/taint';
 
 export function moduleSend(k: Kernel, mod: LoadedModule, event: ModuleEvent): number {
@@ -92,6 +94,7 @@ function splitArgs(args: string): [string, string | null][] {
 /** The init_module()/finit_module() system call. Returns 0 or -errno. */
 export function load_module(k: Kernel, spec: ModuleSpec, args: string): number {
   const existing = k.modules.get(spec.name);
+  if (existing && moduleState(existing) === 'coming') return waitForLoading(k);
   if (existing) return -EEXIST;
   const mod: LoadedModule = {
     name: spec.name,
@@ -131,6 +134,10 @@ export function load_module(k: Kernel, spec: ModuleSpec, args: string): number {
   // do_init_module()
   const init = spec.init ?? (spec.patch ? (m: ReturnType<typeof moduleApi>) => m.klp_enable_patch() : null);
   const ret = init ? init(moduleApi(k, mod)) : 0;
+  if (typeof ret === 'object') {
+    initSleeps(k, mod, ret.waitsIn, ret.sleepsIn);
+    return 0;
+  }
   if (ret < 0) {
     moduleSend(k, mod, { type: 'init.failed' });
     klp_module_going(k, mod);
@@ -138,6 +145,42 @@ export function load_module(k: Kernel, spec: ModuleSpec, args: string): number {
     return ret;
   }
   moduleSend(k, mod, { type: 'init.done' });
+  return 0;
+}
+
+/**
+ * mod->init() never returns: the module stays COMING, holding the reference
+ * load_module() took for its init, and the loading task (insmod) sleeps in
+ * D state inside it for good. The caller sees its task blocked and does not
+ * go on.
+ */
+function initSleeps(k: Kernel, mod: LoadedModule, waitsIn: string, sleepsIn: string[]): void {
+  const task = k.current;
+  if (!task) throw new Error(`${mod.name}: module_init sleeps with no task to sleep in`);
+  task.calls = [...SLEEP_SITES.finitModule, { obj: mod.name, fn: `${mod.name}_init` }, ...sleepsIn.map((fn) => ({ obj: VMLINUX, fn }))];
+  task.chain = [...task.calls];
+  task.state = 'D';
+  task.sleepsForever = waitsIn;
+  delete task.hungSince;
+  k.hungTask.taskBlocked();
+}
+
+/**
+ * finit_module() of a file another task is still loading: mainline's
+ * idempotent_init_module() waits, interruptibly, for that load to finish
+ * (6.1: add_unformed_module() waits for the module to leave COMING; Debian's
+ * 6.1 showed insmod in S state in load_module). One whose init never
+ * returns never finishes: the task sleeps for good, and only a signal ends
+ * the wait.
+ */
+function waitForLoading(k: Kernel): number {
+  const task = k.current;
+  if (!task) return -EEXIST;
+  const frames = ['__x64_sys_finit_module', 'idempotent_init_module', 'idempotent_wait_for_completion', 'wait_for_completion_interruptible', '__wait_for_common', 'schedule_timeout', 'schedule'];
+  task.calls = [...SLEEP_SITES.finitModule.slice(0, 2), ...frames.map((fn) => ({ obj: VMLINUX, fn }))];
+  task.chain = [...task.calls];
+  task.state = 'S';
+  task.sleepsForever = 'idempotent_wait_for_completion';
   return 0;
 }
 

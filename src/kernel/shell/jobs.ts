@@ -6,7 +6,9 @@
  * it; then the job is gone (`kill %N`: "no such job"). The simulation runs
  * every command to its end at once, so a job is Done by the time the line
  * that started it returns. Only a process that keeps running on its own (the
- * getpid helper) stays Running until it is killed.
+ * getpid helper) stays Running until it is killed, and one that sleeps for
+ * good (an insmod whose module_init never returns, blocked.ts) stays Running
+ * for ever.
  *
  * The words are bash 5.2's, checked at a terminal.
  */
@@ -23,6 +25,8 @@ export interface Job {
   status: number | null;
   /** the signal that ended it, if one did */
   signal: 'TERM' | 'KILL' | null;
+  /** a subshell job waits for this process, which sleeps for good: the job runs while it lives */
+  holder?: number;
 }
 
 const SIGNAL_WORDS = { TERM: 'Terminated', KILL: 'Killed' } as const;
@@ -64,7 +68,7 @@ export class JobTable {
 
   /** A job whose process is gone has ended (killed by a signal the shell did not send: TERM). */
   finished(job: Job): boolean {
-    if (job.status === null && !this.alive(job.pid)) {
+    if (job.status === null && !this.alive(job.holder ?? job.pid)) {
       job.signal ??= 'TERM';
       job.status = 128 + SIGNAL_NUMBERS[job.signal];
     }

@@ -16,11 +16,14 @@ import type { Command, CommandContext } from './types';
 import { COMMANDS, BUILTINS } from './commands';
 import { JobTable, jobText } from './jobs';
 import { KernelOops, die } from '../world/oops';
+import { blockedNotice, blockedOf, interruptBlocked, type Blocked } from './blocked';
 
 export interface ShellResult {
   stdout: string;
   stderr: string;
   status: number;
+  /** the foreground process that never returned: its terminal is blocked (blocked.ts) */
+  blocked?: Blocked;
 }
 
 interface Sink {
@@ -45,6 +48,10 @@ export class Shell {
   private substDepth = 0;
   /** the pid of the process the last simple command forked */
   private lastChild = 0;
+  /** a process of this line that sleeps for good: bash waits for it, so nothing after it runs */
+  private hung: Task | null = null;
+  /** foreground processes that never returned, each holding its terminal (blocked.ts); the last is Ctrl-C's */
+  readonly stuck: Blocked[] = [];
 
   constructor(readonly k: Kernel) {
     this.jobs = new JobTable((pid) => this.k.tasks.some((t) => t.pid === pid));
@@ -85,10 +92,26 @@ export class Shell {
       this.depth--;
     }
     result.stdout = out.stdout;
-    // Before the next prompt bash says which jobs have ended.
-    result.stderr = out.stderr + (this.depth === 0 ? this.jobs.notify() : '');
+    const hung = this.depth === 0 ? this.hung : null;
+    if (hung) {
+      // The terminal waits for it for ever: no prompt, no job notices; the next line is another terminal's.
+      this.hung = null;
+      result.blocked = blockedOf(hung);
+      this.stuck.push(result.blocked);
+      result.stderr = out.stderr + blockedNotice(result.blocked);
+    } else {
+      // Before the next prompt bash says which jobs have ended.
+      result.stderr = out.stderr + (this.depth === 0 ? this.jobs.notify() : '');
+    }
     result.status = this.status;
     return result;
+  }
+
+  /** Ctrl-C at this terminal: SIGINT to the process that blocks it, if one does (blocked.ts). */
+  interrupt(): ShellResult {
+    const r = interruptBlocked(this.k, this.stuck);
+    this.status = 130;
+    return { stdout: '', stderr: r.text, status: 130 };
   }
 
   /** $(...): the list's stdout, its stderr passed through. */
@@ -108,6 +131,7 @@ export class Shell {
     let stdout = '';
     let stderr = '';
     for (const item of list.items) {
+      if (this.hung) break;
       const r = item.background && this.substDepth === 0 ? this.runBackground(item, stdin) : this.runAndOr(item, stdin);
       stdout += r.stdout;
       stderr += r.stderr;
@@ -127,9 +151,13 @@ export class Shell {
     this.lastChild = 0;
     const before = this.lastBackground;
     const r = this.runAndOr(item, stdin);
+    // A process of the job that sleeps for good keeps it running; the shell does not wait for it.
+    const hung = this.hung;
+    this.hung = null;
     const helper = lone && this.lastBackground !== before;
     const pid = helper ? this.lastBackground : subshell || this.lastChild || this.k.allocPid();
-    const job = this.jobs.add(pid, jobText(item), helper ? null : this.status);
+    const job = this.jobs.add(pid, jobText(item), helper || hung ? null : this.status);
+    if (hung && hung.pid !== pid) job.holder = hung.pid;
     this.lastBackground = pid;
     this.status = 0;
     return { stdout: r.stdout, stderr: `[${job.n}] ${pid}\n${r.stderr}` };
@@ -140,6 +168,7 @@ export class Shell {
     let stdout = r.stdout;
     let stderr = r.stderr;
     for (const next of item.rest) {
+      if (this.hung) break;
       if ((next.op === '&&') !== (this.status === 0)) continue;
       r = this.runPipeline(next.pipeline, stdin, item.background);
       stdout += r.stdout;
@@ -153,6 +182,7 @@ export class Shell {
     let stderr = '';
     let stdout = '';
     p.commands.forEach((cmd, i) => {
+      if (this.hung) return;
       const r = this.runSimple(cmd, input, background && i === p.commands.length - 1);
       stderr += r.stderr;
       if (i === p.commands.length - 1) stdout = r.stdout;
@@ -180,6 +210,8 @@ export class Shell {
     const errs: string[] = [];
     const argv = expandWords(this, cmd.words, errs);
     const assigns = cmd.assignments.map((a) => [a.name, expandWord(this, a.value, errs)] as const);
+    // A $(...) whose command sleeps for good: bash still waits for it.
+    if (this.hung) return { stdout: '', stderr: errs.join('') };
     if (argv.length === 0) {
       for (const [n, v] of assigns) this.vars.set(n, v);
       this.status = 0;
@@ -272,12 +304,14 @@ export class Shell {
         try {
           this.status = run(command, child);
         } finally {
-          this.k.exitTask(child);
+          // A process asleep for good stays (blocked.ts); any other has exited.
+          if (child.sleepsForever && this.k.tasks.includes(child)) this.hung = child;
+          else this.k.exitTask(child);
         }
         // A foreground command killed by a signal: bash names the signal.
         if (killed && !background) notice += 'Killed\n';
         // After a foreground command bash reports the jobs that ended meanwhile.
-        if (!background && this.depth === 1 && this.substDepth === 0) notice += this.jobs.notify();
+        if (!background && !this.hung && this.depth === 1 && this.substDepth === 0) notice += this.jobs.notify();
       }
     }
     if (stdoutSink.error) {

@@ -114,6 +114,7 @@ function taskView(k: Kernel, t: Task): TaskView {
     blockedBy,
     blocker,
     oldCode: oldCode(k, t),
+    ...(t.sleepsForever ? { sleepsForever: t.sleepsForever } : {}),
   };
 }
 

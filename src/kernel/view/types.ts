@@ -85,6 +85,8 @@ export interface TaskView {
    * Outside force this is always null: klp_check_stack() never lets it happen.
    */
   oldCode: string | null;
+  /** it sleeps for good in this function (a module_init waiting for a completion nothing completes) */
+  sleepsForever?: string;
 }
 
 export interface ModuleView {

@@ -8,7 +8,9 @@ export type EventKind =
   /** The livepatch transition's delayed work (klp_transition_work). */
   | 'klp-retry'
   /** A task doing something on its own: returning to user space, waking up. */
-  | 'task';
+  | 'task'
+  /** A watchdog's periodic check (khungtaskd): it reports, it moves nothing on. */
+  | 'watchdog';
 
 export interface KernelEvent {
   at: number;

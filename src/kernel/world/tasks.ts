@@ -60,6 +60,19 @@ export interface Task {
   onCpu: boolean;
   /** What a blocked task waits for, if anything but a signal wakes it (a module's worker). */
   waitingFor?: string;
+  /**
+   * An uninterruptible wait nothing will ever end (a module_init in
+   * wait_for_completion() on a completion no one completes): the function it
+   * waits in. Such a task never switches again, so khungtaskd reports it.
+   */
+  sleepsForever?: string;
+  /**
+   * khungtaskd's view of it (t->last_switch_time): when a check first saw it
+   * in this sleep, in virtual µs; unset until then.
+   */
+  hungSince?: number;
+  /** a signal it has not acted on yet (TIF_SIGPENDING): a D-state sleeper keeps it until it wakes */
+  sigPending?: boolean;
 }
 
 export interface Cpu {
@@ -84,6 +97,8 @@ export const SLEEP_SITES = {
   select: chain(...SYSCALL, '__x64_sys_pselect6', 'do_pselect', 'core_sys_select', 'do_select', 'poll_schedule_timeout', 'schedule_hrtimeout_range', 'schedule'),
   futex: chain(...SYSCALL, '__x64_sys_futex', 'do_futex', 'futex_wait', 'futex_wait_queue', 'schedule'),
   accept: chain(...SYSCALL, '__x64_sys_accept4', 'do_accept', 'inet_accept', 'inet_csk_accept', 'schedule_timeout', 'schedule'),
+  /** finit_module() down to the module's init function, which comes next (mainline; 6.1 has __do_sys_finit_module → do_init_module) */
+  finitModule: chain(...SYSCALL, '__x64_sys_finit_module', 'idempotent_init_module', 'init_module_from_file', 'do_init_module', 'do_one_initcall'),
 } as const;
 
 /** Kernel threads, outermost frame first; loopAt is the frame the thread loops in. */

@@ -1,7 +1,7 @@
 /**
  * dmesg, sleep, sysctl, uname, ps, kill and the shell's own small builtins.
  */
-import type { Command } from '../types';
+import type { Command, CommandContext } from '../types';
 import { KERNEL_RELEASE, UTS_VERSION } from '../../kernel';
 import { formatTimestamp, LEVEL_NAMES } from '../../world/log';
 import { strError } from '../../world/errno';
@@ -179,6 +179,11 @@ export const kill: Command = (ctx, args) => {
       status = 1;
       continue;
     }
+    // A task asleep for good in D state keeps even SIGKILL pending: nothing wakes it to act on it.
+    if (task.sleepsForever && task.state === 'D') {
+      task.sigPending = true;
+      continue;
+    }
     if (signal !== 'OTHER' && task.kind === 'user' && task.pid !== 1 && task !== ctx.shell.task) {
       ctx.k.exitTask(task);
       ctx.shell.jobs.signalled(task.pid, signal);
@@ -209,6 +214,20 @@ export const jobs: Command = (ctx, args) => {
   return status;
 };
 
+/**
+ * A job whose process sleeps for good: bash's wait would wait for ever, until
+ * Ctrl-C interrupts the wait (not the process) with status 130. The
+ * simulated shell cannot block, so it says so and returns as if interrupted.
+ */
+function waitNote(ctx: CommandContext, pid: number): void {
+  const task = ctx.k.taskByPid(pid);
+  if (!task?.sleepsForever) return;
+  ctx.err(
+    `klp: wait: ${task.comm} (pid ${task.pid}) sleeps for good in ${task.sleepsForever}() (${task.state === 'D' ? 'D state' : 'S state'}); ` +
+      'bash would wait until Ctrl-C, which interrupts wait, not the job: taken as pressed (status 130).\n',
+  );
+}
+
 /** wait [%N|PID…]: the status of the jobs it waits for (the last one's); with none named, all of them and 0. */
 export const wait: Command = (ctx, args) => {
   const table = ctx.shell.jobs;
@@ -217,6 +236,7 @@ export const wait: Command = (ctx, args) => {
     // Every job here has ended but the getpid helper, which never does: bash would wait for it
     // until interrupted (Ctrl-C: 130); the simulated shell cannot block, so it is interrupted at once.
     const running = table.jobs.some((j) => !table.finished(j));
+    for (const j of table.jobs) if (!table.finished(j)) waitNote(ctx, j.holder ?? j.pid);
     for (const j of [...table.jobs]) if (table.finished(j)) table.remove(j);
     if (args.includes('-n') && !running) return 127;
     return running ? 130 : 0;
@@ -231,6 +251,7 @@ export const wait: Command = (ctx, args) => {
         continue;
       }
       if (!table.finished(job)) {
+        waitNote(ctx, job.holder ?? job.pid);
         status = 130;
         continue;
       }
@@ -242,6 +263,7 @@ export const wait: Command = (ctx, args) => {
       const job = table.jobs.find((j) => j.pid === pid);
       if (job) {
         if (!table.finished(job)) {
+          waitNote(ctx, job.holder ?? job.pid);
           status = 130;
           continue;
         }
