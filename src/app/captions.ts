@@ -54,7 +54,7 @@ function commandCaption(r: StepRecord, line: string): Caption {
     if (printed(r, 'reversing transition'))
       return { fn: 'klp_reverse_transition', text: `enabled_store(): '${patch}' is in transition, so klp_reverse_transition() turns it around: no pre callbacks, tasks that already switched must switch back.` };
     if (value === '0')
-      return { fn: '__klp_disable_patch', text: `enabled_store() → __klp_disable_patch(): klp_init_transition(KLP_UNPATCHED), pre_unpatch callbacks, klp_start_transition(). When every task is back, the patch is freed from a workqueue, not from this write.` };
+      return { fn: '__klp_disable_patch', text: `enabled_store() → __klp_disable_patch(): klp_init_transition(KLP_TRANSITION_UNPATCHED), pre_unpatch callbacks, klp_start_transition(). When every task is back, the patch is freed from a workqueue, not from this write.` };
   }
   if (cmd === 'sleep') return { fn: 'klp_transition_work_fn', text: `${words[1] ?? ''} virtual seconds pass, with every retry and fake signal they bring.` };
   return { fn: '', text: failed ? failed : `The shell runs \`${line}\`.` };

@@ -4,7 +4,7 @@
  * test (or a debugging session) can say exactly which rule broke.
  */
 import type { Kernel } from './kernel';
-import { KLP_UNDEFINED } from './machines/transition.machine';
+import { KLP_TRANSITION_IDLE } from './machines/transition.machine';
 import { moduleRefcnt, moduleState } from './module/types';
 import { lookup } from './fs/vfs';
 import { sysfsModules } from './fs/sysfs-module';
@@ -27,16 +27,16 @@ export function checkInvariants(k: Kernel): string[] {
   if (transitionPatch && !inTransition.includes(transitionPatch)) v.push('klp_transition_patch is not in a transition state');
   for (const p of k.klp.all) if (!RESTING.has(String(p.machine.value))) v.push(`patch ${p.mod.name} rests in ${String(p.machine.value)}`);
 
-  // 2. klp_target_state is KLP_UNDEFINED exactly when no patch is in transition.
-  if ((target === KLP_UNDEFINED) !== (transitionPatch === null)) v.push('klp_target_state and klp_transition_patch disagree');
+  // 2. klp_target_state is KLP_TRANSITION_IDLE exactly when no patch is in transition.
+  if ((target === KLP_TRANSITION_IDLE) !== (transitionPatch === null)) v.push('klp_target_state and klp_transition_patch disagree');
   if (tr.value !== 'idle' && tr.value !== 'running') v.push(`transition machine rests in ${String(tr.value)}`);
 
   // 3./4./5. Each task is in exactly one universe; pending means not yet switched.
   for (const t of everyTask) {
     if (transitionPatch === null) {
-      if (t.patchState !== KLP_UNDEFINED || t.pending) v.push(`${t.comm}:${t.pid} has patch state ${t.patchState} outside a transition`);
+      if (t.patchState !== KLP_TRANSITION_IDLE || t.pending) v.push(`${t.comm}:${t.pid} has patch state ${t.patchState} outside a transition`);
     } else {
-      if (t.patchState === KLP_UNDEFINED) v.push(`${t.comm}:${t.pid} has no universe during a transition`);
+      if (t.patchState === KLP_TRANSITION_IDLE) v.push(`${t.comm}:${t.pid} has no universe during a transition`);
       if (t.pending !== (t.patchState !== target)) v.push(`${t.comm}:${t.pid} pending=${t.pending} but patch_state=${t.patchState}, target ${target}`);
     }
   }

@@ -14,7 +14,7 @@ import { DynamicDebug, type DebugSite } from './world/dynamic-debug';
 import type { CodeRef } from './world/code';
 import { VMLINUX } from './world/code';
 import type { Cpu, Task, Behavior, TaskKind } from './world/tasks';
-import { transitionMachine, KLP_UNDEFINED, type KlpState } from './machines/transition.machine';
+import { transitionMachine, KLP_TRANSITION_IDLE, type KlpState } from './machines/transition.machine';
 import type { KlpOps, KlpPatch } from './livepatch/types';
 import type { LoadedModule } from './module/types';
 import { Ftrace } from './world/ftrace';
@@ -230,7 +230,7 @@ export class Kernel {
       calls: opts.chain,
       chain: opts.chain,
       unreliableStack: false,
-      patchState: parent ? parent.patchState : this.transitionRunning() ? this.initialPatchState() : KLP_UNDEFINED,
+      patchState: parent ? parent.patchState : this.transitionRunning() ? this.initialPatchState() : KLP_TRANSITION_IDLE,
       pending: parent ? parent.pending : false,
       notifySignal: false,
       behavior: opts.behavior,
@@ -291,7 +291,7 @@ export class Kernel {
 
   private initialPatchState(): KlpState {
     const t = this.klpTargetState();
-    return t === KLP_UNDEFINED ? KLP_UNDEFINED : t === 1 ? 0 : 1;
+    return t === KLP_TRANSITION_IDLE ? KLP_TRANSITION_IDLE : t === 1 ? 0 : 1;
   }
 
   // --- time and events ------------------------------------------------------

@@ -163,7 +163,7 @@ describe('narrated scenarios', () => {
     { scenario: 'stalled-transition', re: /directory goes/, why: 'no sysfs view is in that step\'s focus' },
     { scenario: 'modules-coming-going', re: /patches vmlinux and two modules|here only vmlinux\./, why: "the demo's vmlinux object has no functions: no ftrace handler for it" },
     { scenario: 'stacked-patches', re: /middle of the func_stack/, why: "the sample's entry is at the bottom of the func_stack" },
-    { scenario: '*', re: /KLP_(UN)?PATCHED\b|KLP_UNDEFINED/, why: 'mainline spells them KLP_TRANSITION_* (since 6.10)' },
+    { scenario: '*', re: /\bKLP_(UN)?PATCHED\b|\bKLP_UNDEFINED\b/, why: 'mainline spells them KLP_TRANSITION_* (since 6.10)' },
     { scenario: 'system-state', re: /disabled silently and freed/, why: 'the replaced patch is disabled and unpatched before post_patch runs; only its free comes after' },
   ];
 

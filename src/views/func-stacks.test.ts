@@ -43,17 +43,17 @@ describe('funcStackLayout', () => {
     ]);
     const l = funcStackLayout(s, inTransition(R, 1, { patches: [patch(A), patching(R)] }), null);
     expect(l.note).toBe(
-      `Patching: tasks still in the old universe (KLP_UNPATCHED) run livepatch_cmdline_proc_show of ${A}; migrated tasks run the top entry.`,
+      `Patching: tasks still in the old universe (KLP_TRANSITION_UNPATCHED) run livepatch_cmdline_proc_show of ${A}; migrated tasks run the top entry.`,
     );
-    expect(l.rows.map((r) => r.badge)).toEqual(['runs for KLP_PATCHED tasks', 'runs for KLP_UNPATCHED tasks', null]);
+    expect(l.rows.map((r) => r.badge)).toEqual(['runs for KLP_TRANSITION_PATCHED tasks', 'runs for KLP_TRANSITION_UNPATCHED tasks', null]);
   });
 
   it('while unpatching the only entry, says switched tasks run the original', () => {
     const s = stack('vmlinux', 'cmdline_proc_show', [entry(A, 'livepatch_cmdline_proc_show', { transition: true })]);
     const p = patch(A, { state: 'unpatching', enabled: false, transition: true });
     const l = funcStackLayout(s, inTransition(A, 0, { patches: [p] }), null);
-    expect(l.note).toContain('tasks already switched to KLP_UNPATCHED run the original cmdline_proc_show');
-    expect(l.rows[1]?.badge).toBe('runs for KLP_UNPATCHED tasks');
+    expect(l.note).toContain('tasks already switched to KLP_TRANSITION_UNPATCHED run the original cmdline_proc_show');
+    expect(l.rows[1]?.badge).toBe('runs for KLP_TRANSITION_UNPATCHED tasks');
   });
 
   it('highlights new and moved entries', () => {
@@ -88,10 +88,10 @@ describe('func_stack text fits its rows', () => {
     [420, 24],
     [900, 24],
   ])('never lets a badge run into the text beside it: "original code (…busy)" and its badge, %ipx wide at a %ipx root', (width, rem) => {
-    // stalled-transition step 2: one entry in transition, the original runs for KLP_UNPATCHED tasks
+    // stalled-transition step 2: one entry in transition, the original runs for KLP_TRANSITION_UNPATCHED tasks
     const one = stack('test_klp_callbacks_busy', 'busymod_work_func', [entry(B, 'patched_work_func', { transition: true })]);
     const l = funcStackLayout(one, inTransition(B, 1, { patches: [patching(B)] }), null, { width, rem });
-    expect(l.rows[1]!.badge).toBe('runs for KLP_UNPATCHED tasks');
+    expect(l.rows[1]!.badge).toBe('runs for KLP_TRANSITION_UNPATCHED tasks');
     for (const r of l.rows) {
       const owner = r.lines.find((x) => x.kind === 'owner')!;
       const badge = r.lines.find((x) => x.kind === 'badge');
@@ -106,7 +106,7 @@ describe('func_stack text fits its rows', () => {
   });
 
   it('gives a badge its own line when it does not fit beside the owner', () => {
-    const narrow = rowLines('busymod_work_func', 'original code (test_klp_callbacks_busy)', 'runs for KLP_UNPATCHED tasks', { width: 420, rem: 16 });
+    const narrow = rowLines('busymod_work_func', 'original code (test_klp_callbacks_busy)', 'runs for KLP_TRANSITION_UNPATCHED tasks', { width: 420, rem: 16 });
     expect(narrow.lines.map((x) => [x.kind, x.end])).toEqual([
       ['code', false],
       ['owner', false],

@@ -22,7 +22,7 @@ export interface StackMetrics {
   /**
    * drawn for a box of fixed size: no note under the diagram (its badges say
    * the same), the original code on one line, and short badges ("patched
-   * tasks" for "runs for KLP_PATCHED tasks")
+   * tasks" for "runs for KLP_TRANSITION_PATCHED tasks")
    */
   compact?: boolean;
   /** a row's code, owner and badge on one line where they fit (compact, for a box with little height) */
@@ -90,7 +90,7 @@ function entryLabel(e: FuncStackView['entries'][number], fn: string): string {
   return e.nop ? `${e.patch}: nop → original ${fn}` : `${e.patch}: ${e.newFunc}`;
 }
 
-/** What a task whose patch_state is KLP_UNPATCHED runs: the next entry down, or the original. */
+/** What a task whose patch_state is KLP_TRANSITION_UNPATCHED runs: the next entry down, or the original. */
 function below(s: FuncStackView, i: number): string {
   const next = s.entries[i + 1];
   if (!next) return `the original ${s.fn}`;
@@ -149,8 +149,8 @@ export function funcStackLayout(s: FuncStackView, view: KernelView, prev: Kernel
   const gap = Math.round(0.35 * m.rem);
   const before = prev?.funcStacks.find((x) => x.key === s.key);
   const inTransition = s.entries[0]?.transition ?? false;
-  // klp_ftrace_handler(): a task in KLP_UNPATCHED skips a top entry with func->transition set.
-  const [patched, unpatched] = m.compact ? ['patched tasks', 'unpatched tasks'] : ['runs for KLP_PATCHED tasks', 'runs for KLP_UNPATCHED tasks'];
+  // klp_ftrace_handler(): a task in KLP_TRANSITION_UNPATCHED skips a top entry with func->transition set.
+  const [patched, unpatched] = m.compact ? ['patched tasks', 'unpatched tasks'] : ['runs for KLP_TRANSITION_PATCHED tasks', 'runs for KLP_TRANSITION_UNPATCHED tasks'];
   const badgeAt = (i: number): string | null => (i === 0 ? (inTransition ? patched : 'runs now') : i === 1 && inTransition ? unpatched : null);
   let y = 0;
   let inset = 0;
@@ -206,8 +206,8 @@ export function funcStackLayout(s: FuncStackView, view: KernelView, prev: Kernel
     const runs = below(s, 0);
     note =
       p && !p.enabled
-        ? `Unpatching: tasks already switched to KLP_UNPATCHED run ${runs}; the others still run ${entryLabel(top, s.fn)}.`
-        : `Patching: tasks still in the old universe (KLP_UNPATCHED) run ${runs}; migrated tasks run the top entry.`;
+        ? `Unpatching: tasks already switched to KLP_TRANSITION_UNPATCHED run ${runs}; the others still run ${entryLabel(top, s.fn)}.`
+        : `Patching: tasks still in the old universe (KLP_TRANSITION_UNPATCHED) run ${runs}; migrated tasks run the top entry.`;
   }
   const runsNow = top ? entryLabel(top, s.fn) : `the original ${s.fn}`;
   return {

@@ -13,10 +13,10 @@ function find(rows: StateRow[], name: string, subject = ''): StateRow {
 const value = (rows: StateRow[], name: string, subject = '') => find(rows, name, subject).value;
 
 describe('globals', () => {
-  it('an idle machine: NULL, KLP_UNDEFINED, no signals, no patches', () => {
+  it('an idle machine: NULL, KLP_TRANSITION_IDLE, no signals, no patches', () => {
     const rows = kernelStateRows(kernelView(), null);
     expect(value(rows, 'klp_transition_patch')).toBe('NULL');
-    expect(value(rows, 'klp_target_state')).toBe('KLP_UNDEFINED (-1)');
+    expect(value(rows, 'klp_target_state')).toBe('KLP_TRANSITION_IDLE (-1)');
     expect(value(rows, 'klp_signals_cnt')).toBe('0');
     expect(value(rows, 'klp_patches')).toBe('(empty)');
     expect(rows.filter((r) => r.scope === 'global').every((r) => r.subject === '')).toBe(true);
@@ -25,7 +25,7 @@ describe('globals', () => {
   it('a running transition names its patch and target', () => {
     const rows = kernelStateRows(patchingView(), null);
     expect(value(rows, 'klp_transition_patch')).toBe('livepatch_sample');
-    expect(value(rows, 'klp_target_state')).toBe('KLP_PATCHED (1)');
+    expect(value(rows, 'klp_target_state')).toBe('KLP_TRANSITION_PATCHED (1)');
     expect(value(rows, 'klp_signals_cnt')).toBe('2');
     expect(value(rows, 'klp_patches')).toBe('livepatch_sample');
   });
@@ -38,7 +38,7 @@ describe('globals', () => {
   });
 
   it('spells the KLP_* constants', () => {
-    expect([-1, 0, 1].map(klpStateName)).toEqual(['KLP_UNDEFINED', 'KLP_UNPATCHED', 'KLP_PATCHED']);
+    expect([-1, 0, 1].map(klpStateName)).toEqual(['KLP_TRANSITION_IDLE', 'KLP_TRANSITION_UNPATCHED', 'KLP_TRANSITION_PATCHED']);
   });
 });
 
@@ -103,15 +103,15 @@ describe('per patch, object and function', () => {
 describe('tasks', () => {
   it('counts per patch_state and pending, always all three states', () => {
     const rows = kernelStateRows(patchingView(), null);
-    expect(value(rows, 'patch_state == KLP_UNDEFINED', 'all tasks')).toBe('0');
-    expect(value(rows, 'patch_state == KLP_UNPATCHED', 'all tasks')).toBe('2');
-    expect(value(rows, 'patch_state == KLP_PATCHED', 'all tasks')).toBe('2');
+    expect(value(rows, 'patch_state == KLP_TRANSITION_IDLE', 'all tasks')).toBe('0');
+    expect(value(rows, 'patch_state == KLP_TRANSITION_UNPATCHED', 'all tasks')).toBe('2');
+    expect(value(rows, 'patch_state == KLP_TRANSITION_PATCHED', 'all tasks')).toBe('2');
     expect(value(rows, 'TIF_PATCH_PENDING set', 'all tasks')).toBe('2');
   });
 
   it('shows the pending tasks, idle tasks named comm:0', () => {
     const rows = kernelStateRows(patchingView(), null);
-    expect(value(rows, 'task->patch_state', 'swapper/1:0')).toBe('KLP_UNPATCHED');
+    expect(value(rows, 'task->patch_state', 'swapper/1:0')).toBe('KLP_TRANSITION_UNPATCHED');
     expect(value(rows, 'TIF_PATCH_PENDING', 'swapper/1:0')).toBe('1');
     expect(value(rows, 'TIF_PATCH_PENDING', 'bash:100')).toBe('1');
     // not pending, not selected, nothing changed: left out
@@ -121,7 +121,7 @@ describe('tasks', () => {
   it('the selected task comes first, marked, even when not pending', () => {
     const s = kernelState(patchingView(), null, 1);
     const taskRows = s.sections.find((x) => x.scope === 'task')!.rows.filter((r) => r.subject !== 'all tasks');
-    expect(taskRows[0]).toMatchObject({ subject: 'systemd:1', name: 'task->patch_state', value: 'KLP_PATCHED', selected: true });
+    expect(taskRows[0]).toMatchObject({ subject: 'systemd:1', name: 'task->patch_state', value: 'KLP_TRANSITION_PATCHED', selected: true });
     expect(taskRows[1]).toMatchObject({ subject: 'systemd:1', name: 'TIF_PATCH_PENDING', value: '0', selected: true });
     expect(taskRows.slice(2).every((r) => !r.selected)).toBe(true);
   });
@@ -144,9 +144,9 @@ describe('tasks', () => {
     const after = patchingView();
     after.tasks = after.tasks.map((t) => (t.pid === 100 ? { ...t, patchState: 1, pending: false } : t));
     const rows = kernelStateRows(after, before);
-    expect(find(rows, 'task->patch_state', 'bash:100')).toMatchObject({ value: 'KLP_PATCHED', changed: true, was: 'KLP_UNPATCHED' });
+    expect(find(rows, 'task->patch_state', 'bash:100')).toMatchObject({ value: 'KLP_TRANSITION_PATCHED', changed: true, was: 'KLP_TRANSITION_UNPATCHED' });
     expect(find(rows, 'TIF_PATCH_PENDING', 'bash:100')).toMatchObject({ value: '0', changed: true, was: '1' });
-    expect(find(rows, 'patch_state == KLP_PATCHED', 'all tasks')).toMatchObject({ value: '3', changed: true, was: '2' });
+    expect(find(rows, 'patch_state == KLP_TRANSITION_PATCHED', 'all tasks')).toMatchObject({ value: '3', changed: true, was: '2' });
   });
 
   it('selecting pid 0 shows every idle task (they all have pid 0)', () => {
@@ -179,9 +179,9 @@ describe('changed', () => {
       '|klp_transition_patch',
       '|klp_target_state',
       '|klp_signals_cnt',
-      'all tasks|patch_state == KLP_UNDEFINED',
-      'all tasks|patch_state == KLP_UNPATCHED',
-      'all tasks|patch_state == KLP_PATCHED',
+      'all tasks|patch_state == KLP_TRANSITION_IDLE',
+      'all tasks|patch_state == KLP_TRANSITION_UNPATCHED',
+      'all tasks|patch_state == KLP_TRANSITION_PATCHED',
       'all tasks|TIF_PATCH_PENDING set',
       'swapper/0:0|task->patch_state',
       'swapper/1:0|task->patch_state',
@@ -193,7 +193,7 @@ describe('changed', () => {
       // the func_stack entry's transition flag is not part of the value
     ]);
     expect(find(rows, 'klp_transition_patch')).toMatchObject({ value: 'NULL', was: 'livepatch_sample' });
-    expect(find(rows, 'klp_target_state').was).toBe('KLP_PATCHED (1)');
+    expect(find(rows, 'klp_target_state').was).toBe('KLP_TRANSITION_PATCHED (1)');
   });
 
   it('rows of a patch that just appeared are all changed, with nothing it was', () => {

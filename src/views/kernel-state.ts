@@ -53,7 +53,7 @@ export const SECTIONS: readonly { scope: Scope; title: string; source: string }[
   { scope: 'func_stack', title: 'Function stacks', source: 'struct klp_ops (kernel/livepatch/patch.c)' },
 ];
 
-const KLP_NAMES: Record<number, string> = { [-1]: 'KLP_UNDEFINED', 0: 'KLP_UNPATCHED', 1: 'KLP_PATCHED' };
+const KLP_NAMES: Record<number, string> = { [-1]: 'KLP_TRANSITION_IDLE', 0: 'KLP_TRANSITION_UNPATCHED', 1: 'KLP_TRANSITION_PATCHED' };
 
 /** klp_target_state / task->patch_state as the kernel spells the constant. */
 export function klpStateName(s: number): string {

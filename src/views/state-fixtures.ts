@@ -140,7 +140,7 @@ export function kernelView(over: Partial<KernelView> = {}): KernelView {
 
 /**
  * The same machine while livepatch_sample is being enabled: the transition
- * runs with target KLP_PATCHED, swapper/1 and bash still pending.
+ * runs with target KLP_TRANSITION_PATCHED, swapper/1 and bash still pending.
  */
 export function patchingView(): KernelView {
   const v = kernelView({

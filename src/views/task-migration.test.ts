@@ -70,8 +70,8 @@ describe('universes', () => {
     const tasks = smallSystem();
     const up = layoutTasks(tasks, PATCHING);
     expect(up.regions.map((r) => [r.label, r.role])).toEqual([
-      ['unpatched (KLP_UNPATCHED)', 'initial'],
-      ['patched (KLP_PATCHED)', 'target'],
+      ['unpatched · patch_state 0', 'initial'],
+      ['patched · patch_state 1', 'target'],
     ]);
     const down = layoutTasks(tasks, UNPATCHING);
     expect(down.regions.map((r) => r.role)).toEqual(['target', 'initial']);

@@ -32,7 +32,7 @@ export function inTransition(tr: TransitionLike): tr is TransitionLike & { patch
 }
 
 /**
- * The universe (KLP_UNPATCHED 0 / KLP_PATCHED 1) a task's code comes from,
+ * The universe (KLP_TRANSITION_UNPATCHED 0 / KLP_TRANSITION_PATCHED 1) a task's code comes from,
  * or -1 outside a transition. Anything but the target counts as the initial
  * state: that is how klp_ftrace_handler() treats it.
  */
@@ -47,8 +47,8 @@ export function switched(task: Pick<TaskView, 'patchState'>, tr: TransitionLike)
 }
 
 export const STATE_NAME: Record<0 | 1, { name: string; constant: string }> = {
-  0: { name: 'unpatched', constant: 'KLP_UNPATCHED' },
-  1: { name: 'patched', constant: 'KLP_PATCHED' },
+  0: { name: 'unpatched', constant: 'KLP_TRANSITION_UNPATCHED' },
+  1: { name: 'patched', constant: 'KLP_TRANSITION_PATCHED' },
 };
 
 export const NEUTRAL_LABEL = 'no transition: every task runs the same code';
@@ -101,7 +101,7 @@ export interface RegionBox {
   /** the patch_state of the tasks inside: 0, 1, or -1 for the one region outside a transition */
   state: KlpState;
   role: 'initial' | 'target' | 'neutral';
-  /** "unpatched (KLP_UNPATCHED)", or the neutral label */
+  /** "unpatched · patch_state 0", or the neutral label */
   label: string;
   x: number;
   y: number;
@@ -333,7 +333,8 @@ export function layoutTasks(tasks: readonly TaskView[], tr: TransitionLike, opts
       regions.push({
         state,
         role: state === tr.target ? 'target' : 'initial',
-        label: `${STATE_NAME[state].name} (${STATE_NAME[state].constant})`,
+        // The constant (KLP_TRANSITION_UNPATCHED) is too long for a box's heading: the detail panel names it.
+        label: `${STATE_NAME[state].name} · patch_state ${state}`,
         x: stacked || !prev ? 0 : prev.x + prev.width + GAP,
         y: !stacked || !prev ? 0 : prev.y + prev.height + GAP,
         width: widthOf(state),
@@ -672,7 +673,7 @@ export function blockerText(t: TaskView, tr: TransitionLike): string {
   const who = `${t.comm}:${t.pid}`;
   if (!inTransition(tr))
     return t.oldCode === null
-      ? 'No transition: patch_state is -1 (KLP_UNDEFINED).'
+      ? 'No transition: patch_state is -1 (KLP_TRANSITION_IDLE).'
       : `No transition, but force switched it as it was: it still runs the old ${t.oldCode} until it returns from it.`;
   if (t.patchState === tr.target && t.oldCode !== null)
     return `Switched by force: patch_state ${t.patchState}, the target, but it still runs the old ${t.oldCode} until it returns from it.`;
@@ -716,7 +717,7 @@ export function summarize(tasks: readonly TaskView[], tr: TransitionLike, maxNam
       counts: [total],
       switched: 0,
       pending,
-      line: `${total} tasks; no transition in progress, patch_state is -1 (KLP_UNDEFINED) everywhere${old ? ` · ${old}` : '.'}`,
+      line: `${total} tasks; no transition in progress, patch_state is -1 (KLP_TRANSITION_IDLE) everywhere${old ? ` · ${old}` : '.'}`,
       label: `${total} tasks, no transition${old ? `; ${old}` : ''}`,
     };
   }

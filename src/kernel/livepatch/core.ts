@@ -13,7 +13,7 @@ import { VMLINUX } from '../world/code';
 import { EINVAL, ENOENT } from '../world/errno';
 import { KERN_ERR, KERN_NOTICE, KERN_WARNING } from '../world/log';
 import { patchMachine, type PatchEvent } from '../machines/patch.machine';
-import { KLP_PATCHED, KLP_UNPATCHED } from '../machines/transition.machine';
+import { KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED } from '../machines/transition.machine';
 import type { LoadedModule } from '../module/types';
 import { moduleSend } from '../module/loader';
 import type { KlpFunc, KlpObject, KlpPatch, Kobj } from './types';
@@ -66,7 +66,7 @@ export function patchSend(k: Kernel, patch: KlpPatch, event: PatchEvent): number
         klp_free_patch_finish(k, patch);
       },
       pr_notice_enabling: () => k.printk(KERN_NOTICE, `livepatch: enabling patch '${name}'`, '__klp_enable_patch'),
-      klp_init_transition_patched: () => klp_init_transition(k, patch, KLP_PATCHED),
+      klp_init_transition_patched: () => klp_init_transition(k, patch, KLP_TRANSITION_PATCHED),
       pr_warn_object_failed: (p) =>
         k.printk(
           KERN_WARNING,
@@ -82,7 +82,7 @@ export function patchSend(k: Kernel, patch: KlpPatch, event: PatchEvent): number
       klp_reverse_transition: () => klp_reverse_transition(k),
       klp_force_transition: () => klp_force_transition(k),
       klp_init_transition_unpatched: () => {
-        klp_init_transition(k, patch, KLP_UNPATCHED);
+        klp_init_transition(k, patch, KLP_TRANSITION_UNPATCHED);
         for (const obj of patch.objs) if (obj.patched) klp_pre_unpatch_callback(k, obj);
       },
       klp_free_patch_async: () => klp_free_patch_async(k, patch),

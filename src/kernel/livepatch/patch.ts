@@ -8,7 +8,7 @@ import { codeKey, type CodeRef } from '../world/code';
 import { EINVAL } from '../world/errno';
 import { KERN_ERR } from '../world/log';
 import type { FtraceOps } from '../world/ftrace';
-import { KLP_UNPATCHED } from '../machines/transition.machine';
+import { KLP_TRANSITION_UNPATCHED } from '../machines/transition.machine';
 import type { KlpFunc, KlpObject, KlpOps, KlpPatch } from './types';
 import type { Task } from '../world/tasks';
 
@@ -103,7 +103,7 @@ export function klp_ftrace_handler(k: Kernel, task: Task, code: CodeRef): CodeRe
   if (!ops) return code;
   let func = ops.funcStack[0];
   if (!func) return code;
-  if (func.transition && task.patchState === KLP_UNPATCHED) {
+  if (func.transition && task.patchState === KLP_TRANSITION_UNPATCHED) {
     func = ops.funcStack[1];
     if (!func) return code;
   }

@@ -14,9 +14,9 @@ import { USEC_PER_SEC } from '../world/events';
 import type { Task } from '../world/tasks';
 import {
   transitionMachine,
-  KLP_PATCHED,
-  KLP_UNDEFINED,
-  KLP_UNPATCHED,
+  KLP_TRANSITION_PATCHED,
+  KLP_TRANSITION_IDLE,
+  KLP_TRANSITION_UNPATCHED,
   type KlpState,
   type TransitionEvent,
 } from '../machines/transition.machine';
@@ -30,7 +30,7 @@ import { KernelOops } from '../world/oops';
 import { moduleAddress } from '../module/types';
 import { taskReturnsToUser, kthreadLoopsAgain, idleLoop } from '../world/task-events';
 
-const word = (t: KlpState) => (t === KLP_PATCHED ? 'patching' : 'unpatching');
+const word = (t: KlpState) => (t === KLP_TRANSITION_PATCHED ? 'patching' : 'unpatching');
 
 function currentPatch(k: Kernel): KlpPatch {
   const p = k.klpTransitionPatch();
@@ -55,7 +55,7 @@ export function transitionSend(k: Kernel, event: TransitionEvent): number {
         k.prDebug(DBG_INITIALIZING, `livepatch: '${patch.mod.name}': initializing ${word(p.target as KlpState)} transition`);
       },
       init_task_states: () => {
-        const initial: KlpState = k.klpTargetState() === KLP_PATCHED ? KLP_UNPATCHED : KLP_PATCHED;
+        const initial: KlpState = k.klpTargetState() === KLP_TRANSITION_PATCHED ? KLP_TRANSITION_UNPATCHED : KLP_TRANSITION_PATCHED;
         for (const t of everyTask(k)) t.patchState = initial;
         for (const obj of currentPatch(k).objs) for (const f of obj.funcs) f.transition = true;
       },
@@ -77,7 +77,7 @@ export function transitionSend(k: Kernel, event: TransitionEvent): number {
         k.prDebug(
           DBG_REVERSING,
           `livepatch: '${currentPatch(k).mod.name}': reversing transition from ${
-            p.from === KLP_PATCHED ? 'patching to unpatching' : 'unpatching to patching'
+            p.from === KLP_TRANSITION_PATCHED ? 'patching to unpatching' : 'unpatching to patching'
           }`,
         ),
       clear_pending_flags: () => everyTask(k).forEach((t) => (t.pending = false)),
@@ -89,7 +89,7 @@ export function transitionSend(k: Kernel, event: TransitionEvent): number {
         // Since 5.18 (2957308343fa) only the patches the forced transition removes are marked; 5.1–5.17 marked all.
         const patch = currentPatch(k);
         if (k.config.forceMarksEveryPatch) for (const each of k.klp.patches) patchSend(k, each, { type: 'forced' });
-        else if (p.target === KLP_UNPATCHED) patchSend(k, patch, { type: 'forced' });
+        else if (p.target === KLP_TRANSITION_UNPATCHED) patchSend(k, patch, { type: 'forced' });
         else if (patch.machine.context.replace)
           for (const other of k.klp.patches) if (other !== patch) patchSend(k, other, { type: 'forced' });
       },
@@ -131,7 +131,7 @@ export function klp_update_patch_state(k: Kernel, task: Task): void {
  * the previous patch's replacement when the function was already patched.
  */
 export function klp_check_stack_func(k: Kernel, func: KlpFunc): CodeRef | null {
-  if (k.klpTargetState() === KLP_UNPATCHED) return func.newFunc;
+  if (k.klpTargetState() === KLP_TRANSITION_UNPATCHED) return func.newFunc;
   if (!func.oldFunc) return null;
   const ops = klp_find_ops(k, func.oldFunc);
   if (!ops || ops.funcStack.length === 1) return func.oldFunc;
@@ -249,19 +249,19 @@ export function klpRetryWouldProgress(k: Kernel): boolean {
 function klp_complete_transition(k: Kernel, target: KlpState): void {
   const patch = currentPatch(k);
   k.prDebug(DBG_COMPLETING, `livepatch: '${patch.mod.name}': completing ${word(target)} transition`);
-  if (patch.machine.context.replace && target === KLP_PATCHED) {
+  if (patch.machine.context.replace && target === KLP_TRANSITION_PATCHED) {
     klp_unpatch_replaced_patches(k, patch);
     klp_discard_nops(k, patch);
   }
-  if (target === KLP_UNPATCHED) klp_unpatch_objects(k, patch);
+  if (target === KLP_TRANSITION_UNPATCHED) klp_unpatch_objects(k, patch);
   for (const obj of patch.objs) for (const f of obj.funcs) f.transition = false;
   for (const t of everyTask(k)) {
     t.pending = false;
-    t.patchState = KLP_UNDEFINED;
+    t.patchState = KLP_TRANSITION_IDLE;
   }
   for (const obj of patch.objs) {
     if (!klp_is_object_loaded(obj)) continue;
-    if (target === KLP_PATCHED) klp_post_patch_callback(k, obj);
+    if (target === KLP_TRANSITION_PATCHED) klp_post_patch_callback(k, obj);
     else klp_post_unpatch_callback(k, obj);
   }
   k.printk(KERN_NOTICE, `livepatch: '${patch.mod.name}': ${word(target)} complete`, 'klp_complete_transition');
@@ -307,7 +307,7 @@ function scheduleRetry(k: Kernel): void {
 export function resolveCall(k: Kernel, task: Task, code: CodeRef, below?: readonly string[]): CodeRef {
   const ops = klp_find_ops(k, code);
   const top = ops?.funcStack[0];
-  const read = top && top.transition && task.patchState === KLP_UNPATCHED ? [top, ops.funcStack[1]] : [top];
+  const read = top && top.transition && task.patchState === KLP_TRANSITION_UNPATCHED ? [top, ops.funcStack[1]] : [top];
   const freed = read.find((f) => f && patchFreed(f.object.patch));
   if (freed) {
     const under = below ?? [...task.calls].reverse().map((c) => c.fn).filter((fn, i) => i > 0 || fn !== code.fn);

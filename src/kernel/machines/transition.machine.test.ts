@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { expectEveryStateReached, handledEvents, runEvents, staysPut, summary } from './testing';
 import {
-  KLP_PATCHED,
-  KLP_UNDEFINED,
-  KLP_UNPATCHED,
+  KLP_TRANSITION_PATCHED,
+  KLP_TRANSITION_IDLE,
+  KLP_TRANSITION_UNPATCHED,
   SIGNALS_TIMEOUT,
   transitionMachine,
   type TransitionEvent,
@@ -30,18 +30,18 @@ function stays(s: Snap, e: TransitionEvent) {
 }
 
 describe('transition machine: idle and klp_init_transition()', () => {
-  it('starts idle with no patch, KLP_UNDEFINED and a zero counter', () => {
+  it('starts idle with no patch, KLP_TRANSITION_IDLE and a zero counter', () => {
     const [s, actions] = initialTransition(transitionMachine);
     expect(s.value).toBe('idle');
-    expect(s.context).toEqual({ patch: null, target: KLP_UNDEFINED, signals: 0 });
+    expect(s.context).toEqual({ patch: null, target: KLP_TRANSITION_IDLE, signals: 0 });
     expect(actions).toEqual([]);
   });
 
   it('the constants are the kernel\'s', () => {
-    expect([KLP_UNDEFINED, KLP_UNPATCHED, KLP_PATCHED, SIGNALS_TIMEOUT]).toEqual([-1, 0, 1, 15]);
+    expect([KLP_TRANSITION_IDLE, KLP_TRANSITION_UNPATCHED, KLP_TRANSITION_PATCHED, SIGNALS_TIMEOUT]).toEqual([-1, 0, 1, 15]);
   });
 
-  for (const target of [KLP_PATCHED, KLP_UNPATCHED] as const) {
+  for (const target of [KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED] as const) {
     it(`stores patch and target ${target} and logs the target`, () => {
       const [s, actions] = transition(transitionMachine, run([]), init('lp', target));
       expect(s.value).toBe('initialized');
@@ -63,42 +63,42 @@ describe('transition machine: idle and klp_init_transition()', () => {
 
 describe('transition machine: initialized', () => {
   it('klp_start_transition announces the target, sets pending flags, resets the counter', () => {
-    const [s, actions] = transition(transitionMachine, run([init('lp', KLP_UNPATCHED)]), startEv);
+    const [s, actions] = transition(transitionMachine, run([init('lp', KLP_TRANSITION_UNPATCHED)]), startEv);
     expect(s.value).toBe('running');
-    expect(s.context).toEqual({ patch: 'lp', target: KLP_UNPATCHED, signals: 0 });
+    expect(s.context).toEqual({ patch: 'lp', target: KLP_TRANSITION_UNPATCHED, signals: 0 });
     expect(summary(actions)).toEqual([
-      { type: 'pr_notice_starting', params: { target: KLP_UNPATCHED } },
+      { type: 'pr_notice_starting', params: { target: KLP_TRANSITION_UNPATCHED } },
       { type: 'set_pending_flags' },
     ]);
   });
 
   it('klp_cancel_transition of a PATCHED transition completes it towards UNPATCHED', () => {
-    const [s, actions] = transition(transitionMachine, run([init('lp', KLP_PATCHED)]), cancel);
+    const [s, actions] = transition(transitionMachine, run([init('lp', KLP_TRANSITION_PATCHED)]), cancel);
     expect(s.value).toBe('completing');
-    expect(s.context.target).toBe(KLP_UNPATCHED);
+    expect(s.context.target).toBe(KLP_TRANSITION_UNPATCHED);
     expect(s.context.patch).toBe('lp');
     expect(summary(actions)).toEqual([
       { type: 'pr_debug_canceling' },
-      { type: 'klp_complete_transition', params: { target: KLP_UNPATCHED } },
+      { type: 'klp_complete_transition', params: { target: KLP_TRANSITION_UNPATCHED } },
     ]);
   });
 
   it('klp_cancel_transition of an UNPATCHED transition does nothing', () => {
-    expect(stays(run([init('lp', KLP_UNPATCHED)]), cancel)).toEqual([]);
+    expect(stays(run([init('lp', KLP_TRANSITION_UNPATCHED)]), cancel)).toEqual([]);
   });
 
   it('klp_cancel_transition once running does nothing', () => {
-    expect(stays(run([init('lp', KLP_PATCHED), startEv]), cancel)).toEqual([]);
+    expect(stays(run([init('lp', KLP_TRANSITION_PATCHED), startEv]), cancel)).toEqual([]);
   });
 });
 
 describe('transition machine: running', () => {
-  const running = run([init('lp', KLP_PATCHED), startEv]);
+  const running = run([init('lp', KLP_TRANSITION_PATCHED), startEv]);
 
   it('complete=true completes towards the current target', () => {
     const [s, actions] = transition(transitionMachine, running, tryComplete(true));
     expect(s.value).toBe('completing');
-    expect(summary(actions)).toEqual([{ type: 'klp_complete_transition', params: { target: KLP_PATCHED } }]);
+    expect(summary(actions)).toEqual([{ type: 'klp_complete_transition', params: { target: KLP_TRANSITION_PATCHED } }]);
   });
 
   it('complete=false counts a retry and schedules another', () => {
@@ -138,27 +138,27 @@ describe('transition machine: running', () => {
   });
 
   it('reverse logs the old target, flips it, announces the new one and resets the counter', () => {
-    const retried = run([init('lp', KLP_PATCHED), startEv, tryComplete(false), tryComplete(false)]);
+    const retried = run([init('lp', KLP_TRANSITION_PATCHED), startEv, tryComplete(false), tryComplete(false)]);
     expect(retried.context.signals).toBe(2);
     const [s, actions] = transition(transitionMachine, retried, reverse);
     expect(s.value).toBe('running');
-    expect(s.context).toEqual({ patch: 'lp', target: KLP_UNPATCHED, signals: 0 });
+    expect(s.context).toEqual({ patch: 'lp', target: KLP_TRANSITION_UNPATCHED, signals: 0 });
     expect(summary(actions)).toEqual([
-      { type: 'pr_debug_reversing', params: { from: KLP_PATCHED } },
+      { type: 'pr_debug_reversing', params: { from: KLP_TRANSITION_PATCHED } },
       { type: 'clear_pending_flags' },
       { type: 'klp_synchronize_transition' },
-      { type: 'pr_notice_starting', params: { target: KLP_UNPATCHED } },
+      { type: 'pr_notice_starting', params: { target: KLP_TRANSITION_UNPATCHED } },
       { type: 'set_pending_flags' },
     ]);
 
     const [back, actions2] = transition(transitionMachine, s, reverse);
-    expect(back.context.target).toBe(KLP_PATCHED);
-    expect(summary(actions2)[0]).toEqual({ type: 'pr_debug_reversing', params: { from: KLP_UNPATCHED } });
-    expect(summary(actions2)[3]).toEqual({ type: 'pr_notice_starting', params: { target: KLP_PATCHED } });
+    expect(back.context.target).toBe(KLP_TRANSITION_PATCHED);
+    expect(summary(actions2)[0]).toEqual({ type: 'pr_debug_reversing', params: { from: KLP_TRANSITION_UNPATCHED } });
+    expect(summary(actions2)[3]).toEqual({ type: 'pr_notice_starting', params: { target: KLP_TRANSITION_PATCHED } });
   });
 
   it('the signal schedule restarts after a reverse (announce is true again at 15)', () => {
-    let s = run([init('lp', KLP_PATCHED), startEv]);
+    let s = run([init('lp', KLP_TRANSITION_PATCHED), startEv]);
     for (let i = 0; i < 20; i++) s = transition(transitionMachine, s, tryComplete(false))[0];
     s = transition(transitionMachine, s, reverse)[0];
     expect(s.context.signals).toBe(0);
@@ -179,28 +179,28 @@ describe('transition machine: running', () => {
     expect(stays(running, force)).toEqual([
       { type: 'pr_warn_forcing' },
       { type: 'force_task_states' },
-      { type: 'mark_forced_patches', params: { target: KLP_PATCHED } },
+      { type: 'mark_forced_patches', params: { target: KLP_TRANSITION_PATCHED } },
     ]);
   });
 
   it('klp_init_transition is ignored while a transition runs', () => {
-    expect(stays(running, init('other', KLP_UNPATCHED))).toEqual([]);
+    expect(stays(running, init('other', KLP_TRANSITION_UNPATCHED))).toEqual([]);
   });
 });
 
 describe('transition machine: completing', () => {
-  it('completed returns to idle with no patch, KLP_UNDEFINED and a zero counter', () => {
-    const completing = run([init('lp', KLP_PATCHED), startEv, tryComplete(false), tryComplete(true)]);
+  it('completed returns to idle with no patch, KLP_TRANSITION_IDLE and a zero counter', () => {
+    const completing = run([init('lp', KLP_TRANSITION_PATCHED), startEv, tryComplete(false), tryComplete(true)]);
     expect(completing.value).toBe('completing');
     expect(completing.context.signals).toBe(1);
     const [s, actions] = transition(transitionMachine, completing, completed);
     expect(s.value).toBe('idle');
-    expect(s.context).toEqual({ patch: null, target: KLP_UNDEFINED, signals: 0 });
+    expect(s.context).toEqual({ patch: null, target: KLP_TRANSITION_IDLE, signals: 0 });
     expect(actions).toEqual([]);
   });
 
   it('completing ignores retries, reverses and forces', () => {
-    const completing = run([init('lp', KLP_PATCHED), startEv, tryComplete(true)]);
+    const completing = run([init('lp', KLP_TRANSITION_PATCHED), startEv, tryComplete(true)]);
     for (const e of [tryComplete(false), reverse, force, startEv, cancel]) expect(stays(completing, e)).toEqual([]);
   });
 });
@@ -208,8 +208,8 @@ describe('transition machine: completing', () => {
 // ---- path coverage -----------------------------------------------------------
 
 const SAMPLE_EVENTS: TransitionEvent[] = [
-  init('lp', KLP_PATCHED),
-  init('lp', KLP_UNPATCHED),
+  init('lp', KLP_TRANSITION_PATCHED),
+  init('lp', KLP_TRANSITION_UNPATCHED),
   startEv,
   cancel,
   tryComplete(true),

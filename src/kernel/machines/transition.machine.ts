@@ -7,9 +7,9 @@
  */
 import { assign, setup } from 'xstate';
 
-export const KLP_UNDEFINED = -1;
-export const KLP_UNPATCHED = 0;
-export const KLP_PATCHED = 1;
+export const KLP_TRANSITION_IDLE = -1;
+export const KLP_TRANSITION_UNPATCHED = 0;
+export const KLP_TRANSITION_PATCHED = 1;
 export type KlpState = -1 | 0 | 1;
 
 /** SIGNALS_TIMEOUT: fake signals go out on every 15th retry. */
@@ -42,7 +42,7 @@ export const transitionMachine = setup({
   },
   guards: {
     complete: ({ event }) => event.type === 'klp_try_complete_transition' && event.complete,
-    targetPatched: ({ context }) => context.target === KLP_PATCHED,
+    targetPatched: ({ context }) => context.target === KLP_TRANSITION_PATCHED,
     signalsDue: ({ context }) => context.signals > 0 && context.signals % SIGNALS_TIMEOUT === 0,
   },
   actions: {
@@ -67,11 +67,11 @@ export const transitionMachine = setup({
   },
 }).createMachine({
   id: 'transition',
-  context: { patch: null, target: KLP_UNDEFINED, signals: 0 },
+  context: { patch: null, target: KLP_TRANSITION_IDLE, signals: 0 },
   initial: 'idle',
   states: {
     idle: {
-      description: 'klp_transition_patch = NULL, klp_target_state = KLP_UNDEFINED',
+      description: 'klp_transition_patch = NULL, klp_target_state = KLP_TRANSITION_IDLE',
       on: {
         klp_init_transition: {
           target: 'initialized',
@@ -99,8 +99,8 @@ export const transitionMachine = setup({
           target: 'completing',
           actions: [
             'pr_debug_canceling',
-            assign({ target: KLP_UNPATCHED }),
-            { type: 'klp_complete_transition', params: { target: KLP_UNPATCHED } },
+            assign({ target: KLP_TRANSITION_UNPATCHED }),
+            { type: 'klp_complete_transition', params: { target: KLP_TRANSITION_UNPATCHED } },
           ],
         },
       },
@@ -132,7 +132,7 @@ export const transitionMachine = setup({
             { type: 'pr_debug_reversing', params: ({ context }) => ({ from: context.target }) },
             'clear_pending_flags',
             'klp_synchronize_transition',
-            assign({ target: ({ context }) => (context.target === KLP_PATCHED ? KLP_UNPATCHED : KLP_PATCHED) }),
+            assign({ target: ({ context }) => (context.target === KLP_TRANSITION_PATCHED ? KLP_TRANSITION_UNPATCHED : KLP_TRANSITION_PATCHED) }),
             { type: 'pr_notice_starting', params: ({ context }) => ({ target: context.target }) },
             'set_pending_flags',
             assign({ signals: 0 }),
@@ -150,7 +150,7 @@ export const transitionMachine = setup({
     completing: {
       description: 'klp_complete_transition(): every task reached the target',
       on: {
-        completed: { target: 'idle', actions: assign({ patch: null, target: KLP_UNDEFINED, signals: 0 }) },
+        completed: { target: 'idle', actions: assign({ patch: null, target: KLP_TRANSITION_IDLE, signals: 0 }) },
       },
     },
   },
