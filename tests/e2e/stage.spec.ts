@@ -7,8 +7,9 @@
  *   and the step's focus is on it;
  * - the workbench at 1280×720: the step has at least one [data-focus] element,
  *   and every one is wholly on the first screen; at 1440×900 no visible text
- *   is under 12px;
- * - embedded at 800×450 and 640×360: one figure, no scroll bars;
+ *   is under 12px (first, middle and last step);
+ * - embedded at 800×450: one figure, no scroll bars (and at 640×360: first,
+ *   middle and last step);
  * - a phone at 390×844: nothing wider than the screen.
  *
  * One page per scenario and mode goes through the steps by following their
@@ -33,6 +34,8 @@ interface Screen {
   check: (r: Awaited<ReturnType<typeof report>>) => void;
   /** rendered text under this is reported */
   minText: number;
+  /** checked at the first, a middle and the last step only: a check issue 8 does not ask of every step, kept cheap for CI */
+  sampled?: boolean;
 }
 
 const stageFits = (r: Awaited<ReturnType<typeof report>>) => {
@@ -66,10 +69,11 @@ const SCREENS: Record<string, Screen> = {
     height: 900,
     options: '',
     minText: 12,
+    sampled: true,
     check: (r) => expect.soft(r.small, 'visible text under 12px').toEqual([]),
   },
   'embedded at 800×450': { width: 800, height: 450, options: 'embed', minText: 0, check: (r) => frameFits(r) },
-  'embedded at 640×360': { width: 640, height: 360, options: 'embed', minText: 0, check: (r) => frameFits(r) },
+  'embedded at 640×360': { width: 640, height: 360, options: 'embed', minText: 0, sampled: true, check: (r) => frameFits(r) },
   'a phone at 390×844': {
     width: 390,
     height: 844,
@@ -111,7 +115,9 @@ for (const screens of MODES.values()) {
     for (const s of SCENARIOS) {
       test(`${s.id}: every step`, async ({ page }) => {
         for (let step = 0; step <= LAST_STEP[s.id]!; step++) {
+          const last = LAST_STEP[s.id]!;
           for (const [name, spec] of screens) {
+            if (spec.sampled && ![0, Math.floor(last / 2), last].includes(step)) continue;
             await page.setViewportSize({ width: spec.width, height: spec.height });
             await openStep(page, s.id, step, options);
             const r = await report(page, spec.minText);
