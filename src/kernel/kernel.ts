@@ -136,8 +136,8 @@ export class Kernel {
 
   /** tainted_mask: the TAINT_* bits (world/taint.ts), /proc/sys/kernel/tainted */
   tainted = 0;
-  /** the call sites of printk_once() and friends that already printed */
-  private readonly printedOnce = new Set<string>();
+  /** the pr_*_once() call sites (catalogue entry ids) that already printed */
+  readonly printedOnce = new Set<string>();
 
   /** kernel.ftrace_enabled, tracing and kprobes live in Ftrace; the boot command line here */
   cmdline = `BOOT_IMAGE=/boot/vmlinuz-${KERNEL_RELEASE} root=/dev/vda1 ro console=ttyS0 quiet`;
@@ -162,7 +162,7 @@ export class Kernel {
   // --- printk -------------------------------------------------------------
 
   printk(level: number, text: string, func?: string): void {
-    this.log.printk(level, text, func);
+    this.log.printk(level, text, { func });
   }
 
   /** pr_*_once(): prints only the first time this call site (named by `site`) is reached. */
@@ -193,7 +193,7 @@ export class Kernel {
 
   /** pr_debug(): prints only while dynamic debug enables its call site. */
   prDebug(site: DebugSite, text: string): void {
-    if (this.dyndbg.enabled(site)) this.log.printk(KERN_DEBUG, text, site.func);
+    if (this.dyndbg.enabled(site)) this.log.printk(KERN_DEBUG, text, { func: site.func });
   }
 
   // --- tasks ----------------------------------------------------------------

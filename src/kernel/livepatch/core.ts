@@ -11,7 +11,7 @@ import { WAKE_LATENCY } from '../kernel';
 import { drive } from '../world/drive';
 import { VMLINUX } from '../world/code';
 import { EINVAL, ENOENT } from '../world/errno';
-import { KERN_ERR, KERN_NOTICE, KERN_WARNING } from '../world/log';
+import { LIVEPATCH_CORE as W, say } from '../words';
 import { patchMachine, type PatchEvent } from '../machines/patch.machine';
 import { KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED } from '../machines/transition.machine';
 import type { LoadedModule } from '../module/types';
@@ -51,31 +51,22 @@ export function patchSend(k: Kernel, patch: KlpPatch, event: PatchEvent): number
     (s) => (patch.machine = s),
     event,
     {
-      pr_err_not_livepatch_module: () =>
-        k.printk(KERN_ERR, `livepatch: module ${name} is not marked as a livepatch module`, 'klp_enable_patch'),
+      pr_err_not_livepatch_module: () => say(k, W.notLivepatchModule, { patch: name }),
       warn_unreliable_stack: () => {
         if (k.config.reliableStacks) return;
-        k.printk(KERN_WARNING, "livepatch: This architecture doesn't have support for the livepatch consistency model.", 'klp_enable_patch');
-        k.printk(KERN_WARNING, 'livepatch: The livepatch transition may never complete.', 'klp_enable_patch');
+        say(k, W.noConsistencyModel);
+        say(k, W.mayNeverComplete);
       },
-      pr_err_incompatible: () =>
-        k.printk(KERN_ERR, `livepatch: Livepatch patch (${name}) is not compatible with the already installed livepatches.`, 'klp_enable_patch'),
+      pr_err_incompatible: () => say(k, W.incompatible, { patch: name }),
       klp_init_patch_early: () => klp_init_patch_early(k, patch),
       free_patch_sync: () => {
         klp_free_patch_start(k, patch);
         klp_free_patch_finish(k, patch);
       },
-      pr_notice_enabling: () => k.printk(KERN_NOTICE, `livepatch: enabling patch '${name}'`, '__klp_enable_patch'),
+      pr_notice_enabling: () => say(k, W.enablingPatch, { patch: name }),
       klp_init_transition_patched: () => klp_init_transition(k, patch, KLP_TRANSITION_PATCHED),
-      pr_warn_object_failed: (p) =>
-        k.printk(
-          KERN_WARNING,
-          p.stage === 'pre_patch'
-            ? `livepatch: pre-patch callback failed for object '${p.object}'`
-            : `livepatch: failed to patch object '${p.object}'`,
-          '__klp_enable_patch',
-        ),
-      pr_warn_failed_to_enable: () => k.printk(KERN_WARNING, `livepatch: failed to enable patch '${name}'`, '__klp_enable_patch'),
+      pr_warn_object_failed: (p) => say(k, p.stage === 'pre_patch' ? W.prePatchFailed : W.patchObjectFailed, { object: String(p.object) }),
+      pr_warn_failed_to_enable: () => say(k, W.enableFailed, { patch: name }),
       klp_cancel_transition: () => klp_cancel_transition(k),
       klp_start_transition: () => klp_start_transition(k),
       klp_try_complete_transition: () => klp_try_complete_transition(k),
@@ -259,11 +250,10 @@ function klp_init_object(k: Kernel, patch: KlpPatch, obj: KlpObject): number {
 function klp_find_object_symbol(k: Kernel, objname: string | null, name: string, sympos: number): number {
   const count = k.symbolCount(objname ?? VMLINUX, name);
   const where = objname ?? VMLINUX;
-  if (count === 0) k.printk(KERN_ERR, `livepatch: symbol '${name}' not found in symbol table`, 'klp_find_object_symbol');
-  else if (count > 1 && sympos === 0)
-    k.printk(KERN_ERR, `livepatch: unresolvable ambiguity for symbol '${name}' in object '${objname}'`, 'klp_find_object_symbol');
-  else if (sympos > 0 && sympos !== Math.min(count, sympos))
-    k.printk(KERN_ERR, `livepatch: symbol position ${sympos} for symbol '${name}' in object '${where}' not found`, 'klp_find_object_symbol');
+  if (count === 0) say(k, W.symbolNotFound, { symbol: name });
+  // objname is passed as is: a NULL (vmlinux) prints as "(null)"
+  else if (count > 1 && sympos === 0) say(k, W.symbolAmbiguous, { symbol: name, object: `${objname}` });
+  else if (sympos > 0 && sympos !== Math.min(count, sympos)) say(k, W.symbolPositionNotFound, { sympos, symbol: name, object: where });
   else return 0;
   return -EINVAL;
 }
@@ -278,7 +268,7 @@ export function klp_init_object_loaded(k: Kernel, patch: KlpPatch, obj: KlpObjec
       func.newFunc = func.oldFunc;
     } else {
       if (k.symbolCount(patch.mod.name, func.newName!) === 0) {
-        k.printk(KERN_ERR, `livepatch: kallsyms size lookup failed for '${func.oldName}' replacement`, 'klp_init_object_loaded');
+        say(k, W.sizeLookupFailed, { symbol: func.oldName });
         return -ENOENT;
       }
       func.newFunc = { obj: patch.mod.name, fn: func.newName! };
@@ -411,7 +401,7 @@ function klp_cleanup_module_patches_limited(k: Kernel, mod: LoadedModule, limit:
     const obj = patch.objs.find((o) => o.name === mod.name);
     if (!obj) continue;
     if (patch !== k.klpTransitionPatch()) klp_pre_unpatch_callback(k, obj);
-    k.printk(KERN_NOTICE, `livepatch: reverting patch '${patch.mod.name}' on unloading module '${mod.name}'`, 'klp_cleanup_module_patches_limited');
+    say(k, W.revertingOnUnload, { patch: patch.mod.name, module: mod.name });
     klp_unpatch_object(k, obj);
     klp_post_unpatch_callback(k, obj);
     obj.mod = null;
@@ -429,7 +419,7 @@ function klp_cleanup_module_patches_limited(k: Kernel, mod: LoadedModule, limit:
  */
 export function klp_module_coming(k: Kernel, mod: LoadedModule): number {
   if (mod.name === VMLINUX) {
-    k.printk(KERN_ERR, 'livepatch: vmlinux.ko: invalid module name', 'klp_module_coming');
+    say(k, W.vmlinuxInvalid);
     return -EINVAL;
   }
   mod.klpAlive = true;
@@ -440,18 +430,18 @@ export function klp_module_coming(k: Kernel, mod: LoadedModule): number {
     obj.mod = mod;
     let ret = klp_init_object_loaded(k, patch, obj);
     if (ret) {
-      k.printk(KERN_WARNING, `livepatch: failed to initialize patch '${patch.mod.name}' for module '${mod.name}' (${ret})`, 'klp_module_coming');
+      say(k, W.comingInitFailed, { patch: patch.mod.name, module: mod.name, ret });
       return comingFailed(k, mod, patch, obj, ret);
     }
-    k.printk(KERN_NOTICE, `livepatch: applying patch '${patch.mod.name}' to loading module '${mod.name}'`, 'klp_module_coming');
+    say(k, W.applyingToLoading, { patch: patch.mod.name, module: mod.name });
     ret = klp_pre_patch_callback(k, obj);
     if (ret) {
-      k.printk(KERN_WARNING, `livepatch: pre-patch callback failed for object '${obj.name}'`, 'klp_module_coming');
+      say(k, W.comingPrePatchFailed, { object: `${obj.name}` });
       return comingFailed(k, mod, patch, obj, ret);
     }
     ret = klp_patch_object(k, obj);
     if (ret) {
-      k.printk(KERN_WARNING, `livepatch: failed to apply patch '${patch.mod.name}' to module '${mod.name}' (${ret})`, 'klp_module_coming');
+      say(k, W.comingApplyFailed, { patch: patch.mod.name, module: mod.name, ret });
       klp_post_unpatch_callback(k, obj);
       return comingFailed(k, mod, patch, obj, ret);
     }
@@ -462,11 +452,7 @@ export function klp_module_coming(k: Kernel, mod: LoadedModule): number {
 }
 
 function comingFailed(k: Kernel, mod: LoadedModule, patch: KlpPatch, obj: KlpObject, ret: number): number {
-  k.printk(
-    KERN_WARNING,
-    `livepatch: patch '${patch.mod.name}' failed for module '${mod.name}', refusing to load module '${mod.name}'`,
-    'klp_module_coming',
-  );
+  say(k, W.refusingModule, { patch: patch.mod.name, module: mod.name });
   mod.klpAlive = false;
   obj.mod = null;
   klp_cleanup_module_patches_limited(k, mod, patch);

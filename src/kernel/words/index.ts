@@ -1,0 +1,32 @@
+/**
+ * The kernel's words: every message the simulated machine puts in its log,
+ * in one catalogue, grouped by the kernel source file that prints it. The
+ * directory mirrors the kernel tree (kernel/livepatch/core.c is
+ * ./kernel/livepatch/core.ts); the test modules' own messages are under
+ * ./tools/testing/selftests/livepatch/test_modules/.
+ *
+ * To add a message:
+ *  1. Find it in the kernel source (read_file on torvalds/linux). In the
+ *     group of its file (create the file if it has none, with the pr_fmt
+ *     that file defines, or '' if it defines none), add an entry with the
+ *     printing call the source uses, the function that prints it, the format
+ *     exactly as written (trailing "\n" included) and a name for each
+ *     argument, in order:
+ *       enablingPatch: p.pr_notice('__klp_enable_patch', "enabling patch '%s'\n", 'patch'),
+ *     A `__func__` argument is filled in with the entry's function; a
+ *     pr_debug() also gives its line (dynamic debug lists it).
+ *  2. Print it from the engine with `say(k, LIVEPATCH_CORE.enablingPatch, { patch: name })`,
+ *     from a module's code with `m.say(WORDS.entry, { … })` (its own name is
+ *     the prefix), and show or expect its text with `line(entry, { … })`.
+ *  3. Nothing under src/ outside this directory writes a kernel message
+ *     from a string literal: ./no-stray-words.test.ts fails if one does.
+ */
+export { say, line, body, debugSite, type Args, type ArgsRest, type SayOptions } from './say';
+export { MODNAME_PREFIX, type Word } from './word';
+export { LIVEPATCH_CORE } from './kernel/livepatch/core';
+
+import type { Word } from './word';
+import { LIVEPATCH_CORE } from './kernel/livepatch/core';
+
+/** Every file's group, for the catalogue's own tests. */
+export const ALL_SOURCES: readonly Readonly<Record<string, Word>>[] = [LIVEPATCH_CORE];

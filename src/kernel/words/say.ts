@@ -1,0 +1,76 @@
+/**
+ * Printing an entry: `say(k, WORDS.x, args)` puts it in the kernel log the
+ * way its call does (level, pr_fmt prefix, once, dynamic debug, pr_cont);
+ * `line()` is the text a log line shows, for expectations and views;
+ * `body()` the same without the pr_fmt prefix.
+ */
+import type { Kernel } from '../kernel';
+import type { DebugSite } from '../world/dynamic-debug';
+import { kprintf, type Arg } from './printf';
+import { MODNAME_PREFIX, type AutoArg, type Word } from './word';
+
+export type Args<A extends string> = { readonly [K in Exclude<A, AutoArg>]: Arg };
+
+export interface SayOptions {
+  /** the module printing a test module's entry: its KBUILD_MODNAME */
+  modname?: string;
+  /** for a printk("%s…", log_lvl, …): the level its caller passed */
+  logLvl?: number;
+}
+
+/** The arguments, optional for an entry that takes none. */
+export type ArgsRest<A extends string> = [Exclude<A, AutoArg>] extends [never]
+  ? [args?: Args<A>, opts?: SayOptions]
+  : [args: Args<A>, opts?: SayOptions];
+
+function values<A extends string>(w: Word<A>, args: Args<A> | undefined): Arg[] {
+  return w.args.map((name) => {
+    if (name === '__func__') return w.func;
+    if (name === 'log_lvl') return '';
+    const v = (args as Record<string, Arg> | undefined)?.[name];
+    if (v === undefined) throw new Error(`${w.id}: no value for ${name}`);
+    return v;
+  });
+}
+
+/** The message without its pr_fmt prefix, as the format prints it (a trailing newline is not part of a record). */
+export function body<A extends string>(w: Word<A>, ...[args]: ArgsRest<A>): string {
+  return kprintf(w.fmt, values(w, args)).replace(/\n$/, '');
+}
+
+/** The text of the log line the entry prints. */
+export function line<A extends string>(w: Word<A>, ...[args, opts]: ArgsRest<A>): string {
+  return prefix(w, opts) + body(w, ...([args] as ArgsRest<A>));
+}
+
+function prefix(w: Word, opts: SayOptions | undefined): string {
+  if (w.prefix !== MODNAME_PREFIX) return w.prefix;
+  if (!opts?.modname) throw new Error(`${w.id}: printed by a module, but no module name given`);
+  return `${opts.modname}: `;
+}
+
+/** The dynamic debug call site of a pr_debug() entry. */
+export function debugSite(w: Word): DebugSite {
+  if (w.call !== 'pr_debug' || w.line === undefined || !w.module) throw new Error(`${w.id} is not a pr_debug() site`);
+  return { module: w.module, file: w.file, func: w.func, line: w.line, format: w.fmt };
+}
+
+/** Prints the entry into the kernel log, as its call would. */
+export function say<A extends string>(k: Kernel, w: Word<A>, ...[args, opts]: ArgsRest<A>): void {
+  if (w.call === 'pr_debug' && !k.dyndbg.enabled(debugSite(w))) return;
+  if (w.once) {
+    if (k.printedOnce.has(w.id)) return;
+    k.printedOnce.add(w.id);
+  }
+  const text = line(w, ...([args, opts] as ArgsRest<A>));
+  // A format without a trailing newline leaves the record open for pr_cont().
+  const open = !w.fmt.endsWith('\n');
+  const meta = { func: w.func, msg: w.id, args: args as Readonly<Record<string, Arg>> | undefined, open };
+  if (w.call === 'pr_cont') k.log.cont(text, meta);
+  else if (w.call === 'log') k.log.writeKmsg(text, meta);
+  else {
+    const level = w.level === 'log_lvl' ? opts?.logLvl : w.level;
+    if (level === undefined) throw new Error(`${w.id}: printed at the caller's log_lvl, but none given`);
+    k.log.printk(level, text, meta);
+  }
+}
