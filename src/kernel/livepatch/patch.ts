@@ -6,7 +6,7 @@
 import type { Kernel } from '../kernel';
 import { codeKey, type CodeRef } from '../world/code';
 import { EINVAL } from '../world/errno';
-import { KERN_ERR } from '../world/log';
+import { LIVEPATCH_PATCH, say } from '../words';
 import type { FtraceOps } from '../world/ftrace';
 import { KLP_TRANSITION_UNPATCHED } from '../machines/transition.machine';
 import type { KlpFunc, KlpObject, KlpOps, KlpPatch } from './types';
@@ -32,7 +32,7 @@ function klp_patch_func(k: Kernel, func: KlpFunc): number {
     };
     const ret = k.ftrace.register(fops);
     if (ret) {
-      k.printk(KERN_ERR, `livepatch: failed to register ftrace handler for function '${func.oldName}' (${ret})`, 'klp_patch_func');
+      say(k, LIVEPATCH_PATCH.registerFailed, { function: func.oldName, ret });
       return ret;
     }
     opsHandle.set(ops, fops);

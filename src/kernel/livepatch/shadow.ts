@@ -4,6 +4,10 @@
  * patch: nothing frees them when a patch goes away.
  */
 import type { ShadowCtor, ShadowDtor } from '../catalog/api';
+import { LIVEPATCH_SHADOW as W, type Args, type Word } from '../words';
+
+/** How the table prints (say() bound to the kernel): its messages come from the catalogue. */
+export type ShadowSay = <A extends string>(w: Word<A>, args: Args<A>) => void;
 
 export interface ShadowVar {
   obj: number;
@@ -36,13 +40,13 @@ export class ShadowTable {
     ctorData: number,
     warnOnExist: boolean,
     alloc: () => number,
-    warn: (text: string) => void,
+    say: ShadowSay,
     owner: string,
   ): number {
     const existing = this.find(obj, id);
     if (existing) {
       if (warnOnExist) {
-        warn(`Duplicate shadow variable <${hex(obj)}, ${id.toString(16)}>`);
+        say(W.duplicate, { obj: hex(obj), id });
         return 0;
       }
       return existing.data;
@@ -51,7 +55,7 @@ export class ShadowTable {
     if (ctor) {
       const err = ctor(obj, data, ctorData);
       if (err) {
-        warn(`Failed to construct shadow variable <${hex(obj)}, ${id.toString(16)}> (${err})`);
+        say(W.ctorFailed, { obj: hex(obj), id, err });
         return 0;
       }
     }

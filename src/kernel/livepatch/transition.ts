@@ -9,7 +9,7 @@ import type { Kernel } from '../kernel';
 import { drive } from '../world/drive';
 import { sameCode, type CodeRef } from '../world/code';
 import { EADDRINUSE, EBUSY, EINVAL } from '../world/errno';
-import { KERN_NOTICE, KERN_WARNING } from '../world/log';
+import { LIVEPATCH_TRANSITION as W, say } from '../words';
 import { USEC_PER_SEC } from '../world/events';
 import type { Task } from '../world/tasks';
 import {
@@ -20,7 +20,6 @@ import {
   type KlpState,
   type TransitionEvent,
 } from '../machines/transition.machine';
-import { DBG_CANCELING, DBG_COMPLETING, DBG_INITIALIZING, DBG_REVERSING, DBG_RUNNING, DBG_SLEEPING, DBG_UNRELIABLE } from './debug-sites';
 import { klp_find_ops, klp_ftrace_handler, klp_unpatch_objects } from './patch';
 import { klp_post_patch_callback, klp_post_unpatch_callback, klp_is_object_loaded } from './callbacks';
 import { klp_discard_nops, klp_unpatch_replaced_patches, patchSend } from './core';
@@ -50,40 +49,30 @@ export function transitionSend(k: Kernel, event: TransitionEvent): number {
     (s) => (k.klp.transition = s),
     event,
     {
-      pr_debug_initializing: (p) => {
-        const patch = currentPatch(k);
-        k.prDebug(DBG_INITIALIZING, `livepatch: '${patch.mod.name}': initializing ${word(p.target as KlpState)} transition`);
-      },
+      pr_debug_initializing: (p) => say(k, W.initializing, { patch: currentPatch(k).mod.name, state: word(p.target as KlpState) }),
       init_task_states: () => {
         const initial: KlpState = k.klpTargetState() === KLP_TRANSITION_PATCHED ? KLP_TRANSITION_UNPATCHED : KLP_TRANSITION_PATCHED;
         for (const t of everyTask(k)) t.patchState = initial;
         for (const obj of currentPatch(k).objs) for (const f of obj.funcs) f.transition = true;
       },
-      pr_notice_starting: (p) => {
-        const patch = currentPatch(k);
-        k.printk(KERN_NOTICE, `livepatch: '${patch.mod.name}': starting ${word(p.target as KlpState)} transition`, 'klp_start_transition');
-      },
+      pr_notice_starting: (p) => say(k, W.starting, { patch: currentPatch(k).mod.name, state: word(p.target as KlpState) }),
       set_pending_flags: () => {
         const target = k.klpTargetState();
         for (const t of everyTask(k)) if (t.patchState !== target) t.pending = true;
         for (const t of k.tasks) if (t.pending && t.behavior.type === 'syscall-loop') taskReturnsToUser(k, t);
       },
-      pr_debug_canceling: () =>
-        k.prDebug(DBG_CANCELING, `livepatch: '${currentPatch(k).mod.name}': canceling patching transition, going to unpatch`),
+      pr_debug_canceling: () => say(k, W.canceling, { patch: currentPatch(k).mod.name }),
       klp_complete_transition: (p) => klp_complete_transition(k, p.target as KlpState),
       klp_send_signals: (p) => klp_send_signals(k, p.announce as boolean),
       schedule_retry: () => scheduleRetry(k),
       pr_debug_reversing: (p) =>
-        k.prDebug(
-          DBG_REVERSING,
-          `livepatch: '${currentPatch(k).mod.name}': reversing transition from ${
-            p.from === KLP_TRANSITION_PATCHED ? 'patching to unpatching' : 'unpatching to patching'
-          }`,
-        ),
+        say(k, W.reversing, {
+          patch: currentPatch(k).mod.name,
+          direction: p.from === KLP_TRANSITION_PATCHED ? 'patching to unpatching' : 'unpatching to patching',
+        }),
       clear_pending_flags: () => everyTask(k).forEach((t) => (t.pending = false)),
       klp_synchronize_transition: () => {},
-      pr_warn_forcing: () =>
-        k.printk(KERN_WARNING, 'livepatch: forcing remaining tasks to the patched state', 'klp_force_transition'),
+      pr_warn_forcing: () => say(k, W.forcing),
       force_task_states: () => everyTask(k).forEach((t) => klp_update_patch_state(k, t)),
       mark_forced_patches: (p) => {
         // Since 5.18 (2957308343fa) only the patches the forced transition removes are marked; 5.1–5.17 marked all.
@@ -188,10 +177,10 @@ export function klp_try_switch_task(k: Kernel, task: Task, dry = false): boolean
     task.patchState = target;
     return true;
   }
-  const who = `${task.comm}:${task.pid}`;
-  if (blocker.why === 'running') k.prDebug(DBG_RUNNING, `livepatch: klp_try_switch_task: ${who} is running`);
-  else if (blocker.why === 'unreliable') k.prDebug(DBG_UNRELIABLE, `livepatch: klp_try_switch_task: ${who} has an unreliable stack`);
-  else if (blocker.why === 'sleeping') k.prDebug(DBG_SLEEPING, `livepatch: klp_try_switch_task: ${who} is sleeping on function ${blocker.func}`);
+  const who = { comm: task.comm, pid: task.pid };
+  if (blocker.why === 'running') say(k, W.running, who);
+  else if (blocker.why === 'unreliable') say(k, W.unreliable, who);
+  else if (blocker.why === 'sleeping') say(k, W.sleeping, { ...who, function: blocker.func });
   return false;
 }
 
@@ -248,7 +237,7 @@ export function klpRetryWouldProgress(k: Kernel): boolean {
 /** klp_complete_transition(): the order of operations is the kernel's. */
 function klp_complete_transition(k: Kernel, target: KlpState): void {
   const patch = currentPatch(k);
-  k.prDebug(DBG_COMPLETING, `livepatch: '${patch.mod.name}': completing ${word(target)} transition`);
+  say(k, W.completing, { patch: patch.mod.name, state: word(target) });
   if (patch.machine.context.replace && target === KLP_TRANSITION_PATCHED) {
     klp_unpatch_replaced_patches(k, patch);
     klp_discard_nops(k, patch);
@@ -264,13 +253,13 @@ function klp_complete_transition(k: Kernel, target: KlpState): void {
     if (target === KLP_TRANSITION_PATCHED) klp_post_patch_callback(k, obj);
     else klp_post_unpatch_callback(k, obj);
   }
-  k.printk(KERN_NOTICE, `livepatch: '${patch.mod.name}': ${word(target)} complete`, 'klp_complete_transition');
+  say(k, W.complete, { patch: patch.mod.name, state: word(target) });
   transitionSend(k, { type: 'completed' });
 }
 
 /** klp_send_signals(): wake interruptible kthreads, fake-signal user tasks. */
 function klp_send_signals(k: Kernel, announce: boolean): void {
-  if (announce) k.printk(KERN_NOTICE, 'livepatch: signaling remaining tasks', 'klp_send_signals');
+  if (announce) say(k, W.signaling);
   for (const task of k.tasks) {
     if (!task.pending) continue;
     if (task.kind === 'kthread') {

@@ -7,6 +7,8 @@ import type { Kernel } from '../kernel';
 import type { ModuleApi, ShadowApi, WorkFn } from '../catalog/api';
 import { EEXIST } from '../world/errno';
 import { KERN_ERR, KERN_INFO, KERN_WARNING } from '../world/log';
+import { say, type Args, type Word } from '../words';
+import type { ShadowSay } from '../livepatch/shadow';
 import { klp_enable_patch } from '../livepatch/core';
 import { klp_get_prev_state, klp_get_state } from '../livepatch/state';
 import type { LoadedModule } from './types';
@@ -18,12 +20,13 @@ export function moduleApi(k: Kernel, mod: LoadedModule): ModuleApi {
   let api = cache.get(mod);
   if (api) return api;
   const prefix = `${mod.name}: `;
+  const shadowSay: ShadowSay = (w, args) => say(k, w as Word, args as Args<string>);
   const shadow: ShadowApi = {
     get: (obj, id) => k.shadow.get(obj, id),
     alloc: (obj, id, size, ctor, data) =>
-      k.shadow.getOrAlloc(obj, id, size, ctor, data, true, () => k.address('heap'), (t) => k.printk(KERN_WARNING, t), mod.name),
+      k.shadow.getOrAlloc(obj, id, size, ctor, data, true, () => k.address('heap'), shadowSay, mod.name),
     getOrAlloc: (obj, id, size, ctor, data) =>
-      k.shadow.getOrAlloc(obj, id, size, ctor, data, false, () => k.address('heap'), (t) => k.printk(KERN_WARNING, t), mod.name),
+      k.shadow.getOrAlloc(obj, id, size, ctor, data, false, () => k.address('heap'), shadowSay, mod.name),
     free: (obj, id, dtor) => k.shadow.free(obj, id, dtor),
     freeAll: (id, dtor) => k.shadow.freeAll(id, dtor),
   };

@@ -24,9 +24,15 @@
 export { say, line, body, debugSite, type Args, type ArgsRest, type SayOptions } from './say';
 export { MODNAME_PREFIX, type Word } from './word';
 export { LIVEPATCH_CORE } from './kernel/livepatch/core';
+export { LIVEPATCH_PATCH } from './kernel/livepatch/patch';
+export { LIVEPATCH_SHADOW } from './kernel/livepatch/shadow';
+export { LIVEPATCH_TRANSITION } from './kernel/livepatch/transition';
 
 import type { Word } from './word';
 import { LIVEPATCH_CORE } from './kernel/livepatch/core';
+import { LIVEPATCH_PATCH } from './kernel/livepatch/patch';
+import { LIVEPATCH_SHADOW } from './kernel/livepatch/shadow';
+import { LIVEPATCH_TRANSITION } from './kernel/livepatch/transition';
 
-/** Every file's group, for the catalogue's own tests. */
-export const ALL_SOURCES: readonly Readonly<Record<string, Word>>[] = [LIVEPATCH_CORE];
+/** Every file's group: the catalogue's own tests read them, and dynamic debug lists their pr_debug() sites. */
+export const ALL_SOURCES: readonly Readonly<Record<string, Word>>[] = [LIVEPATCH_CORE, LIVEPATCH_PATCH, LIVEPATCH_SHADOW, LIVEPATCH_TRANSITION];
