@@ -21,6 +21,7 @@ import { Ftrace } from './world/ftrace';
 import { ShadowTable } from './livepatch/shadow';
 import { bootTasks } from './world/boot';
 import { registerDebugSites } from './livepatch/debug-sites';
+import { PANIC, say } from './words';
 import { KTHREAD_SITES } from './world/tasks';
 import { sameCode } from './world/code';
 import { BUILTINS } from './world/builtins';
@@ -180,7 +181,7 @@ export class Kernel {
   addTaint(bit: number, lockdepUnreliable = false): void {
     if (lockdepUnreliable && this.debugLocks) {
       this.debugLocks = false;
-      this.printk(KERN_WARNING, 'Disabling lock debugging due to kernel taint', 'add_taint');
+      say(this, PANIC.lockDebuggingOff);
     }
     this.tainted |= 1 << bit;
   }

@@ -8,7 +8,7 @@ import { initialTransition } from 'xstate';
 import type { Kernel } from '../kernel';
 import { drive } from '../world/drive';
 import { EEXIST, EINVAL, ENOENT } from '../world/errno';
-import { KERN_ERR, KERN_NOTICE, KERN_WARNING } from '../world/log';
+import { MODULE_MAIN, PARAMS, say } from '../words';
 import { moduleMachine, type ModuleEvent } from '../machines/module.machine';
 import type { ModuleSpec } from '../catalog/types';
 import { klp_module_coming, klp_module_going } from '../livepatch/core';
@@ -70,14 +70,14 @@ function addTaintModule(k: Kernel, mod: LoadedModule, bit: number): void {
  * pr_notice_once(): once per boot, for the first module that earns them.
  */
 function moduleAugmentKernelTaints(k: Kernel, mod: LoadedModule): void {
-  if (!hasTaint(k.tainted, TAINT_OOT_MODULE)) k.printk(KERN_WARNING, `${mod.name}: loading out-of-tree module taints kernel.`);
+  if (!hasTaint(k.tainted, TAINT_OOT_MODULE)) say(k, MODULE_MAIN.outOfTree, { module: mod.name });
   addTaintModule(k, mod, TAINT_OOT_MODULE);
   if (mod.spec.livepatch) {
     addTaintModule(k, mod, TAINT_LIVEPATCH);
-    k.printkOnce('TAINT_LIVEPATCH', KERN_NOTICE, `${mod.name}: tainting kernel with TAINT_LIVEPATCH`);
+    say(k, MODULE_MAIN.taintLivepatch, { module: mod.name });
   }
   addTaintModule(k, mod, TAINT_UNSIGNED_MODULE);
-  k.printkOnce('module verification failed', KERN_NOTICE, `${mod.name}: module verification failed: signature and/or required key missing - tainting kernel`);
+  say(k, MODULE_MAIN.unsigned, { module: mod.name });
 }
 
 /** Splits "a=1 b c=x,y" the way the kernel's parse_args() sees module arguments. */
@@ -188,12 +188,12 @@ function parseArgs(k: Kernel, mod: LoadedModule, args: string): number {
   for (const [name, value] of splitArgs(args)) {
     const spec = mod.spec.params?.find((p) => p.name === name.replace(/-/g, '_'));
     if (!spec) {
-      k.printk(KERN_NOTICE, `${mod.name}: unknown parameter '${name}' ignored`);
+      say(k, MODULE_MAIN.unknownParam, { module: mod.name, param: name });
       continue;
     }
     const v = parseParam(spec, value ?? '');
     if (v === null || (value === null && spec.type !== 'bool')) {
-      k.printk(KERN_ERR, `${mod.name}: \`${value ?? ''}' invalid for parameter \`${name}'`);
+      say(k, PARAMS.invalid, { doing: mod.name, val: value ?? '', param: name });
       return -EINVAL;
     }
     mod.params[spec.name] = v;

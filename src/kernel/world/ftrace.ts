@@ -8,7 +8,7 @@ import type { Kernel } from '../kernel';
 import type { CodeRef } from './code';
 import { codeKey, VMLINUX } from './code';
 import { EBUSY, EINVAL, ENOENT } from './errno';
-import { KERN_INFO } from './log';
+import { KPROBES, say } from '../words';
 import type { Task } from './tasks';
 
 export interface FtraceOps {
@@ -158,7 +158,7 @@ export class Ftrace {
         kp.ops = null;
       }
     }
-    this.k.printk(KERN_INFO, `kprobes: Kprobes globally ${on ? 'enabled' : 'disabled'}`);
+    say(this.k, on ? KPROBES.enabled : KPROBES.disabled);
   }
 
   private arm(kp: Kprobe): number {
