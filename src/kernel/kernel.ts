@@ -8,9 +8,9 @@
 import { initialTransition, type SnapshotFrom } from 'xstate';
 import { EventQueue, USEC_PER_SEC, type EventKind, type KernelEvent } from './world/events';
 import { Random } from './world/random';
-import { KernelLog, KERN_DEBUG, KERN_INFO, KERN_WARNING } from './world/log';
+import { KernelLog } from './world/log';
 import { KernelOops, die } from './world/oops';
-import { DynamicDebug, type DebugSite } from './world/dynamic-debug';
+import { DynamicDebug } from './world/dynamic-debug';
 import type { CodeRef } from './world/code';
 import { VMLINUX } from './world/code';
 import type { Cpu, Task, Behavior, TaskKind } from './world/tasks';
@@ -21,7 +21,7 @@ import { Ftrace } from './world/ftrace';
 import { ShadowTable } from './livepatch/shadow';
 import { bootTasks } from './world/boot';
 import { registerDebugSites } from './livepatch/debug-sites';
-import { PANIC, say } from './words';
+import { INIT_MAIN, PANIC, SMP, X86_SETUP, say } from './words';
 import { KTHREAD_SITES } from './world/tasks';
 import { sameCode } from './world/code';
 import { BUILTINS } from './world/builtins';
@@ -80,6 +80,8 @@ export const DEFAULT_CONFIG: KernelConfig = { cpus: 4, seed: 1, extraTasks: 0, r
 export const KERNEL_RELEASE = '7.1.0';
 /** init_utsname()->version */
 export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC';
+/** The release and version as a report prints them ("%s %.*s", the version up to its first blank: "#1"). */
+export const UTS_ARGS = { release: KERNEL_RELEASE, version_len: UTS_VERSION.indexOf(' '), version: UTS_VERSION } as const;
 /** linux_banner: the first line of the boot log, and /proc/version */
 export const LINUX_BANNER = `Linux version ${KERNEL_RELEASE} (klpscope@localhost) ${UTS_VERSION}`;
 
@@ -151,9 +153,9 @@ export class Kernel {
     this.ftrace = new Ftrace(this);
     registerDebugSites(this.dyndbg);
     bootTasks(this);
-    this.printk(5, LINUX_BANNER);
-    this.printk(KERN_INFO, `Command line: ${this.cmdline}`);
-    this.printk(KERN_INFO, `smp: Brought up 1 node, ${this.config.cpus} CPUs`);
+    say(this, INIT_MAIN.banner, { linux_banner: LINUX_BANNER });
+    say(this, X86_SETUP.commandLine, { boot_command_line: this.cmdline });
+    say(this, SMP.broughtUp, { nodes: 1, nodes_s: '', cpus: this.config.cpus, cpus_s: 's' });
   }
 
   get now(): number {
@@ -164,13 +166,6 @@ export class Kernel {
 
   printk(level: number, text: string, func?: string): void {
     this.log.printk(level, text, { func });
-  }
-
-  /** pr_*_once(): prints only the first time this call site (named by `site`) is reached. */
-  printkOnce(site: string, level: number, text: string): void {
-    if (this.printedOnce.has(site)) return;
-    this.printedOnce.add(site);
-    this.printk(level, text);
   }
 
   /**
@@ -191,11 +186,6 @@ export class Kernel {
   dieCounter = 0;
   /** last_unloaded_module: its name and taint letters, for an Oops's "Modules linked in:" */
   lastUnloaded: { name: string; taints: string } | null = null;
-
-  /** pr_debug(): prints only while dynamic debug enables its call site. */
-  prDebug(site: DebugSite, text: string): void {
-    if (this.dyndbg.enabled(site)) this.log.printk(KERN_DEBUG, text, { func: site.func });
-  }
 
   // --- tasks ----------------------------------------------------------------
 

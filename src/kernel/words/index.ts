@@ -23,33 +23,10 @@
  */
 export { say, line, body, debugSite, type Args, type ArgsRest, type SayOptions } from './say';
 export { MODNAME_PREFIX, type Word } from './word';
-export { LIVEPATCH_CORE } from './kernel/livepatch/core';
-export { LIVEPATCH_PATCH } from './kernel/livepatch/patch';
-export { LIVEPATCH_SHADOW } from './kernel/livepatch/shadow';
-export { LIVEPATCH_TRANSITION } from './kernel/livepatch/transition';
-export { MODULE_MAIN } from './kernel/module/main';
-export { KPROBES } from './kernel/kprobes';
-export { PANIC } from './kernel/panic';
-export { PARAMS } from './kernel/params';
-
 import type { Word } from './word';
-import { LIVEPATCH_CORE } from './kernel/livepatch/core';
-import { LIVEPATCH_PATCH } from './kernel/livepatch/patch';
-import { LIVEPATCH_SHADOW } from './kernel/livepatch/shadow';
-import { LIVEPATCH_TRANSITION } from './kernel/livepatch/transition';
-import { MODULE_MAIN } from './kernel/module/main';
-import { KPROBES } from './kernel/kprobes';
-import { PANIC } from './kernel/panic';
-import { PARAMS } from './kernel/params';
+import * as SOURCES from './sources';
+
+export * from './sources';
 
 /** Every file's group: the catalogue's own tests read them, and dynamic debug lists their pr_debug() sites. */
-export const ALL_SOURCES: readonly Readonly<Record<string, Word>>[] = [
-  LIVEPATCH_CORE,
-  LIVEPATCH_PATCH,
-  LIVEPATCH_SHADOW,
-  LIVEPATCH_TRANSITION,
-  MODULE_MAIN,
-  KPROBES,
-  PANIC,
-  PARAMS,
-];
+export const ALL_SOURCES: readonly Readonly<Record<string, Word>>[] = Object.values(SOURCES);

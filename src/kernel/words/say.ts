@@ -40,7 +40,13 @@ export function body<A extends string>(w: Word<A>, ...[args]: ArgsRest<A>): stri
 
 /** The text of the log line the entry prints. */
 export function line<A extends string>(w: Word<A>, ...[args, opts]: ArgsRest<A>): string {
-  return prefix(w, opts) + body(w, ...([args] as ArgsRest<A>));
+  return printed(w, args, opts).text;
+}
+
+/** The text as printk() gets it: a line ends where the text ends with a newline. */
+function printed<A extends string>(w: Word<A>, args: Args<A> | undefined, opts: SayOptions | undefined): { text: string; open: boolean } {
+  const raw = kprintf(w.fmt, values(w, args));
+  return { text: prefix(w, opts) + raw.replace(/\n$/, ''), open: !raw.endsWith('\n') };
 }
 
 function prefix(w: Word, opts: SayOptions | undefined): string {
@@ -62,9 +68,8 @@ export function say<A extends string>(k: Kernel, w: Word<A>, ...[args, opts]: Ar
     if (k.printedOnce.has(w.id)) return;
     k.printedOnce.add(w.id);
   }
-  const text = line(w, ...([args, opts] as ArgsRest<A>));
-  // A format without a trailing newline leaves the record open for pr_cont().
-  const open = !w.fmt.endsWith('\n');
+  // Text that does not end the line leaves the record open for a pr_cont().
+  const { text, open } = printed(w, args, opts);
   const meta = { func: w.func, msg: w.id, args: args as Readonly<Record<string, Arg>> | undefined, open };
   if (w.call === 'pr_cont') k.log.cont(text, meta);
   else if (w.call === 'log') k.log.writeKmsg(text, meta);

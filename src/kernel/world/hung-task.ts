@@ -17,9 +17,11 @@
  * keeps the loop's phase.
  */
 import type { Kernel } from '../kernel';
-import { KERNEL_RELEASE, UTS_VERSION } from '../kernel';
+import { UTS_ARGS } from '../kernel';
 import { USEC_PER_SEC, type KernelEvent } from './events';
-import { KERN_ERR, KERN_INFO } from './log';
+import { KERN_INFO } from './log';
+import { showTraceLogLvl } from './show-trace';
+import { HUNG_TASK, SCHED_CORE, say } from '../words';
 import { hasTaint, printTainted, TAINT_DIE } from './taint';
 import { symbolOffset, VMLINUX } from './code';
 import type { Task } from './tasks';
@@ -130,12 +132,11 @@ export class HungTaskDetector {
     if (this.warnings === 0) return;
     if (this.warnings > 0) this.warnings--;
     const k = this.k;
-    const err = (text: string) => k.printk(KERN_ERR, text, 'hung_task_info');
-    err(`INFO: task ${t.comm}:${t.pid} blocked for more than ${Math.floor((k.now - t.hungSince!) / USEC_PER_SEC)} seconds.`);
-    err(`      ${printTainted(k.tainted)} ${KERNEL_RELEASE} ${UTS_VERSION.split(' ')[0]}`);
-    err('"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.');
+    say(k, HUNG_TASK.blocked, { comm: t.comm, pid: t.pid, seconds: Math.floor((k.now - t.hungSince!) / USEC_PER_SEC) });
+    say(k, HUNG_TASK.tainted, { tainted: printTainted(k.tainted), ...UTS_ARGS });
+    say(k, HUNG_TASK.disables);
     schedShowTask(k, t);
-    if (this.warnings === 0) k.printk(KERN_INFO, 'Future hung task reports are suppressed, see sysctl kernel.hung_task_warnings', 'hung_task_info');
+    if (this.warnings === 0) say(k, HUNG_TASK.suppressed);
   }
 }
 
@@ -146,19 +147,12 @@ export class HungTaskDetector {
  * the unreliable "? fn" guesses the unwinder adds.
  */
 export function schedShowTask(k: Kernel, t: Task): void {
-  const info = (text: string) => k.printk(KERN_INFO, text, 'sched_show_task');
-  const running = t.state === 'R' ? '  running task    ' : '';
-  const taskFlags = t.kind === 'user' ? PF_USER : PF_KTHREAD;
   const flags = TIF_NEED_FPU_LOAD | (t.pending ? TIF_PATCH_PENDING : 0) | (t.sigPending ? TIF_SIGPENDING : 0);
-  info(
-    `task:${t.comm.slice(0, 15).padEnd(15)} state:${t.state}${running} stack:${'0'.padEnd(5)} pid:${String(t.pid).padEnd(5)} ` +
-      `tgid:${String(t.tgid).padEnd(5)} ppid:${String(t.ppid).padEnd(6)} task_flags:0x${taskFlags.toString(16).padStart(4, '0')} ` +
-      `flags:0x${flags.toString(16).padStart(8, '0')}`,
-  );
-  info('Call Trace:');
-  info(' <TASK>');
-  const frames = [...t.chain].reverse();
-  if (frames[0]?.fn === 'schedule' && frames[0].obj === VMLINUX) info(` ${symbolOffset('__schedule')}`);
-  for (const f of frames) info(` ${symbolOffset(f.fn)}${f.obj === VMLINUX ? '' : ` [${f.obj}]`}`);
-  info(' </TASK>');
+  say(k, SCHED_CORE.task, { comm: t.comm, state: t.state });
+  if (t.state === 'R') say(k, SCHED_CORE.running);
+  say(k, SCHED_CORE.taskIds, { free: 0, pid: t.pid, tgid: t.tgid, ppid: t.ppid, task_flags: t.kind === 'user' ? PF_USER : PF_KTHREAD, flags });
+  // %pBb: symbol+offset/size, and [module] for a module's function
+  const frames = [...t.chain].reverse().map((f) => `${symbolOffset(f.fn)}${f.obj === VMLINUX ? '' : ` [${f.obj}]`}`);
+  if (t.chain.at(-1)?.fn === 'schedule' && t.chain.at(-1)?.obj === VMLINUX) frames.unshift(symbolOffset('__schedule'));
+  showTraceLogLvl(k, frames, KERN_INFO);
 }

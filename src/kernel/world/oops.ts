@@ -15,16 +15,14 @@
  * with UID and the preemption model, print_tainted_verbose(), "Oops: Oops:").
  */
 import type { Kernel } from '../kernel';
-import { KERNEL_RELEASE } from '../kernel';
-import { KERN_INFO, KERN_WARNING } from './log';
+import { UTS_ARGS } from '../kernel';
+import { KERN_DEFAULT } from './log';
 import { symbolOffset } from './code';
 import { moduleTaintLetters, printTainted, printTaintedVerbose, TAINT_DIE } from './taint';
 import { moduleState } from '../module/types';
 import type { Task } from './tasks';
-
-const KERN_ALERT = 1;
-/** printk(KERN_DEFAULT …) lands at default_message_loglevel, warning */
-const KERN_DEFAULT = KERN_WARNING;
+import { showTraceLogLvl } from './show-trace';
+import { DUMP_STACK, EXIT, MODULE_MAIN, PANIC, X86_DUMPSTACK, X86_FAULT, say } from '../words';
 
 /** dump_stack_set_arch_desc(): what DMI says the machine is (the simulated machine is a VM). */
 export const HARDWARE_NAME = 'QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014';
@@ -52,18 +50,21 @@ export class KernelOops extends Error {
   }
 }
 
-/** print_modules(): the loaded modules, newest first, with their taints, then the last one unloaded. */
-function modulesLinkedIn(k: Kernel): string {
+/** print_modules(): the loaded modules, newest first, with their taints, then the last one unloaded: one record. */
+function printModules(k: Kernel): void {
+  say(k, MODULE_MAIN.modulesLinkedIn);
   const mods = [...k.modules.values()]
     .filter((m) => moduleState(m) !== 'unformed' && moduleState(m) !== 'gone')
-    .sort((a, b) => b.loadSeq - a.loadSeq)
-    .map((m) => {
-      const st = moduleState(m) === 'going' ? '-' : moduleState(m) === 'coming' ? '+' : '';
-      const flags = moduleTaintLetters(m.taints) + st;
-      return ` ${m.name}${flags ? `(${flags})` : ''}`;
-    });
-  const last = k.lastUnloaded ? ` [last unloaded: ${k.lastUnloaded.name}${k.lastUnloaded.taints ? `(${k.lastUnloaded.taints})` : ''}]` : '';
-  return `Modules linked in:${mods.join('')}${last}`;
+    .sort((a, b) => b.loadSeq - a.loadSeq);
+  for (const m of mods) {
+    // module_flags(mod, buf, true)
+    const st = moduleState(m) === 'going' ? '-' : moduleState(m) === 'coming' ? '+' : '';
+    const flags = moduleTaintLetters(m.taints) + st;
+    say(k, MODULE_MAIN.linkedModule, { module: m.name, flags: flags ? `(${flags})` : '' });
+  }
+  const last = k.lastUnloaded;
+  if (last) say(k, MODULE_MAIN.lastUnloaded, { module: last.name, taints: last.taints ? `(${last.taints})` : '' });
+  say(k, MODULE_MAIN.modulesEnd);
 }
 
 /**
@@ -72,29 +73,28 @@ function modulesLinkedIn(k: Kernel): string {
  */
 export function die(k: Kernel, oops: KernelOops): number {
   const { task, fault } = oops;
-  const p = (level: number, text: string) => k.printk(level, text, 'page_fault_oops');
   const code = fault.access === 'write access' ? 0x2 : fault.access === 'instruction fetch' ? 0x10 : 0;
-  p(KERN_ALERT, `BUG: unable to handle page fault for address: ${fault.address}`);
-  p(KERN_ALERT, `#PF: supervisor ${fault.access} in kernel mode`);
-  p(KERN_ALERT, `#PF: error_code(0x${code.toString(16).padStart(4, '0')}) - not-present page`);
-  p(KERN_DEFAULT, `Oops: Oops: ${code.toString(16).padStart(4, '0')} [#${++k.dieCounter}] SMP NOPTI`);
-  p(KERN_DEFAULT, `CPU: ${task.cpu} UID: 0 PID: ${task.pid} Comm: ${task.comm} ${printTainted(k.tainted)} ${KERNEL_RELEASE} #1 PREEMPT(voluntary)`);
-  if (k.tainted) p(KERN_DEFAULT, printTaintedVerbose(k.tainted));
-  p(KERN_DEFAULT, `Hardware name: ${HARDWARE_NAME}`);
-  p(KERN_DEFAULT, `RIP: 0010:${symbolOffset(fault.rip)}`);
-  p(KERN_DEFAULT, 'Call Trace:');
-  p(KERN_DEFAULT, ' <TASK>');
-  for (const fn of fault.trace) p(KERN_DEFAULT, ` ${symbolOffset(fn)}`);
-  p(KERN_DEFAULT, ' </TASK>');
-  p(KERN_DEFAULT, modulesLinkedIn(k));
-  p(KERN_DEFAULT, `CR2: ${fault.address}`);
-  p(KERN_WARNING, '---[ end trace 0000000000000000 ]---');
-  // oops_end(): the kernel is now tainted D (lock debugging is already off: no second notice)
+  const lvl = { logLvl: KERN_DEFAULT };
+  // show_fault_oops()
+  say(k, X86_FAULT.unableToHandle, { address: fault.address });
+  say(k, X86_FAULT.access, { privilege: 'supervisor', access: fault.access, mode: 'kernel' });
+  say(k, X86_FAULT.errorCode, { error_code: code, reason: 'not-present page' });
+  // __die(): __die_header(), then show_regs(): dump_stack_print_info(), show_ip(), the stack
+  say(k, X86_DUMPSTACK.oops, { str: 'Oops', err: code, die_counter: ++k.dieCounter, smp: ' SMP', pagealloc: '', kasan: '', pti: ' NOPTI' });
+  say(k, DUMP_STACK.cpu, { cpu: task.cpu, uid: 0, pid: task.pid, comm: task.comm, kdump: '', tainted: printTainted(k.tainted), ...UTS_ARGS, preempt_model: 'PREEMPT(voluntary)' }, lvl);
+  if (k.tainted) say(k, DUMP_STACK.tainted, { tainted_verbose: printTaintedVerbose(k.tainted) }, lvl);
+  say(k, DUMP_STACK.hardware, { arch_desc: HARDWARE_NAME }, lvl);
+  say(k, X86_DUMPSTACK.rip, { cs: 0x10, ip: symbolOffset(fault.rip) }, lvl);
+  showTraceLogLvl(k, fault.trace.map(symbolOffset), KERN_DEFAULT);
+  printModules(k);
+  say(k, X86_FAULT.cr2, { address: BigInt(`0x${fault.address}`) });
+  // oops_end() → oops_exit(): the end marker; the kernel is now tainted D (lock debugging is already off: no second notice)
+  say(k, PANIC.endTrace, { id: 0 });
   k.addTaint(TAINT_DIE, true);
   // make_task_dead()
   if (fault.atomic) {
-    k.printk(KERN_INFO, `note: ${task.comm}[${task.pid}] exited with irqs disabled`, 'make_task_dead');
-    k.printk(KERN_INFO, `note: ${task.comm}[${task.pid}] exited with preempt_count 1`, 'make_task_dead');
+    say(k, EXIT.irqsDisabled, { comm: task.comm, pid: task.pid });
+    say(k, EXIT.preemptCount, { comm: task.comm, pid: task.pid, count: 1 });
   }
   if (task.kind !== 'idle' && task !== k.loginShell) k.exitTask(task);
   return 9;
