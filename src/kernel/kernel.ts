@@ -162,11 +162,7 @@ export class Kernel {
     return this.queue.now;
   }
 
-  // --- printk -------------------------------------------------------------
-
-  printk(level: number, text: string, func?: string): void {
-    this.log.printk(level, text, { func });
-  }
+  // --- printk: the kernel prints through the words catalogue (src/kernel/words, say()) ---
 
   /**
    * add_taint(). A taint that makes lock debugging unreliable

@@ -1,9 +1,10 @@
 /**
  * What a module's code may call: the kernel API surface the catalogue's
- * entries use (printk, module parameters, klp_enable_patch(), klp_state,
+ * entries use (printk of the catalogue's words, module parameters, klp_enable_patch(), klp_state,
  * workqueues, proc and sysfs files, kprobes, shadow variables).
  */
 import type { ParamValue } from './types';
+import type { Args, AutoArg, Word } from '../words';
 
 /** struct klp_object as a callback sees it. */
 export interface ObjectView {
@@ -58,10 +59,8 @@ export interface ShadowApi {
 
 export interface ModuleApi {
   readonly name: string;
-  /** pr_info() with the module's pr_fmt prefix "<name>: " */
-  pr_info(text: string): void;
-  pr_warn(text: string): void;
-  pr_err(text: string): void;
+  /** Prints one of the module's own entries of the words catalogue, its name as the pr_fmt prefix. */
+  say<A extends string>(w: Word<A>, ...args: [Exclude<A, AutoArg>] extends [never] ? [args?: Args<A>] : [args: Args<A>]): void;
   param(name: string): ParamValue;
   /** the module's own write of a parameter variable */
   set_param(name: string, value: ParamValue): void;

@@ -1,29 +1,33 @@
 /**
  * The callback printouts the selftest modules share: callback_info() prints
- * "<callback>: vmlinux" or "<callback>: <module> -> <module state>".
+ * "<callback>: vmlinux" or "<callback>: <module> -> <module state>", with
+ * the entries of the module's own source file.
  */
 import type { ModuleApi, ObjectView } from './api';
 import type { CallbackSpec } from './types';
 import { MODULE_STATE_NAMES } from '../machines/module.machine';
+import type { callbackInfo as CallbackInfoWords } from '../words/tools/testing/selftests/livepatch/test_modules/callback_info';
 
-export function callbackInfo(m: ModuleApi, callback: string, obj: ObjectView): void {
-  if (obj.mod) m.pr_info(`${callback}: ${obj.mod.name} -> ${MODULE_STATE_NAMES[obj.mod.state]}`);
-  else m.pr_info(`${callback}: vmlinux`);
+export type CallbackWords = ReturnType<typeof CallbackInfoWords>;
+
+export function callbackInfo(m: ModuleApi, words: CallbackWords, callback: string, obj: ObjectView): void {
+  if (obj.mod) m.say(words.callbackModule, { callback, module: obj.mod.name, state: MODULE_STATE_NAMES[obj.mod.state] });
+  else m.say(words.callbackVmlinux, { callback });
 }
 
 /**
  * All four callbacks printing callback_info(); pre_patch returns what
  * `preRet` says (test_klp_callbacks_demo returns its pre_patch_ret parameter).
  */
-export function printingCallbacks(preRet: (m: ModuleApi) => number = () => 0): CallbackSpec {
+export function printingCallbacks(words: CallbackWords, preRet: (m: ModuleApi) => number = () => 0): CallbackSpec {
   return {
     pre_patch: (m, obj) => {
-      callbackInfo(m, 'pre_patch_callback', obj);
+      callbackInfo(m, words, 'pre_patch_callback', obj);
       return preRet(m);
     },
-    post_patch: (m, obj) => callbackInfo(m, 'post_patch_callback', obj),
-    pre_unpatch: (m, obj) => callbackInfo(m, 'pre_unpatch_callback', obj),
-    post_unpatch: (m, obj) => callbackInfo(m, 'post_unpatch_callback', obj),
+    post_patch: (m, obj) => callbackInfo(m, words, 'post_patch_callback', obj),
+    pre_unpatch: (m, obj) => callbackInfo(m, words, 'pre_unpatch_callback', obj),
+    post_unpatch: (m, obj) => callbackInfo(m, words, 'post_unpatch_callback', obj),
   };
 }
 

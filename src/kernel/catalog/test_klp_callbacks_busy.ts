@@ -1,17 +1,18 @@
 import type { ModuleSpec } from './types';
 import type { ModuleApi, WorkResult } from './api';
+import { TEST_KLP_CALLBACKS_BUSY as W } from '../words';
 
 /**
  * busymod_work_func: with block_transition set it loops in msleep(20) inside
  * itself, so a patch replacing it cannot switch that kworker.
  */
 function busymod_work_func(m: ModuleApi): WorkResult {
-  m.pr_info('busymod_work_func enter');
+  m.say(W.workEnter);
   m.data.started = true; // complete(&busymod_work_started)
   return {
     sleepsIn: ['msleep', 'schedule_timeout', 'schedule'],
     while: () => m.param('block_transition') === true,
-    then: () => m.pr_info('busymod_work_func exit'),
+    then: () => m.say(W.workExit),
   };
 }
 
@@ -30,7 +31,7 @@ export const test_klp_callbacks_busy: ModuleSpec = {
   ],
   functions: { busymod_work_func: () => undefined },
   init: (m) => {
-    m.pr_info('test_klp_callbacks_busy_init');
+    m.say(W.init);
     m.schedule_work('busymod_work_func', busymod_work_func);
     // wait_for_completion(&busymod_work_started): only busymod_work_func completes it. When a
     // patch already replaced it (test_klp_callbacks_demo's patched_work_func), nothing ever
@@ -43,6 +44,6 @@ export const test_klp_callbacks_busy: ModuleSpec = {
   exit: (m) => {
     m.set_param('block_transition', false); // WRITE_ONCE(block_transition, false)
     m.flush_work('busymod_work_func');
-    m.pr_info('test_klp_callbacks_busy_exit');
+    m.say(W.exit);
   },
 };

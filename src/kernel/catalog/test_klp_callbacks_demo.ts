@@ -1,7 +1,8 @@
 import type { ModuleSpec } from './types';
 import { emptyExit, printingCallbacks } from './callback-info';
+import { TEST_KLP_CALLBACKS_DEMO as W } from '../words';
 
-const callbacks = printingCallbacks((m) => m.param('pre_patch_ret') as number);
+const callbacks = printingCallbacks(W, (m) => m.param('pre_patch_ret') as number);
 
 export const test_klp_callbacks_demo: ModuleSpec = {
   name: 'test_klp_callbacks_demo',
@@ -14,7 +15,7 @@ export const test_klp_callbacks_demo: ModuleSpec = {
     { name: 'pre_patch_ret', type: 'int', mode: 0o644, default: 0, description: 'pre_patch_ret (default=0)' },
   ],
   functions: {
-    patched_work_func: (m) => m.pr_info('patched_work_func'),
+    patched_work_func: (m) => m.say(W.patchedWorkFunc),
   },
   patch: {
     replace: false,

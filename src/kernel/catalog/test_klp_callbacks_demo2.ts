@@ -1,5 +1,6 @@
 import type { ModuleSpec } from './types';
 import { emptyExit, printingCallbacks } from './callback-info';
+import { TEST_KLP_CALLBACKS_DEMO2 as W } from '../words';
 
 export const test_klp_callbacks_demo2: ModuleSpec = {
   name: 'test_klp_callbacks_demo2',
@@ -11,7 +12,7 @@ export const test_klp_callbacks_demo2: ModuleSpec = {
   params: [{ name: 'replace', type: 'int', mode: 0o644, default: 0, description: 'replace (default=0)' }],
   patch: {
     replace: { param: 'replace' },
-    objects: [{ name: null, funcs: [], callbacks: printingCallbacks() }],
+    objects: [{ name: null, funcs: [], callbacks: printingCallbacks(W) }],
   },
   exit: emptyExit,
 };

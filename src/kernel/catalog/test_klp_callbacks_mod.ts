@@ -1,4 +1,5 @@
 import type { ModuleSpec } from './types';
+import { TEST_KLP_CALLBACKS_MOD as W } from '../words';
 
 /** The target of the module_coming/going callback tests: it only says hello and goodbye. */
 export const test_klp_callbacks_mod: ModuleSpec = {
@@ -9,8 +10,8 @@ export const test_klp_callbacks_mod: ModuleSpec = {
   size: 12288,
   livepatch: false,
   init: (m) => {
-    m.pr_info('test_klp_callbacks_mod_init');
+    m.say(W.init);
     return 0;
   },
-  exit: (m) => m.pr_info('test_klp_callbacks_mod_exit'),
+  exit: (m) => m.say(W.exit),
 };

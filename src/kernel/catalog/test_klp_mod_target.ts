@@ -1,5 +1,6 @@
 import type { ModuleSpec } from './types';
 import { ENOMEM } from '../world/errno';
+import { TEST_KLP_MOD_TARGET as W } from '../words';
 
 /** A module with a /proc file whose show function test_klp_mod_patch replaces. */
 export const test_klp_mod_target: ModuleSpec = {
@@ -13,11 +14,11 @@ export const test_klp_mod_target: ModuleSpec = {
     test_klp_mod_target_show: (m) => `${m.name}: original output\n`,
   },
   init: (m) => {
-    m.pr_info('test_klp_mod_target_init');
+    m.say(W.init);
     return m.proc_create('test_klp_mod_target', 'test_klp_mod_target_show') ? -ENOMEM : 0;
   },
   exit: (m) => {
-    m.pr_info('test_klp_mod_target_exit');
+    m.say(W.exit);
     m.proc_remove('test_klp_mod_target');
   },
 };

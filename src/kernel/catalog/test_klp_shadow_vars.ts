@@ -6,6 +6,7 @@
 import type { ModuleApi, ShadowCtor, ShadowDtor } from './api';
 import type { ModuleSpec } from './types';
 import { EINVAL, ENOMEM } from '../world/errno';
+import { TEST_KLP_SHADOW_VARS as W } from '../words';
 
 const NUM_OBJS = 3;
 const SV_ID1 = 0x1234;
@@ -18,8 +19,6 @@ function init(m: ModuleApi): number {
     if (!ids.has(p)) ids.set(p, ids.size);
     return ids.get(p)!;
   };
-  const P = (p: number) => `PTR${ptr_id(p)}`;
-  const hex = (n: number) => `0x${n.toString(16)}`;
   const shadowCtorAddr = m.address('text');
   const shadowDtorAddr = m.address('text');
 
@@ -27,41 +26,47 @@ function init(m: ModuleApi): number {
   const shadow_ctor: ShadowCtor = (_obj, sv, ctorData) => {
     if (!ctorData) return -EINVAL;
     m.poke(sv, m.peek(ctorData));
-    m.pr_info(`shadow_ctor: ${P(sv)} -> ${P(m.peek(ctorData))}`);
+    m.say(W.ctor, { sv: ptr_id(sv), var: ptr_id(m.peek(ctorData)) });
     return 0;
   };
-  const shadow_dtor: ShadowDtor = (obj, sv) => m.pr_info(`shadow_dtor(obj=${P(obj)}, shadow_data=${P(sv)})`);
+  const shadow_dtor: ShadowDtor = (obj, sv) => m.say(W.dtor, { obj: ptr_id(obj), sv: ptr_id(sv) });
   const fnAddr = (f: ShadowCtor | ShadowDtor | null) =>
     f === shadow_ctor ? shadowCtorAddr : f === shadow_dtor ? shadowDtorAddr : 0;
 
   const shadow_get = (obj: number, id: number) => {
     const sv = m.shadow.get(obj, id);
-    m.pr_info(`klp_shadow_get(obj=${P(obj)}, id=${hex(id)}) = ${P(sv)}`);
+    m.say(W.get, { obj: ptr_id(obj), id, sv: ptr_id(sv) });
     return sv;
   };
-  const allocLine = (fn: string, obj: number, id: number, ctor: ShadowCtor, var_: number, sv: number) =>
-    m.pr_info(
-      `klp_${fn}(obj=${P(obj)}, id=${hex(id)}, size=${PTR_SIZE.toString(16)}, gfp_flags=GFP_KERNEL), ctor=${P(fnAddr(ctor))}, ctor_data=${P(m.peek(var_))} = ${P(sv)}`,
-    );
+  const allocLine = (w: typeof W.alloc | typeof W.getOrAlloc, obj: number, id: number, ctor: ShadowCtor, var_: number, sv: number) =>
+    m.say(w, {
+      obj: ptr_id(obj),
+      id,
+      size: PTR_SIZE,
+      gfp_flags: 'GFP_KERNEL',
+      ctor: ptr_id(fnAddr(ctor)),
+      ctor_data: ptr_id(m.peek(var_)),
+      sv: ptr_id(sv),
+    });
   const shadow_alloc = (obj: number, id: number, ctor: ShadowCtor, var_: number) => {
     const sv = m.shadow.alloc(obj, id, PTR_SIZE, ctor, var_);
-    allocLine('shadow_alloc', obj, id, ctor, var_, sv);
+    allocLine(W.alloc, obj, id, ctor, var_, sv);
     return sv;
   };
   const shadow_get_or_alloc = (obj: number, id: number, ctor: ShadowCtor, var_: number) => {
     const sv = m.shadow.getOrAlloc(obj, id, PTR_SIZE, ctor, var_);
-    allocLine('shadow_get_or_alloc', obj, id, ctor, var_, sv);
+    allocLine(W.getOrAlloc, obj, id, ctor, var_, sv);
     return sv;
   };
   const shadow_free = (obj: number, id: number, dtor: ShadowDtor) => {
     m.shadow.free(obj, id, dtor);
-    m.pr_info(`klp_shadow_free(obj=${P(obj)}, id=${hex(id)}, dtor=${P(fnAddr(dtor))})`);
+    m.say(W.free, { obj: ptr_id(obj), id, dtor: ptr_id(fnAddr(dtor)) });
   };
   const shadow_free_all = (id: number, dtor: ShadowDtor | null) => {
     m.shadow.freeAll(id, dtor);
-    m.pr_info(`klp_shadow_free_all(id=${hex(id)}, dtor=${P(fnAddr(dtor))})`);
+    m.say(W.freeAll, { id, dtor: ptr_id(fnAddr(dtor)) });
   };
-  const expected = (sv: number) => m.pr_info(`  got expected ${P(sv)} -> ${P(m.peek(sv))} result`);
+  const expected = (sv: number) => m.say(W.expected, { sv: ptr_id(sv), var: ptr_id(m.peek(sv)) });
 
   // Locals on init's stack: the objects, their char/int fields, and pointers to those.
   const stack = (n: number) => Array.from({ length: n }, () => m.address('stack'));
@@ -81,7 +86,7 @@ function init(m: ModuleApi): number {
 
   ptr_id(0);
   // With an empty shadow variable hash table, expect not to find any matches.
-  if (!shadow_get(objs[0]!, SV_ID1)) m.pr_info('  got expected NULL result');
+  if (!shadow_get(objs[0]!, SV_ID1)) m.say(W.expectedNull);
 
   // pass 1: init & alloc a char+int pair of svars for each objs
   for (let i = 0; i < NUM_OBJS; i++) {
@@ -117,7 +122,7 @@ function init(m: ModuleApi): number {
   // pass 4: free <objs[*], SV_ID1> pairs of svars, verify removal
   for (let i = 0; i < NUM_OBJS; i++) {
     shadow_free(objs[i]!, SV_ID1, shadow_dtor);
-    if (!shadow_get(objs[i]!, SV_ID1)) m.pr_info('  got expected NULL result');
+    if (!shadow_get(objs[i]!, SV_ID1)) m.say(W.expectedNull);
   }
   // pass 5: check we still find <objs[*], SV_ID2> svar pairs
   for (let i = 0; i < NUM_OBJS; i++) {
@@ -128,7 +133,7 @@ function init(m: ModuleApi): number {
   // pass 6: free all the <objs[*], SV_ID2> svar pairs too.
   shadow_free_all(SV_ID2, null);
   for (let i = 0; i < NUM_OBJS; i++) {
-    if (!shadow_get(objs[i]!, SV_ID2)) m.pr_info('  got expected NULL result');
+    if (!shadow_get(objs[i]!, SV_ID2)) m.say(W.expectedNull);
   }
   return 0;
 }

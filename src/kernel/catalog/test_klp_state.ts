@@ -4,62 +4,65 @@
  * klp_state id 1. Version 1 cannot take the change over from another patch;
  * version 2 (state2, and state3 built from the same source) can.
  */
-import type { ModuleApi } from './api';
+import type { ModuleApi, ObjectView } from './api';
 import type { ModuleSpec } from './types';
 import { callbackInfo, emptyExit } from './callback-info';
+import { TEST_KLP_STATE, TEST_KLP_STATE2 } from '../words';
 
 const CONSOLE_LOGLEVEL_STATE = 1;
 
-function stateCallbacks(migrates: boolean) {
-  const prev = (m: ModuleApi) => (migrates ? m.klp_get_prev_state(CONSOLE_LOGLEVEL_STATE) : null);
+/** Version 1's code (test_klp_state.c), or version 2's, which also asks klp_get_prev_state() (test_klp_state2.c). */
+function stateCallbacks(words: typeof TEST_KLP_STATE | typeof TEST_KLP_STATE2) {
+  const v2 = 'takingOver' in words ? words : null;
+  const prev = (m: ModuleApi) => (v2 ? m.klp_get_prev_state(CONSOLE_LOGLEVEL_STATE) : null);
   return {
-    pre_patch: (m: ModuleApi, obj: Parameters<typeof callbackInfo>[2]) => {
-      callbackInfo(m, 'pre_patch_callback', obj);
+    pre_patch: (m: ModuleApi, obj: ObjectView) => {
+      callbackInfo(m, words, 'pre_patch_callback', obj);
       // allocate_loglevel_state()
-      if (prev(m)) {
-        m.pr_info('allocate_loglevel_state: space to store console_loglevel already allocated');
+      if (v2 && prev(m)) {
+        m.say(v2.alreadyAllocated);
         return 0;
       }
       const state = m.klp_get_state(CONSOLE_LOGLEVEL_STATE);
       if (!state) return -22;
       state.data = { saved: null as number | null };
-      m.pr_info('allocate_loglevel_state: allocating space to store console_loglevel');
+      m.say(words.allocating);
       return 0;
     },
-    post_patch: (m: ModuleApi, obj: Parameters<typeof callbackInfo>[2]) => {
-      callbackInfo(m, 'post_patch_callback', obj);
+    post_patch: (m: ModuleApi, obj: ObjectView) => {
+      callbackInfo(m, words, 'post_patch_callback', obj);
       // fix_console_loglevel()
       const state = m.klp_get_state(CONSOLE_LOGLEVEL_STATE);
       if (!state) return;
       const p = prev(m);
-      if (p) {
-        m.pr_info('fix_console_loglevel: taking over the console_loglevel change');
+      if (v2 && p) {
+        m.say(v2.takingOver);
         state.data = p.data;
         return;
       }
-      m.pr_info('fix_console_loglevel: fixing console_loglevel');
+      m.say(words.fixing);
       (state.data as { saved: number | null }).saved = 7;
     },
-    pre_unpatch: (m: ModuleApi, obj: Parameters<typeof callbackInfo>[2]) => {
-      callbackInfo(m, 'pre_unpatch_callback', obj);
+    pre_unpatch: (m: ModuleApi, obj: ObjectView) => {
+      callbackInfo(m, words, 'pre_unpatch_callback', obj);
       // restore_console_loglevel()
-      if (prev(m)) {
-        m.pr_info('restore_console_loglevel: passing the console_loglevel change back to the old livepatch');
+      if (v2 && prev(m)) {
+        m.say(v2.passingBack);
         return;
       }
       if (!m.klp_get_state(CONSOLE_LOGLEVEL_STATE)) return;
-      m.pr_info('restore_console_loglevel: restoring console_loglevel');
+      m.say(words.restoring);
     },
-    post_unpatch: (m: ModuleApi, obj: Parameters<typeof callbackInfo>[2]) => {
-      callbackInfo(m, 'post_unpatch_callback', obj);
+    post_unpatch: (m: ModuleApi, obj: ObjectView) => {
+      callbackInfo(m, words, 'post_unpatch_callback', obj);
       // free_loglevel_state()
-      if (prev(m)) {
-        m.pr_info('free_loglevel_state: keeping space to store console_loglevel');
+      if (v2 && prev(m)) {
+        m.say(v2.keeping);
         return;
       }
       const state = m.klp_get_state(CONSOLE_LOGLEVEL_STATE);
       if (!state) return;
-      m.pr_info('free_loglevel_state: freeing space for the stored console_loglevel');
+      m.say(words.freeing);
       state.data = null;
     },
   };
@@ -75,7 +78,7 @@ function statePatch(name: string, version: number, source: string): ModuleSpec {
     livepatch: true,
     patch: {
       replace: true,
-      objects: [{ name: null, funcs: [], callbacks: stateCallbacks(version >= 2) }],
+      objects: [{ name: null, funcs: [], callbacks: stateCallbacks(version >= 2 ? TEST_KLP_STATE2 : TEST_KLP_STATE) }],
       states: [{ id: CONSOLE_LOGLEVEL_STATE, version }],
     },
     exit: emptyExit,

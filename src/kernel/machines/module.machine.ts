@@ -107,7 +107,7 @@ export const moduleMachine = setup({
 });
 
 /** The kernel's names for the states, as the callback demo modules print them. */
-export const MODULE_STATE_NAMES: Record<string, string> = {
+export const MODULE_STATE_NAMES: Record<'live' | 'coming' | 'going' | 'unformed', string> = {
   live: '[MODULE_STATE_LIVE] Normal state',
   coming: '[MODULE_STATE_COMING] Full formed, running module_init',
   going: '[MODULE_STATE_GOING] Going away',

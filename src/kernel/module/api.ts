@@ -1,12 +1,11 @@
 /**
  * The kernel API as a module's code sees it (ModuleApi), bound to one
- * loaded module: printk with its pr_fmt prefix, its parameters, its patch,
+ * loaded module: its printk (with its name as pr_fmt prefix), its parameters, its patch,
  * workqueues, proc and sysfs files, kprobes, shadow variables.
  */
 import type { Kernel } from '../kernel';
 import type { ModuleApi, ShadowApi, WorkFn } from '../catalog/api';
 import { EEXIST } from '../world/errno';
-import { KERN_ERR, KERN_INFO, KERN_WARNING } from '../world/log';
 import { say, type Args, type Word } from '../words';
 import type { ShadowSay } from '../livepatch/shadow';
 import { klp_enable_patch } from '../livepatch/core';
@@ -19,7 +18,6 @@ const cache = new WeakMap<LoadedModule, ModuleApi>();
 export function moduleApi(k: Kernel, mod: LoadedModule): ModuleApi {
   let api = cache.get(mod);
   if (api) return api;
-  const prefix = `${mod.name}: `;
   const shadowSay: ShadowSay = (w, args) => say(k, w as Word, args as Args<string>);
   const shadow: ShadowApi = {
     get: (obj, id) => k.shadow.get(obj, id),
@@ -32,9 +30,7 @@ export function moduleApi(k: Kernel, mod: LoadedModule): ModuleApi {
   };
   api = {
     name: mod.name,
-    pr_info: (text) => k.printk(KERN_INFO, prefix + text),
-    pr_warn: (text) => k.printk(KERN_WARNING, prefix + text),
-    pr_err: (text) => k.printk(KERN_ERR, prefix + text),
+    say: (w, ...args) => say(k, w as Word, (args[0] ?? {}) as Args<string>, { modname: mod.name }),
     param: (name) => {
       if (!(name in mod.params)) throw new Error(`${mod.name} has no parameter ${name}`);
       return mod.params[name]!;

@@ -22,7 +22,7 @@
  *     from a string literal: ./no-stray-words.test.ts fails if one does.
  */
 export { say, line, body, debugSite, type Args, type ArgsRest, type SayOptions } from './say';
-export { MODNAME_PREFIX, type Word } from './word';
+export { MODNAME_PREFIX, type AutoArg, type Word } from './word';
 import type { Word } from './word';
 import * as SOURCES from './sources';
 
