@@ -6,6 +6,7 @@
 import type { Kernel } from '../kernel';
 import { lookup } from '../fs/vfs';
 import { strError, EACCES } from '../world/errno';
+import { FUNCTIONS_SH, body, say } from '../words';
 
 /** Returns the helper's exit status: 0, or 4 (kselftest skip) when the value did not stick. */
 export function setFtraceEnabled(k: Kernel, value: string, fail: boolean): { status: number; stderr: string } {
@@ -13,15 +14,16 @@ export function setFtraceEnabled(k: Kernel, value: string, fail: boolean): { sta
   const ret = node?.kind === 'file' && node.write ? node.write(`${value}\n`, false) : -EACCES;
   const now = node?.kind === 'file' && node.read ? String(node.read()).trim() : '';
   if (now === value) {
-    k.log.writeKmsg(`livepatch: kernel.ftrace_enabled = ${now}`);
+    // sysctl's own output: "kernel.ftrace_enabled = 1"
+    say(k, FUNCTIONS_SH.ftraceEnabled, { result: `kernel.ftrace_enabled = ${now}` });
     return { status: 0, stderr: '' };
   }
   if (fail) {
     // sysctl's own error text, /proc/sys/kernel/ rewritten to kernel. by the helper's sed
-    k.log.writeKmsg(`livepatch: sysctl: setting key "kernel.ftrace_enabled": ${strError(ret)}`);
+    say(k, FUNCTIONS_SH.ftraceEnabled, { result: `sysctl: setting key "kernel.ftrace_enabled": ${strError(ret)}` });
     return { status: 0, stderr: '' };
   }
-  const msg = `SKIP: failed to set kernel.ftrace_enabled = ${value}`;
-  k.log.writeKmsg(msg);
-  return { status: 4, stderr: `${msg}\n` };
+  const skip = { msg: `failed to set kernel.ftrace_enabled = ${value}` };
+  say(k, FUNCTIONS_SH.skip, skip);
+  return { status: 4, stderr: `${body(FUNCTIONS_SH.skip, skip)}\n` };
 }

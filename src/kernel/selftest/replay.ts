@@ -13,6 +13,7 @@ import { lookup } from '../fs/vfs';
 import { modeString } from '../fs/node';
 import type { Transcript } from './transcript';
 import { selftestFilter, selftestSetup } from './setup';
+import { FUNCTIONS_SH, say } from '../words';
 
 export interface ReplayResult {
   output: string[];
@@ -41,10 +42,10 @@ export function replay(t: Transcript, config: Partial<KernelConfig> = {}): Repla
   for (const step of t.steps) {
     const text = step.text.replaceAll(PID_LIST, shell.vars.get('PID_LIST') ?? '');
     if (step.kind === 'command') {
-      kernel.log.writeKmsg(`% ${text}`);
+      say(kernel, FUNCTIONS_SH.command, { cmd: text });
       logged.add(kernel.log.records.length - 1);
       const r = shell.run(text);
-      if (r.status !== 0 && r.stderr) kernel.log.writeKmsg(r.stderr);
+      if (r.status !== 0 && r.stderr) say(kernel, FUNCTIONS_SH.failedLoad, { ret: r.stderr });
       settle(kernel);
     } else if (step.kind === 'exec') {
       shell.run(text);

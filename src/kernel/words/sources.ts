@@ -24,3 +24,4 @@ export { TEST_KLP_MOD_TARGET } from './tools/testing/selftests/livepatch/test_mo
 export { TEST_KLP_SHADOW_VARS } from './tools/testing/selftests/livepatch/test_modules/test_klp_shadow_vars';
 export { TEST_KLP_STATE } from './tools/testing/selftests/livepatch/test_modules/test_klp_state';
 export { TEST_KLP_STATE2 } from './tools/testing/selftests/livepatch/test_modules/test_klp_state2';
+export { FUNCTIONS_SH } from './tools/testing/selftests/livepatch/functions_sh';
