@@ -4,6 +4,7 @@
  * and the lines it printed.
  */
 import type { StepRecord } from './situation';
+import { LIVEPATCH_CORE as CORE, LIVEPATCH_TRANSITION as TRANSITION, type Word } from '../kernel/words';
 
 export interface Caption {
   /** the kernel function at the heart of the step */
@@ -11,16 +12,18 @@ export interface Caption {
   text: string;
 }
 
-const printed = (r: StepRecord, needle: string) => r.log.some((l) => l.text.includes(needle));
+/** The step printed this catalogue entry (with these arguments, when given). */
+const said = (r: StepRecord, w: Word, args: Record<string, string> = {}) =>
+  r.log.some((l) => l.msg === w.id && Object.entries(args).every(([k, v]) => l.args?.[k] === v));
 
 function commandCaption(r: StepRecord, line: string): Caption {
   const failed = r.term.find((t) => t.kind === 'err')?.text;
   const words = line.trim().split(/\s+/);
   const cmd = words[0] ?? '';
   if (cmd === 'insmod' || cmd === 'modprobe') {
-    if (printed(r, 'enabling patch')) {
-      const started = printed(r, 'starting patching transition');
-      const done = printed(r, 'patching complete') && !printed(r, 'unpatching complete');
+    if (said(r, CORE.enablingPatch)) {
+      const started = said(r, TRANSITION.starting, { state: 'patching' });
+      const done = said(r, TRANSITION.complete, { state: 'patching' }) && !said(r, TRANSITION.complete, { state: 'unpatching' });
       return {
         fn: 'klp_enable_patch',
         text: failed
@@ -30,19 +33,19 @@ function commandCaption(r: StepRecord, line: string): Caption {
             }`,
       };
     }
-    if (printed(r, 'applying patch'))
+    if (said(r, CORE.applyingToLoading))
       return {
         fn: 'klp_module_coming',
         text: `load_module(): while the module is COMING, klp_module_coming() applies each patch that has an object for it, before its init runs.${failed ? ` A pre_patch callback failed, so the load is refused: ${failed}` : ''}`,
       };
-    if (printed(r, 'is not compatible'))
+    if (said(r, CORE.incompatible))
       return { fn: 'klp_is_patch_compatible', text: `klp_enable_patch() refused it before creating anything: klp_is_patch_compatible() found a klp_state it cannot handle. ${failed ?? ''}`.trim() };
     return { fn: 'load_module', text: failed ? `The load failed: ${failed}` : 'load_module() forms the module, runs its init and makes it LIVE.' };
   }
   if (cmd === 'rmmod') {
     if (failed?.includes('in use'))
       return { fn: 'module_put', text: `${failed}: its refcount is not 0. A livepatch module's reference is dropped only by module_put() in klp_free_patch_finish(), once its patch is disabled and freed (never, if it was forced).` };
-    if (printed(r, 'reverting patch'))
+    if (said(r, CORE.revertingOnUnload))
       return { fn: 'klp_module_going', text: 'delete_module(): the module\'s exit runs, then klp_module_going() reverts every patch applied to it.' };
     return { fn: 'delete_module', text: failed ? `rmmod: ${failed}` : 'delete_module(): the module had no references; its exit ran and it is gone.' };
   }
@@ -51,7 +54,7 @@ function commandCaption(r: StepRecord, line: string): Caption {
     const [, value, patch, file] = m;
     if (failed) return { fn: `${file}_store`, text: `${file}_store() refused the write: ${failed}` };
     if (file === 'force') return { fn: 'klp_force_transition', text: `force_store() → klp_force_transition(): every pending task is switched as it is, running or not. The next retry completes the transition; the patches it removes are marked forced and keep their module forever.` };
-    if (printed(r, 'reversing transition'))
+    if (said(r, TRANSITION.reversing))
       return { fn: 'klp_reverse_transition', text: `enabled_store(): '${patch}' is in transition, so klp_reverse_transition() turns it around: no pre callbacks, tasks that already switched must switch back.` };
     if (value === '0')
       return { fn: '__klp_disable_patch', text: `enabled_store() → __klp_disable_patch(): klp_init_transition(KLP_TRANSITION_UNPATCHED), pre_unpatch callbacks, klp_start_transition(). When every task is back, the patch is freed from a workqueue, not from this write.` };
@@ -62,9 +65,9 @@ function commandCaption(r: StepRecord, line: string): Caption {
 
 function eventCaption(r: StepRecord, label: string): Caption {
   if (label === 'klp_transition_work_fn') {
-    if (printed(r, 'patching complete') || printed(r, 'unpatching complete'))
+    if (said(r, TRANSITION.complete))
       return { fn: 'klp_complete_transition', text: 'klp_transition_work_fn() → klp_try_complete_transition(): every task reached the target; klp_complete_transition() runs the post callbacks.' };
-    if (printed(r, 'signaling remaining tasks'))
+    if (said(r, TRANSITION.signaling))
       return { fn: 'klp_send_signals', text: 'The 15th retry: klp_send_signals() sends a fake signal to pending user tasks and wakes pending kthreads that sleep interruptibly.' };
     return { fn: 'klp_try_complete_transition', text: 'klp_transition_work_fn() → klp_try_complete_transition(): stack checks for every pending task; some still cannot switch, so it retries in a second.' };
   }

@@ -1,4 +1,6 @@
 import type { TimelineScenario } from './types';
+import { said } from './said';
+import { LIVEPATCH_TRANSITION } from '../kernel/words';
 
 const TLP = 'test_klp_livepatch';
 const SYS = 'test_klp_syscall';
@@ -83,7 +85,7 @@ export const atomicReplace: TimelineScenario = {
       file: 'kernel/livepatch/core.c',
       focus: { views: ['patches', 'free'], actors: [{ patch: AR }, ...REPLACED.map((patch) => ({ patch }))] },
       claims: [
-        { log: `livepatch: '${AR}': patching complete` },
+        said(LIVEPATCH_TRANSITION.complete, { patch: AR, state: 'patching' }),
         { noLog: 'unpatching' },
         { noLog: 'pre_unpatch_callback' },
         { file: `/sys/kernel/livepatch/${TLP}/enabled`, equals: '0' },

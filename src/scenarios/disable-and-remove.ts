@@ -1,4 +1,6 @@
 import type { TimelineScenario } from './types';
+import { said } from './said';
+import { LIVEPATCH_CORE, LIVEPATCH_TRANSITION } from '../kernel/words';
 
 const P = 'test_klp_livepatch';
 const LP = `/sys/kernel/livepatch/${P}`;
@@ -21,7 +23,7 @@ export const disableAndRemove: TimelineScenario = {
       file: 'kernel/livepatch/core.c',
       focus: { views: ['patches', 'tasks'], actors: [{ patch: P }] },
       claims: [
-        { log: `livepatch: enabling patch '${P}'` },
+        said(LIVEPATCH_CORE.enablingPatch, { patch: P }),
         { card: P, on: 'stack', tone: 'patching' },
         { switched: 46, of: 49 },
         { pendingShown: IDLE },
@@ -34,7 +36,7 @@ export const disableAndRemove: TimelineScenario = {
       file: 'kernel/livepatch/transition.c',
       focus: { views: ['patches', 'funcs'], actors: [{ patch: P }, { func: FN }] },
       claims: [
-        { log: `livepatch: '${P}': patching complete` },
+        said(LIVEPATCH_TRANSITION.complete, { patch: P, state: 'patching' }),
         { card: P, on: 'stack', tone: 'enabled' },
         { funcStack: FN, is: [P], transition: false },
         { mark: 'swapper/1', in: 'none' },
@@ -57,8 +59,8 @@ export const disableAndRemove: TimelineScenario = {
       file: 'kernel/livepatch/core.c',
       focus: { views: ['tasks', 'patches'], actors: [{ patch: P }, { state: 'klp_target_state' }] },
       claims: [
-        { log: `livepatch: '${P}': initializing unpatching transition` },
-        { log: `livepatch: '${P}': starting unpatching transition` },
+        said(LIVEPATCH_TRANSITION.initializing, { patch: P, state: 'unpatching' }),
+        said(LIVEPATCH_TRANSITION.starting, { patch: P, state: 'unpatching' }),
         { file: `${LP}/enabled`, equals: '0' },
         { file: `${LP}/transition`, equals: '1' },
         { card: P, on: 'stack', tone: 'unpatching' },
@@ -98,7 +100,7 @@ export const disableAndRemove: TimelineScenario = {
       file: 'kernel/livepatch/core.c',
       focus: { views: ['free', 'patches'], actors: [{ patch: P }, { kobject: P }] },
       claims: [
-        { log: `livepatch: '${P}': unpatching complete` },
+        said(LIVEPATCH_TRANSITION.complete, { patch: P, state: 'unpatching' }),
         { file: `${LP}/enabled`, equals: '0' },
         { file: `${LP}/transition`, equals: '0' },
         { file: `${LP}/vmlinux/patched`, equals: null },

@@ -1,4 +1,6 @@
 import type { TimelineScenario } from './types';
+import { said } from './said';
+import { LIVEPATCH_CORE, LIVEPATCH_TRANSITION } from '../kernel/words';
 
 const P = 'test_klp_livepatch';
 const LP = `/sys/kernel/livepatch/${P}`;
@@ -32,8 +34,8 @@ export const firstLivepatch: TimelineScenario = {
         actors: [{ patch: P }, { task: 'swapper/1' }, { task: 'swapper/2' }, { task: 'swapper/3' }],
       },
       claims: [
-        { log: `livepatch: enabling patch '${P}'` },
-        { log: `livepatch: '${P}': starting patching transition` },
+        said(LIVEPATCH_CORE.enablingPatch, { patch: P }),
+        said(LIVEPATCH_TRANSITION.starting, { patch: P, state: 'patching' }),
         { transitionPatch: P },
         { file: `${LP}/transition`, equals: '1' },
         { card: P, on: 'stack', tone: 'patching' },
@@ -87,7 +89,7 @@ export const firstLivepatch: TimelineScenario = {
       file: 'kernel/livepatch/transition.c',
       focus: { views: ['patches', 'tasks'], actors: [{ patch: P }, { func: FN }] },
       claims: [
-        { log: `livepatch: '${P}': patching complete` },
+        said(LIVEPATCH_TRANSITION.complete, { patch: P, state: 'patching' }),
         { transitionPatch: null },
         { pending: 0 },
         { card: P, on: 'stack', tone: 'enabled' },

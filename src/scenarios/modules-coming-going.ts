@@ -1,4 +1,7 @@
 import type { TimelineScenario } from './types';
+import { said } from './said';
+import { LIVEPATCH_CORE, TEST_KLP_CALLBACKS_DEMO as DEMO_WORDS, TEST_KLP_CALLBACKS_MOD } from '../kernel/words';
+import { MODULE_STATE_NAMES } from '../kernel/machines/module.machine';
 
 const DEMO = 'test_klp_callbacks_demo';
 const MOD = 'test_klp_callbacks_mod';
@@ -21,7 +24,7 @@ export const modulesComingGoing: TimelineScenario = {
       file: 'kernel/livepatch/core.h',
       focus: { views: ['patches', 'log'], actors: [{ patch: DEMO }] },
       claims: [
-        { log: `${DEMO}: pre_patch_callback: vmlinux` },
+        said(DEMO_WORDS.callbackVmlinux, { callback: 'pre_patch_callback' }, { modname: DEMO }),
         { noLog: `pre_patch_callback: ${MOD}` },
         { card: DEMO, on: 'stack', tone: 'patching' },
         { object: `${DEMO}/vmlinux`, loaded: true, patched: true },
@@ -50,10 +53,10 @@ export const modulesComingGoing: TimelineScenario = {
       focus: { views: ['patches', 'log'], actors: [{ patch: DEMO }, { kobject: `${DEMO}/${MOD}` }] },
       claims: [
         { object: `${DEMO}/${MOD}`, loaded: true, patched: true },
-        { log: `livepatch: applying patch '${DEMO}' to loading module '${MOD}'` },
-        { log: `${DEMO}: pre_patch_callback: ${MOD} -> [MODULE_STATE_COMING] Full formed, running module_init` },
-        { log: `${DEMO}: post_patch_callback: ${MOD} -> [MODULE_STATE_COMING] Full formed, running module_init` },
-        { log: `${MOD}: ${MOD}_init` },
+        said(LIVEPATCH_CORE.applyingToLoading, { patch: DEMO, module: MOD }),
+        said(DEMO_WORDS.callbackModule, { callback: 'pre_patch_callback', module: MOD, state: MODULE_STATE_NAMES.coming }, { modname: DEMO }),
+        said(DEMO_WORDS.callbackModule, { callback: 'post_patch_callback', module: MOD, state: MODULE_STATE_NAMES.coming }, { modname: DEMO }),
+        said(TEST_KLP_CALLBACKS_MOD.init, {}, { modname: MOD }),
         { file: `/sys/kernel/livepatch/${DEMO}/${MOD}/patched`, equals: '1' },
       ],
     },
@@ -68,9 +71,9 @@ export const modulesComingGoing: TimelineScenario = {
         { object: `${DEMO}/${MOD}`, loaded: false, patched: false },
         { card: DEMO, tone: 'enabled' },
         { moduleGone: MOD },
-        { log: `${MOD}: ${MOD}_exit` },
-        { log: `livepatch: reverting patch '${DEMO}' on unloading module '${MOD}'` },
-        { log: `${DEMO}: post_unpatch_callback: ${MOD} -> [MODULE_STATE_GOING] Going away` },
+        said(TEST_KLP_CALLBACKS_MOD.exit, {}, { modname: MOD }),
+        said(LIVEPATCH_CORE.revertingOnUnload, { patch: DEMO, module: MOD }),
+        said(DEMO_WORDS.callbackModule, { callback: 'post_unpatch_callback', module: MOD, state: MODULE_STATE_NAMES.going }, { modname: DEMO }),
         { file: `/sys/kernel/livepatch/${DEMO}/enabled`, equals: '1' },
       ],
     },
@@ -93,8 +96,8 @@ export const modulesComingGoing: TimelineScenario = {
       claims: [
         { moduleGone: MOD },
         { object: `${DEMO}/${MOD}`, loaded: false, patched: false },
-        { log: `livepatch: pre-patch callback failed for object '${MOD}'` },
-        { log: `livepatch: patch '${DEMO}' failed for module '${MOD}', refusing to load module '${MOD}'` },
+        said(LIVEPATCH_CORE.comingPrePatchFailed, { object: MOD }),
+        said(LIVEPATCH_CORE.refusingModule, { patch: DEMO, module: MOD }),
         { noLog: `${MOD}_init` },
         { term: `insmod: ERROR: could not insert module test_modules/${MOD}.ko: No such device` },
         { exists: `/sys/module/${MOD}`, is: false },
@@ -115,7 +118,7 @@ export const modulesComingGoing: TimelineScenario = {
       caption: 'Loaded, patched as it comes.',
       fn: 'klp_module_coming',
       focus: { views: ['patches', 'modules'], actors: [{ module: MOD }, { kobject: `${DEMO}/${MOD}` }] },
-      claims: [{ log: `${MOD}: ${MOD}_init` }, { object: `${DEMO}/${MOD}`, loaded: true, patched: true }, { moduleRef: MOD, is: 0 }],
+      claims: [said(TEST_KLP_CALLBACKS_MOD.init, {}, { modname: MOD }), { object: `${DEMO}/${MOD}`, loaded: true, patched: true }, { moduleRef: MOD, is: 0 }],
     },
     {
       do: { command: `echo 0 > /sys/kernel/livepatch/${DEMO}/enabled` },
@@ -123,7 +126,7 @@ export const modulesComingGoing: TimelineScenario = {
       fn: '__klp_disable_patch',
       focus: { views: ['log', 'patches'], actors: [{ patch: DEMO }] },
       claims: [
-        { card: DEMO, on: 'stack', tone: 'unpatching' },{ log: `${DEMO}: pre_unpatch_callback: ${MOD} -> [MODULE_STATE_LIVE] Normal state` }],
+        { card: DEMO, on: 'stack', tone: 'unpatching' },said(DEMO_WORDS.callbackModule, { callback: 'pre_unpatch_callback', module: MOD, state: MODULE_STATE_NAMES.live }, { modname: DEMO })],
     },
     {
       do: { settle: true },
@@ -132,7 +135,7 @@ export const modulesComingGoing: TimelineScenario = {
       focus: { views: ['log', 'patches'], actors: [{ patch: DEMO }] },
       claims: [
         { card: DEMO, on: 'none' },
-        { moduleRef: DEMO, is: 0 },{ log: `${DEMO}: post_unpatch_callback: ${MOD} -> [MODULE_STATE_LIVE] Normal state` }],
+        { moduleRef: DEMO, is: 0 },said(DEMO_WORDS.callbackModule, { callback: 'post_unpatch_callback', module: MOD, state: MODULE_STATE_NAMES.live }, { modname: DEMO })],
     },
   ],
 };

@@ -1,4 +1,7 @@
 import type { TimelineScenario } from './types';
+import { said } from './said';
+import { LIVEPATCH_TRANSITION, TEST_KLP_CALLBACKS_DEMO } from '../kernel/words';
+import { MODULE_STATE_NAMES } from '../kernel/machines/module.machine';
 
 const BUSY = 'test_klp_callbacks_busy';
 const DEMO = 'test_klp_callbacks_demo';
@@ -30,7 +33,7 @@ export const reversing: TimelineScenario = {
       file: 'kernel/livepatch/transition.c',
       focus: { views: ['tasks', 'patches'], actors: [{ task: KW }, { patch: DEMO }] },
       claims: [
-        { log: `livepatch: '${DEMO}': starting patching transition` },
+        said(LIVEPATCH_TRANSITION.starting, { patch: DEMO, state: 'patching' }),
         { card: DEMO, on: 'stack', tone: 'patching' },
         { pendingShown: [...IDLE, KW] },
         { blocker: KW, is: 'sleeping', on: FN },
@@ -57,8 +60,8 @@ export const reversing: TimelineScenario = {
       file: 'kernel/livepatch/transition.c',
       focus: { views: ['tasks', 'patches'], actors: [{ task: KW }, { patch: DEMO }, { state: 'klp_target_state' }] },
       claims: [
-        { log: `livepatch: '${DEMO}': reversing transition from patching to unpatching` },
-        { log: `livepatch: '${DEMO}': starting unpatching transition` },
+        said(LIVEPATCH_TRANSITION.reversing, { patch: DEMO, direction: 'patching to unpatching' }),
+        said(LIVEPATCH_TRANSITION.starting, { patch: DEMO, state: 'unpatching' }),
         { noLog: 'pre_unpatch_callback' },
         { taskPending: 'bash', is: true },
         { file: `${LP}/enabled`, equals: '0' },
@@ -83,8 +86,8 @@ export const reversing: TimelineScenario = {
       fn: 'klp_complete_transition',
       focus: { views: ['patches', 'free'], actors: [{ patch: DEMO }, { module: DEMO }] },
       claims: [
-        { log: `livepatch: '${DEMO}': unpatching complete` },
-        { log: `${DEMO}: post_unpatch_callback: ${BUSY} -> [MODULE_STATE_LIVE] Normal state` },
+        said(LIVEPATCH_TRANSITION.complete, { patch: DEMO, state: 'unpatching' }),
+        said(TEST_KLP_CALLBACKS_DEMO.callbackModule, { callback: 'post_unpatch_callback', module: BUSY, state: MODULE_STATE_NAMES.live }, { modname: DEMO }),
         { file: `${LP}/enabled`, equals: null },
         { card: DEMO, on: 'none' },
         { freePhase: DEMO, is: 'freed', modulePut: 'done' },

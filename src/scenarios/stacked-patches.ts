@@ -1,4 +1,6 @@
 import type { TimelineScenario } from './types';
+import { said } from './said';
+import { LIVEPATCH_TRANSITION } from '../kernel/words';
 
 const SAMPLE = 'livepatch_sample';
 const TLP = 'test_klp_livepatch';
@@ -136,7 +138,7 @@ export const stackedPatches: TimelineScenario = {
       fn: '__klp_disable_patch',
       focus: { views: ['funcs', 'patches'], actors: [{ func: FN }, { patch: SAMPLE }] },
       claims: [
-        { log: "livepatch: 'livepatch_sample': starting unpatching transition" },
+        said(LIVEPATCH_TRANSITION.starting, { patch: 'livepatch_sample', state: 'unpatching' }),
         { funcStack: FN, is: [TLP, SAMPLE], transition: false },
         { card: SAMPLE, on: 'stack', tone: 'unpatching' },
       ],

@@ -1,4 +1,6 @@
 import type { TimelineScenario } from './types';
+import { said } from './said';
+import { LIVEPATCH_TRANSITION, TEST_KLP_CALLBACKS_BUSY } from '../kernel/words';
 
 const BUSY = 'test_klp_callbacks_busy';
 const DEMO = 'test_klp_callbacks_demo';
@@ -39,7 +41,7 @@ export const stalledTransition: TimelineScenario = {
       caption: `The module queues busymod_work_func() on the system workqueue; ${KW} runs it and stays inside it, sleeping in msleep(20) while block_transition is set.`,
       fn: FN,
       focus: { views: ['tasks', 'modules'], actors: [{ task: KW }, { module: BUSY }] },
-      claims: [{ log: `${BUSY}: busymod_work_func enter` }, { inStack: KW, fn: FN }, { moduleRef: BUSY, is: 0 }],
+      claims: [said(TEST_KLP_CALLBACKS_BUSY.workEnter, {}, { modname: BUSY }), { inStack: KW, fn: FN }, { moduleRef: BUSY, is: 0 }],
     },
     {
       do: { command: `insmod test_modules/${DEMO}.ko` },
@@ -48,7 +50,7 @@ export const stalledTransition: TimelineScenario = {
       file: 'kernel/livepatch/transition.c',
       focus: { views: ['tasks', 'patches'], actors: [{ task: KW }, { task: LOGGER }, { patch: DEMO }] },
       claims: [
-        { log: `livepatch: '${DEMO}': starting patching transition` },
+        said(LIVEPATCH_TRANSITION.starting, { patch: DEMO, state: 'patching' }),
         { taskPending: LOGGER, is: true },
         { card: DEMO, on: 'stack', tone: 'patching' },
         { funcStack: FN, is: [DEMO], transition: true },
@@ -89,7 +91,7 @@ export const stalledTransition: TimelineScenario = {
       file: 'kernel/livepatch/transition.c',
       focus: { views: ['tasks'], actors: [{ task: LOGGER }, { task: KW }] },
       claims: [
-        { log: 'livepatch: signaling remaining tasks' },
+        said(LIVEPATCH_TRANSITION.signaling),
         { taskPending: LOGGER, is: true },
         { signalled: LOGGER, is: true },
         { mark: LOGGER, in: 'unpatched' },
@@ -120,7 +122,7 @@ export const stalledTransition: TimelineScenario = {
       file: 'kernel/livepatch/transition.c',
       focus: { views: ['tasks', 'patches'], actors: [{ task: KW }, { patch: DEMO }] },
       claims: [
-        { log: 'livepatch: forcing remaining tasks to the patched state' },
+        said(LIVEPATCH_TRANSITION.forcing),
         { pending: 0 },
         { switched: 50, of: 50 },
         { mark: KW, in: 'patched' },
@@ -136,7 +138,7 @@ export const stalledTransition: TimelineScenario = {
       file: 'kernel/livepatch/transition.c',
       focus: { views: ['tasks', 'patches'], actors: [{ task: KW }, { patch: DEMO }] },
       claims: [
-        { log: `livepatch: '${DEMO}': patching complete` },
+        said(LIVEPATCH_TRANSITION.complete, { patch: DEMO, state: 'patching' }),
         { transitionPatch: null },
         { oldCode: KW, is: FN },
         { card: DEMO, on: 'stack', tone: 'enabled', forced: false },
@@ -162,7 +164,7 @@ export const stalledTransition: TimelineScenario = {
       fn: 'klp_force_transition',
       focus: { views: ['patches', 'tasks'], actors: [{ patch: DEMO }, { patch: DEMO2 }] },
       claims: [
-        { log: 'livepatch: forcing remaining tasks to the patched state' },
+        said(LIVEPATCH_TRANSITION.forcing),
         { card: DEMO, on: 'stack', forced: true },
         { card: DEMO2, on: 'stack', tone: 'patching', forced: false },
         { switched: 50, of: 50 },
@@ -175,7 +177,7 @@ export const stalledTransition: TimelineScenario = {
       file: 'kernel/livepatch/core.c',
       focus: { views: ['patches', 'free'], actors: [{ patch: DEMO }, { patch: DEMO2 }] },
       claims: [
-        { log: `livepatch: '${DEMO2}': patching complete` },
+        said(LIVEPATCH_TRANSITION.complete, { patch: DEMO2, state: 'patching' }),
         { card: DEMO, on: 'offList', replacedBy: DEMO2, forced: true },
         { card: DEMO2, on: 'stack', top: true, tone: 'enabled' },
         { freeWork: [DEMO] },

@@ -1,4 +1,6 @@
 import type { TimelineScenario } from './types';
+import { said } from './said';
+import { LIVEPATCH_CORE, TEST_KLP_STATE, TEST_KLP_STATE2 } from '../kernel/words';
 
 export const systemState: TimelineScenario = {
   kind: 'timeline',
@@ -17,14 +19,14 @@ export const systemState: TimelineScenario = {
       file: 'kernel/livepatch/state.c',
       focus: { views: ['log', 'patches'], actors: [{ patch: 'test_klp_state' }] },
       claims: [
-        { card: 'test_klp_state', on: 'stack', tone: 'patching' },{ log: 'test_klp_state: allocate_loglevel_state: allocating space to store console_loglevel' }],
+        { card: 'test_klp_state', on: 'stack', tone: 'patching' },said(TEST_KLP_STATE.allocating, {}, { modname: 'test_klp_state' })],
     },
     {
       do: { settle: true },
       caption: 'The transition completes, and the post_patch callback makes the change to console_loglevel.',
       fn: 'klp_complete_transition',
       focus: { views: ['log', 'patches'], actors: [{ patch: 'test_klp_state' }] },
-      claims: [{ log: 'test_klp_state: fix_console_loglevel: fixing console_loglevel' }, { card: 'test_klp_state', tone: 'enabled' }],
+      claims: [said(TEST_KLP_STATE.fixing, {}, { modname: 'test_klp_state' }), { card: 'test_klp_state', tone: 'enabled' }],
     },
     {
       do: { command: 'insmod test_modules/test_klp_state2.ko' },
@@ -34,7 +36,7 @@ export const systemState: TimelineScenario = {
       file: 'kernel/livepatch/state.c',
       focus: { views: ['log', 'patches'], actors: [{ patch: 'test_klp_state2' }, { patch: 'test_klp_state' }] },
       claims: [
-        { card: 'test_klp_state2', on: 'stack', top: true, tone: 'patching' },{ log: 'test_klp_state2: allocate_loglevel_state: space to store console_loglevel already allocated' }],
+        { card: 'test_klp_state2', on: 'stack', top: true, tone: 'patching' },said(TEST_KLP_STATE2.alreadyAllocated, {}, { modname: 'test_klp_state2' })],
     },
     {
       do: { advance: 1 },
@@ -44,7 +46,7 @@ export const systemState: TimelineScenario = {
       file: 'kernel/livepatch/core.c',
       focus: { views: ['log', 'patches'], actors: [{ patch: 'test_klp_state2' }, { patch: 'test_klp_state' }] },
       claims: [
-        { log: 'test_klp_state2: fix_console_loglevel: taking over the console_loglevel change' },
+        said(TEST_KLP_STATE2.takingOver, {}, { modname: 'test_klp_state2' }),
         { noLog: 'test_klp_state: restore_console_loglevel' },
         { card: 'test_klp_state2', on: 'stack', top: true, tone: 'enabled' },
         { card: 'test_klp_state', on: 'offList', replacedBy: 'test_klp_state2' },
@@ -83,7 +85,7 @@ export const systemState: TimelineScenario = {
       claims: [
         { card: 'test_klp_state', on: 'none' },
         { moduleGone: 'test_klp_state' },
-        { log: 'livepatch: Livepatch patch (test_klp_state) is not compatible with the already installed livepatches.' },
+        said(LIVEPATCH_CORE.incompatible, { patch: 'test_klp_state' }),
         { noLog: 'enabling patch' },
         { term: 'insmod: ERROR: could not insert module test_modules/test_klp_state.ko: Invalid parameters' },
       ],
@@ -94,7 +96,7 @@ export const systemState: TimelineScenario = {
       fn: '__klp_disable_patch',
       focus: { views: ['log', 'patches'], actors: [{ patch: 'test_klp_state2' }] },
       claims: [
-        { card: 'test_klp_state2', tone: 'unpatching' },{ log: 'test_klp_state2: restore_console_loglevel: restoring console_loglevel' }],
+        { card: 'test_klp_state2', tone: 'unpatching' },said(TEST_KLP_STATE2.restoring, {}, { modname: 'test_klp_state2' })],
     },
     {
       do: { settle: true },
@@ -102,7 +104,7 @@ export const systemState: TimelineScenario = {
       fn: 'klp_get_prev_state',
       focus: { views: ['log', 'patches'], actors: [{ patch: 'test_klp_state2' }] },
       claims: [
-        { card: 'test_klp_state2', on: 'none' },{ log: 'test_klp_state2: free_loglevel_state: freeing space for the stored console_loglevel' }],
+        { card: 'test_klp_state2', on: 'none' },said(TEST_KLP_STATE2.freeing, {}, { modname: 'test_klp_state2' })],
     },
   ],
 };

@@ -15,6 +15,7 @@ import { Random } from '../kernel/world/random';
 import { placeLabels, type Box, type LabelRequest, type PlacedLabel } from './labels';
 import { middle } from './text';
 import type { KernelView, TaskView, TransitionView } from '../kernel/view/types';
+import { LIVEPATCH_TRANSITION as TRANSITION, body } from '../kernel/words';
 
 type KlpState = TaskView['patchState'];
 type TransitionLike = Pick<TransitionView, 'patch' | 'target'>;
@@ -670,7 +671,6 @@ export function pendingReason(t: TaskView): string {
 
 /** What the transition code would print about the task now (semantics.md §2.8). */
 export function blockerText(t: TaskView, tr: TransitionLike): string {
-  const who = `${t.comm}:${t.pid}`;
   if (!inTransition(tr))
     return t.oldCode === null
       ? 'No transition: patch_state is -1 (KLP_TRANSITION_IDLE).'
@@ -681,11 +681,11 @@ export function blockerText(t: TaskView, tr: TransitionLike): string {
   switch (t.blocker) {
     // The kernel's own debug lines (klp_try_switch_task()), as the log prints them on a retry.
     case 'running':
-      return `klp_try_switch_task: ${who} is running`;
+      return body(TRANSITION.running, { comm: t.comm, pid: t.pid });
     case 'unreliable':
-      return `klp_try_switch_task: ${who} has an unreliable stack`;
+      return body(TRANSITION.unreliable, { comm: t.comm, pid: t.pid });
     case 'sleeping':
-      return `klp_try_switch_task: ${who} is sleeping on function ${t.blockedBy}`;
+      return body(TRANSITION.sleeping, { comm: t.comm, pid: t.pid, function: t.blockedBy ?? '' });
     case 'no-reliable-stack':
       return 'klp_have_reliable_stack() is false: no stack check; it switches on its way to user space or in the idle loop.';
     default:

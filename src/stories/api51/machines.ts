@@ -28,6 +28,7 @@
  * value reverses it.
  */
 import { setup } from 'xstate';
+import { LIVEPATCH_CORE, LIVEPATCH_TRANSITION, MODULE_MAIN, line } from '../../kernel/words';
 
 export const ENOENT = 2;
 export const EBUSY = 16;
@@ -178,9 +179,12 @@ const user = (fn: string, depth: number, note: (name: string, refcnt: number) =>
     params: ({ context }: { context: ApiContext }) => params(fn, depth, note(context.name, context.refcnt), context.name, true),
   }) as const;
 
-/** pr_notice() in kernel/livepatch: pr_fmt() prefixes "livepatch: ". */
+/** A kernel log line about the patch, from the words catalogue (src/kernel/words). */
 const pr = (text: (name: string) => string) =>
-  ({ type: 'printk', params: ({ context }: { context: ApiContext }) => ({ text: `livepatch: ${text(context.name)}` }) }) as const;
+  ({ type: 'printk', params: ({ context }: { context: ApiContext }) => ({ text: text(context.name) }) }) as const;
+const started = (to: 'patching' | 'unpatching') => pr((n) => line(LIVEPATCH_TRANSITION.starting, { patch: n, state: to }));
+const completed = (to: 'patching' | 'unpatching') => pr((n) => line(LIVEPATCH_TRANSITION.complete, { patch: n, state: to }));
+const enabling = pr((n) => line(LIVEPATCH_CORE.enablingPatch, { patch: n }));
 
 const ok = { type: 'result', params: { ok: true } } as const;
 const fail = (errno: number, syscall: 'openat' | 'write' | 'finit_module') =>
@@ -194,7 +198,7 @@ const setDepth = (depth: number) => base.assign({ depth });
 /** check_modinfo_livepatch(): taints the kernel; the notice is pr_notice_once(). */
 const taint = base.enqueueActions(({ context, enqueue }) => {
   if (!context.tainted) {
-    enqueue({ type: 'printk', params: { text: `${context.name}: tainting kernel with TAINT_LIVEPATCH` } });
+    enqueue({ type: 'printk', params: { text: line(MODULE_MAIN.taintLivepatch, { module: context.name }) } });
   }
   enqueue.assign({ tainted: true });
 });
@@ -239,7 +243,7 @@ const WRITE_EINVAL = (depth: number, note: string) => [call('enabled_store()', d
 /** The patching transition completes: klp_complete_transition() (both APIs). */
 const COMPLETE_PATCHING = [
   after('klp_complete_transition()', 1),
-  pr((n) => `'${n}': patching complete`),
+  completed('patching'),
 ] as const;
 
 /** A write of the opposite value while the patch is in transition (both APIs). */
@@ -248,7 +252,7 @@ const reverse = (to: 'patching' | 'unpatching') =>
     call('enabled_store()', 0, 'this patch is klp_transition_patch: reverse'),
     call('klp_reverse_transition()', 1),
     call('klp_start_transition()', 2),
-    pr((n) => `'${n}': starting ${to} transition`),
+    started(to),
     ok,
   ] as const;
 
@@ -303,7 +307,7 @@ const enabledState = (stacking: boolean, disableNote?: string) =>
             call('__klp_disable_patch()', 1, disableNote),
             call('klp_init_transition()', 2),
             call('klp_start_transition()', 2),
-            pr((n) => `'${n}': starting unpatching transition`),
+            started('unpatching'),
             call('klp_try_complete_transition()', 2, 'every task switches at once'),
             setDepth(2),
             ok,
@@ -345,7 +349,7 @@ const startContext = (input: ApiInput, stacking: boolean): ApiContext => ({
 const UNPATCHED = [
   after('klp_complete_transition()', 1),
   after('klp_unpatch_objects()', 2, 'unregisters the ftrace handler'),
-  pr((n) => `'${n}': unpatching complete`),
+  completed('unpatching'),
 ] as const;
 
 /** rmmod of a module nobody holds: delete_module() runs its exit. */
@@ -364,11 +368,11 @@ const oldEnable = (d: number) =>
     call('__klp_enable_patch()', d),
     call('try_module_get()', d + 1, 'the patch module reference is taken at enable'),
     moduleGet,
-    pr((n) => `enabling patch '${n}'`),
+    enabling,
     call('klp_init_transition()', d + 1),
     call('klp_patch_object()', d + 1, 'registers the ftrace handler on cmdline_proc_show()'),
     call('klp_start_transition()', d + 1),
-    pr((n) => `'${n}': starting patching transition`),
+    started('patching'),
     call('klp_try_complete_transition()', d + 1, 'every task switches at once'),
     setDepth(d + 1),
   ] as const;
@@ -520,11 +524,11 @@ export const newApiMachine = base.createMachine({
               call('klp_init_patch_early()', 5),
               call('klp_init_patch()', 5, (n) => `creates /sys/kernel/livepatch/${n}; list_add_tail() onto klp_patches`),
               call('__klp_enable_patch()', 5),
-              pr((n) => `enabling patch '${n}'`),
+              enabling,
               call('klp_init_transition()', 6),
               call('klp_patch_object()', 6, 'registers the ftrace handler on cmdline_proc_show()'),
               call('klp_start_transition()', 6),
-              pr((n) => `'${n}': starting patching transition`),
+              started('patching'),
               call('klp_try_complete_transition()', 6, 'every task switches at once'),
               setDepth(6),
               ok,
