@@ -893,7 +893,7 @@ function hungFrame(w: World, run: Run): Omit<Frame, 'world' | 'actor' | 'stuck'>
   const sleepers = THREADS.filter((t) => w.threads[t].blocked);
   const many = sleepers.length > 1;
   return {
-    caption: `Nothing can move: ${list(sleepers)} ${many ? 'sleep' : 'sleeps'} for good, waiting for what only ${many ? 'a sleeping thread' : `${sleepers[0]} itself`} could give back. After 120 seconds check_hung_task() reports ${many ? 'them' : 'it'} as "blocked for more than 120 seconds", and P's module can never be removed.`,
+    caption: `Nothing can move: ${list(sleepers)} ${many ? 'sleep' : 'sleeps'} for good, waiting for what only ${many ? 'a sleeping thread' : `${sleepers[0]} itself`} could give back. After 120 seconds check_hung_task() reports ${many ? 'them' : 'it'} as hung in the kernel log, and P's module can never be removed.`,
     fn: 'check_hung_task',
     focus: [...sleepers, 'verdict', 'module'],
   };
