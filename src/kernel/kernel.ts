@@ -155,7 +155,7 @@ export class Kernel {
     bootTasks(this);
     say(this, INIT_MAIN.banner, { linux_banner: LINUX_BANNER });
     say(this, X86_SETUP.commandLine, { boot_command_line: this.cmdline });
-    say(this, SMP.broughtUp, { nodes: 1, nodes_s: '', cpus: this.config.cpus, cpus_s: 's' });
+    say(this, SMP.broughtUp, { nodes: 1, nodes_s: '', cpus: this.config.cpus, cpus_s: this.config.cpus === 1 ? '' : 's' });
   }
 
   get now(): number {

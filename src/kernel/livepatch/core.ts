@@ -251,8 +251,8 @@ function klp_find_object_symbol(k: Kernel, objname: string | null, name: string,
   const count = k.symbolCount(objname ?? VMLINUX, name);
   const where = objname ?? VMLINUX;
   if (count === 0) say(k, W.symbolNotFound, { symbol: name });
-  // objname is passed as is: a NULL (vmlinux) prints as "(null)"
-  else if (count > 1 && sympos === 0) say(k, W.symbolAmbiguous, { symbol: name, object: `${objname}` });
+  // objname is passed as is: vsnprintf() prints a NULL (vmlinux) as "(null)"
+  else if (count > 1 && sympos === 0) say(k, W.symbolAmbiguous, { symbol: name, object: objname ?? '(null)' });
   else if (sympos > 0 && sympos !== Math.min(count, sympos)) say(k, W.symbolPositionNotFound, { sympos, symbol: name, object: where });
   else return 0;
   return -EINVAL;

@@ -1,4 +1,4 @@
-/** kernel/smp.c (mainline): pr_fmt is KBUILD_MODNAME ": ", here smp. */
+/** kernel/smp.c (mainline): pr_fmt is KBUILD_MODNAME ": ", here smp. The plurals are str_plural(): "s" unless 1. */
 import { source } from '../word';
 
 export const SMP = source('kernel/smp.c', { pr_fmt: 'smp: ' }, (p) => ({

@@ -9,7 +9,7 @@ export const MODULE_MAIN = source('kernel/module/main.c', { pr_fmt: '' }, (p) =>
     '%s: module verification failed: signature and/or required key missing - tainting kernel\n',
     'module',
   ),
-  unknownParam: p.pr_notice('unknown_module_param_cb', "%s: unknown parameter '%s' ignored\n", 'module', 'param'),
+  unknownParam: p.pr_warn('unknown_module_param_cb', "%s: unknown parameter '%s' ignored\n", 'module', 'param'),
   // print_modules(): one record, continued module by module.
   modulesLinkedIn: p.printk('KERN_DEFAULT', 'print_modules', 'Modules linked in:'),
   linkedModule: p.pr_cont('print_modules', ' %s%s', 'module', 'flags'),
