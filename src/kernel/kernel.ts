@@ -29,6 +29,7 @@ import { PATHS } from './livepatch/freed';
 import { moduleApi } from './module/api';
 import { idleWorker, workerRuns } from './module/work';
 import { HungTaskDetector } from './world/hung-task';
+import { MAINLINE } from './release/releases';
 
 export interface KernelConfig {
   /** online CPUs */
@@ -76,7 +77,7 @@ export const DEFAULT_CONFIG: KernelConfig = { cpus: 4, seed: 1, extraTasks: 0, r
  * function patching" test and its test_klp_mod_* modules arrived with the
  * livepatching pull for 7.1, 2026-04-16).
  */
-export const KERNEL_RELEASE = '7.1.0';
+export const KERNEL_RELEASE = `${MAINLINE}.0`;
 /** init_utsname()->version */
 export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC';
 /** linux_banner: the first line of the boot log, and /proc/version */
