@@ -17,6 +17,7 @@ export const SOURCE_FILES: Readonly<Record<string, string>> = {
   enabled_show: CORE,
   enabled_store: CORE,
   klp_add_nops: CORE,
+  klp_cleanup_module_patches_limited: CORE,
   klp_enable_patch: CORE,
   klp_free_patch_async: CORE,
   klp_free_patch_finish: CORE,
@@ -36,6 +37,7 @@ export const SOURCE_FILES: Readonly<Record<string, string>> = {
   klp_is_patch_compatible: STATE,
   // kernel/livepatch/transition.c
   klp_check_stack: TRANSITION,
+  klp_cancel_transition: TRANSITION,
   klp_complete_transition: TRANSITION,
   klp_force_transition: TRANSITION,
   klp_reverse_transition: TRANSITION,
@@ -46,9 +48,11 @@ export const SOURCE_FILES: Readonly<Record<string, string>> = {
   klp_update_patch_state: TRANSITION,
   // the module loader: SYSCALL_DEFINE2(delete_module, …), and the module reference
   delete_module: MODULE,
+  do_init_module: MODULE,
   module_put: MODULE,
   try_module_get: MODULE,
   // elsewhere
+  arm_kprobe_ftrace: 'kernel/kprobes.c',
   cmdline_proc_show: 'fs/proc/cmdline.c',
   busymod_work_func: 'tools/testing/selftests/livepatch/test_modules/test_klp_callbacks_busy.c',
 };
