@@ -11,6 +11,9 @@ import { stackedPatches } from './stacked-patches';
 import { atomicReplace } from './atomic-replace';
 import { modulesComingGoing } from './modules-coming-going';
 import { systemState } from './system-state';
+import { downgradeReplace } from './downgrade-replace';
+import { forcedRemoval } from './forced-removal';
+import { forcedUnload } from './forced-unload';
 import { workqueueScenario } from '../stories/workqueue/scenario';
 import { api51Scenario } from '../stories/api51/scenario';
 
@@ -26,6 +29,9 @@ export const SCENARIOS: readonly Scenario[] = [
   workqueueScenario,
   api51Scenario,
   systemState,
+  downgradeReplace,
+  forcedRemoval,
+  forcedUnload,
 ];
 
 export function findScenario(id: string): Scenario | undefined {

@@ -98,7 +98,7 @@ describe('modprobe -r', () => {
 describe('rmmod -f', () => {
   const LP = '/sys/kernel/livepatch/test_klp_livepatch';
 
-  it('without CONFIG_MODULE_FORCE_UNLOAD (mainline default): kmod skips its in-use check, the kernel says EAGAIN', () => {
+  it('without CONFIG_MODULE_FORCE_UNLOAD (Kconfig\'s default): kmod skips its in-use check, the kernel says EAGAIN', () => {
     // kmod's two lines: libkmod's ERR() (with its source line, as Debian 12's kmod 30 prints it for
     // `rmmod -f` of a module that is not loaded: "rmmod: ERROR: ../libkmod/libkmod-module.c:856
     // kmod_module_remove_module() could not remove 'test_klp_callbacks_demo': No such file or
