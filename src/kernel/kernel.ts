@@ -51,8 +51,9 @@ export interface KernelConfig {
   /**
    * CONFIG_MODULE_FORCE_UNLOAD: `rmmod -f` (delete_module() with O_TRUNC)
    * may remove a module that is in use or has no exit function, tainting the
-   * kernel R. Off in mainline's defaults (so EAGAIN); distributions often
-   * turn it on (Debian's 6.1 has it).
+   * kernel R. Off by default (Kconfig gives no default: "If unsure, say N"),
+   * so EAGAIN; x86_64_defconfig and many distributions turn it on (Debian's
+   * 6.1 has it).
    */
   moduleForceUnload?: boolean;
 }

@@ -24,6 +24,9 @@ export const SCENARIO_LIST: readonly ScenarioEntry[] = [
   { id: api51Scenario.id, title: api51Scenario.title, load: async () => api51Scenario },
   { id: 'system-state', title: 'System state', load: () => import('./system-state').then((m) => m.systemState) },
   { id: 'patching-fails', title: 'When patching fails', load: () => import('./patching-fails').then((m) => m.patchingFails) },
+  { id: 'downgrade-replace', title: 'Downgrading with atomic replace', load: () => import('./downgrade-replace').then((m) => m.downgradeReplace) },
+  { id: 'forced-removal', title: 'Why rmmod -f is refused', load: () => import('./forced-removal').then((m) => m.forcedRemoval) },
+  { id: 'forced-unload', title: 'When rmmod -f is allowed', load: () => import('./forced-unload').then((m) => m.forcedUnload) },
 ];
 
 export function findEntry(id: string): ScenarioEntry | undefined {

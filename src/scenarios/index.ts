@@ -12,6 +12,9 @@ import { atomicReplace } from './atomic-replace';
 import { modulesComingGoing } from './modules-coming-going';
 import { systemState } from './system-state';
 import { patchingFails } from './patching-fails';
+import { downgradeReplace } from './downgrade-replace';
+import { forcedRemoval } from './forced-removal';
+import { forcedUnload } from './forced-unload';
 import { workqueueScenario } from '../stories/workqueue/scenario';
 import { api51Scenario } from '../stories/api51/scenario';
 
@@ -28,6 +31,9 @@ export const SCENARIOS: readonly Scenario[] = [
   api51Scenario,
   systemState,
   patchingFails,
+  downgradeReplace,
+  forcedRemoval,
+  forcedUnload,
 ];
 
 export function findScenario(id: string): Scenario | undefined {

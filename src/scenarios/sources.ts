@@ -18,6 +18,7 @@ export const SOURCE_FILES: Readonly<Record<string, string>> = {
   enabled_store: CORE,
   klp_add_nops: CORE,
   klp_cleanup_module_patches_limited: CORE,
+  klp_discard_nops: CORE,
   klp_enable_patch: CORE,
   klp_free_patch_async: CORE,
   klp_free_patch_finish: CORE,
@@ -49,10 +50,15 @@ export const SOURCE_FILES: Readonly<Record<string, string>> = {
   // the module loader: SYSCALL_DEFINE2(delete_module, …), and the module reference
   delete_module: MODULE,
   do_init_module: MODULE,
+  module_patient_check_exists: MODULE,
   module_put: MODULE,
+  show_refcnt: MODULE,
+  try_force_unload: MODULE,
   try_module_get: MODULE,
+  try_stop_module: MODULE,
   // elsewhere
   arm_kprobe_ftrace: 'kernel/kprobes.c',
   cmdline_proc_show: 'fs/proc/cmdline.c',
+  sysfs_kf_seq_show: 'fs/sysfs/file.c',
   busymod_work_func: 'tools/testing/selftests/livepatch/test_modules/test_klp_callbacks_busy.c',
 };

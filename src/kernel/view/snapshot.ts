@@ -10,6 +10,7 @@ import { USEC_PER_SEC } from '../world/events';
 import { klpSwitchBlocker } from '../livepatch/transition';
 import { klp_ftrace_handler } from '../livepatch/patch';
 import { stackOrder } from '../livepatch/core';
+import { patchFreed } from '../livepatch/freed';
 import { formatParam } from '../module/params';
 import { moduleRefcnt, moduleState } from '../module/types';
 import type { Task } from '../world/tasks';
@@ -54,6 +55,7 @@ function patchView(k: Kernel, p: Kernel['klp']['all'][number]): PatchView {
     sysfs: p.kobj.inSysfs,
     kobjRefs: p.kobj.refcount,
     freeWorkPending: p.freeWorkPending,
+    memoryFreed: patchFreed(p),
     objects: p.objs.map((o) => ({
       name: o.name ?? VMLINUX,
       loaded: o.name === null || o.mod !== null,

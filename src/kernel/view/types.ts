@@ -46,6 +46,8 @@ export interface PatchView {
   sysfs: boolean;
   kobjRefs: number;
   freeWorkPending: boolean;
+  /** `rmmod -f` freed its module while it was still registered: its structures are freed memory */
+  memoryFreed: boolean;
   objects: ObjectView[];
   states: { id: number; version: number }[];
 }

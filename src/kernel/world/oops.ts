@@ -37,7 +37,7 @@ export interface PageFault {
   rip: string;
   /** the call trace below it, innermost first */
   trace: string[];
-  /** the fault came with interrupts off and preemption disabled (inside the ftrace handler) */
+  /** the fault came with preemption disabled (inside the ftrace handler's preempt_disable_notrace()) */
   atomic?: boolean;
 }
 
@@ -91,11 +91,11 @@ export function die(k: Kernel, oops: KernelOops): number {
   p(KERN_WARNING, '---[ end trace 0000000000000000 ]---');
   // oops_end(): the kernel is now tainted D (lock debugging is already off: no second notice)
   k.addTaint(TAINT_DIE, true);
-  // make_task_dead()
-  if (fault.atomic) {
-    k.printk(KERN_INFO, `note: ${task.comm}[${task.pid}] exited with irqs disabled`, 'make_task_dead');
-    k.printk(KERN_INFO, `note: ${task.comm}[${task.pid}] exited with preempt_count 1`, 'make_task_dead');
-  }
+  // make_task_dead(): a fault on a kernel address is handled with interrupts off (do_kern_addr_fault()
+  // never turns them on) and oops_end() restores them off, so every one of these faults is noted so.
+  // Real 6.1 printed it after a cat of sysfs, an echo into sysfs and lsmod alike.
+  k.printk(KERN_INFO, `note: ${task.comm}[${task.pid}] exited with irqs disabled`, 'make_task_dead');
+  if (fault.atomic) k.printk(KERN_INFO, `note: ${task.comm}[${task.pid}] exited with preempt_count 1`, 'make_task_dead');
   if (task.kind !== 'idle' && task !== k.loginShell) k.exitTask(task);
   return 9;
 }
