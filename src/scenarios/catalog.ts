@@ -23,6 +23,8 @@ export const SCENARIO_LIST: readonly ScenarioEntry[] = [
   { id: workqueueScenario.id, title: workqueueScenario.title, load: async () => workqueueScenario },
   { id: api51Scenario.id, title: api51Scenario.title, load: async () => api51Scenario },
   { id: 'system-state', title: 'System state', load: () => import('./system-state').then((m) => m.systemState) },
+  { id: 'how-tasks-switch', title: 'How tasks switch', load: () => import('./how-tasks-switch').then((m) => m.howTasksSwitch) },
+  { id: 'hung-insmod', title: 'A hung insmod', load: () => import('./hung-insmod').then((m) => m.hungInsmod) },
 ];
 
 export function findEntry(id: string): ScenarioEntry | undefined {

@@ -11,6 +11,8 @@ import { stackedPatches } from './stacked-patches';
 import { atomicReplace } from './atomic-replace';
 import { modulesComingGoing } from './modules-coming-going';
 import { systemState } from './system-state';
+import { howTasksSwitch } from './how-tasks-switch';
+import { hungInsmod } from './hung-insmod';
 import { workqueueScenario } from '../stories/workqueue/scenario';
 import { api51Scenario } from '../stories/api51/scenario';
 
@@ -26,6 +28,8 @@ export const SCENARIOS: readonly Scenario[] = [
   workqueueScenario,
   api51Scenario,
   systemState,
+  howTasksSwitch,
+  hungInsmod,
 ];
 
 export function findScenario(id: string): Scenario | undefined {
