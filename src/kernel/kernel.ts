@@ -24,7 +24,7 @@ import { registerDebugSites } from './livepatch/debug-sites';
 import { KTHREAD_SITES } from './world/tasks';
 import { sameCode } from './world/code';
 import { BUILTINS } from './world/builtins';
-import { resolveCall } from './livepatch/transition';
+import { klp_copy_process, resolveCall } from './livepatch/transition';
 import { PATHS } from './livepatch/freed';
 import { moduleApi } from './module/api';
 import { idleWorker, workerRuns } from './module/work';
@@ -207,7 +207,8 @@ export class Kernel {
   /**
    * Creates a task. A child forked while a transition runs inherits its
    * parent's patch_state and TIF_PATCH_PENDING (klp_copy_process()). Kernel
-   * threads are created by kthreadd, so it is their parent (PPid: 2).
+   * threads are created by kthreadd (kthread_create() asks it to fork them),
+   * so it is their parent (PPid: 2) and the one they inherit from.
    */
   spawn(opts: {
     comm: string;
@@ -220,11 +221,11 @@ export class Kernel {
     pid?: number;
   }): Task {
     const pid = opts.pid ?? this.allocPid();
-    const parent = opts.parent ?? null;
+    const parent = opts.parent ?? (opts.kind === 'kthread' ? this.kthreadd : null);
     const task: Task = {
       pid,
       tgid: pid,
-      ppid: parent ? parent.pid : opts.kind === 'kthread' && this.kthreadd ? this.kthreadd.pid : 0,
+      ppid: parent ? parent.pid : 0,
       comm: opts.comm.slice(0, 15),
       kind: opts.kind,
       cpu: opts.cpu,
@@ -232,12 +233,13 @@ export class Kernel {
       calls: opts.chain,
       chain: opts.chain,
       unreliableStack: false,
-      patchState: parent ? parent.patchState : this.transitionRunning() ? this.initialPatchState() : KLP_TRANSITION_IDLE,
-      pending: parent ? parent.pending : false,
+      patchState: this.transitionRunning() ? this.initialPatchState() : KLP_TRANSITION_IDLE,
+      pending: false,
       notifySignal: false,
       behavior: opts.behavior,
       onCpu: false,
     };
+    if (parent) klp_copy_process(task, parent);
     if (opts.kind !== 'idle') this.tasks.push(task);
     return task;
   }

@@ -27,6 +27,8 @@ export const SCENARIO_LIST: readonly ScenarioEntry[] = [
   { id: 'downgrade-replace', title: 'Downgrading with atomic replace', load: () => import('./downgrade-replace').then((m) => m.downgradeReplace) },
   { id: 'forced-removal', title: 'Why rmmod -f is refused', load: () => import('./forced-removal').then((m) => m.forcedRemoval) },
   { id: 'forced-unload', title: 'When rmmod -f is allowed', load: () => import('./forced-unload').then((m) => m.forcedUnload) },
+  { id: 'how-tasks-switch', title: 'How tasks switch', load: () => import('./how-tasks-switch').then((m) => m.howTasksSwitch) },
+  { id: 'hung-insmod', title: 'A hung insmod', load: () => import('./hung-insmod').then((m) => m.hungInsmod) },
 ];
 
 export function findEntry(id: string): ScenarioEntry | undefined {

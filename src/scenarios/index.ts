@@ -15,6 +15,8 @@ import { patchingFails } from './patching-fails';
 import { downgradeReplace } from './downgrade-replace';
 import { forcedRemoval } from './forced-removal';
 import { forcedUnload } from './forced-unload';
+import { howTasksSwitch } from './how-tasks-switch';
+import { hungInsmod } from './hung-insmod';
 import { workqueueScenario } from '../stories/workqueue/scenario';
 import { api51Scenario } from '../stories/api51/scenario';
 
@@ -34,6 +36,8 @@ export const SCENARIOS: readonly Scenario[] = [
   downgradeReplace,
   forcedRemoval,
   forcedUnload,
+  howTasksSwitch,
+  hungInsmod,
 ];
 
 export function findScenario(id: string): Scenario | undefined {

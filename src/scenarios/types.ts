@@ -75,6 +75,8 @@ export type Claim =
   | { noLog: string }
   /** the shell printed (stdout or stderr) a line containing this */
   | { term: string }
+  /** the shell printed (stdout or stderr) exactly this line */
+  | { termLine: string }
   /** a file reads exactly this (without its trailing newline), or is absent (null) */
   | { file: string; equals: string | null }
   /** a file's content contains this */

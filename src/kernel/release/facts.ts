@@ -113,11 +113,24 @@ export const FACTS = {
     since: '6.1',
     subject: 'Documentation/ABI: "Date: August 2022, KernelVersion: 6.1.0" (Song Liu)',
   },
+  idleKick: {
+    says: 'the first try kicks idle CPUs with wake_up_if_idle(), so their idle tasks switch in do_idle()',
+    since: '5.16',
+    commit: '5de62ea84abd',
+    subject: 'sched,livepatch: Use wake_up_if_idle()',
+  },
   condReschedSwitch: {
     says: 'a CPU-bound kthread switches in cond_resched()',
     since: '6.4',
+    until: '6.16',
     commit: 'e3ff7c609f39',
     subject: 'livepatch,sched: Add livepatch task switching to cond_resched()',
+  },
+  schedTrySwitch: {
+    says: 'a task in transition going into a freezable sleep checks its own stack in __schedule() (__klp_sched_try_switch())',
+    since: '6.16',
+    commit: '676e8cf70cb0',
+    subject: 'sched,livepatch: Untangle cond_resched() and live-patching',
   },
   transitionStateNames: {
     says: 'the transition states are spelled KLP_TRANSITION_IDLE, KLP_TRANSITION_UNPATCHED and KLP_TRANSITION_PATCHED',
