@@ -23,6 +23,7 @@ export const SCENARIO_LIST: readonly ScenarioEntry[] = [
   { id: workqueueScenario.id, title: workqueueScenario.title, load: async () => workqueueScenario },
   { id: api51Scenario.id, title: api51Scenario.title, load: async () => api51Scenario },
   { id: 'system-state', title: 'System state', load: () => import('./system-state').then((m) => m.systemState) },
+  { id: 'shadow-variables', title: 'Shadow variables', load: () => import('./shadow-variables').then((m) => m.shadowVariables) },
 ];
 
 export function findEntry(id: string): ScenarioEntry | undefined {

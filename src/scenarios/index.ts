@@ -11,6 +11,7 @@ import { stackedPatches } from './stacked-patches';
 import { atomicReplace } from './atomic-replace';
 import { modulesComingGoing } from './modules-coming-going';
 import { systemState } from './system-state';
+import { shadowVariables } from './shadow-variables';
 import { workqueueScenario } from '../stories/workqueue/scenario';
 import { api51Scenario } from '../stories/api51/scenario';
 
@@ -26,6 +27,7 @@ export const SCENARIOS: readonly Scenario[] = [
   workqueueScenario,
   api51Scenario,
   systemState,
+  shadowVariables,
 ];
 
 export function findScenario(id: string): Scenario | undefined {
