@@ -34,7 +34,7 @@ export const shadowVariables: TimelineScenario = {
         "Every second dummy_alloc() allocates a dummy that expires 12 s later, and an int whose address it forgets: 'Oops, forgot to save leak!'. Every third second cleanup_work_func frees the expired dummies with dummy_free(). Nothing ever frees the ints.",
       fn: 'dummy_alloc',
       file: SAMPLE,
-      focus: { views: ['log', 'modules'], actors: [{ module: MOD }] },
+      focus: { views: ['log'] },
       claims: [{ log: 'dummy_alloc: dummy @' }, { log: 'cleanup_work_func: jiffies = ' }, { log: 'dummy_free: dummy @' }, { noLog: 'livepatch' }],
     },
     {

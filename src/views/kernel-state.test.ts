@@ -323,8 +323,14 @@ describe('shadow variables', () => {
     const titles = (v: KernelView, prev: KernelView | null) => kernelState(v, prev, null).sections.map((s) => s.scope);
     expect(titles(none, null)).not.toContain('shadow');
     expect(titles(some, none)).toContain('shadow');
+    // the step it lost its last, the id stays at 0, marked changed
     const emptied = kernelState(none, some, null).sections.find((s) => s.scope === 'shadow');
-    expect(emptied?.rows).toEqual([]);
+    expect(emptied?.rows.map((r) => [r.name, r.value, r.was])).toEqual([
+      ['<obj, id> pairs', '0', '1'],
+      ['on freed objects', '0', null],
+      ['allocated by', '—', 'fix1'],
+    ]);
+    expect(kernelState(none, none, null).sections.find((s) => s.scope === 'shadow')).toBeUndefined();
     expect(kernelState(some, none, null).rows.filter((r) => r.scope === 'shadow').every((r) => r.changed)).toBe(true);
   });
 });

@@ -187,15 +187,22 @@ function funcStackRows(v: KernelView): Draft[] {
   return v.funcStacks.map((fs) => row('func_stack', fs.key, `${fs.obj}:${fs.fn}`, 'ops->func_stack', `[${funcStackValue(fs.entries)}]`));
 }
 
-function shadowRows(v: KernelView): Draft[] {
-  return shadowGroups(v).flatMap((g) => {
-    const s = shadowSubject(g.id);
-    return [
-      row('shadow', s, s, '<obj, id> pairs', String(g.count)),
-      row('shadow', s, s, 'on freed objects', String(g.onFreed)),
-      row('shadow', s, s, 'allocated by', g.owners.join(', ')),
-    ];
-  });
+/** Each id's rows; an id the step before had and this one has not stays, at 0, for the step it went. */
+function shadowRows(v: KernelView, prev: KernelView | null = null): Draft[] {
+  const groups = shadowGroups(v);
+  for (const g of prev ? shadowGroups(prev) : []) {
+    if (!groups.some((x) => x.id === g.id)) groups.push({ id: g.id, count: 0, onFreed: 0, owners: [] });
+  }
+  return groups
+    .sort((a, b) => a.id - b.id)
+    .flatMap((g) => {
+      const s = shadowSubject(g.id);
+      return [
+        row('shadow', s, s, '<obj, id> pairs', String(g.count)),
+        row('shadow', s, s, 'on freed objects', String(g.onFreed)),
+        row('shadow', s, s, 'allocated by', g.owners.join(', ') || '—'),
+      ];
+    });
 }
 
 /** Every row of a view, every task included: what `prev` is compared against. */
@@ -303,7 +310,7 @@ export function kernelState(
     object: objectRows(view).map(finish),
     func: funcRows(view).map(finish),
     func_stack: funcStackRows(view).map(finish),
-    shadow: shadowRows(view).map(finish),
+    shadow: shadowRows(view, prev).map(finish),
   };
   // Shadow variables are the business of a few patches: the section shows while the hash holds some, or just lost its last.
   const shadowShown = view.shadow.length > 0 || (prev?.shadow.length ?? 0) > 0;
