@@ -135,6 +135,8 @@ export class Kernel {
   readonly sysfsDirs = new Map<string, Map<string, () => string>>();
   /** pointer-sized words of kernel memory that module code reads and writes */
   readonly memory = new Map<number, number>();
+  /** objects module code kfree()d: a shadow variable may outlive the object it is attached to */
+  readonly freed = new Set<number>();
 
   /** tainted_mask: the TAINT_* bits (world/taint.ts), /proc/sys/kernel/tainted */
   tainted = 0;
@@ -384,7 +386,7 @@ export class Kernel {
    * klp_ftrace_handler() may redirect it to a patch's function, whose own
    * entry the tracer sees too. Returns what the code that ran returned.
    */
-  callFunction(task: Task, code: CodeRef, caller: string): string | number | void {
+  callFunction(task: Task, code: CodeRef, caller: string, args: readonly number[] = []): string | number | void {
     this.ftrace.recordCall(task, code, caller);
     // A /proc file read by a command: the read system call is what lies under the call.
     const target = resolveCall(this, task, code, caller === 'seq_read_iter' && task.calls.length === 0 ? PATHS.procRead : undefined);
@@ -392,7 +394,7 @@ export class Kernel {
     if (target.obj === VMLINUX) return Object.hasOwn(BUILTINS, target.fn) ? BUILTINS[target.fn]!(this, task) : undefined;
     const mod = this.modules.get(target.obj);
     const impl = mod?.spec.functions && Object.hasOwn(mod.spec.functions, target.fn) ? mod.spec.functions[target.fn] : undefined;
-    return mod && impl ? impl(moduleApi(this, mod), { pid: task.pid }) : undefined;
+    return mod && impl ? impl(moduleApi(this, mod), { pid: task.pid, args }) : undefined;
   }
 
   // --- workqueues -------------------------------------------------------------

@@ -29,6 +29,7 @@ export const SCENARIO_LIST: readonly ScenarioEntry[] = [
   { id: 'forced-unload', title: 'When rmmod -f is allowed', load: () => import('./forced-unload').then((m) => m.forcedUnload) },
   { id: 'how-tasks-switch', title: 'How tasks switch', load: () => import('./how-tasks-switch').then((m) => m.howTasksSwitch) },
   { id: 'hung-insmod', title: 'A hung insmod', load: () => import('./hung-insmod').then((m) => m.hungInsmod) },
+  { id: 'shadow-variables', title: 'Shadow variables', load: () => import('./shadow-variables').then((m) => m.shadowVariables) },
 ];
 
 export function findEntry(id: string): ScenarioEntry | undefined {

@@ -9,7 +9,7 @@ import { lookup } from '../kernel/fs/vfs';
 import { failedPictureClaims } from './picture';
 import type { Claim, PictureClaim } from './types';
 
-const PICTURE_KEYS = ['mark', 'switched', 'pendingShown', 'oldCode', 'blocker', 'inStack', 'signalled', 'tries', 'card', 'object', 'funcStack', 'freeWork', 'freePhase', 'moduleRef', 'moduleGone', 'sysfs'] as const;
+const PICTURE_KEYS = ['mark', 'switched', 'pendingShown', 'oldCode', 'blocker', 'inStack', 'signalled', 'tries', 'card', 'object', 'funcStack', 'freeWork', 'freePhase', 'moduleRef', 'moduleGone', 'sysfs', 'shadowVars'] as const;
 
 export function isPictureClaim(c: Claim): c is PictureClaim {
   return PICTURE_KEYS.some((k) => k in c);

@@ -17,6 +17,7 @@ import { forcedRemoval } from './forced-removal';
 import { forcedUnload } from './forced-unload';
 import { howTasksSwitch } from './how-tasks-switch';
 import { hungInsmod } from './hung-insmod';
+import { shadowVariables } from './shadow-variables';
 import { workqueueScenario } from '../stories/workqueue/scenario';
 import { api51Scenario } from '../stories/api51/scenario';
 
@@ -38,6 +39,7 @@ export const SCENARIOS: readonly Scenario[] = [
   forcedUnload,
   howTasksSwitch,
   hungInsmod,
+  shadowVariables,
 ];
 
 export function findScenario(id: string): Scenario | undefined {

@@ -9,6 +9,8 @@ const PATCH = 'kernel/livepatch/patch.c';
 const STATE = 'kernel/livepatch/state.c';
 const TRANSITION = 'kernel/livepatch/transition.c';
 const MODULE = 'kernel/module/main.c';
+const SHADOW = 'kernel/livepatch/shadow.c';
+const SHADOW_MOD = 'samples/livepatch/livepatch-shadow-mod.c';
 
 export const SOURCE_FILES: Readonly<Record<string, string>> = {
   // kernel/livepatch/core.c
@@ -32,6 +34,12 @@ export const SOURCE_FILES: Readonly<Record<string, string>> = {
   // kernel/livepatch/patch.c
   klp_ftrace_handler: PATCH,
   klp_patch_func: PATCH,
+  // kernel/livepatch/shadow.c
+  klp_shadow_alloc: SHADOW,
+  klp_shadow_free: SHADOW,
+  klp_shadow_free_all: SHADOW,
+  klp_shadow_get: SHADOW,
+  klp_shadow_get_or_alloc: SHADOW,
   // kernel/livepatch/state.c
   klp_get_prev_state: STATE,
   klp_get_state: STATE,
@@ -75,4 +83,7 @@ export const SOURCE_FILES: Readonly<Record<string, string>> = {
   sysfs_kf_seq_show: 'fs/sysfs/file.c',
   busymod_work_func: 'tools/testing/selftests/livepatch/test_modules/test_klp_callbacks_busy.c',
   test_klp_callbacks_busy_init: 'tools/testing/selftests/livepatch/test_modules/test_klp_callbacks_busy.c',
+  dummy_alloc: SHADOW_MOD,
+  dummy_free: SHADOW_MOD,
+  schedule_delayed_work: 'include/linux/workqueue.h',
 };

@@ -59,6 +59,8 @@ export type FunctionImpl = (m: ModuleApi, call: CallInfo) => string | number | v
 export interface CallInfo {
   /** pid of the calling task */
   pid: number;
+  /** the arguments, when a module's code passes some (pointers and integers) */
+  args: readonly number[];
 }
 
 export interface ModuleSpec {
@@ -73,6 +75,11 @@ export interface ModuleSpec {
   size: number;
   /** MODULE_INFO(livepatch, "Y") */
   livepatch: boolean;
+  /**
+   * The source defines pr_fmt as KBUILD_MODNAME ": " (the default here), or
+   * not at all (false): then its pr_info() lines carry no module name.
+   */
+  prFmt?: boolean;
   params?: ParamSpec[];
   /** The functions this module's code defines: kallsyms entries and behaviour. */
   functions?: Record<string, FunctionImpl>;

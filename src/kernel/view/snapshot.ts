@@ -167,7 +167,7 @@ export function snapshot(k: Kernel): KernelView {
         pinnedForever: pinned.has(m.name),
       })),
     work: k.queue.pending().map((e) => ({ label: e.label, at: e.at, kind: e.kind })),
-    shadow: k.shadow.vars.map((s) => ({ obj: s.obj, id: s.id, data: s.data, owner: s.owner })),
+    shadow: k.shadow.vars.map((s) => ({ obj: s.obj, id: s.id, data: s.data, owner: s.owner, objFreed: k.freed.has(s.obj) })),
     ftraceEnabled: k.ftrace.enabled,
     cmdline: k.cmdline,
     sysfs: [
