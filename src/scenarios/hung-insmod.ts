@@ -44,7 +44,7 @@ export const hungInsmod: TimelineScenario = {
         "proc_pid_status() reports insmod's state as D, disk sleep: TASK_UNINTERRUPTIBLE, the sleep wait_for_completion() uses. Only the complete call it waits for can end it; no signal can.",
       fn: 'proc_pid_status',
       file: 'fs/proc/array.c',
-      focus: { views: ['shell'] },
+      focus: { views: ['shell', 'modules'], actors: [{ module: BUSY }] },
       claims: [{ termLine: 'State:\tD (disk sleep)' }],
     },
     {
@@ -53,7 +53,7 @@ export const hungInsmod: TimelineScenario = {
         "Its kernel stack, as proc_pid_stack() prints it, shows where it waits: in the module's init, called by do_one_initcall from do_init_module(), inside the finit_module system call.",
       fn: 'proc_pid_stack',
       file: 'fs/proc/base.c',
-      focus: { views: ['shell'] },
+      focus: { views: ['shell', 'modules'], actors: [{ module: BUSY }] },
       claims: [{ term: 'test_klp_callbacks_busy_init+' }, { term: 'do_init_module+' }],
     },
     {
@@ -75,7 +75,7 @@ export const hungInsmod: TimelineScenario = {
         'Nor does SIGKILL end it. signal_wake_up_state() sets TIF_SIGPENDING but wakes a task only from an interruptible or killable sleep: the signal stays pending, and insmod sleeps on in D state.',
       fn: 'signal_wake_up_state',
       file: 'kernel/signal.c',
-      focus: { views: ['shell'] },
+      focus: { views: ['shell', 'modules'], actors: [{ module: BUSY }] },
       claims: [{ termLine: 'State:\tD (disk sleep)' }, { file: `/sys/module/${BUSY}/initstate`, equals: 'coming' }],
     },
     {

@@ -21,25 +21,25 @@ import { shadowVariables } from './shadow-variables';
 import { workqueueScenario } from '../stories/workqueue/scenario';
 import { api51Scenario } from '../stories/api51/scenario';
 
-/** In the picker's order. */
+/** In the picker's order: a path from the first patch to the corner cases, the two stories last. */
 export const SCENARIOS: readonly Scenario[] = [
   firstLivepatch,
+  howTasksSwitch,
   disableAndRemove,
   stalledTransition,
   reversing,
+  hungInsmod,
   stackedPatches,
   atomicReplace,
-  modulesComingGoing,
-  workqueueScenario,
-  api51Scenario,
-  systemState,
-  patchingFails,
   downgradeReplace,
+  modulesComingGoing,
+  patchingFails,
+  shadowVariables,
+  systemState,
   forcedRemoval,
   forcedUnload,
-  howTasksSwitch,
-  hungInsmod,
-  shadowVariables,
+  workqueueScenario,
+  api51Scenario,
 ];
 
 export function findScenario(id: string): Scenario | undefined {

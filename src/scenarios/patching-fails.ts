@@ -43,7 +43,7 @@ export const patchingFails: TimelineScenario = {
         "Nothing is left. On its error path klp_enable_patch() freed the patch (klp_free_patch_start, klp_free_patch_finish): off klp_patches, its sysfs directory removed, the module reference dropped. do_init_module() then unloads a module whose init failed, so it can be loaded again.",
       fn: 'klp_free_patch_finish',
       file: 'kernel/livepatch/core.c',
-      focus: { views: ['shell', 'sysfs'] },
+      focus: { views: ['log', 'shell'] },
       claims: [
         { term: cannotAccess(`/sys/module/${DEMO}`) },
         { term: cannotAccess(`/sys/kernel/livepatch/${DEMO}`) },
@@ -57,7 +57,7 @@ export const patchingFails: TimelineScenario = {
         `Another user of ftrace: ${KPROBE} puts a kprobe with a post handler on ${FN}(). arm_kprobe_ftrace() registers it with kprobe_ipmodify_ops, an ftrace_ops flagged IPMODIFY: its handler may rewrite the instruction pointer.`,
       fn: 'arm_kprobe_ftrace',
       file: 'kernel/kprobes.c',
-      focus: { views: ['shell', 'modules'], actors: [{ module: KPROBE }] },
+      focus: { views: ['log', 'shell'] },
       claims: [
         { term: `k  ${FN}+0x0` },
         { term: '[FTRACE]' },

@@ -43,7 +43,7 @@ export const shadowVariables: TimelineScenario = {
         'livepatch-shadow-fix1 replaces two of its functions: klp_enable_patch() puts livepatch_fix1_dummy_alloc and livepatch_fix1_dummy_free on the func_stacks of dummy_alloc and dummy_free, and starts the transition.',
       fn: 'klp_enable_patch',
       file: 'kernel/livepatch/core.c',
-      focus: { views: ['funcs', 'patches'], actors: [{ func: 'dummy_alloc' }, { func: 'dummy_free' }, { patch: FIX1 }] },
+      focus: { views: ['state', 'funcs'], actors: [{ func: 'dummy_alloc' }, { func: 'dummy_free' }] },
       claims: [
         { funcStack: 'dummy_alloc', is: [FIX1], transition: true },
         { funcStack: 'dummy_free', is: [FIX1], transition: true },
@@ -71,7 +71,7 @@ export const shadowVariables: TimelineScenario = {
         "livepatch-shadow-fix2 goes on top. It replaces dummy_check and, again, dummy_free, whose func_stack now holds both fixes; dummy_alloc stays fix1's. fix2 allocates no dummies: it works on the ones fix1's code makes.",
       fn: 'klp_enable_patch',
       file: 'kernel/livepatch/core.c',
-      focus: { views: ['funcs', 'patches'], actors: [{ func: 'dummy_check' }, { func: 'dummy_free' }, { patch: FIX2 }] },
+      focus: { views: ['state', 'funcs'], actors: [{ func: 'dummy_check' }, { func: 'dummy_free' }] },
       claims: [
         { funcStack: 'dummy_check', is: [FIX2], transition: true },
         { funcStack: 'dummy_free', is: [FIX2, FIX1], transition: true },
@@ -99,7 +99,7 @@ export const shadowVariables: TimelineScenario = {
         "Disabling fix2 starts the unpatching transition. The patch has no callbacks, and livepatch itself never touches shadow variables: the 12 counters stay in klp_shadow_hash.",
       fn: '__klp_disable_patch',
       file: 'kernel/livepatch/core.c',
-      focus: { views: ['patches', 'state'], actors: [{ patch: FIX2 }, { shadow: String(SV_COUNTER) }] },
+      focus: { views: ['state', 'patches'], actors: [{ patch: FIX2 }, { shadow: String(SV_COUNTER) }] },
       claims: [
         { card: FIX2, tone: 'unpatching' },
         { funcStack: 'dummy_check', is: [FIX2], transition: true },
@@ -125,7 +125,7 @@ export const shadowVariables: TimelineScenario = {
       caption: "Disabling fix1 too: dummy_alloc and dummy_free return to the module's own code, which knows nothing of shadow variables.",
       fn: '__klp_disable_patch',
       file: 'kernel/livepatch/core.c',
-      focus: { views: ['funcs', 'patches'], actors: [{ func: 'dummy_alloc' }, { func: 'dummy_free' }, { patch: FIX1 }] },
+      focus: { views: ['state', 'funcs'], actors: [{ func: 'dummy_alloc' }, { func: 'dummy_free' }] },
       claims: [
         { card: FIX1, tone: 'unpatching' },
         { funcStack: 'dummy_alloc', is: [FIX1], transition: true },
@@ -160,7 +160,7 @@ export const shadowVariables: TimelineScenario = {
         "fix1's module_exit calls klp_shadow_free_all(1, livepatch_fix1_dummy_leak_dtor): for each of the 13 left, in the hash's order, the destructor frees the int the variable kept, for dummies freed long ago too. The ints leaked before fix1 and since it was disabled stay leaked.",
       fn: 'klp_shadow_free_all',
       file: 'kernel/livepatch/shadow.c',
-      focus: { views: ['log', 'state'], actors: [{ shadow: String(SV_LEAK) }] },
+      focus: { views: ['state', 'log'], actors: [{ shadow: String(SV_LEAK) }] },
       claims: [{ moduleGone: FIX1 }, { shadowVars: SV_LEAK, count: 0 }, { log: `${FIX1}: livepatch_fix1_dummy_leak_dtor: dummy @` }],
     },
   ],

@@ -1,5 +1,5 @@
 /**
- * Scenario 9, "Before and after Linux 5.1": one user story (load the sample
+ * The story "Before and after Linux 5.1": one user story (load the sample
  * livepatch, read /proc/cmdline, disable it, try to enable it again, remove
  * the module, load it again) played under the API of 4.12 – 5.0 and under the
  * API since 5.1, side by side.

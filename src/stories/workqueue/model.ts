@@ -1,5 +1,5 @@
 /**
- * Scenario 8, "Why the free runs on a workqueue": the lock inversion behind
+ * The story "Why the free runs on a workqueue": the lock inversion behind
  * free_work (semantics.md §4.3; the seed commit 958ef1e39d24, "livepatch:
  * Simplify API by removing registration step").
  *
