@@ -9,20 +9,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Timeline } from '../../src/app/timeline';
-import { checkInvariants } from '../../src/kernel/invariants';
 import { SCENARIOS } from '../../src/scenarios/index';
 import { playStep } from '../../src/scenarios/run';
 import type { TimelineScenario } from '../../src/scenarios/types';
-import { FUZZ_RUNS, TIMEOUT, firstDifference, observe, shellFactory } from './arbitraries';
+import { FUZZ_RUNS, TIMEOUT, firstDifference, observe, shellFactory, violated } from './arbitraries';
 
 const RUNS = Math.max(10, Math.floor(FUZZ_RUNS / 100));
 
-/**
- * The invariants that do not hold, less those the checker itself names as broken on purpose:
- * a scenario that shows `rmmod -f` on a CONFIG_MODULE_FORCE_UNLOAD kernel (forced-unload) leaves a
- * patch over its freed module, and says so.
- */
-const violated = (k: Timeline['k']) => checkInvariants(k).filter((v) => !v.endsWith('a deliberately broken kernel'));
 const timelineScenarios = SCENARIOS.filter((s): s is TimelineScenario => s.kind === 'timeline');
 
 describe('scenario replay', () => {
