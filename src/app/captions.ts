@@ -5,6 +5,7 @@
  */
 import type { StepRecord } from './situation';
 import { LIVEPATCH_CORE as CORE, LIVEPATCH_TRANSITION as TRANSITION, type Word } from '../kernel/words';
+import { showBidi } from '../views/untrusted';
 
 export interface Caption {
   /** the kernel function at the heart of the step */
@@ -74,7 +75,7 @@ function eventCaption(r: StepRecord, label: string): Caption {
   let m = /^klp_free_patch_work_fn: (.+)$/.exec(label);
   if (m) return { fn: 'klp_free_patch_finish', text: `free_work → klp_free_patch_finish(): kobject_put() removes /sys/kernel/livepatch/${m[1]}, the release completes patch->finish, then module_put() — unless the patch was forced.` };
   m = /^exit_to_user_mode: (.+)$/.exec(label);
-  if (m) return { fn: 'klp_update_patch_state', text: `${m[1]} returns to user space: exit_to_user_mode() calls klp_update_patch_state(), which switches a pending task to the target universe.` };
+  if (m) return { fn: 'klp_update_patch_state', text: `${m[1]} returns to user space: exit_to_user_mode_loop() calls klp_update_patch_state(), which switches a pending task to the target universe.` };
   m = /^do_idle: (.+)$/.exec(label);
   if (m) return { fn: 'klp_update_patch_state', text: `wake_up_if_idle() kicked ${m[1]}: do_idle() goes round the loop and klp_update_patch_state() switches the idle task.` };
   m = /^wake_up_state: (.+)$/.exec(label);
@@ -82,7 +83,13 @@ function eventCaption(r: StepRecord, label: string): Caption {
   return { fn: label.split(':')[0] ?? label, text: `${label}` };
 }
 
+/** The step's caption; what it quotes of typed text cannot reorder it (bidi controls are named). */
 export function caption(r: StepRecord | undefined): Caption {
+  const c = rawCaption(r);
+  return { fn: c.fn, text: showBidi(c.text) };
+}
+
+function rawCaption(r: StepRecord | undefined): Caption {
   if (!r) return { fn: '', text: 'The machine has booted. Type a command, or press a button: each one is the command a kernel user would type.' };
   switch (r.input.kind) {
     case 'command':

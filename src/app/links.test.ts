@@ -133,6 +133,8 @@ describe('encodeSituation / decodeLink round trip', () => {
         tasks: [
           { comm: 'fio', kind: 'user', sleepsIn: ['ksys_read', 'vfs_read'], state: 'D', unreliable: true },
           { comm: 'kworker/1:2', kind: 'kthread', sleepsIn: [], cpu: 1 },
+          { comm: 'xz', kind: 'user', sleepsIn: [], state: 'R', cpu: 2 },
+          { comm: 'ksmd', kind: 'kthread', sleepsIn: ['ksm_scan_thread', 'ksm_do_scan'], state: 'R', freezable: true, cpu: 3 },
         ],
       },
       inputs: [],
@@ -142,6 +144,7 @@ describe('encodeSituation / decodeLink round trip', () => {
     const hash = encodeSituation(s);
     expect(hash).toBe(
       '#/x/seed=-3;reliableStacks=0;forceMarksEveryPatch=1;selftest=0;task=fio,user,DU,,ksys_read,vfs_read;task=kworker/1:2,kthread,,1;' +
+        'task=xz,user,R,2;task=ksmd,kthread,RF,3,ksm_scan_thread,ksm_do_scan;' +
         'setup=insmod%20test_modules/test_klp_callbacks_busy.ko%20block_transition=Y;step=0;embed',
     );
     expect(ok(hash)).toEqual({ kind: 'exploration', situation: s });
@@ -287,7 +290,13 @@ describe('decodeLink rejects hostile and broken links', () => {
     ['task name too long', '#/x/task=abcdefghijklmnop,user,,', /task name/],
     ['task name with markup', '#/x/task=%3Cb%3E,user,,', /task name/],
     ['task kind', '#/x/task=a,root,,', /neither user nor kthread/],
-    ['task state', '#/x/task=a,user,R,', /flags 'R' should be S or D, then U/],
+    ['task state', '#/x/task=a,user,X,', /flags 'X' should be S, D or R \(running\), then U/],
+    ['running task without its CPU', '#/x/task=a,user,R,', /running task 'a' needs its CPU/],
+    ['running user task in kernel functions', '#/x/task=a,user,R,1,ksys_read', /computes in user space/],
+    ['running kthread without functions', '#/x/task=a,kthread,R,1', /needs the functions it runs in/],
+    ['freezable sleeper', '#/x/task=a,kthread,SF,1,loop', /Only a running kthread's sleep can be freezable/],
+    ['freezable user task', '#/x/task=a,user,RF,1', /Only a running kthread's sleep can be freezable/],
+    ['two running tasks on one CPU', '#/x/task=a,user,R,1;task=b,kthread,RF,1,loop', /'a' and 'b' both run on CPU 1/],
     ['task flags out of order', '#/x/task=a,user,US,', /flags 'US'/],
     ['task missing fields', '#/x/task=a,user', /needs comm,kind,flags,cpu/],
     ['task on a missing cpu', '#/x/task=a,user,,4', /on CPU 4, but there are 4 CPUs/],
@@ -361,7 +370,7 @@ describe('decodeLink rejects hostile and broken links', () => {
 describe('decodeLink on arbitrary strings', () => {
   const token = fc.constantFrom(
     '#/x/', '#/z/', '#/s/', '#/blank', 'a', '/', '?', '&', ';', '=', ',', '$', '@event', '@event=', '@settle', '@advance=', '@wake=', '@', 'cpus=', 'seed=', 'extraTasks=',
-    'reliableStacks=', 'forceMarksEveryPatch=', 'selftest=', 'task=', 'setup=', 'step=', 'speed=', 'theme=dark', 'talk', 'embed', 'user', 'kthread', 'S', 'D', 'U', 'SU', '0', '1', '7', '-', '.', 'e', 'e-5',
+    'reliableStacks=', 'forceMarksEveryPatch=', 'selftest=', 'task=', 'setup=', 'step=', 'speed=', 'theme=dark', 'talk', 'embed', 'user', 'kthread', 'S', 'D', 'R', 'U', 'SU', 'RF', '0', '1', '7', '-', '.', 'e', 'e-5',
     '1e309', '%', '%2', '%3B', '%E0%A4%A', '%ED%A0%80', '\uD800', '\uDC00', '😀', '__proto__', 'constructor', '<script>', 'javascript:',
   );
   const hostile = fc.oneof(

@@ -104,7 +104,7 @@ function situationText(s: Situation): string {
   }
   if (!selftest) out.push('selftest=0');
   for (const t of tasks) {
-    const flags = `${t.state ?? ''}${t.unreliable ? 'U' : ''}`;
+    const flags = `${t.state ?? ''}${t.unreliable ? 'U' : ''}${t.freezable ? 'F' : ''}`;
     out.push(`task=${[t.comm, t.kind, flags, t.cpu ?? '', ...t.sleepsIn].map((f) => esc(String(f))).join(',')}`);
   }
   for (const line of lines) out.push(`setup=${esc(line)}`);
@@ -284,6 +284,12 @@ function parseText(text: string): Situation {
   if (step > inputs.length) fail(`The step (${step}) is past the last input (${inputs.length}).`);
   const cpus = config.cpus ?? DEFAULT_CONFIG.cpus;
   for (const t of tasks) if (t.cpu !== undefined && t.cpu >= cpus) fail(`The task '${t.comm}' is on CPU ${t.cpu}, but there are ${cpus} CPUs.`);
+  const onCpu = new Map<number, string>();
+  for (const t of tasks.filter((x) => x.state === 'R')) {
+    const other = onCpu.get(t.cpu!);
+    if (other !== undefined) fail(`The tasks '${show(other)}' and '${show(t.comm)}' both run on CPU ${t.cpu}.`);
+    onCpu.set(t.cpu!, t.comm);
+  }
   const setup: Setup = { config, selftest, lines, ...(tasks.length ? { tasks } : {}) };
   return { setup, inputs, step, options };
 }
@@ -294,12 +300,21 @@ function task(value: string): TaskSetup {
   if (cpu === undefined) fail('A task in the link needs comm,kind,flags,cpu then its functions.');
   if (!COMM.test(comm)) fail(`The task name '${show(comm)}' is not 1 to 15 letters, digits or _.:/+-.`);
   if (kind !== 'user' && kind !== 'kthread') fail(`The task kind '${show(kind ?? '')}' is neither user nor kthread.`);
-  const [, state, unreliable] = /^([SD]?)(U?)$/.exec(flags ?? '') ?? fail(`The task flags '${show(flags ?? '')}' should be S or D, then U if its stack is unreliable.`);
+  const [, state, unreliable, freezable] =
+    /^([SDR]?)(U?)(F?)$/.exec(flags ?? '') ??
+    fail(`The task flags '${show(flags ?? '')}' should be S, D or R (running), then U if its stack is unreliable, then F if a running kthread sleeps freezably.`);
   if (sleepsIn.length > LIMITS.frames) fail(`A task in the link sleeps in too many functions (more than ${LIMITS.frames}).`);
   for (const f of sleepsIn) if (!FRAME.test(f)) fail(`'${show(f)}' is not a function name.`);
+  if (state === 'R') {
+    if (cpu === '') fail(`The running task '${show(comm)}' needs its CPU.`);
+    if (kind === 'user' && sleepsIn.length > 0) fail(`The running user task '${show(comm)}' computes in user space: it takes no kernel functions.`);
+    if (kind === 'kthread' && sleepsIn.length === 0) fail(`The running kthread '${show(comm)}' needs the functions it runs in, its loop function first.`);
+  }
+  if (freezable && (state !== 'R' || kind !== 'kthread')) fail(`Only a running kthread's sleep can be freezable (F): '${show(comm)}' is not one.`);
   const t: TaskSetup = { comm, kind, sleepsIn };
-  if (state) t.state = state as 'S' | 'D';
+  if (state) t.state = state as 'S' | 'D' | 'R';
   if (unreliable) t.unreliable = true;
+  if (freezable) t.freezable = true;
   if (cpu !== '') t.cpu = num(cpu, 'cpu', [0, LIMITS.cpus[1] - 1], true);
   return t;
 }

@@ -19,17 +19,23 @@ export interface Setup {
 /**
  * A task the situation needs: a user process blocked in a system call, or a
  * kthread, sleeping in the given vmlinux functions (outermost first, after
- * the usual entry frames).
+ * the usual entry frames). Or one running on its CPU: a user process
+ * computing in user space (no kernel functions), or a kthread busy in the
+ * given functions, the first its loop function, where it sleeps at the end
+ * of its pass.
  */
 export interface TaskSetup {
   comm: string;
   kind: 'user' | 'kthread';
+  /** where it sleeps (or, running, where it runs), outermost first */
   sleepsIn: string[];
-  /** 'S' interruptible (a signal wakes it), 'D' uninterruptible */
-  state?: 'S' | 'D';
+  /** 'S' interruptible (a signal wakes it), 'D' uninterruptible, 'R' running on its CPU */
+  state?: 'S' | 'D' | 'R';
   cpu?: number;
   /** stack_trace_save_tsk_reliable() fails for it: no stack check can switch it */
   unreliable?: boolean;
+  /** a running kthread's sleep at the end of its pass is freezable (TASK_FREEZABLE) */
+  freezable?: boolean;
 }
 
 export type Input =

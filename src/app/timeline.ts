@@ -13,6 +13,7 @@ import { settle as settleKernel, nextEventMakesProgress } from '../kernel/settle
 import { snapshot } from '../kernel/view/snapshot';
 import type { KernelView } from '../kernel/view/types';
 import type { LogRecord } from '../kernel/world/log';
+import type { Behavior } from '../kernel/world/tasks';
 import { reenter } from '../kernel/world/task-events';
 import { klp_update_patch_state } from '../kernel/livepatch/transition';
 import { DEFAULT_SETUP, type Input, type Setup, type StepRecord, type TaskSetup, type TermLine } from './situation';
@@ -241,18 +242,28 @@ export class Timeline {
 
 function addTask(k: Kernel, t: TaskSetup): void {
   const entry = t.kind === 'user' ? ['entry_SYSCALL_64_after_hwframe', 'do_syscall_64'] : ['ret_from_fork_asm', 'ret_from_fork', 'kthread'];
-  const frames = [...entry, ...t.sleepsIn, 'schedule'];
+  const running = t.state === 'R';
+  // Running, a user task is in user space (no kernel frames) and a kthread in its work; asleep, both are in schedule().
+  const frames = running ? (t.kind === 'user' ? [] : [...entry, ...t.sleepsIn]) : [...entry, ...t.sleepsIn, 'schedule'];
   for (const fn of frames) k.vmlinuxSymbols.add(fn);
+  const behavior: Behavior = running
+    ? t.kind === 'user'
+      ? { type: 'user-compute' }
+      : { type: 'busy-kthread', loopAt: entry.length, freezable: t.freezable ?? false }
+    : t.kind === 'user'
+      ? { type: 'sleeper' }
+      : { type: 'kthread', loopAt: entry.length };
   const task = k.spawn({
     comm: t.comm,
     kind: t.kind,
     cpu: t.cpu ?? k.rng.int(k.config.cpus),
     chain: frames.map((fn) => ({ obj: 'vmlinux', fn })),
-    behavior: t.kind === 'user' ? { type: 'sleeper' } : { type: 'kthread', loopAt: entry.length },
+    behavior,
     state: t.state ?? 'S',
     parent: t.kind === 'user' ? k.loginShell : null,
   });
   task.unreliableStack = t.unreliable ?? false;
+  task.onCpu = running;
 }
 
 function lines(text: string): string[] {

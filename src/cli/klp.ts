@@ -10,7 +10,7 @@ import { parseTranscript } from '../kernel/selftest/transcript';
 import { compare, replay } from '../kernel/selftest/replay';
 import { Kernel } from '../kernel/kernel';
 import { Shell } from '../kernel/shell/shell';
-import { nextEventMakesProgress, settle } from '../kernel/settle';
+import { nextEventMakesProgress, settle, whySettlingStops } from '../kernel/settle';
 import { formatTimestamp, type LogRecord } from '../kernel/world/log';
 import { USEC_PER_SEC } from '../kernel/world/events';
 import { SLEEP_MAX } from '../kernel/shell/commands/system';
@@ -96,7 +96,7 @@ function pacingWord(kernel: Kernel, line: string): string | null {
       if (!queued.length) return '* nothing is queued\n';
       const next = kernel.queue.peek();
       return queued
-        .map((e) => `${seconds(e.at)} ${e.kind.padEnd(9)} ${e.label}${e === next && !nextEventMakesProgress(kernel, e) ? '   (settling stops here: it would find the same tasks blocked)' : ''}\n`)
+        .map((e) => `${seconds(e.at)} ${e.kind.padEnd(9)} ${e.label}${e === next && !nextEventMakesProgress(kernel, e) ? `   (settling stops here: ${whySettlingStops(e)})` : ''}\n`)
         .join('');
     }
   }

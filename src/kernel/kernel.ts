@@ -25,11 +25,12 @@ import { INIT_MAIN, PANIC, SMP, X86_SETUP, say } from './words';
 import { KTHREAD_SITES } from './world/tasks';
 import { sameCode } from './world/code';
 import { BUILTINS } from './world/builtins';
-import { resolveCall } from './livepatch/transition';
+import { klp_copy_process, resolveCall } from './livepatch/transition';
 import { PATHS } from './livepatch/freed';
 import { moduleApi } from './module/api';
 import { idleWorker, workerRuns } from './module/work';
 import { HungTaskDetector } from './world/hung-task';
+import { MAINLINE } from './release/releases';
 
 export interface KernelConfig {
   /** online CPUs */
@@ -51,8 +52,9 @@ export interface KernelConfig {
   /**
    * CONFIG_MODULE_FORCE_UNLOAD: `rmmod -f` (delete_module() with O_TRUNC)
    * may remove a module that is in use or has no exit function, tainting the
-   * kernel R. Off in mainline's defaults (so EAGAIN); distributions often
-   * turn it on (Debian's 6.1 has it).
+   * kernel R. Off by default (Kconfig gives no default: "If unsure, say N"),
+   * so EAGAIN; x86_64_defconfig and many distributions turn it on (Debian's
+   * 6.1 has it).
    */
   moduleForceUnload?: boolean;
 }
@@ -77,7 +79,7 @@ export const DEFAULT_CONFIG: KernelConfig = { cpus: 4, seed: 1, extraTasks: 0, r
  * function patching" test and its test_klp_mod_* modules arrived with the
  * livepatching pull for 7.1, 2026-04-16).
  */
-export const KERNEL_RELEASE = '7.1.0';
+export const KERNEL_RELEASE = `${MAINLINE}.0`;
 /** init_utsname()->version */
 export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC';
 /** The release and version as a report prints them ("%s %.*s", the version up to its first blank: "#1"). */
@@ -136,6 +138,8 @@ export class Kernel {
   readonly sysfsDirs = new Map<string, Map<string, () => string>>();
   /** pointer-sized words of kernel memory that module code reads and writes */
   readonly memory = new Map<number, number>();
+  /** objects module code kfree()d: a shadow variable may outlive the object it is attached to */
+  readonly freed = new Set<number>();
 
   /** tainted_mask: the TAINT_* bits (world/taint.ts), /proc/sys/kernel/tainted */
   tainted = 0;
@@ -192,7 +196,8 @@ export class Kernel {
   /**
    * Creates a task. A child forked while a transition runs inherits its
    * parent's patch_state and TIF_PATCH_PENDING (klp_copy_process()). Kernel
-   * threads are created by kthreadd, so it is their parent (PPid: 2).
+   * threads are created by kthreadd (kthread_create() asks it to fork them),
+   * so it is their parent (PPid: 2) and the one they inherit from.
    */
   spawn(opts: {
     comm: string;
@@ -205,11 +210,11 @@ export class Kernel {
     pid?: number;
   }): Task {
     const pid = opts.pid ?? this.allocPid();
-    const parent = opts.parent ?? null;
+    const parent = opts.parent ?? (opts.kind === 'kthread' ? this.kthreadd : null);
     const task: Task = {
       pid,
       tgid: pid,
-      ppid: parent ? parent.pid : opts.kind === 'kthread' && this.kthreadd ? this.kthreadd.pid : 0,
+      ppid: parent ? parent.pid : 0,
       comm: opts.comm.slice(0, 15),
       kind: opts.kind,
       cpu: opts.cpu,
@@ -217,12 +222,13 @@ export class Kernel {
       calls: opts.chain,
       chain: opts.chain,
       unreliableStack: false,
-      patchState: parent ? parent.patchState : this.transitionRunning() ? this.initialPatchState() : KLP_TRANSITION_IDLE,
-      pending: parent ? parent.pending : false,
+      patchState: this.transitionRunning() ? this.initialPatchState() : KLP_TRANSITION_IDLE,
+      pending: false,
       notifySignal: false,
       behavior: opts.behavior,
       onCpu: false,
     };
+    if (parent) klp_copy_process(task, parent);
     if (opts.kind !== 'idle') this.tasks.push(task);
     return task;
   }
@@ -367,7 +373,7 @@ export class Kernel {
    * klp_ftrace_handler() may redirect it to a patch's function, whose own
    * entry the tracer sees too. Returns what the code that ran returned.
    */
-  callFunction(task: Task, code: CodeRef, caller: string): string | number | void {
+  callFunction(task: Task, code: CodeRef, caller: string, args: readonly number[] = []): string | number | void {
     this.ftrace.recordCall(task, code, caller);
     // A /proc file read by a command: the read system call is what lies under the call.
     const target = resolveCall(this, task, code, caller === 'seq_read_iter' && task.calls.length === 0 ? PATHS.procRead : undefined);
@@ -375,7 +381,7 @@ export class Kernel {
     if (target.obj === VMLINUX) return Object.hasOwn(BUILTINS, target.fn) ? BUILTINS[target.fn]!(this, task) : undefined;
     const mod = this.modules.get(target.obj);
     const impl = mod?.spec.functions && Object.hasOwn(mod.spec.functions, target.fn) ? mod.spec.functions[target.fn] : undefined;
-    return mod && impl ? impl(moduleApi(this, mod), { pid: task.pid }) : undefined;
+    return mod && impl ? impl(moduleApi(this, mod), { pid: task.pid, args }) : undefined;
   }
 
   // --- workqueues -------------------------------------------------------------

@@ -12,13 +12,29 @@ import { klpRetryWouldProgress } from './livepatch/transition';
 /** Events one settle may run before it gives up (only a bug could need more). */
 const MAX_EVENTS = 1_000_000;
 
+/** Does this event, run now, move anything on (the livepatch core, a task, a work item)? */
+function movesOn(k: Kernel, ev: KernelEvent): boolean {
+  if (ev.kind === 'watchdog' || ev.kind === 'delayed-work') return false;
+  return ev.kind !== 'klp-retry' || klpRetryWouldProgress(k);
+}
+
 /**
  * Is the next event something settling should run? A watchdog's check
  * (khungtaskd) only reports what is stuck: waiting for it is not progress.
+ * A module's delayed work (a timer that re-arms itself every second) never
+ * stops coming: it runs only when time passes anyway, on the way to an
+ * event that moves something on.
  */
 export function nextEventMakesProgress(k: Kernel, ev: KernelEvent): boolean {
-  if (ev.kind === 'watchdog') return false;
-  return ev.kind !== 'klp-retry' || klpRetryWouldProgress(k);
+  if (ev.kind === 'delayed-work') return k.queue.pending().some((e) => movesOn(k, e));
+  return movesOn(k, ev);
+}
+
+/** Why settling stops at this event, in words for the CLI's `.pending`. */
+export function whySettlingStops(ev: KernelEvent): string {
+  if (ev.kind === 'watchdog') return 'a watchdog only reports';
+  if (ev.kind === 'delayed-work') return "a module's own timer, and nothing after it moves on";
+  return 'it would find the same tasks blocked';
 }
 
 export function settle(k: Kernel): number {

@@ -9,7 +9,7 @@ import { lookup } from '../kernel/fs/vfs';
 import { failedPictureClaims } from './picture';
 import type { Claim, PictureClaim } from './types';
 
-const PICTURE_KEYS = ['mark', 'switched', 'pendingShown', 'oldCode', 'blocker', 'inStack', 'signalled', 'tries', 'card', 'object', 'funcStack', 'freeWork', 'freePhase', 'moduleRef', 'moduleGone', 'sysfs'] as const;
+const PICTURE_KEYS = ['mark', 'switched', 'pendingShown', 'oldCode', 'blocker', 'inStack', 'signalled', 'tries', 'card', 'object', 'funcStack', 'freeWork', 'freePhase', 'moduleRef', 'moduleGone', 'sysfs', 'shadowVars'] as const;
 
 export function isPictureClaim(c: Claim): c is PictureClaim {
   return PICTURE_KEYS.some((k) => k in c);
@@ -34,6 +34,8 @@ export function failedClaims(t: Timeline, rec: StepRecord, claims: readonly Clai
       if (rec.log.some((l) => l.text.includes(c.noLog))) out.push(`a log line has "${c.noLog}"`);
     } else if ('term' in c) {
       if (!rec.term.some((l) => l.kind !== 'prompt' && l.text.includes(c.term))) out.push(`the shell did not print "${c.term}"`);
+    } else if ('termLine' in c) {
+      if (!rec.term.some((l) => l.kind !== 'prompt' && l.text === c.termLine)) out.push(`the shell printed no line "${c.termLine}"`);
     } else if ('file' in c && 'equals' in c) {
       const v = read(t, c.file);
       if (v !== c.equals) out.push(`${c.file} reads ${JSON.stringify(v)}, not ${JSON.stringify(c.equals)}`);

@@ -1,3 +1,4 @@
+import { FACTS } from '../kernel/release/facts';
 import type { TimelineScenario } from './types';
 import { said } from './said';
 import { LIVEPATCH_CORE, LIVEPATCH_TRANSITION } from '../kernel/words';
@@ -117,7 +118,7 @@ export const disableAndRemove: TimelineScenario = {
     {
       do: { command: `echo 1 > ${LP}/enabled` },
       caption:
-        'Could we enable it again? enabled_store(): "Do not allow to re-enable a disabled patch." -EINVAL. Since 5.1 the way back is to remove the module and load it again.',
+        `Could we enable it again? enabled_store(): "Do not allow to re-enable a disabled patch." -EINVAL. Since ${FACTS.simplifiedApi.since} the way back is to remove the module and load it again.`,
       fn: 'enabled_store',
       focus: { views: ['sysfs', 'shell'], actors: [{ file: `${LP}/enabled` }] },
       claims: [{ term: 'bash: echo: write error: Invalid argument' }, { card: P, on: 'offList' }, { sysfs: `${LP}/enabled`, value: '0', status: 'same' }],

@@ -20,6 +20,7 @@ export const SHOWN_IN: Record<ActorKind, readonly KernelViewId[]> = {
   file: ['sysfs', 'shell'],
   state: ['state', 'tasks', 'patches'],
   machine: ['charts'],
+  shadow: ['state'],
   part: [],
 };
 
@@ -82,6 +83,9 @@ export function focusProblems(focus: Focus | undefined, k: Kernel, view: KernelV
         break;
       case 'machine':
         if (!(MACHINES as readonly string[]).includes(name)) out.push(`no statechart ${name}`);
+        break;
+      case 'shadow':
+        if (!either((v) => v.shadow.some((x) => String(x.id) === name))) out.push(`no shadow variable with id ${name}`);
         break;
       case 'part':
         out.push(`a story part (${name}) in a timeline scenario`);

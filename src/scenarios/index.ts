@@ -11,21 +11,35 @@ import { stackedPatches } from './stacked-patches';
 import { atomicReplace } from './atomic-replace';
 import { modulesComingGoing } from './modules-coming-going';
 import { systemState } from './system-state';
+import { patchingFails } from './patching-fails';
+import { downgradeReplace } from './downgrade-replace';
+import { forcedRemoval } from './forced-removal';
+import { forcedUnload } from './forced-unload';
+import { howTasksSwitch } from './how-tasks-switch';
+import { hungInsmod } from './hung-insmod';
+import { shadowVariables } from './shadow-variables';
 import { workqueueScenario } from '../stories/workqueue/scenario';
 import { api51Scenario } from '../stories/api51/scenario';
 
-/** In the picker's order. */
+/** In the picker's order: a path from the first patch to the corner cases, the two stories last. */
 export const SCENARIOS: readonly Scenario[] = [
   firstLivepatch,
+  howTasksSwitch,
   disableAndRemove,
   stalledTransition,
   reversing,
+  hungInsmod,
   stackedPatches,
   atomicReplace,
+  downgradeReplace,
   modulesComingGoing,
+  patchingFails,
+  shadowVariables,
+  systemState,
+  forcedRemoval,
+  forcedUnload,
   workqueueScenario,
   api51Scenario,
-  systemState,
 ];
 
 export function findScenario(id: string): Scenario | undefined {

@@ -15,6 +15,7 @@ import { patchStackModel } from '../views/patch-stack';
 import { funcStacksModel } from '../views/func-stacks';
 import { freeQueueModel } from '../views/free-queue';
 import { buildTree, flatten } from '../views/sysfs-tree';
+import { shadowGroups } from '../views/kernel-state';
 import type { PictureClaim, Universe } from './types';
 
 const REGION: Record<number, Universe> = { [-1]: 'none', 0: 'unpatched', 1: 'patched' };
@@ -158,6 +159,11 @@ export function failedPictureClaims(view: KernelView, prev: KernelView | null, c
       }
       if (c.value !== undefined && node.value !== c.value) out.push(`sysfs draws ${c.sysfs} as ${JSON.stringify(node.value)}, not ${JSON.stringify(c.value)}`);
       if (c.status !== undefined && node.status !== c.status) out.push(`sysfs draws ${c.sysfs} ${node.status}, not ${c.status}`);
+    } else if ('shadowVars' in c) {
+      const g = shadowGroups(view).find((x) => x.id === c.shadowVars) ?? { count: 0, onFreed: 0, owners: [] };
+      if (g.count !== c.count) out.push(`Kernel state shows ${g.count} shadow variables with id ${c.shadowVars}, not ${c.count}`);
+      if (c.onFreed !== undefined && g.onFreed !== c.onFreed) out.push(`Kernel state shows ${g.onFreed} of id ${c.shadowVars} on freed objects, not ${c.onFreed}`);
+      if (c.owners !== undefined && !sameSet(g.owners, c.owners)) out.push(`Kernel state shows id ${c.shadowVars} allocated by ${list(g.owners)}, not ${list(c.owners)}`);
     }
   }
   return out;

@@ -1,3 +1,4 @@
+import { FACTS } from '../kernel/release/facts';
 import type { TimelineScenario } from './types';
 import { said } from './said';
 import { LIVEPATCH_TRANSITION } from '../kernel/words';
@@ -134,7 +135,7 @@ export const stackedPatches: TimelineScenario = {
     {
       do: { command: `echo 0 > /sys/kernel/livepatch/${SAMPLE}/enabled` },
       caption:
-        'Since 5.1 there is no stacking order: the lower patch may be disabled first. Its entry at the bottom of the func_stack is in transition, but test_klp_livepatch on top keeps running for everyone.',
+        `Since ${FACTS.noStackingOrder.since} there is no stacking order: the lower patch may be disabled first. Its entry at the bottom of the func_stack is in transition, but test_klp_livepatch on top keeps running for everyone.`,
       fn: '__klp_disable_patch',
       focus: { views: ['funcs', 'patches'], actors: [{ func: FN }, { patch: SAMPLE }] },
       claims: [

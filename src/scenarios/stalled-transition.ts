@@ -1,3 +1,4 @@
+import { FACTS, range, since } from '../kernel/release/facts';
 import type { TimelineScenario } from './types';
 import { said } from './said';
 import { LIVEPATCH_TRANSITION, TEST_KLP_CALLBACKS_BUSY } from '../kernel/words';
@@ -133,7 +134,7 @@ export const stalledTransition: TimelineScenario = {
     },
     {
       do: { event: true },
-      caption: `force does not complete the transition; the next try does. ${KW} still runs the old busymod_work_func, yet since 5.18 force marks only the patches a forced transition removes (5.1–5.17 marked every patch): none here, so ${DEMO}'s module may still be removed once it is disabled.`,
+      caption: `force does not complete the transition; the next try does. ${KW} still runs the old busymod_work_func, yet ${since(FACTS.forceMarksRemoved)} force marks only the patches a forced transition removes (${range(FACTS.forceMarksEveryPatch)} marked every patch): none here, so ${DEMO}'s module may still be removed once it is disabled.`,
       fn: 'klp_complete_transition',
       file: 'kernel/livepatch/transition.c',
       focus: { views: ['tasks', 'patches'], actors: [{ task: KW }, { patch: DEMO }] },

@@ -65,7 +65,12 @@ export type PictureClaim =
    * sysfs: an entry of the tree as drawn (buildTree): its value (a file's content; null: not
    * drawn at all), and whether it appeared, disappeared (drawn as gone), changed or stayed this step
    */
-  | { sysfs: string; value?: string | null; status?: EntryStatus };
+  | { sysfs: string; value?: string | null; status?: EntryStatus }
+  /**
+   * Kernel state, Shadow variables (shadowGroups): how many <obj, id> pairs of this id
+   * klp_shadow_hash holds (0: none), how many of them on objects freed since, who allocated them
+   */
+  | { shadowVars: number; count: number; onFreed?: number; owners?: string[] };
 
 /** What a caption claims after its step, checked by the scenario tests. */
 export type Claim =
@@ -75,6 +80,8 @@ export type Claim =
   | { noLog: string }
   /** the shell printed (stdout or stderr) a line containing this */
   | { term: string }
+  /** the shell printed (stdout or stderr) exactly this line */
+  | { termLine: string }
   /** a file reads exactly this (without its trailing newline), or is absent (null) */
   | { file: string; equals: string | null }
   /** a file's content contains this */

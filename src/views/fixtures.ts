@@ -39,6 +39,7 @@ export function patch(name: string, o: Partial<PatchView> = {}): PatchView {
     sysfs: true,
     kobjRefs: 1,
     freeWorkPending: false,
+    memoryFreed: false,
     objects: [obj('vmlinux', [func('cmdline_proc_show', `livepatch_cmdline_proc_show`)])],
     states: [],
     ...o,

@@ -46,10 +46,12 @@ export type Actor =
   | { state: string }
   /** a statechart: 'patch', 'transition', 'module' */
   | { machine: string }
+  /** the shadow variables of one id in klp_shadow_hash, by the id in decimal: '1' */
+  | { shadow: string }
   /** a story's own actor, by the id its picture gives it (a thread, a lock, a file node) */
   | { part: string };
 
-export type ActorKind = 'task' | 'patch' | 'func' | 'module' | 'kobject' | 'file' | 'state' | 'machine' | 'part';
+export type ActorKind = 'task' | 'patch' | 'func' | 'module' | 'kobject' | 'file' | 'state' | 'machine' | 'shadow' | 'part';
 
 export interface Focus {
   /** the views the picture needs, most important first (at least one) */

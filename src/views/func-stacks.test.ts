@@ -29,6 +29,13 @@ describe('funcStackLayout', () => {
     expect(l.ariaLabel).toContain(`Runs now: ${B}: patched_cmdline`);
   });
 
+  it('after rmmod -f freed the top entry\'s module, says a call faults instead of running it', () => {
+    const s = stack('vmlinux', 'cmdline_proc_show', [entry(A, 'livepatch_cmdline_proc_show')]);
+    const l = funcStackLayout(s, kview({ patches: [patch(A, { memoryFreed: true })], funcStacks: [s] }), null);
+    expect(l.rows.map((r) => r.badge)).toEqual(['freed: a call Oopses', null]);
+    expect(l.ariaLabel).toContain('Runs now: nothing: the top entry is freed memory');
+  });
+
   it('labels a nop as the original code', () => {
     const s = stack('vmlinux', 'cmdline_proc_show', [entry(R, 'cmdline_proc_show', { nop: true })]);
     const l = funcStackLayout(s, kview(), null);

@@ -151,7 +151,10 @@ export function funcStackLayout(s: FuncStackView, view: KernelView, prev: Kernel
   const inTransition = s.entries[0]?.transition ?? false;
   // klp_ftrace_handler(): a task in KLP_TRANSITION_UNPATCHED skips a top entry with func->transition set.
   const [patched, unpatched] = m.compact ? ['patched tasks', 'unpatched tasks'] : ['runs for KLP_TRANSITION_PATCHED tasks', 'runs for KLP_TRANSITION_UNPATCHED tasks'];
-  const badgeAt = (i: number): string | null => (i === 0 ? (inTransition ? patched : 'runs now') : i === 1 && inTransition ? unpatched : null);
+  // rmmod -f freed the top entry's module: klp_ftrace_handler() faults reading its klp_func, nothing runs.
+  const topFreed = view.patches.some((p) => p.name === s.entries[0]?.patch && p.memoryFreed);
+  const badgeAt = (i: number): string | null =>
+    i === 0 ? (topFreed ? 'freed: a call Oopses' : inTransition ? patched : 'runs now') : i === 1 && inTransition && !topFreed ? unpatched : null;
   let y = 0;
   let inset = 0;
   /** the row's lines and place: rows stack down, each as tall as its lines */
@@ -209,7 +212,7 @@ export function funcStackLayout(s: FuncStackView, view: KernelView, prev: Kernel
         ? `Unpatching: tasks already switched to KLP_TRANSITION_UNPATCHED run ${runs}; the others still run ${entryLabel(top, s.fn)}.`
         : `Patching: tasks still in the old universe (KLP_TRANSITION_UNPATCHED) run ${runs}; migrated tasks run the top entry.`;
   }
-  const runsNow = top ? entryLabel(top, s.fn) : `the original ${s.fn}`;
+  const runsNow = topFreed ? 'nothing: the top entry is freed memory' : top ? entryLabel(top, s.fn) : `the original ${s.fn}`;
   return {
     key: s.key,
     title: `${s.obj}: ${s.fn}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kernelState, kernelStateFit, kernelStateRows, klpStateName, leftOut, rowActors, rowFocus, STATE_MAX_LEVEL, type StateRow } from './kernel-state';
+import { kernelState, kernelStateFit, kernelStateRows, klpStateName, leftOut, rowActors, rowFocus, shadowGroups, STATE_MAX_LEVEL, type StateRow } from './kernel-state';
 import { func, funcStack, kernelView, object, patch, patchingView, task } from './state-fixtures';
 import type { KernelView } from '../kernel/view/types';
 
@@ -299,5 +299,38 @@ describe('kernelStateFit', () => {
     expect(leftOut({ hidden: 1, more: 0 })).toBe('1 row');
     expect(leftOut({ hidden: 4, more: 40 })).toBe('4 rows and 40 more tasks');
     expect(leftOut({ hidden: 0, more: 0 })).toBe('');
+  });
+});
+
+describe('shadow variables', () => {
+  const sv = (obj: number, id: number, owner: string, objFreed = false) => ({ obj, id, data: obj + 8, owner, objFreed });
+
+  it('are counted per id, with those on freed objects and who allocated them', () => {
+    const v = kernelView({ shadow: [sv(1, 2, 'fix2'), sv(1, 1, 'fix1'), sv(2, 1, 'fix1', true), sv(3, 2, 'fix2', true)] });
+    expect(shadowGroups(v)).toEqual([
+      { id: 1, count: 2, onFreed: 1, owners: ['fix1'] },
+      { id: 2, count: 2, onFreed: 1, owners: ['fix2'] },
+    ]);
+    const rows = kernelStateRows(v, null);
+    expect(value(rows, '<obj, id> pairs', 'id 1')).toBe('2');
+    expect(value(rows, 'on freed objects', 'id 2')).toBe('1');
+    expect(rowActors(find(rows, 'allocated by', 'id 2'))).toEqual([['shadow', '2']]);
+  });
+
+  it('the section shows while klp_shadow_hash holds some, and the step it lost its last', () => {
+    const none = kernelView();
+    const some = kernelView({ shadow: [sv(1, 1, 'fix1')] });
+    const titles = (v: KernelView, prev: KernelView | null) => kernelState(v, prev, null).sections.map((s) => s.scope);
+    expect(titles(none, null)).not.toContain('shadow');
+    expect(titles(some, none)).toContain('shadow');
+    // the step it lost its last, the id stays at 0, marked changed
+    const emptied = kernelState(none, some, null).sections.find((s) => s.scope === 'shadow');
+    expect(emptied?.rows.map((r) => [r.name, r.value, r.was])).toEqual([
+      ['<obj, id> pairs', '0', '1'],
+      ['on freed objects', '0', null],
+      ['allocated by', '—', 'fix1'],
+    ]);
+    expect(kernelState(none, none, null).sections.find((s) => s.scope === 'shadow')).toBeUndefined();
+    expect(kernelState(some, none, null).rows.filter((r) => r.scope === 'shadow').every((r) => r.changed)).toBe(true);
   });
 });

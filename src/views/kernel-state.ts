@@ -7,7 +7,7 @@
 import type { KernelView, TaskView } from '../kernel/view/types';
 import { focusAttr, type Actor, type ActorKind } from './focus';
 
-export type Scope = 'global' | 'task' | 'patch' | 'object' | 'func' | 'func_stack';
+export type Scope = 'global' | 'task' | 'patch' | 'object' | 'func' | 'func_stack' | 'shadow';
 
 export interface StateRow {
   /** identity across steps: what `changed` compares by */
@@ -51,7 +51,33 @@ export const SECTIONS: readonly { scope: Scope; title: string; source: string }[
   { scope: 'object', title: 'Objects', source: 'struct klp_object' },
   { scope: 'func', title: 'Functions', source: 'struct klp_func' },
   { scope: 'func_stack', title: 'Function stacks', source: 'struct klp_ops (kernel/livepatch/patch.c)' },
+  { scope: 'shadow', title: 'Shadow variables', source: 'klp_shadow_hash (kernel/livepatch/shadow.c)' },
 ];
+
+/** The shadow variables of one id, as the Shadow variables section counts them. */
+export interface ShadowGroup {
+  id: number;
+  count: number;
+  /** attached to objects kfree()d since: nothing detached them */
+  onFreed: number;
+  /** the modules whose code allocated them */
+  owners: string[];
+}
+
+/** klp_shadow_hash by id, lowest first. */
+export function shadowGroups(v: KernelView): ShadowGroup[] {
+  const byId = new Map<number, ShadowGroup>();
+  for (const s of v.shadow) {
+    let g = byId.get(s.id);
+    if (!g) byId.set(s.id, (g = { id: s.id, count: 0, onFreed: 0, owners: [] }));
+    g.count++;
+    if (s.objFreed) g.onFreed++;
+    if (!g.owners.includes(s.owner)) g.owners.push(s.owner);
+  }
+  return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+const shadowSubject = (id: number) => `id ${id}`;
 
 const KLP_NAMES: Record<number, string> = { [-1]: 'KLP_TRANSITION_IDLE', 0: 'KLP_TRANSITION_UNPATCHED', 1: 'KLP_TRANSITION_PATCHED' };
 
@@ -161,6 +187,24 @@ function funcStackRows(v: KernelView): Draft[] {
   return v.funcStacks.map((fs) => row('func_stack', fs.key, `${fs.obj}:${fs.fn}`, 'ops->func_stack', `[${funcStackValue(fs.entries)}]`));
 }
 
+/** Each id's rows; an id the step before had and this one has not stays, at 0, for the step it went. */
+function shadowRows(v: KernelView, prev: KernelView | null = null): Draft[] {
+  const groups = shadowGroups(v);
+  for (const g of prev ? shadowGroups(prev) : []) {
+    if (!groups.some((x) => x.id === g.id)) groups.push({ id: g.id, count: 0, onFreed: 0, owners: [] });
+  }
+  return groups
+    .sort((a, b) => a.id - b.id)
+    .flatMap((g) => {
+      const s = shadowSubject(g.id);
+      return [
+        row('shadow', s, s, '<obj, id> pairs', String(g.count)),
+        row('shadow', s, s, 'on freed objects', String(g.onFreed)),
+        row('shadow', s, s, 'allocated by', g.owners.join(', ') || '—'),
+      ];
+    });
+}
+
 /** Every row of a view, every task included: what `prev` is compared against. */
 function allRows(v: KernelView): Draft[] {
   return [
@@ -171,6 +215,7 @@ function allRows(v: KernelView): Draft[] {
     ...objectRows(v),
     ...funcRows(v),
     ...funcStackRows(v),
+    ...shadowRows(v),
   ];
 }
 
@@ -207,6 +252,8 @@ export function rowActors(r: Pick<StateRow, 'scope' | 'subject' | 'name'>): [Act
     }
     case 'func_stack':
       return [['func', r.subject.slice(r.subject.indexOf(':') + 1)]];
+    case 'shadow':
+      return [['shadow', r.subject.slice('id '.length)]];
   }
 }
 
@@ -263,8 +310,15 @@ export function kernelState(
     object: objectRows(view).map(finish),
     func: funcRows(view).map(finish),
     func_stack: funcStackRows(view).map(finish),
+    shadow: shadowRows(view, prev).map(finish),
   };
-  const sections = SECTIONS.map((s) => ({ ...s, rows: byScope[s.scope], more: s.scope === 'task' ? moreTasks : 0 }));
+  // Shadow variables are the business of a few patches: the section shows while the hash holds some, or just lost its last.
+  const shadowShown = view.shadow.length > 0 || (prev?.shadow.length ?? 0) > 0;
+  const sections = SECTIONS.filter((s) => s.scope !== 'shadow' || shadowShown).map((s) => ({
+    ...s,
+    rows: byScope[s.scope],
+    more: s.scope === 'task' ? moreTasks : 0,
+  }));
   return { sections, rows: sections.flatMap((s) => s.rows), taskTotal: view.tasks.length, moreTasks };
 }
 

@@ -31,6 +31,12 @@ describe('stateWord', () => {
     expect(stateWord(patch(A, { state: 'replaced', enabled: false })).word).toBe('replaced');
     expect(stateWord(freeing(A, { freeWorkPending: false })).word).toBe('disabled');
   });
+
+  it('says when rmmod -f freed the module under a registered patch, whatever its state says', () => {
+    const dangling = stateWord(patch(A, { memoryFreed: true }));
+    expect(dangling).toEqual({ word: 'module freed by rmmod -f', tone: 'gone' });
+    expect(stateWord(patching(A, { memoryFreed: true }))).toEqual(dangling);
+  });
 });
 
 describe('buttonsFor', () => {
@@ -57,6 +63,11 @@ describe('buttonsFor', () => {
 
   it('offers nothing on a patch off klp_patches', () => {
     expect(buttonsFor(freeing(A))).toEqual([]);
+  });
+
+  it('offers nothing on a patch whose module rmmod -f freed: any write to its files Oopses', () => {
+    expect(buttonsFor(patch(A, { memoryFreed: true }))).toEqual([]);
+    expect(buttonsFor(patching(A, { memoryFreed: true }))).toEqual([]);
   });
 });
 

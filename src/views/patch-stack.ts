@@ -86,6 +86,8 @@ export interface PatchStackModel {
 
 /** The patch machine's state as the kernel (and its log) would describe it. */
 export function stateWord(p: PatchView, replacedBy: string | null = null): { word: string; tone: Tone } {
+  // Its state is whatever it was when the module went: the memory holding it is what matters now.
+  if (p.memoryFreed) return { word: 'module freed by rmmod -f', tone: 'gone' };
   switch (p.state) {
     case 'patching':
       return { word: 'patching', tone: 'patching' };
@@ -115,7 +117,8 @@ export function stateWord(p: PatchView, replacedBy: string | null = null): { wor
 
 /** Which shell commands make sense for this patch right now. */
 export function buttonsFor(p: PatchView): StackButton[] {
-  if (!p.listed) return [];
+  // Off the list nothing applies; over freed memory every write to its files Oopses the writer.
+  if (!p.listed || p.memoryFreed) return [];
   const dir = `${SYSFS}/${p.name}`;
   if (p.transition) {
     // enabled_store() on klp_transition_patch reverses: write the opposite of `enabled`.

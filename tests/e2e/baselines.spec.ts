@@ -1,7 +1,8 @@
 /**
  * Talk mode as the audience sees it, against committed pictures: the first,
- * a middle and the last step of every scenario, at 1280×720, in both themes
- * (tests/e2e/baselines/). A change to the picture fails here until the
+ * a middle and the last step of every scenario at 1280×720 in the light
+ * theme, and the middle step in the dark one (the themes differ in colours
+ * only: one picture each guards them) (tests/e2e/baselines/). A change to the picture fails here until the
  * baselines are rewritten on purpose: `npm run test:baselines`, then look at
  * every changed PNG before committing it.
  */
@@ -18,7 +19,7 @@ for (const theme of ['light', 'dark']) {
   for (const s of SCENARIOS) {
     const last = s.kind === 'timeline' ? s.steps.length : STORY_LENGTH[s.id]!;
     test(`${s.id} in talk mode, ${theme} theme`, async ({ page }) => {
-      for (const step of [0, Math.floor(last / 2), last]) {
+      for (const step of theme === 'light' ? [0, Math.floor(last / 2), last] : [Math.floor(last / 2)]) {
         await page.goto(`/#/s/${s.id}/${step}?talk&theme=${theme}`);
         await expect(page.locator('#caption')).toContainText(`step ${step} of`);
         await expect(page.getByText('Loading…')).toHaveCount(0);

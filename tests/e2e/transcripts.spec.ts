@@ -12,9 +12,13 @@ import { kernelLog, openBlank, settle, type } from './helpers';
 /** What the test harness itself writes (logged commands, insmod's error text) is not the kernel's. */
 const harnessLine = (l: string) => l.startsWith('% ') || /^(insmod|rmmod|modprobe): /.test(l);
 
+/** Every view below the fold, collapsed as a user can (the choice is kept in localStorage): the test reads the shell and the log only. */
+const BELOW_THE_FOLD = ['patches', 'funcs', 'tasks', 'free', 'modules', 'state', 'sysfs', 'charts'];
+
 for (const file of transcriptFiles()) {
   test(`transcript ${basename(file)}`, async ({ page }) => {
     const t = parseTranscript(readTranscript(file));
+    await page.addInitScript((ids) => localStorage.setItem('klpscope:collapsed', JSON.stringify(ids)), BELOW_THE_FOLD);
     await openBlank(page);
     const before = (await kernelLog(page)).length;
     for (const step of t.steps) {

@@ -145,3 +145,55 @@ describe('background jobs', () => {
     expect(m.run('kill -9 %1').stderr).toBe('[1]+  Killed                  ./test_klp-call_getpid\n');
   });
 });
+
+describe('head, tail, grep and sleep in coreutils\' and GNU grep\'s words (issue 10)', () => {
+  const lines = (m: ReturnType<typeof machine>) => (m.run('echo -e "a\\nb\\nc\\nd" > /tmp/f'), m);
+
+  it('head -n x is an error, status 1; -n -N drops the last N; -c counts bytes', () => {
+    const m = lines(machine());
+    expect(m.run('head -n x /tmp/f')).toMatchObject({ stdout: '', stderr: "head: invalid number of lines: 'x'\n", status: 1 });
+    expect(m.run('head -c y /tmp/f').stderr).toBe("head: invalid number of bytes: 'y'\n");
+    expect(m.run('head -n').stderr).toBe("head: option requires an argument -- 'n'\nTry 'head --help' for more information.\n");
+    expect(m.run('head -n -1 /tmp/f').stdout).toBe('a\nb\nc\n');
+    expect(m.run('head -c 3 /tmp/f').stdout).toBe('a\nb');
+    expect(m.run('head -2 /tmp/f').stdout).toBe('a\nb\n');
+    expect(m.run('head -x /tmp/f')).toMatchObject({ stderr: "head: invalid option -- 'x'\nTry 'head --help' for more information.\n", status: 1 });
+  });
+
+  it('tail -n -2 is tail -n 2; tail -n +3 starts at line 3; several files get headers', () => {
+    const m = lines(machine());
+    expect(m.run('tail -n -2 /tmp/f').stdout).toBe('c\nd\n');
+    expect(m.run('tail -n +3 /tmp/f').stdout).toBe('c\nd\n');
+    expect(m.run('tail -c 2 /tmp/f').stdout).toBe('d\n');
+    expect(m.run('tail -n 1 /tmp/f /tmp/f').stdout).toBe('==> /tmp/f <==\nd\n\n==> /tmp/f <==\nd\n');
+    expect(m.run('tail -n 1 /nope')).toMatchObject({ stderr: "tail: cannot open '/nope' for reading: No such file or directory\n", status: 1 });
+  });
+
+  it("grep names what is wrong with a pattern as GNU grep does, status 2", () => {
+    const m = lines(machine());
+    expect(m.run("grep '[' /tmp/f")).toMatchObject({ stderr: 'grep: Unmatched [, [^, [:, [., or [=\n', status: 2 });
+    expect(m.run("grep -E 'a(' /tmp/f").stderr).toBe('grep: Unmatched ( or \\(\n');
+    expect(m.run("grep 'a\\(' /tmp/f").stderr).toBe('grep: Unmatched ( or \\(\n');
+    expect(m.run("grep 'a\\)' /tmp/f").stderr).toBe('grep: Unmatched ) or \\)\n');
+    // in a basic regular expression a plain ( is an ordinary character
+    expect(m.run("echo 'f(x)' | grep 'f(x'")).toMatchObject({ stdout: 'f(x)\n', status: 0 });
+    // a ] right after [ is a member of the bracket expression
+    expect(m.run("grep '[]a]' /tmp/f")).toMatchObject({ stdout: 'a\n', status: 0 });
+  });
+
+  it('sleep takes what GNU sleep takes (1e3, .5, inf), and one line sleeps at most a simulated day, however many sleeps it holds', () => {
+    const m = machine();
+    let t = m.k.now;
+    expect(m.run('sleep 1e3 .5').status).toBe(0);
+    expect(m.k.now - t).toBe(1000.5e6);
+    t = m.k.now;
+    const r = m.run('sleep 1d; sleep 1d; echo $?');
+    expect(m.k.now - t).toBe(86400e6);
+    expect(r.stdout).toBe('0\n');
+    expect(r.stderr).toBe('klp: sleep: one command line runs at most a simulated day (86400 s); 0 s passed of the 86400 s asked.\n');
+    t = m.k.now;
+    expect(m.run('sleep inf').stderr).toBe('klp: sleep: one command line runs at most a simulated day (86400 s); 86400 s passed.\n');
+    expect(m.k.now - t).toBe(86400e6);
+    expect(m.run('sleep 1x')).toMatchObject({ stderr: "sleep: invalid time interval '1x'\nTry 'sleep --help' for more information.\n", status: 1 });
+  });
+});

@@ -72,6 +72,10 @@ export interface ModuleApi {
   klp_get_prev_state(id: number): KlpStateView | null;
   /** schedule_work(): runs fn on a kworker */
   schedule_work(name: string, fn: WorkFn): void;
+  /** schedule_delayed_work(): runs fn on a kworker once `delay` jiffies have passed */
+  schedule_delayed_work(name: string, delay: number, fn: WorkFn): void;
+  /** cancel_delayed_work_sync(): the work will not run (none of these ever sleeps, so none is running) */
+  cancel_delayed_work_sync(name: string): void;
   /** flush_work(): waits until the work is done */
   flush_work(name: string): void;
   /** proc_create_single(): /proc/<name> shows the output of this module's function */
@@ -86,6 +90,19 @@ export interface ModuleApi {
   readonly shadow: ShadowApi;
   /** a fresh kernel address: kmalloc(), or a stack slot, or a function's address */
   address(kind: 'heap' | 'stack' | 'text'): number;
+  /** kzalloc() and kfree() of module data whose lifetime the views follow */
+  kzalloc(): number;
+  kfree(addr: number): void;
+  /**
+   * A call of one of this module's own functions by its code: it enters
+   * through ftrace like any call, so a livepatch may redirect it. Returns
+   * what the function that ran returned (a pointer, a bool as 0/1).
+   */
+  call(fn: string, ...args: number[]): number;
+  /** jiffies, now */
+  jiffies(): number;
+  /** how printk prints a pointer with %p (hashed) */
+  p(addr: number): string;
   /** read and write one pointer-sized word of kernel memory */
   peek(addr: number): number;
   poke(addr: number, value: number): void;

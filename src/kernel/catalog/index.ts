@@ -16,6 +16,9 @@ import { test_klp_shadow_vars } from './test_klp_shadow_vars';
 import { test_klp_state, test_klp_state2, test_klp_state3 } from './test_klp_state';
 import { test_klp_syscall } from './test_klp_syscall';
 import { livepatch_sample } from './livepatch_sample';
+import { livepatch_shadow_mod } from './livepatch_shadow_mod';
+import { livepatch_shadow_fix1 } from './livepatch_shadow_fix1';
+import { livepatch_shadow_fix2 } from './livepatch_shadow_fix2';
 
 export const CATALOG: readonly ModuleSpec[] = [
   test_klp_atomic_replace,
@@ -33,6 +36,9 @@ export const CATALOG: readonly ModuleSpec[] = [
   test_klp_state3,
   test_klp_syscall,
   livepatch_sample,
+  livepatch_shadow_mod,
+  livepatch_shadow_fix1,
+  livepatch_shadow_fix2,
 ];
 
 export function findModuleByName(name: string): ModuleSpec | undefined {

@@ -59,6 +59,8 @@ export type FunctionImpl = (m: ModuleApi, call: CallInfo) => string | number | v
 export interface CallInfo {
   /** pid of the calling task */
   pid: number;
+  /** the arguments, when a module's code passes some (pointers and integers) */
+  args: readonly number[];
 }
 
 export interface ModuleSpec {

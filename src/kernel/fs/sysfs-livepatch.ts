@@ -8,9 +8,9 @@ import { patchEnabled } from '../machines/patch.machine';
 import { enabled_store, force_store, stackOrder } from '../livepatch/core';
 import type { KlpPatch } from '../livepatch/types';
 import { PATHS, patchFreed, touchPatch, walkPatches } from '../livepatch/freed';
+import { attrNames } from './livepatch-attrs';
 import { dir, roFile, rwFile, woFile, type FsNode } from './node';
 
-const PATCH_ATTRS = ['enabled', 'transition', 'force', 'replace', 'stack_order'];
 
 function patches(k: Kernel): KlpPatch[] {
   return k.klp.all.filter((p) => p.kobj.inSysfs);
@@ -32,7 +32,7 @@ export function livepatchNode(k: Kernel, parts: string[]): FsNode | null {
 
 function attrNode(k: Kernel, patch: KlpPatch, parts: string[]): FsNode | null {
   const objs = () => patch.objs.filter((o) => o.kobj.inSysfs);
-  if (parts.length === 1) return dir(() => [...PATCH_ATTRS, ...objs().map((o) => o.kobj.name)]);
+  if (parts.length === 1) return dir(() => [...attrNames('patch'), ...objs().map((o) => o.kobj.name)]);
   const name = parts[1]!;
   if (parts.length === 2) {
     switch (name) {
@@ -58,7 +58,7 @@ function attrNode(k: Kernel, patch: KlpPatch, parts: string[]): FsNode | null {
   const obj = objs().find((o) => o.kobj.name === name);
   if (!obj) return null;
   const funcs = () => obj.funcs.filter((f) => f.kobj.inSysfs);
-  if (parts.length === 2) return dir(() => ['patched', ...funcs().map((f) => f.kobj.name)]);
+  if (parts.length === 2) return dir(() => [...attrNames('object'), ...funcs().map((f) => f.kobj.name)]);
   if (parts.length === 3 && parts[2] === 'patched') return roFile(() => `${obj.patched ? 1 : 0}\n`);
   const func = funcs().find((f) => f.kobj.name === parts[2]);
   if (!func || parts.length > 3) return null;

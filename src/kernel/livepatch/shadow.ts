@@ -71,9 +71,17 @@ export class ShadowTable {
     this.vars.splice(this.vars.indexOf(v), 1);
   }
 
-  /** klp_shadow_free_all() */
+  /**
+   * klp_shadow_free_all(): walks klp_shadow_hash bucket by bucket
+   * (hash_for_each()), each bucket newest first (hash_add_rcu() adds at the
+   * head), so the destructors run in the hash's order, not the allocations'.
+   */
   freeAll(id: number, dtor: ShadowDtor | null): void {
-    for (const v of this.vars.filter((x) => x.id === id)) {
+    const order = this.vars
+      .map((v, i) => ({ v, i, b: bucket(v.obj) }))
+      .filter((x) => x.v.id === id)
+      .sort((a, b) => a.b - b.b || b.i - a.i);
+    for (const { v } of order) {
       if (dtor) dtor(v.obj, v.data);
       this.vars.splice(this.vars.indexOf(v), 1);
     }
@@ -82,6 +90,16 @@ export class ShadowTable {
   private find(obj: number, id: number): ShadowVar | undefined {
     return this.vars.find((v) => v.obj === obj && v.id === id);
   }
+}
+
+/** GOLDEN_RATIO_64 (include/linux/hash.h) */
+const GOLDEN_RATIO_64 = 0x61c8864680b583ebn;
+/** KLP_SHADOW_HASH_BITS: DEFINE_HASHTABLE(klp_shadow_hash, 12) */
+const HASH_BITS = 12n;
+
+/** hash_min(obj, 12): hash_64(), the bucket an object's shadow variables hang in */
+function bucket(obj: number): number {
+  return Number(((BigInt(obj) * GOLDEN_RATIO_64) & 0xffffffffffffffffn) >> (64n - HASH_BITS));
 }
 
 function hex(n: number): string {

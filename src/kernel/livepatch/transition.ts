@@ -27,7 +27,7 @@ import type { KlpFunc, KlpPatch } from './types';
 import { FUNC_OFFSET, PATHS, patchFreed, touchPatch } from './freed';
 import { KernelOops } from '../world/oops';
 import { moduleAddress } from '../module/types';
-import { taskReturnsToUser, kthreadLoopsAgain, idleLoop } from '../world/task-events';
+import { taskReturnsToUser, kthreadLoopsAgain, idleLoop, pendingTaskRunsOn } from '../world/task-events';
 
 const word = (t: KlpState) => (t === KLP_TRANSITION_PATCHED ? 'patching' : 'unpatching');
 
@@ -59,7 +59,7 @@ export function transitionSend(k: Kernel, event: TransitionEvent): number {
       set_pending_flags: () => {
         const target = k.klpTargetState();
         for (const t of everyTask(k)) if (t.patchState !== target) t.pending = true;
-        for (const t of k.tasks) if (t.pending && t.behavior.type === 'syscall-loop') taskReturnsToUser(k, t);
+        for (const t of k.tasks) if (t.pending) pendingTaskRunsOn(k, t);
       },
       pr_debug_canceling: () => say(k, W.canceling, { patch: currentPatch(k).mod.name }),
       klp_complete_transition: (p) => klp_complete_transition(k, p.target as KlpState),
@@ -112,6 +112,33 @@ export function klp_update_patch_state(k: Kernel, task: Task): void {
     task.pending = false;
     task.patchState = k.klpTargetState();
   }
+}
+
+/**
+ * klp_copy_process(), from copy_process(): a child starts with its parent's
+ * patch_state and TIF_PATCH_PENDING, so a task forked during a transition is
+ * in its parent's universe and switches the way any task does.
+ */
+export function klp_copy_process(child: Task, parent: Task): void {
+  child.pending = parent.pending;
+  child.patchState = parent.patchState;
+}
+
+/**
+ * klp_sched_try_switch(prev), from __schedule() (since 6.16, 676e8cf70cb0):
+ * while a transition runs (klp_sched_try_switch_key, enabled by
+ * klp_start_transition()), a task going to a freezable sleep (TASK_FREEZABLE
+ * in its state) tries to switch itself. From 6.4 to 6.15 (e3ff7c609f39) the
+ * hook was in cond_resched() instead; before 6.4 there was none.
+ */
+export function klp_sched_try_switch(k: Kernel, prev: Task, freezable: boolean): void {
+  if (k.transitionRunning() && freezable) __klp_sched_try_switch(k, prev);
+}
+
+/** __klp_sched_try_switch(): a pending `current` checks its own stack (it is not "running" to itself). */
+export function __klp_sched_try_switch(k: Kernel, current: Task): void {
+  if (!current.pending) return;
+  klp_try_switch_task(k, current);
 }
 
 /**

@@ -11,7 +11,9 @@ import type { ShadowSay } from '../livepatch/shadow';
 import { klp_enable_patch } from '../livepatch/core';
 import { klp_get_prev_state, klp_get_state } from '../livepatch/state';
 import type { LoadedModule } from './types';
-import { startWork, finishWork } from './work';
+import { startWork, finishWork, scheduleDelayedWork, cancelDelayedWork } from './work';
+import { jiffiesAt } from '../world/jiffies';
+import { hashedPointer } from '../world/vsprintf';
 
 const cache = new WeakMap<LoadedModule, ModuleApi>();
 
@@ -44,6 +46,8 @@ export function moduleApi(k: Kernel, mod: LoadedModule): ModuleApi {
     klp_get_prev_state: (id) => klp_get_prev_state(k, id),
     schedule_work: (name: string, fn: WorkFn) => startWork(k, mod, name, fn),
     flush_work: (name: string) => finishWork(k, mod, name),
+    schedule_delayed_work: (name, delay, fn) => scheduleDelayedWork(k, mod, name, delay, fn),
+    cancel_delayed_work_sync: (name) => cancelDelayedWork(k, mod, name),
     proc_create: (name, showFunction) => {
       const path = `/proc/${name}`;
       if (k.procFiles.has(path)) return -EEXIST;
@@ -81,6 +85,18 @@ export function moduleApi(k: Kernel, mod: LoadedModule): ModuleApi {
     },
     shadow,
     address: (kind) => k.address(kind),
+    kzalloc: () => k.address('heap'),
+    kfree: (addr) => {
+      k.memory.delete(addr);
+      k.freed.add(addr);
+    },
+    call: (fn, ...args) => {
+      if (!k.current) throw new Error(`${mod.name}: ${fn}() called with no task running`);
+      const ret = k.callFunction(k.current, { obj: mod.name, fn }, k.current.calls.at(-1)?.fn ?? mod.name, args);
+      return typeof ret === 'number' ? ret : 0;
+    },
+    jiffies: () => jiffiesAt(k.now),
+    p: (addr) => hashedPointer(addr, k.config.seed),
     peek: (addr) => k.memory.get(addr) ?? 0,
     poke: (addr, value) => void k.memory.set(addr, value),
   };

@@ -105,6 +105,7 @@ export function load_module(k: Kernel, spec: ModuleSpec, args: string): number {
     patch: null,
     data: {},
     works: new Map(),
+    timers: new Map(),
     procFiles: new Set(),
     sysfsDirs: new Map(),
     kprobes: new Set(),

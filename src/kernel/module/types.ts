@@ -7,6 +7,7 @@ import type { moduleMachine } from '../machines/module.machine';
 import type { ModuleSpec, ParamValue } from '../catalog/types';
 import type { KlpPatch } from '../livepatch/types';
 import type { Task } from '../world/tasks';
+import type { KernelEvent } from '../world/events';
 
 export type ModuleStateName = 'unformed' | 'coming' | 'live' | 'going' | 'gone';
 
@@ -31,6 +32,8 @@ export interface LoadedModule {
   /** the module's static variables */
   data: Record<string, unknown>;
   works: Map<string, ModuleWork>;
+  /** its delayed works whose timers are pending, by work function */
+  timers: Map<string, KernelEvent>;
   procFiles: Set<string>;
   sysfsDirs: Map<string, Map<string, () => string>>;
   kprobes: Set<string>;

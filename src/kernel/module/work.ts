@@ -15,6 +15,7 @@ import type { LoadedModule, ModuleWork } from './types';
 import { reenter } from '../world/task-events';
 import { sameCode } from '../world/code';
 import { resolveCall } from '../livepatch/transition';
+import { jiffiesToUsec } from '../world/jiffies';
 
 /** msleep(20) granularity: how soon a sleeping work loop notices its condition changed. */
 const MSLEEP = 20_000;
@@ -57,6 +58,27 @@ export function startWork(k: Kernel, mod: LoadedModule, name: string, fn: WorkFn
   }
   if (res) k.runAs(worker, res.then);
   idleWorker(worker);
+}
+
+/**
+ * schedule_delayed_work(): when the timer expires the work runs on a kworker
+ * of CPU 0 (the CPU does not matter to livepatch: every idle kworker sits in
+ * worker_thread). Queuing a work that is already pending does nothing.
+ */
+export function scheduleDelayedWork(k: Kernel, mod: LoadedModule, name: string, delay: number, fn: WorkFn): void {
+  if (mod.timers.has(name)) return;
+  const ev = k.schedule(jiffiesToUsec(delay), 'delayed-work', `${name}: ${mod.name}`, () => {
+    mod.timers.delete(name);
+    startWork(k, mod, name, fn);
+  });
+  mod.timers.set(name, ev);
+}
+
+/** cancel_delayed_work_sync(): the timer is stopped; nothing of it is running (these work functions never sleep). */
+export function cancelDelayedWork(k: Kernel, mod: LoadedModule, name: string): void {
+  const ev = mod.timers.get(name);
+  if (ev) k.queue.cancel(ev);
+  mod.timers.delete(name);
 }
 
 /** The sleeping loop saw its condition gone: it finishes, the kworker goes idle. */

@@ -52,6 +52,8 @@ export class Shell {
   private hung: Task | null = null;
   /** foreground processes that never returned, each holding its terminal (blocked.ts); the last is Ctrl-C's */
   readonly stuck: Blocked[] = [];
+  /** simulated seconds the sleeps of the current command line have run (they share one cap, SLEEP_MAX) */
+  slept = 0;
 
   constructor(readonly k: Kernel) {
     this.jobs = new JobTable((pid) => this.k.tasks.some((t) => t.pid === pid));
@@ -68,6 +70,7 @@ export class Shell {
   run(line: string): ShellResult {
     const result: ShellResult = { stdout: '', stderr: '', status: 0 };
     if (line.trim()) this.history.push(line);
+    if (this.depth === 0) this.slept = 0;
     let list: CommandList;
     try {
       list = parse(line);

@@ -10,6 +10,7 @@ import { USEC_PER_SEC } from '../world/events';
 import { klpSwitchBlocker } from '../livepatch/transition';
 import { klp_ftrace_handler } from '../livepatch/patch';
 import { stackOrder } from '../livepatch/core';
+import { patchFreed } from '../livepatch/freed';
 import { formatParam } from '../module/params';
 import { moduleRefcnt, moduleState } from '../module/types';
 import type { Task } from '../world/tasks';
@@ -54,6 +55,7 @@ function patchView(k: Kernel, p: Kernel['klp']['all'][number]): PatchView {
     sysfs: p.kobj.inSysfs,
     kobjRefs: p.kobj.refcount,
     freeWorkPending: p.freeWorkPending,
+    memoryFreed: patchFreed(p),
     objects: p.objs.map((o) => ({
       name: o.name ?? VMLINUX,
       loaded: o.name === null || o.mod !== null,
@@ -165,7 +167,7 @@ export function snapshot(k: Kernel): KernelView {
         pinnedForever: pinned.has(m.name),
       })),
     work: k.queue.pending().map((e) => ({ label: e.label, at: e.at, kind: e.kind })),
-    shadow: k.shadow.vars.map((s) => ({ obj: s.obj, id: s.id, data: s.data, owner: s.owner })),
+    shadow: k.shadow.vars.map((s) => ({ obj: s.obj, id: s.id, data: s.data, owner: s.owner, objFreed: k.freed.has(s.obj) })),
     ftraceEnabled: k.ftrace.enabled,
     cmdline: k.cmdline,
     sysfs: [

@@ -46,6 +46,8 @@ export interface PatchView {
   sysfs: boolean;
   kobjRefs: number;
   freeWorkPending: boolean;
+  /** `rmmod -f` freed its module while it was still registered: its structures are freed memory */
+  memoryFreed: boolean;
   objects: ObjectView[];
   states: { id: number; version: number }[];
 }
@@ -131,6 +133,16 @@ export interface SysfsEntry {
   children?: SysfsEntry[];
 }
 
+export interface ShadowView {
+  obj: number;
+  id: number;
+  data: number;
+  /** the module whose code allocated it */
+  owner: string;
+  /** the object it is attached to was kfree()d: nothing detached it */
+  objFreed: boolean;
+}
+
 export interface KernelView {
   /** virtual µs since boot */
   time: number;
@@ -140,7 +152,8 @@ export interface KernelView {
   tasks: TaskView[];
   modules: ModuleView[];
   work: PendingWork[];
-  shadow: { obj: number; id: number; data: number; owner: string }[];
+  /** klp_shadow_hash: each <obj, id> pair, who allocated it, and whether its object was freed meanwhile */
+  shadow: ShadowView[];
   ftraceEnabled: boolean;
   cmdline: string;
   /** /sys/kernel/livepatch, and /sys/module/<m> for the loaded catalogue modules */

@@ -25,3 +25,6 @@ export { TEST_KLP_SHADOW_VARS } from './tools/testing/selftests/livepatch/test_m
 export { TEST_KLP_STATE } from './tools/testing/selftests/livepatch/test_modules/test_klp_state';
 export { TEST_KLP_STATE2 } from './tools/testing/selftests/livepatch/test_modules/test_klp_state2';
 export { FUNCTIONS_SH } from './tools/testing/selftests/livepatch/functions_sh';
+export { SHADOW_MOD_SAMPLE } from './samples/livepatch/livepatch-shadow-mod';
+export { SHADOW_FIX1_SAMPLE } from './samples/livepatch/livepatch-shadow-fix1';
+export { SHADOW_FIX2_SAMPLE } from './samples/livepatch/livepatch-shadow-fix2';

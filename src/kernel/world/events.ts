@@ -10,7 +10,12 @@ export type EventKind =
   /** A task doing something on its own: returning to user space, waking up. */
   | 'task'
   /** A watchdog's periodic check (khungtaskd): it reports, it moves nothing on. */
-  | 'watchdog';
+  | 'watchdog'
+  /**
+   * A module's delayed work whose timer expires (schedule_delayed_work()),
+   * often re-arming itself: a module's own clockwork, not the livepatch core's.
+   */
+  | 'delayed-work';
 
 export interface KernelEvent {
   at: number;

@@ -35,7 +35,7 @@ export interface PageFault {
   rip: string;
   /** the call trace below it, innermost first */
   trace: string[];
-  /** the fault came with interrupts off and preemption disabled (inside the ftrace handler) */
+  /** the fault came with preemption disabled (inside the ftrace handler's preempt_disable_notrace()) */
   atomic?: boolean;
 }
 
@@ -91,11 +91,11 @@ export function die(k: Kernel, oops: KernelOops): number {
   // oops_end() → oops_exit(): the end marker; the kernel is now tainted D (lock debugging is already off: no second notice)
   say(k, PANIC.endTrace, { id: 0 });
   k.addTaint(TAINT_DIE, true);
-  // make_task_dead()
-  if (fault.atomic) {
-    say(k, EXIT.irqsDisabled, { comm: task.comm, pid: task.pid });
-    say(k, EXIT.preemptCount, { comm: task.comm, pid: task.pid, count: 1 });
-  }
+  // make_task_dead(): a fault on a kernel address is handled with interrupts off (do_kern_addr_fault()
+  // never turns them on) and oops_end() restores them off, so every one of these faults is noted so.
+  // Real 6.1 printed it after a cat of sysfs, an echo into sysfs and lsmod alike.
+  say(k, EXIT.irqsDisabled, { comm: task.comm, pid: task.pid });
+  if (fault.atomic) say(k, EXIT.preemptCount, { comm: task.comm, pid: task.pid, count: 1 });
   if (task.kind !== 'idle' && task !== k.loginShell) k.exitTask(task);
   return 9;
 }

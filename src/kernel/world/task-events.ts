@@ -1,21 +1,33 @@
 /**
  * Things tasks do on their own that matter to a transition, each an event on
  * the queue: a user task returning to user space (where a pending task takes
- * the target state), a woken kthread going round its loop, an idle CPU going
- * round the idle loop.
+ * the target state) from a system call or an interrupt, a woken kthread going
+ * round its loop, a busy kthread going to sleep at the end of its pass, an
+ * idle CPU going round the idle loop. Only what a pending task will do is
+ * queued: a task that runs on and on is not simulated step by step.
  */
 import type { Kernel } from '../kernel';
 import { WAKE_LATENCY } from '../kernel';
-import { klp_update_patch_state, resolveCall } from '../livepatch/transition';
+import { klp_sched_try_switch, klp_update_patch_state, resolveCall } from '../livepatch/transition';
+import { VMLINUX } from './code';
 import type { Task } from './tasks';
 import { KernelOops, die } from './oops';
 
+/** The scheduler tick's period: CONFIG_HZ=250, mainline's default (kernel/Kconfig.hz). */
+export const TICK_USEC = 4_000;
+/**
+ * How long a busy kthread's pass goes on once a transition marks it: a
+ * simulation constant (ksmd scans pages_to_scan pages per pass), well under
+ * the transition's one-second retry.
+ */
+export const BUSY_PASS_USEC = 100_000;
+
 const scheduled = new WeakMap<Task, boolean>();
 
-function once(k: Kernel, task: Task, label: string, run: () => void): void {
+function once(k: Kernel, task: Task, label: string, run: () => void, delay = WAKE_LATENCY): void {
   if (scheduled.get(task)) return;
   scheduled.set(task, true);
-  k.schedule(WAKE_LATENCY, 'task', label, () => {
+  k.schedule(delay, 'task', label, () => {
     scheduled.delete(task);
     if (task.kind !== 'idle' && !k.tasks.includes(task)) return; // it exited meanwhile
     run();
@@ -51,6 +63,64 @@ export function taskReturnsToUser(k: Kernel, task: Task): void {
       reenter(k, task, 0);
     }
   });
+}
+
+/**
+ * The next timer tick interrupts a task computing in user space; on the way
+ * back, irqentry_exit_to_user_mode() runs exit_to_user_mode_loop(), which
+ * switches a pending task (klp_update_patch_state()) and consumes the fake
+ * signal. The task computes on, in user space.
+ */
+export function interruptReturnsToUser(k: Kernel, task: Task): void {
+  const tick = (Math.floor(k.now / TICK_USEC) + 1) * TICK_USEC - k.now;
+  once(
+    k,
+    task,
+    `irqentry_exit_to_user_mode: ${task.comm}:${task.pid}`,
+    () => {
+      klp_update_patch_state(k, task);
+      task.notifySignal = false;
+    },
+    tick,
+  );
+}
+
+/**
+ * A busy kthread's pass ends: it returns to its loop function and sleeps
+ * there (wait_event_freezable_timeout() → schedule_timeout()). On the way
+ * out, __schedule() calls klp_sched_try_switch(prev), which switches it if
+ * its own stack allows and the sleep is freezable. Then it sleeps like any
+ * other kthread: a later stack check, or a wake-up, finds it there.
+ */
+export function busyKthreadSleeps(k: Kernel, task: Task): void {
+  once(
+    k,
+    task,
+    `__schedule: ${task.comm}:${task.pid}`,
+    () => {
+      if (task.behavior.type !== 'busy-kthread') return;
+      const { loopAt, freezable } = task.behavior;
+      const sleep = ['schedule_timeout', 'schedule'].map((fn) => ({ obj: VMLINUX, fn }));
+      task.calls = [...task.calls.slice(0, loopAt + 1), ...sleep];
+      task.chain = [...task.chain.slice(0, loopAt + 1), ...sleep];
+      task.behavior = { type: 'kthread', loopAt };
+      k.runAs(task, () => klp_sched_try_switch(k, task, freezable));
+      task.state = 'S';
+      task.onCpu = false;
+    },
+    BUSY_PASS_USEC,
+  );
+}
+
+/**
+ * TIF_PATCH_PENDING was just set on a task that is busy on its CPU (a stack
+ * check cannot switch it): what it does next, where it can switch on its own.
+ */
+export function pendingTaskRunsOn(k: Kernel, task: Task): void {
+  const type = task.behavior.type;
+  if (type === 'syscall-loop') taskReturnsToUser(k, task);
+  else if (type === 'user-compute') interruptReturnsToUser(k, task);
+  else if (type === 'busy-kthread') busyKthreadSleeps(k, task);
 }
 
 /** wake_up_state(TASK_INTERRUPTIBLE): the kthread runs its loop and sleeps again. */

@@ -19,6 +19,12 @@ export type TaskKind = 'user' | 'kthread' | 'idle';
  * - worker: a kworker, idle in worker_thread or running a work item;
  * - syscall-loop: a user task on a CPU calling one system call over and over
  *   (test_klp-call_getpid): it switches at every return to user space;
+ * - user-compute: a user task computing in user space on its CPU: it enters
+ *   the kernel only for interrupts, and switches on the way back from one;
+ * - busy-kthread: a kthread busy on its CPU in its loop's work (ksmd merging
+ *   pages): a stack check cannot switch it while it runs; at the end of its
+ *   pass it goes to sleep in its loop function, freezably (TASK_FREEZABLE,
+ *   wait_event_freezable_timeout()) or not;
  * - idle: the per-CPU idle task, which switches in the idle loop;
  * - command: a short-lived process the shell started (insmod, cat, …).
  */
@@ -27,6 +33,8 @@ export type Behavior =
   | { type: 'kthread'; loopAt: number }
   | { type: 'worker'; loopAt: number }
   | { type: 'syscall-loop'; syscall: CodeRef; calls: number }
+  | { type: 'user-compute' }
+  | { type: 'busy-kthread'; loopAt: number; freezable: boolean }
   | { type: 'idle' }
   | { type: 'command' };
 

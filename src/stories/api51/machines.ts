@@ -27,6 +27,7 @@
  * `transition_work` (klp_transition_work_fn()), and a write of the opposite
  * value reverses it.
  */
+import { FACTS, range, since } from '../../kernel/release/facts';
 import { setup } from 'xstate';
 import { LIVEPATCH_CORE, LIVEPATCH_TRANSITION, MODULE_MAIN, line } from '../../kernel/words';
 
@@ -482,7 +483,7 @@ export const oldApiMachine = base.createMachine({
 
 const NEW_COMPLETE_UNPATCHING = [
   ...UNPATCHED,
-  after('klp_free_patch_async()', 1, 'patch->enabled is false (5.1 – 5.4: the same two calls, inline)'),
+  after('klp_free_patch_async()', 1, `patch->enabled is false (${range(FACTS.freePatchInline)}: the same two calls, inline)`),
   after('klp_free_patch_start()', 2, 'list_del(): off klp_patches; vmlinux/ and its function directory go'),
   after('schedule_work()', 2, 'queues patch->free_work; the module reference is still held'),
 ] as const;
@@ -519,7 +520,7 @@ export const newApiMachine = base.createMachine({
             actions: [
               ...LOAD,
               call('klp_enable_patch()', 4, 'checks, registers and enables in one call'),
-              call('try_module_get()', 5, 'the patch module reference is taken at load (5.1 – 5.16: in klp_init_patch_early(); here since 5.17, 5ef3dd20555e)'),
+              call('try_module_get()', 5, `the patch module reference is taken at load (${range(FACTS.moduleRefInInitEarly)}: in klp_init_patch_early(); here ${since(FACTS.moduleRefAtEnable)}, ${FACTS.moduleRefAtEnable.commit})`),
               moduleGet,
               call('klp_init_patch_early()', 5),
               call('klp_init_patch()', 5, (n) => `creates /sys/kernel/livepatch/${n}; list_add_tail() onto klp_patches`),

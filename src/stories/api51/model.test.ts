@@ -101,7 +101,7 @@ describe('before 5.1', () => {
 
   it('says in which releases klp_init_patch_early() took the module reference: 5.1 – 5.16 (5ef3dd20555e moved it for 5.17)', () => {
     const get = storyState(0).new.calls.find((c) => c.fn === 'try_module_get()');
-    expect(get?.note).toContain('5.1 – 5.16: in klp_init_patch_early()');
+    expect(get?.note).toContain('5.1–5.16: in klp_init_patch_early()');
     expect(get?.note).toContain('since 5.17');
     for (let n = 0; n < STEP_COUNT; n++) for (const side of [storyState(n).old, storyState(n).new]) for (const c of side.calls) expect(c.note ?? '').not.toMatch(/5\.x/);
   });

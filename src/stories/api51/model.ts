@@ -1,5 +1,5 @@
 /**
- * Scenario 9, "Before and after Linux 5.1": one user story (load the sample
+ * The story "Before and after Linux 5.1": one user story (load the sample
  * livepatch, read /proc/cmdline, disable it, try to enable it again, remove
  * the module, load it again) played under the API of 4.12 – 5.0 and under the
  * API since 5.1, side by side.
@@ -14,6 +14,9 @@
  */
 import { initialTransition, transition, type AnyStateMachine, type SnapshotFrom } from 'xstate';
 import type { StoryStep } from '../../scenarios/types';
+import { FACTS, range, type ReleaseFact } from '../../kernel/release/facts';
+import { compareReleases, previousRelease, MAINLINE, type Release } from '../../kernel/release/releases';
+import { attrsIn } from '../../kernel/fs/livepatch-attrs';
 import {
   EBUSY,
   EEXIST,
@@ -39,9 +42,12 @@ export const ENABLED_FILE = `${PATCH_DIR}/enabled`;
 
 /** Column headings. */
 export const API_LABEL: Record<Api, string> = {
-  old: 'Before 5.1 (4.12 – 5.0)',
-  new: 'Since 5.1',
+  old: `Before ${FACTS.simplifiedApi.since} (${range(FACTS.registerThenEnable)})`,
+  new: `Since ${FACTS.simplifiedApi.since}`,
 };
+/** The API each column plays, and the release whose sysfs files it draws (the newest of its era). */
+const API_FACT: Record<Api, ReleaseFact> = { old: FACTS.registerThenEnable, new: FACTS.simplifiedApi };
+const API_RELEASE: Record<Api, Release> = { old: previousRelease(FACTS.simplifiedApi.since), new: MAINLINE };
 
 /** The sample module's init and exit, as samples/livepatch/livepatch-sample.c has them. */
 export const SAMPLE_INIT_EXIT: Record<Api, { init: string[]; exit: string[] }> = {
@@ -237,31 +243,23 @@ const has = (s: Snap, tag: ApiTag) => s.hasTag(tag);
 function sysfsOf(api: Api, s: Snap): SysfsView {
   if (!has(s, 'sysfs')) return { path: PATCH_DIR, present: false, files: [], objects: [] };
   const bool = (tag: ApiTag) => (has(s, tag) ? '1' : '0');
-  const files: SysfsFile[] =
-    api === 'old'
-      ? [
-          { name: 'enabled', value: bool('enabled') },
-          { name: 'transition', value: bool('transition') },
-          { name: 'signal', value: null, since: '4.15' },
-          { name: 'force', value: null, since: '4.15' },
-        ]
-      : [
-          { name: 'enabled', value: bool('enabled') },
-          { name: 'transition', value: bool('transition') },
-          { name: 'force', value: null },
-          { name: 'replace', value: '0', since: '6.11' },
-          // stack_order_show(): the position on klp_patches, or how many patches there are
-          { name: 'stack_order', value: has(s, 'listed') ? '1' : '0', since: '6.14' },
-        ];
-  const objects = has(s, 'objects')
-    ? [
-        {
-          name: 'vmlinux',
-          files: api === 'new' ? [{ name: 'patched', value: bool('objPatched'), since: '6.1' }] : [],
-          funcs: ['cmdline_proc_show,1'],
-        },
-      ]
-    : [];
+  // what a read of each file returns (null: write-only)
+  const value: Record<string, string | null> = {
+    enabled: bool('enabled'),
+    transition: bool('transition'),
+    replace: '0',
+    // stack_order_show(): the position on klp_patches, or how many patches there are
+    stack_order: has(s, 'listed') ? '1' : '0',
+    patched: bool('objPatched'),
+  };
+  const filesIn = (dir: 'patch' | 'object'): SysfsFile[] =>
+    attrsIn(dir, API_RELEASE[api]).map((a) => ({
+      name: a.name,
+      value: value[a.name] ?? null,
+      ...(compareReleases(a.fact.since, API_FACT[api].since) > 0 ? { since: a.fact.since } : {}),
+    }));
+  const files = filesIn('patch');
+  const objects = has(s, 'objects') ? [{ name: 'vmlinux', files: filesIn('object'), funcs: ['cmdline_proc_show,1'] }] : [];
   return { path: PATCH_DIR, present: true, files, objects };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Scenario 9 as the app's scenario list expects it: a story told by its own
+ * The api51 story as the app's scenario list expects it: a story told by its own
  * model (`model.ts`) and component (`Api51Story.svelte`).
  */
 import type { StoryScenario } from '../../scenarios/types';

@@ -1,5 +1,5 @@
 /**
- * Scenario 8, "Why the free runs on a workqueue": the lock inversion behind
+ * The story "Why the free runs on a workqueue": the lock inversion behind
  * free_work (semantics.md §4.3; the seed commit 958ef1e39d24, "livepatch:
  * Simplify API by removing registration step").
  *
@@ -20,6 +20,7 @@
  *   real       (v5.1+) klp_free_patch_start() under klp_mutex, then
  *              schedule_work(&patch->free_work); the worker puts the kobject.
  */
+import { attrsIn, type LivepatchAttr } from '../../kernel/fs/livepatch-attrs';
 import {
   initialMutex,
   initialNode,
@@ -51,32 +52,8 @@ export const THREADS: readonly ThreadId[] = ['A', 'B', 'W'];
 export const FILES: readonly FileName[] = ['enabled', 'transition', 'force'];
 const filesOf = (run: Run): readonly FileName[] => (isRead(run.writers.B) ? [...FILES, 'stack_order'] : FILES);
 
-/**
- * What each attribute file of the patch's sysfs tree runs, whether that takes
- * klp_mutex (the lock the forbidden design holds while it removes the files),
- * and since when it exists (semantics.md; kernel/livepatch/core.c). A method
- * that takes klp_mutex while its file's active reference is held can join the
- * deadlock; one that takes no lock cannot.
- */
-export interface AttrFact {
-  /** the directory holding it: the patch's, or each object's (<object>/) */
-  dir: 'patch' | 'object';
-  name: string;
-  /** the kobj_attribute methods */
-  show?: string;
-  store?: string;
-  takesKlpMutex: boolean;
-  since: string;
-}
-export const ATTRS: readonly AttrFact[] = [
-  { dir: 'patch', name: 'enabled', show: 'enabled_show', store: 'enabled_store', takesKlpMutex: true, since: '4.0' },
-  { dir: 'patch', name: 'transition', show: 'transition_show', takesKlpMutex: false, since: '4.12' },
-  { dir: 'patch', name: 'force', store: 'force_store', takesKlpMutex: true, since: '4.12' },
-  { dir: 'patch', name: 'replace', show: 'replace_show', takesKlpMutex: false, since: '6.11' },
-  { dir: 'patch', name: 'stack_order', show: 'stack_order_show', takesKlpMutex: true, since: '6.14 (3dae09de4061)' },
-  // The only file below the patch directory: function directories hold none.
-  { dir: 'object', name: 'patched', show: 'patched_show', takesKlpMutex: false, since: '6.1' },
-];
+/** The attribute files mainline has, with their methods and whether those take klp_mutex (the engine's table). */
+export const ATTRS: readonly LivepatchAttr[] = [...attrsIn('patch'), ...attrsIn('object')];
 export const activeRef = (f: FileName): ActiveRef => `active(${f})`;
 
 export const VARIANT_TITLES: Record<VariantId, string> = {

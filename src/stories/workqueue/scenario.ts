@@ -1,5 +1,5 @@
 /**
- * Scenario 8 as the app's scenario list expects it: a story told by its own
+ * The free-work story as the app's scenario list expects it: a story told by its own
  * model (`model.ts`) and component (`WorkqueueStory.svelte`), both loaded
  * only when the story is opened.
  */

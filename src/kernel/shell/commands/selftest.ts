@@ -65,11 +65,18 @@ function startHammer(k: Kernel, cpu: number): number {
   return t.pid;
 }
 
-/** ./test_klp-call_getpid &: loops on getpid() until killed. */
+/**
+ * ./test_klp-call_getpid &: loops on getpid() until killed. Fork balancing
+ * puts the new CPU hog on an idle CPU: one where nothing runs and the
+ * shell is not; failing that, one with no other helper.
+ */
 export const callGetpid: Command = (ctx) => {
-  const busy = new Set(ctx.k.tasks.filter((t) => t.behavior.type === 'syscall-loop').map((t) => t.cpu));
-  const cpu = ctx.k.cpus.find((c) => !busy.has(c.id))?.id ?? ctx.k.rng.int(ctx.k.cpus.length);
-  ctx.shell.lastBackground = startHammer(ctx.k, cpu);
+  const k = ctx.k;
+  const helpers = new Set(k.tasks.filter((t) => t.behavior.type === 'syscall-loop').map((t) => t.cpu));
+  const running = new Set(k.tasks.filter((t) => t.onCpu && t !== ctx.task).map((t) => t.cpu));
+  const idle = k.cpus.find((c) => c.online && c.id !== k.loginShell.cpu && !helpers.has(c.id) && !running.has(c.id));
+  const cpu = idle?.id ?? k.cpus.find((c) => !helpers.has(c.id))?.id ?? k.rng.int(k.cpus.length);
+  ctx.shell.lastBackground = startHammer(k, cpu);
   return 0;
 };
 

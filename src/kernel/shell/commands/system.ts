@@ -38,25 +38,36 @@ export const dmesg: Command = (ctx, args) => {
   return 0;
 };
 
-/** The longest sleep the simulation runs, in seconds (the help says so). */
+/** The longest sleep the simulation runs for one command line, in seconds (the help says so). */
 export const SLEEP_MAX = 86400;
 
+const UNIT = { '': 1, s: 1, m: 60, h: 3600, d: 86400 } as const;
+
+/** GNU sleep's NUMBER[SUFFIX]: a floating-point number (1e9, .5, inf) and s, m, h or d. */
+function interval(a: string): number {
+  const m = /^(inf(?:inity)?|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)([smhd]?)$/i.exec(a);
+  return m ? Number(/^inf/i.test(m[1]!) ? Infinity : m[1]) * UNIT[m[2] as keyof typeof UNIT] : NaN;
+}
+
 export const sleep: Command = (ctx, args) => {
-  const total = args.reduce((sum, a) => {
-    const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(a);
-    if (!m) return NaN;
-    return sum + Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
-  }, 0);
   if (args.length === 0) {
     ctx.err("sleep: missing operand\nTry 'sleep --help' for more information.\n");
     return 1;
   }
-  if (Number.isNaN(total)) {
-    ctx.err(`sleep: invalid time interval '${args.find((a) => !/^\d+(\.\d+)?[smhd]?$/.test(a))}'\nTry 'sleep --help' for more information.\n`);
+  const bad = args.find((a) => Number.isNaN(interval(a)));
+  if (bad !== undefined) {
+    ctx.err(`sleep: invalid time interval '${bad}'\nTry 'sleep --help' for more information.\n`);
     return 1;
   }
-  // At most a simulated day: every second of a stalled transition is a retry to run, synchronously.
-  ctx.k.sleep(Math.min(total, SLEEP_MAX));
+  const total = args.reduce((sum, a) => sum + interval(a), 0);
+  // At most a simulated day per command line, however many sleeps it holds: every second of a
+  // stalled transition is a retry to run, synchronously.
+  const left = SLEEP_MAX - ctx.shell.slept;
+  const run = Math.min(total, left);
+  ctx.k.sleep(run);
+  ctx.shell.slept += run;
+  if (total > left)
+    ctx.err(`klp: sleep: one command line runs at most a simulated day (${SLEEP_MAX} s); ${run} s passed${total === Infinity ? '' : ` of the ${total} s asked`}.\n`);
   return 0;
 };
 

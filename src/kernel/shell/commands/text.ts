@@ -148,17 +148,87 @@ export const stat: Command = (ctx, args) => {
 };
 
 /** A grep basic regular expression as a JavaScript one (grep -E: extended). */
+const POSIX_CLASSES: Readonly<Record<string, string>> = {
+  alpha: 'a-zA-Z',
+  digit: '0-9',
+  alnum: 'a-zA-Z0-9',
+  upper: 'A-Z',
+  lower: 'a-z',
+  xdigit: '0-9A-Fa-f',
+  space: '\\s',
+  blank: ' \\t',
+  punct: '!-\\/:-@\\[-`{-~',
+};
+
+/**
+ * A POSIX bracket expression starting at pattern[i] ("[", "[^"), as a
+ * JavaScript class: a ] first is a member, a backslash is literal, and
+ * [:class:] names a class. Returns it and where the pattern goes on, or null
+ * when it is never closed.
+ */
+function bracket(pattern: string, i: number): { src: string; next: number } | null {
+  let j = i + 1;
+  let src = '[';
+  if (pattern[j] === '^') (src += '^'), j++;
+  if (pattern[j] === ']') (src += '\\]'), j++;
+  for (; j < pattern.length; j++) {
+    const c = pattern[j]!;
+    if (c === ']') return { src: `${src}]`, next: j + 1 };
+    const cls = c === '[' && pattern[j + 1] === ':' ? /^\[:(\w+):\]/.exec(pattern.slice(j)) : null;
+    if (cls && POSIX_CLASSES[cls[1]!] !== undefined) {
+      src += POSIX_CLASSES[cls[1]!];
+      j += cls[0].length - 1;
+    } else src += c === '\\' || c === '[' ? `\\${c}` : c;
+  }
+  return null;
+}
+
 function toRegExp(pattern: string, extended: boolean, fixed: boolean, ignoreCase: boolean, word: boolean, line: boolean): RegExp {
-  let src: string;
+  let src = '';
   if (fixed) src = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  else if (extended) src = pattern;
   else
-    src = pattern.replace(/\\([(){}|+?])|([(){}|+?])/g, (_m, esc: string | undefined, plain: string | undefined) =>
-      esc ? esc : `\\${plain}`,
-    );
+    for (let i = 0; i < pattern.length; i++) {
+      const c = pattern[i]!;
+      if (c === '[') {
+        const b = bracket(pattern, i);
+        if (!b) throw new SyntaxError('unmatched [');
+        src += b.src;
+        i = b.next - 1;
+      } else if (c === '\\' && i + 1 < pattern.length) {
+        const n = pattern[++i]!;
+        // BRE: \( \) \{ \} \| \+ \? are the operators; ERE: they are the literal characters
+        src += !extended && '(){}|+?'.includes(n) ? n : `\\${n}`;
+      } else if (!extended && '(){}|+?'.includes(c)) src += `\\${c}`;
+      else src += c;
+    }
   if (word) src = `(?<![\\w])(?:${src})(?![\\w])`;
   if (line) src = `^(?:${src})$`;
   return new RegExp(src, ignoreCase ? 'i' : '');
+}
+
+/** What GNU grep says about a pattern it cannot compile (regcomp's messages, as grep prints them). */
+function regexError(pattern: string, extended: boolean): string {
+  let depth = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      const next = pattern[++i];
+      if (next === undefined) return 'Trailing backslash';
+      if (!extended && next === '(') depth++;
+      if (!extended && next === ')' && --depth < 0) return 'Unmatched ) or \\)';
+    } else if (c === '[') {
+      // a bracket expression: a ] right after [ or [^ is a member, not its end
+      let j = i + 1;
+      if (pattern[j] === '^') j++;
+      if (pattern[j] === ']') j++;
+      const end = pattern.indexOf(']', j);
+      if (end < 0) return 'Unmatched [, [^, [:, [., or [=';
+      i = end;
+    } else if (extended && c === '(') depth++;
+    else if (extended && c === ')' && --depth < 0) return 'Unmatched ) or \\)';
+  }
+  if (depth > 0) return 'Unmatched ( or \\(';
+  return 'Invalid regular expression';
 }
 
 export const grep: Command = (ctx, args) => {
@@ -184,7 +254,7 @@ export const grep: Command = (ctx, args) => {
   try {
     re = toRegExp(pattern, flags.has('E'), flags.has('F'), flags.has('i'), flags.has('w'), flags.has('x'));
   } catch {
-    ctx.err('grep: Unmatched ( or \\(\n');
+    ctx.err(`grep: ${regexError(pattern, flags.has('E'))}\n`);
     return 2;
   }
   const sources: [string | null, string | number][] = rest.length ? rest.map((f) => [f, readPath(ctx, f)]) : [[null, ctx.stdin]];
@@ -214,27 +284,82 @@ export const grep: Command = (ctx, args) => {
   return status === 2 && !matched ? 2 : matched ? 0 : 1;
 };
 
+/** GNU's multiplier suffixes for head and tail counts. */
+const SUFFIX: Readonly<Record<string, number>> = { '': 1, b: 512, K: 1024, k: 1024, KB: 1000, M: 1024 ** 2, MB: 1000 ** 2, G: 1024 ** 3, GB: 1000 ** 3 };
+
+interface Count {
+  unit: 'lines' | 'bytes';
+  n: number;
+  /** head: all but the last n; tail: from the n-th on (+n) */
+  sign: '' | '-' | '+';
+}
+
+/**
+ * head and tail as coreutils has them: -n N, -nN, -N, -c N, --lines=N,
+ * --bytes=N; head -n -N drops the last N lines, tail -n +N starts at line N
+ * (tail -n -N is tail -n N). Errors in coreutils' words, status 1.
+ */
 function lineFilter(fromEnd: boolean): Command {
+  const name = fromEnd ? 'tail' : 'head';
+  const usage = `Try '${name} --help' for more information.\n`;
   return (ctx, args) => {
-    let n = 10;
+    let count: Count = { unit: 'lines', n: 10, sign: '' };
+    let delim = '\n';
     const files: string[] = [];
+    const parse = (unit: Count['unit'], text: string | undefined, opt: string): Count | string => {
+      if (text === undefined) return `${name}: option requires an argument -- '${opt}'\n${usage}`;
+      const m = /^([-+]?)(\d+)(b|KB?|k|MB?|GB?)?$/.exec(text);
+      if (!m) return `${name}: invalid number of ${unit}: '${text}'\n`;
+      return { unit, n: Number(m[2]) * SUFFIX[m[3] ?? '']!, sign: m[1] as Count['sign'] };
+    };
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
-      if (a === '-n') n = Number(args[++i]);
-      else if (/^-n?\d+$/.test(a)) n = Number(a.replace(/^-n?/, ''));
-      else files.push(a);
+      let got: Count | string | null = null;
+      let m: RegExpExecArray | null;
+      if (a === '--') {
+        files.push(...args.slice(i + 1));
+        break;
+      } else if ((m = /^-([nc])(.*)$/.exec(a))) got = parse(m[1] === 'n' ? 'lines' : 'bytes', m[2] || args[++i], m[1]!);
+      else if ((m = /^--(lines|bytes)=(.*)$/.exec(a))) got = parse(m[1] as Count['unit'], m[2], m[1]!);
+      else if (/^-\d+$/.test(a)) got = { unit: 'lines', n: Number(a.slice(1)), sign: '' };
+      else if (/^-[qv]+$/.test(a)) continue;
+      else if (a === '-z') delim = '\0';
+      else if (fromEnd && /^-[fF]$/.test(a)) {
+        // tail -f never returns: it waits for the file to grow, which the simulation does not model
+        ctx.err(`klp: tail ${a}: following a file is not simulated; without ${a} tail prints what the file holds now.\n`);
+        return 1;
+      }
+      else if (/^-./.test(a)) {
+        ctx.err(`${name}: invalid option -- '${a[1]}'\n${usage}`);
+        return 1;
+      } else files.push(a);
+      if (typeof got === 'string') {
+        ctx.err(got);
+        return 1;
+      }
+      if (got) count = got;
     }
-    const content = files.length ? readPath(ctx, files[0]!) : ctx.stdin;
-    if (typeof content === 'number') {
-      ctx.err(`${fromEnd ? 'tail' : 'head'}: cannot open '${files[0]}' for reading: ${strError(content)}\n`);
-      return 1;
-    }
-    const lines = content.split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    const pick = fromEnd ? lines.slice(Math.max(0, lines.length - n)) : lines.slice(0, n);
-    ctx.out(pick.map((l) => `${l}\n`).join(''));
-    return 0;
+    const sources: [string, string | number][] = files.length ? files.map((f) => [f, readPath(ctx, f)]) : [['-', ctx.stdin]];
+    let status = 0;
+    sources.forEach(([file, content], i) => {
+      if (typeof content === 'number') {
+        ctx.err(`${name}: cannot open '${file}' for reading: ${strError(content)}\n`);
+        status = 1;
+        return;
+      }
+      if (sources.length > 1) ctx.out(`${i ? '\n' : ''}==> ${file} <==\n`);
+      ctx.out(pick(content, count, fromEnd, delim));
+    });
+    return status;
   };
+}
+
+function pick(content: string, c: Count, fromEnd: boolean, delim: string): string {
+  const parts = c.unit === 'bytes' ? [...content] : content.split(new RegExp(`(?<=${delim === '\0' ? '\\0' : '\\n'})`));
+  let out: string[];
+  if (!fromEnd) out = c.sign === '-' ? parts.slice(0, Math.max(0, parts.length - c.n)) : parts.slice(0, c.n);
+  else out = c.sign === '+' ? parts.slice(Math.max(0, c.n - 1)) : parts.slice(Math.max(0, parts.length - c.n));
+  return out.join('');
 }
 
 export const head = lineFilter(false);
