@@ -61,6 +61,11 @@ export function debugSite(w: Word): DebugSite {
   return { module: w.module, file: w.file, func: w.func, line: w.line, format: w.fmt };
 }
 
+/** The arguments as a record keeps them: plain data (a 64-bit value as its decimal digits), so a log can be serialised. */
+function plain(args: Readonly<Record<string, Arg>> | undefined): Record<string, string | number> | undefined {
+  return args && Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]));
+}
+
 /** Prints the entry into the kernel log, as its call would. */
 export function say<A extends string>(k: Kernel, w: Word<A>, ...[args, opts]: ArgsRest<A>): void {
   if (w.call === 'pr_debug' && !k.dyndbg.enabled(debugSite(w))) return;
@@ -70,7 +75,7 @@ export function say<A extends string>(k: Kernel, w: Word<A>, ...[args, opts]: Ar
   }
   // Text that does not end the line leaves the record open for a pr_cont().
   const { text, open } = printed(w, args, opts);
-  const meta = { func: w.func, msg: w.id, args: args as Readonly<Record<string, Arg>> | undefined, open };
+  const meta = { func: w.func, msg: w.id, args: plain(args), open };
   if (w.call === 'pr_cont') k.log.cont(text, meta);
   else if (w.call === 'log') k.log.writeKmsg(text, meta);
   else {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Kernel } from '../kernel';
 import { KERN_DEBUG, KERN_DEFAULT, KERN_INFO } from '../world/log';
-import { ALL_SOURCES, LIVEPATCH_TRANSITION, MODULE_MAIN, SCHED_CORE, body, debugSite, line, say, type Word } from '.';
+import { ALL_SOURCES, LIVEPATCH_TRANSITION, MODULE_MAIN, SCHED_CORE, X86_FAULT, body, debugSite, line, say, type Word } from '.';
 import { kprintf, parseFormat, type Arg } from './printf';
 import { MODNAME_PREFIX } from './word';
 
@@ -104,6 +104,14 @@ describe('the words catalogue', () => {
       say(k, w, sampleArgs(w));
       expect(k.log.records.slice(from).map((r) => [r.facility, r.level, r.text])).toEqual([[1, KERN_DEFAULT, body(w, sampleArgs(w))]]);
     }
+  });
+
+  it('keeps a record plain data, a 64-bit argument included (a log is serialised)', () => {
+    const k = new Kernel();
+    say(k, X86_FAULT.cr2, { address: 0xffffffffc041b058n });
+    const rec = k.log.records.at(-1)!;
+    expect(rec.text).toBe('CR2: ffffffffc041b058');
+    expect(JSON.parse(JSON.stringify(rec)).args).toEqual({ address: '18446744072640114776' });
   });
 
   it("fills __func__ with the entry's function", () => {

@@ -27,7 +27,7 @@ export interface LogRecord {
   func?: string;
   /** The catalogue entry it came from (src/kernel/words): its id, and the arguments it was given. */
   msg?: string;
-  args?: Readonly<Record<string, string | number | bigint>>;
+  args?: Readonly<Record<string, string | number>>;
 }
 
 /** Where a record came from, and whether its format left it open for pr_cont(). */
