@@ -206,7 +206,8 @@ export class Kernel {
   /**
    * Creates a task. A child forked while a transition runs inherits its
    * parent's patch_state and TIF_PATCH_PENDING (klp_copy_process()). Kernel
-   * threads are created by kthreadd, so it is their parent (PPid: 2).
+   * threads are created by kthreadd, so it is their parent (PPid: 2) and
+   * the task they inherit from.
    */
   spawn(opts: {
     comm: string;
@@ -220,6 +221,7 @@ export class Kernel {
   }): Task {
     const pid = opts.pid ?? this.allocPid();
     const parent = opts.parent ?? null;
+    const forker = parent ?? (opts.kind === 'kthread' ? this.kthreadd : null);
     const task: Task = {
       pid,
       tgid: pid,
@@ -231,8 +233,8 @@ export class Kernel {
       calls: opts.chain,
       chain: opts.chain,
       unreliableStack: false,
-      patchState: parent ? parent.patchState : this.transitionRunning() ? this.initialPatchState() : KLP_TRANSITION_IDLE,
-      pending: parent ? parent.pending : false,
+      patchState: forker ? forker.patchState : this.transitionRunning() ? this.initialPatchState() : KLP_TRANSITION_IDLE,
+      pending: forker ? forker.pending : false,
       notifySignal: false,
       behavior: opts.behavior,
       onCpu: false,
