@@ -47,6 +47,8 @@ export function taskReturnsToUser(k: Kernel, task: Task): void {
     if (task.behavior.type === 'syscall-loop') {
       task.behavior.calls++;
       k.callFunction(task, task.behavior.syscall, 'do_syscall_64');
+      // Its stack is the call it has just made, so the code of its new universe.
+      reenter(k, task, 0);
     } else {
       reenter(k, task, 0);
     }
