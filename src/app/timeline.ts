@@ -240,7 +240,7 @@ export class Timeline {
   }
 }
 
-function addTask(k: Kernel, t: TaskSetup): void {
+export function addTask(k: Kernel, t: TaskSetup): void {
   const entry = t.kind === 'user' ? ['entry_SYSCALL_64_after_hwframe', 'do_syscall_64'] : ['ret_from_fork_asm', 'ret_from_fork', 'kthread'];
   const running = t.state === 'R';
   // Running, a user task is in user space (no kernel frames) and a kthread in its work; asleep, both are in schedule().
@@ -274,12 +274,12 @@ function lines(text: string): string[] {
  * A sleeping task's wait ends: a user task's system call returns (it switches
  * on the way to user space, then calls again); a kthread goes round its loop.
  */
-function wakeTask(k: Kernel, pid: number): void {
+export function wakeTask(k: Kernel, pid: number): void {
   const task = k.taskByPid(pid);
   // A task asleep for good (insmod in a module_init that never returns) has nothing that could end its wait.
   if (!task || task.state === 'R' || task.sleepsForever) return;
   if (task.kind === 'user') {
-    klp_update_patch_state(k, task);
+    klp_update_patch_state(k, task, 'exit_to_user_mode_loop');
     reenter(k, task, 0);
   } else if (task.kind === 'kthread' && task.state === 'S') {
     const b = task.behavior;

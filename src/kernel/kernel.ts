@@ -31,6 +31,8 @@ import { moduleApi } from './module/api';
 import { idleWorker, workerRuns } from './module/work';
 import { HungTaskDetector } from './world/hung-task';
 import { MAINLINE } from './release/releases';
+import type { KlpObserver } from './livepatch/trace';
+import type { Mutant } from './mutants';
 
 export interface KernelConfig {
   /** online CPUs */
@@ -131,6 +133,11 @@ export class Kernel {
     /** /sys/kernel/livepatch exists (klp_init() succeeded) */
     initialized: true,
   };
+
+  /** who watches the livepatch core's steps (livepatch/trace.ts): the invariant watch in tests, nobody in the app */
+  klpObserver: KlpObserver | null = null;
+  /** a deliberate bug a mutation test planted (mutants.ts); null in every real run */
+  mutant: Mutant | null = null;
 
   /** /proc files modules created (proc_create_single()) and the module function showing them */
   readonly procFiles = new Map<string, { mod: string; fn: string }>();

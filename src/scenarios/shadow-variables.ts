@@ -43,7 +43,7 @@ export const shadowVariables: TimelineScenario = {
         'livepatch-shadow-fix1 replaces two of its functions: klp_enable_patch() puts livepatch_fix1_dummy_alloc and livepatch_fix1_dummy_free on the func_stacks of dummy_alloc and dummy_free, and starts the transition.',
       fn: 'klp_enable_patch',
       file: 'kernel/livepatch/core.c',
-      focus: { views: ['state', 'funcs'], actors: [{ func: 'dummy_alloc' }, { func: 'dummy_free' }] },
+      focus: { views: ['funcs', 'patches'], actors: [{ func: 'dummy_alloc' }, { func: 'dummy_free' }, { patch: FIX1 }] },
       claims: [
         { funcStack: 'dummy_alloc', is: [FIX1], transition: true },
         { funcStack: 'dummy_free', is: [FIX1], transition: true },
@@ -71,7 +71,7 @@ export const shadowVariables: TimelineScenario = {
         "livepatch-shadow-fix2 goes on top. It replaces dummy_check and, again, dummy_free, whose func_stack now holds both fixes; dummy_alloc stays fix1's. fix2 allocates no dummies: it works on the ones fix1's code makes.",
       fn: 'klp_enable_patch',
       file: 'kernel/livepatch/core.c',
-      focus: { views: ['state', 'funcs'], actors: [{ func: 'dummy_check' }, { func: 'dummy_free' }] },
+      focus: { views: ['funcs', 'patches'], actors: [{ func: 'dummy_check' }, { func: 'dummy_free' }, { patch: FIX2 }] },
       claims: [
         { funcStack: 'dummy_check', is: [FIX2], transition: true },
         { funcStack: 'dummy_free', is: [FIX2, FIX1], transition: true },
@@ -125,7 +125,7 @@ export const shadowVariables: TimelineScenario = {
       caption: "Disabling fix1 too: dummy_alloc and dummy_free return to the module's own code, which knows nothing of shadow variables.",
       fn: '__klp_disable_patch',
       file: 'kernel/livepatch/core.c',
-      focus: { views: ['state', 'funcs'], actors: [{ func: 'dummy_alloc' }, { func: 'dummy_free' }] },
+      focus: { views: ['funcs', 'patches'], actors: [{ func: 'dummy_alloc' }, { func: 'dummy_free' }, { patch: FIX1 }] },
       claims: [
         { card: FIX1, tone: 'unpatching' },
         { funcStack: 'dummy_alloc', is: [FIX1], transition: true },

@@ -41,7 +41,7 @@ test('Next steps through a scenario; at its end it leads to the following scenar
   await page.goto('/#/s/first-livepatch/100');
   await expect(page.getByRole('button', { name: 'Next step' })).toHaveCount(0);
   await page.getByRole('link', { name: 'Next scenario: 2. How tasks switch' }).click();
-  await expect(page).toHaveURL(/#\/s\/disable-and-remove\/0$/);
+  await expect(page).toHaveURL(/#\/s\/how-tasks-switch\/0$/);
   await expect(page.locator('#caption')).toContainText('step 0 of');
 });
 

@@ -76,6 +76,24 @@ describe('oldCode: a forced task still running old code', () => {
     expect(withOldCode(m)).toEqual({});
   });
 
+  it('is null for a getpid helper once it switched: it enters its system call again, in its new universe', () => {
+    const m = machine({ selftest: true });
+    m.run('start_getpid_helpers');
+    m.run(ins('test_klp_syscall'));
+    expect(m.read(`${LP}/test_klp_syscall/transition`)).toBe('0\n');
+    const helpers = snapshot(m.k).tasks.filter((t) => t.behavior === 'syscall-loop');
+    expect(helpers.length).toBe(m.k.cpus.length);
+    expect(helpers.map((t) => [t.stack[0], t.oldCode])).toEqual(helpers.map(() => ['lp_sys_getpid [test_klp_syscall]', null]));
+  });
+
+  it('is null for a getpid helper started once the patch is in place, before its first call returns', () => {
+    const m = machine({ selftest: true });
+    m.run(ins('test_klp_syscall'));
+    m.sh.run('start_getpid_helpers');
+    const helpers = snapshot(m.k).tasks.filter((t) => t.behavior === 'syscall-loop');
+    expect(helpers.map((t) => [t.stack[0], t.oldCode])).toEqual(helpers.map(() => ['lp_sys_getpid [test_klp_syscall]', null]));
+  });
+
   for (const s of SCENARIOS.filter((x): x is TimelineScenario => x.kind === 'timeline' && x.id !== 'stalled-transition')) {
     it(`is null for every task at every step of ${s.id} (nothing forced there)`, () => {
       const t = new Timeline(s.setup, (k) => new Shell(k));

@@ -9,6 +9,7 @@ import { SLEEP_MAX } from '../../src/kernel/shell/commands/system';
 import { USEC_PER_SEC } from '../../src/kernel/world/events';
 import { snapshot } from '../../src/kernel/view/snapshot';
 import { blockerText } from '../../src/views/task-migration';
+import { checkInvariants } from '../../src/kernel/invariants';
 
 function stalled() {
   const m = machine({ selftest: true });
@@ -111,6 +112,17 @@ describe('a stalled transition', () => {
     expect(m.log()).not.toContain('test_klp_callbacks_busy: busymod_work_func enter');
     // No kworker sleeps in it; insmod does, in the init waiting for it (hung-init.test.ts).
     expect(m.k.tasks.filter((t) => t.state === 'D').map((t) => t.comm)).toEqual(['insmod']);
+  });
+
+  it("a kworker forked meanwhile takes kthreadd's universe and flag, as klp_copy_process() copies them", () => {
+    const m = stalled();
+    // Every kworker of CPU 0 busy: the pool needs a new one, which kthreadd forks.
+    for (const t of m.k.tasks) if (t.comm.startsWith('kworker/0:')) t.state = 'R';
+    const fresh = m.k.pickWorker(0);
+    const kthreadd = m.k.kthreadd!;
+    expect(fresh.ppid).toBe(kthreadd.pid);
+    expect([fresh.patchState, fresh.pending]).toEqual([kthreadd.patchState, kthreadd.pending]);
+    expect(checkInvariants(m.k)).toEqual([]);
   });
 
   it('reverses when 0 is written while patching, without pre_unpatch callbacks', () => {

@@ -1,22 +1,23 @@
 /**
  * Random command sequences, valid and invalid: after every command, and
  * after every single kernel event that follows it, the invariants of the
- * livepatch core hold and nothing throws. FUZZ_RUNS sets how many
- * sequences (npm test runs 1,000; npm run fuzz many more).
+ * livepatch core hold (the rules over time checked as each step happens)
+ * and nothing throws. FUZZ_RUNS sets how many sequences (npm test runs
+ * 1,000; npm run fuzz many more).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Kernel } from '../../src/kernel/kernel';
 import { Shell } from '../../src/kernel/shell/shell';
 import { settle } from '../../src/kernel/settle';
-import { checkInvariants } from '../../src/kernel/invariants';
+import { watchInvariants, type InvariantWatch } from '../../src/kernel/invariants';
 import { stepArb } from './commands';
 import { TIMEOUT } from './arbitraries';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 
-function violations(k: Kernel, after: string): string[] {
-  return checkInvariants(k).map((v) => `${v} (after ${JSON.stringify(after)})`);
+function violations(watch: InvariantWatch, after: string): string[] {
+  return watch.check().map((v) => `${v} (after ${JSON.stringify(after)})`);
 }
 
 describe('invariants under random commands', () => {
@@ -24,14 +25,15 @@ describe('invariants under random commands', () => {
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 14 }), fc.integer({ min: 1, max: 1000 }), (steps, seed) => {
         const k = new Kernel({ seed });
+        const watch = watchInvariants(k);
         const sh = new Shell(k);
-        expect(violations(k, 'boot')).toEqual([]);
+        expect(violations(watch, 'boot')).toEqual([]);
         for (const [line, events] of steps) {
           sh.run(line);
-          expect(violations(k, line)).toEqual([]);
+          expect(violations(watch, line)).toEqual([]);
           if (events < 0) settle(k);
-          else for (let i = 0; i < events && k.step(); i++) expect(violations(k, `${line} +event`)).toEqual([]);
-          expect(violations(k, `${line} (settled)`)).toEqual([]);
+          else for (let i = 0; i < events && k.step(); i++) expect(violations(watch, `${line} +event`)).toEqual([]);
+          expect(violations(watch, `${line} (settled)`)).toEqual([]);
         }
       }),
       { numRuns: RUNS },

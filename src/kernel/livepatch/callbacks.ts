@@ -22,6 +22,7 @@ export function klp_is_object_loaded(obj: KlpObject): boolean {
 }
 
 export function klp_pre_patch_callback(k: Kernel, obj: KlpObject): number {
+  k.klpObserver?.({ type: 'callback', kind: 'pre_patch', obj });
   const cb = obj.callbacks.pre_patch;
   const ret = cb ? cb(moduleApi(k, obj.patch.mod), view(obj)) : 0;
   obj.postUnpatchEnabled = ret === 0;
@@ -29,14 +30,17 @@ export function klp_pre_patch_callback(k: Kernel, obj: KlpObject): number {
 }
 
 export function klp_post_patch_callback(k: Kernel, obj: KlpObject): void {
+  k.klpObserver?.({ type: 'callback', kind: 'post_patch', obj });
   obj.callbacks.post_patch?.(moduleApi(k, obj.patch.mod), view(obj));
 }
 
 export function klp_pre_unpatch_callback(k: Kernel, obj: KlpObject): void {
+  k.klpObserver?.({ type: 'callback', kind: 'pre_unpatch', obj });
   obj.callbacks.pre_unpatch?.(moduleApi(k, obj.patch.mod), view(obj));
 }
 
 export function klp_post_unpatch_callback(k: Kernel, obj: KlpObject): void {
+  k.klpObserver?.({ type: 'callback', kind: 'post_unpatch', obj });
   if (obj.postUnpatchEnabled) obj.callbacks.post_unpatch?.(moduleApi(k, obj.patch.mod), view(obj));
   obj.postUnpatchEnabled = false;
 }

@@ -85,7 +85,7 @@ export function patchSend(k: Kernel, patch: KlpPatch, event: PatchEvent): number
       },
       klp_unpatch_objects: () => klp_unpatch_objects(k, patch),
       kobject_put_patch: () => kobjectPutPatch(k, patch),
-      module_put: () => moduleSend(k, patch.mod, { type: 'module_put' }),
+      module_put: () => klpModulePut(k, patch),
       markForced: () => {},
     },
   );
@@ -306,16 +306,23 @@ function kobjectPut(o: Kobj): void {
 
 /** kobject_put(&patch->kobj): the directory goes; its release completes patch->finish. */
 function kobjectPutPatch(k: Kernel, patch: KlpPatch): void {
+  k.klpObserver?.({ type: 'kobject_put', patch });
   kobjectPut(patch.kobj);
   k.klp.all.splice(k.klp.all.indexOf(patch), 1);
   if (patch.mod.patch === patch) patch.mod.patch = null;
   patch.freeWorkPending = false;
 }
 
+/** module_put(patch->mod): "after the last access to struct klp_patch" */
+function klpModulePut(k: Kernel, patch: KlpPatch): void {
+  k.klpObserver?.({ type: 'module_put', patch });
+  moduleSend(k, patch.mod, { type: 'module_put' });
+}
+
 /** klp_free_patch_finish(): outside klp_mutex; module_put() unless forced. */
 function klp_free_patch_finish(k: Kernel, patch: KlpPatch): void {
   kobjectPutPatch(k, patch);
-  if (!patch.machine.context.forced) moduleSend(k, patch.mod, { type: 'module_put' });
+  if (!patch.machine.context.forced) klpModulePut(k, patch);
 }
 
 /**
@@ -325,12 +332,14 @@ function klp_free_patch_finish(k: Kernel, patch: KlpPatch): void {
  */
 function klp_free_patch_async(k: Kernel, patch: KlpPatch): void {
   klp_free_patch_start(k, patch);
+  if (k.mutant === 'free-in-store') return void patchSend(k, patch, { type: 'free_work' });
   patch.freeWorkPending = true;
   const cpu = k.current?.cpu ?? 0;
   k.schedule(WAKE_LATENCY, 'work', `klp_free_patch_work_fn: ${patch.mod.name}`, () =>
     k.runWork(cpu, 'klp_free_patch_work_fn', () => {
       touchPatch(k, patch, 'klp_free_patch_work_fn', PATHS.worker);
       patchSend(k, patch, { type: 'free_work' });
+      if (k.mutant === 'forced-module-put' && patch.machine.context.forced) klpModulePut(k, patch);
     }),
   );
 }

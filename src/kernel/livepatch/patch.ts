@@ -103,7 +103,7 @@ export function klp_ftrace_handler(k: Kernel, task: Task, code: CodeRef): CodeRe
   if (!ops) return code;
   let func = ops.funcStack[0];
   if (!func) return code;
-  if (func.transition && task.patchState === KLP_TRANSITION_UNPATCHED) {
+  if (func.transition && task.patchState === KLP_TRANSITION_UNPATCHED && k.mutant !== 'handler-ignores-universe') {
     func = ops.funcStack[1];
     if (!func) return code;
   }

@@ -28,6 +28,7 @@ import { FUNC_OFFSET, PATHS, patchFreed, touchPatch } from './freed';
 import { KernelOops } from '../world/oops';
 import { moduleAddress } from '../module/types';
 import { taskReturnsToUser, kthreadLoopsAgain, idleLoop, pendingTaskRunsOn } from '../world/task-events';
+import type { SwitchSite } from './trace';
 
 const word = (t: KlpState) => (t === KLP_TRANSITION_PATCHED ? 'patching' : 'unpatching');
 
@@ -54,12 +55,15 @@ export function transitionSend(k: Kernel, event: TransitionEvent): number {
         const initial: KlpState = k.klpTargetState() === KLP_TRANSITION_PATCHED ? KLP_TRANSITION_UNPATCHED : KLP_TRANSITION_PATCHED;
         for (const t of everyTask(k)) t.patchState = initial;
         for (const obj of currentPatch(k).objs) for (const f of obj.funcs) f.transition = true;
+        k.klpObserver?.({ type: 'klp_init_transition' });
       },
       pr_notice_starting: (p) => say(k, W.starting, { patch: currentPatch(k).mod.name, state: word(p.target as KlpState) }),
       set_pending_flags: () => {
         const target = k.klpTargetState();
         for (const t of everyTask(k)) if (t.patchState !== target) t.pending = true;
         for (const t of k.tasks) if (t.pending) pendingTaskRunsOn(k, t);
+        if (k.mutant === 'post-patch-at-start' && target === KLP_TRANSITION_PATCHED)
+          for (const obj of currentPatch(k).objs) if (klp_is_object_loaded(obj)) klp_post_patch_callback(k, obj);
       },
       pr_debug_canceling: () => say(k, W.canceling, { patch: currentPatch(k).mod.name }),
       klp_complete_transition: (p) => klp_complete_transition(k, p.target as KlpState),
@@ -71,9 +75,15 @@ export function transitionSend(k: Kernel, event: TransitionEvent): number {
           direction: p.from === KLP_TRANSITION_PATCHED ? 'patching to unpatching' : 'unpatching to patching',
         }),
       clear_pending_flags: () => everyTask(k).forEach((t) => (t.pending = false)),
-      klp_synchronize_transition: () => {},
+      klp_synchronize_transition: () => {
+        // The machine has already flipped the target: the mutant puts every task in the new direction's initial state.
+        if (k.mutant === 'reverse-resets-universes') for (const t of everyTask(k)) t.patchState = k.klpTargetState() === KLP_TRANSITION_PATCHED ? 0 : 1;
+      },
       pr_warn_forcing: () => say(k, W.forcing),
-      force_task_states: () => everyTask(k).forEach((t) => klp_update_patch_state(k, t)),
+      force_task_states: () => {
+        k.klpObserver?.({ type: 'klp_force_transition' });
+        everyTask(k).forEach((t) => klp_update_patch_state(k, t, 'klp_force_transition'));
+      },
       mark_forced_patches: (p) => {
         // Since 5.18 (2957308343fa) only the patches the forced transition removes are marked; 5.1–5.17 marked all.
         const patch = currentPatch(k);
@@ -106,9 +116,10 @@ export function klp_force_transition(k: Kernel): void {
   transitionSend(k, { type: 'klp_force_transition' });
 }
 
-/** klp_update_patch_state(): a pending task takes the target state. */
-export function klp_update_patch_state(k: Kernel, task: Task): void {
+/** klp_update_patch_state(): a pending task takes the target state. `site` names the caller (for the invariant watch). */
+export function klp_update_patch_state(k: Kernel, task: Task, site: SwitchSite): void {
   if (task.pending) {
+    k.klpObserver?.({ type: 'switch', task, site });
     task.pending = false;
     task.patchState = k.klpTargetState();
   }
@@ -199,7 +210,9 @@ export function klp_try_switch_task(k: Kernel, task: Task, dry = false): boolean
   if (task.patchState === target) return true;
   const blocker = klpSwitchBlocker(k, task);
   if (dry) return blocker === null;
-  if (blocker === null) {
+  const mutated = (blocker?.why === 'sleeping' && k.mutant === 'switch-while-sleeping') || (blocker?.why === 'running' && k.mutant === 'switch-while-running');
+  if (blocker === null || mutated) {
+    k.klpObserver?.({ type: 'switch', task, site: 'klp_try_switch_task' });
     task.pending = false;
     task.patchState = target;
     return true;
@@ -230,10 +243,12 @@ export function klp_try_complete_transition(k: Kernel): void {
         idleLoop(k, cpu.id); // wake_up_if_idle()
       }
     } else if (idle.patchState !== k.klpTargetState()) {
+      k.klpObserver?.({ type: 'switch', task: idle, site: 'klp_try_complete_transition' });
       idle.pending = false;
       idle.patchState = k.klpTargetState();
     }
   }
+  if (k.mutant === 'complete-while-blocked') complete = true;
   const patch = currentPatch(k);
   transitionSend(k, { type: 'klp_try_complete_transition', complete });
   if (!complete) return;
@@ -264,6 +279,7 @@ export function klpRetryWouldProgress(k: Kernel): boolean {
 /** klp_complete_transition(): the order of operations is the kernel's. */
 function klp_complete_transition(k: Kernel, target: KlpState): void {
   const patch = currentPatch(k);
+  k.klpObserver?.({ type: 'klp_complete_transition' });
   say(k, W.completing, { patch: patch.mod.name, state: word(target) });
   if (patch.machine.context.replace && target === KLP_TRANSITION_PATCHED) {
     klp_unpatch_replaced_patches(k, patch);
@@ -335,6 +351,8 @@ export function resolveCall(k: Kernel, task: Task, code: CodeRef, below?: readon
       atomic: true,
     });
   }
-  return klp_ftrace_handler(k, task, code);
+  const ran = klp_ftrace_handler(k, task, code);
+  k.klpObserver?.({ type: 'call', task, code, ran });
+  return ran;
 }
 

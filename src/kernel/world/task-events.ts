@@ -54,11 +54,13 @@ export function reenter(k: Kernel, task: Task, from: number): void {
  */
 export function taskReturnsToUser(k: Kernel, task: Task): void {
   once(k, task, `exit_to_user_mode: ${task.comm}:${task.pid}`, () => {
-    klp_update_patch_state(k, task);
+    klp_update_patch_state(k, task, 'exit_to_user_mode_loop');
     task.notifySignal = false;
     if (task.behavior.type === 'syscall-loop') {
       task.behavior.calls++;
       k.callFunction(task, task.behavior.syscall, 'do_syscall_64');
+      // Its stack is the call it has just made, so the code of its new universe.
+      reenter(k, task, 0);
     } else {
       reenter(k, task, 0);
     }
@@ -78,7 +80,7 @@ export function interruptReturnsToUser(k: Kernel, task: Task): void {
     task,
     `irqentry_exit_to_user_mode: ${task.comm}:${task.pid}`,
     () => {
-      klp_update_patch_state(k, task);
+      klp_update_patch_state(k, task, 'exit_to_user_mode_loop');
       task.notifySignal = false;
     },
     tick,
@@ -126,13 +128,16 @@ export function pendingTaskRunsOn(k: Kernel, task: Task): void {
 /** wake_up_state(TASK_INTERRUPTIBLE): the kthread runs its loop and sleeps again. */
 export function kthreadLoopsAgain(k: Kernel, task: Task): void {
   const loopAt = task.behavior.type === 'kthread' || task.behavior.type === 'worker' ? task.behavior.loopAt : 0;
-  once(k, task, `wake_up_state: ${task.comm}:${task.pid}`, () => reenter(k, task, loopAt + 1));
+  once(k, task, `wake_up_state: ${task.comm}:${task.pid}`, () => {
+    if (k.mutant === 'kthread-switches-on-wake') klp_update_patch_state(k, task, 'exit_to_user_mode_loop');
+    reenter(k, task, loopAt + 1);
+  });
 }
 
 /** wake_up_if_idle(): an idle CPU goes round do_idle(), which switches its idle task. */
 export function idleLoop(k: Kernel, cpu: number): void {
   const idle = k.cpus[cpu]!.idle;
   once(k, idle, `do_idle: ${idle.comm}`, () => {
-    if (k.taskCurr(idle)) klp_update_patch_state(k, idle);
+    if (k.taskCurr(idle)) klp_update_patch_state(k, idle, 'do_idle');
   });
 }

@@ -7,7 +7,7 @@ import type { Command, CommandContext } from '../types';
 import type { Kernel } from '../../kernel';
 import { VMLINUX } from '../../world/code';
 import { SLEEP_SITES } from '../../world/tasks';
-import { taskReturnsToUser } from '../../world/task-events';
+import { reenter, taskReturnsToUser } from '../../world/task-events';
 import { setFtraceEnabled } from '../../selftest/ftrace-enabled';
 
 const TRACING = '/sys/kernel/debug/tracing';
@@ -60,6 +60,7 @@ function startHammer(k: Kernel, cpu: number): number {
     parent: k.loginShell,
   });
   t.onCpu = true;
+  reenter(k, t, 0); // the getpid() it is about to make runs what its universe selects
   // Its first getpid() as it starts looping.
   taskReturnsToUser(k, t);
   return t.pid;
