@@ -7,17 +7,20 @@
  *
  * To add a message:
  *  1. Find it in the kernel source (read_file on torvalds/linux). In the
- *     group of its file (create the file if it has none, with the pr_fmt
- *     that file defines, or '' if it defines none), add an entry with the
- *     printing call the source uses, the function that prints it, the format
- *     exactly as written (trailing "\n" included) and a name for each
- *     argument, in order:
+ *     group of its file add an entry with the printing call the source uses,
+ *     the function that prints it, the format exactly as written (trailing
+ *     "\n" included) and a name for each argument, in order:
  *       enablingPatch: p.pr_notice('__klp_enable_patch', "enabling patch '%s'\n", 'patch'),
- *     A `__func__` argument is filled in with the entry's function; a
- *     pr_debug() also gives its line (dynamic debug lists it).
+ *     A `__func__` argument is filled in with the entry's function, a
+ *     `log_lvl` one with the level the caller passes; a pr_debug() also
+ *     gives its line (dynamic debug lists it). A file with no group yet gets
+ *     one: `source(path, { pr_fmt }, (p) => ({ … }))` with the pr_fmt that
+ *     file defines ('' if none; MODNAME_PREFIX for a module's
+ *     `KBUILD_MODNAME ": "`), and a line in ./sources.ts.
  *  2. Print it from the engine with `say(k, LIVEPATCH_CORE.enablingPatch, { patch: name })`,
- *     from a module's code with `m.say(WORDS.entry, { … })` (its own name is
- *     the prefix), and show or expect its text with `line(entry, { … })`.
+ *     from a module's code with `m.say(WORDS.entry, { … })` (the module's
+ *     name is the prefix), and show or expect its text with `line(entry, { … })`
+ *     (`body()` without the prefix; a scenario claim: `said(entry, { … })`).
  *  3. Nothing under src/ outside this directory writes a kernel message
  *     from a string literal: ./no-stray-words.test.ts fails if one does.
  */
