@@ -202,6 +202,9 @@ export class Timeline {
       const r = this.shell.run(input.line);
       for (const t of lines(r.stdout)) term.push({ kind: 'out', text: t });
       for (const t of lines(r.stderr)) term.push({ kind: 'err', text: t });
+      // A terminal would close with its bash; the page's terminal is the only one, so it stays.
+      if (r.exited !== undefined)
+        term.push({ kind: 'err', text: `klp: bash exited with status ${r.exited}; a real terminal would close here. This page keeps its terminal, and the same shell reads on.` });
     } else if (input.kind === 'event') {
       event = k.step()?.label ?? null;
     } else if (input.kind === 'settle') {

@@ -160,12 +160,12 @@ function shellCommand(args: string[]): Promise<number> | number {
   };
   process.stdout.write("klpscope: a simulated kernel with livepatch. Type 'help'; 'exit' leaves.\n");
   prompt();
+  let exitStatus = 0;
+  // readline still hands over lines it had read before close(): bash would not run them
+  let closed = false;
   return new Promise((resolve) => {
     rl.on('line', (line) => {
-      if (line.trim() === 'exit') {
-        rl.close();
-        return;
-      }
+      if (closed) return;
       if (line.trim() === '.ctrl-c') {
         interrupt();
         return;
@@ -183,6 +183,12 @@ function shellCommand(args: string[]): Promise<number> | number {
       if (line.trim() === 'help') process.stdout.write(`\nklp sh: between commands${settleEachLine ? '' : ' (--no-settle)'}:\n${PACING_HELP}`);
       process.stderr.write(r.stderr);
       if (r.blocked) process.stderr.write('klp sh: Ctrl-C (or .ctrl-c) sends it SIGINT.\n');
+      if (r.exited !== undefined) {
+        exitStatus = r.exited;
+        closed = true;
+        rl.close();
+        return;
+      }
       prompt();
     });
     // Ctrl-C at the prompt: the terminal's interrupt, not the end of klp sh (Ctrl-D or `exit` leave).
@@ -190,7 +196,7 @@ function shellCommand(args: string[]): Promise<number> | number {
       process.stdout.write('\n');
       interrupt();
     });
-    rl.on('close', () => resolve(0));
+    rl.on('close', () => resolve(exitStatus));
   });
 }
 

@@ -57,6 +57,13 @@ describe('klp', () => {
 describe('klp sh', () => {
   const LP = '/sys/kernel/livepatch/test_klp_livepatch';
 
+  it('exit N ends klp sh with status N, after bash\'s "exit"', () => {
+    const r = klpWith('exit 7\necho never\n', 'sh');
+    expect(r.status).toBe(7);
+    expect(r.stderr).toContain('exit\n');
+    expect(r.stdout).not.toContain('never');
+  });
+
   it('settles after every line by default: a transition is over before the next prompt', () => {
     const r = klpWith(`insmod test_modules/test_klp_livepatch.ko\ncat ${LP}/transition\n`, 'sh');
     expect(r.status).toBe(0);

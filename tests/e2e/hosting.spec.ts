@@ -28,9 +28,9 @@ test('the built app works served under a sub-path', async ({ page }) => {
 
   await page.goto('http://sub.test/klpscope/#/s/stalled-transition/3');
   await expect(page.locator('#caption')).toContainText('A stalled transition · step 3 of');
-  // lazily loaded code comes from the sub-path too
-  await page.getByRole('region', { name: 'Statecharts' }).scrollIntoViewIfNeeded();
-  await expect(page.getByText('Loading…')).toHaveCount(0);
+  // lazily loaded code comes from the sub-path too (the statecharts are the last chunk to arrive)
+  await expect(page.getByText('Loading…')).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.getByRole('region', { name: 'Statecharts' }).locator('svg').first()).toBeAttached();
   expect(outside).toEqual([]);
   expect(errors).toEqual([]);
 });

@@ -66,7 +66,7 @@ test('each step is a link, and back/forward move through the steps', async ({ pa
 test('the picker opens a scenario at its first step', async ({ page }) => {
   await page.goto('/');
   await expect(page).toHaveURL(/#\/s\/first-livepatch\/0$/);
-  await page.getByRole('combobox', { name: 'Scenario' }).selectOption({ label: '6. Atomic replace' });
+  await page.getByRole('combobox', { name: 'Scenario' }).selectOption({ label: `${SCENARIOS.findIndex((s) => s.id === 'atomic-replace') + 1}. Atomic replace` });
   await expect(page).toHaveURL(/#\/s\/atomic-replace\/0$/);
   await expect(page.locator('#caption')).toContainText('Atomic replace');
 });

@@ -2,6 +2,7 @@
  * Talk mode for a projector and embed mode for slides: a link opens straight
  * into them at a step; a presenter's clicker keys step through the captions.
  */
+import { SCENARIOS } from '../../src/scenarios/index';
 import { expect, test } from './fixtures';
 
 test('a link opens talk mode at a step; the clicker keys step, go back and blank', async ({ page }) => {
@@ -56,7 +57,7 @@ test('following another link applies its view options; the picker keeps them', a
   await expect(page.getByRole('region', { name: 'Last command' })).toBeVisible();
   await expect(page.getByRole('link', { name: /open in klpscope/ })).toHaveCount(0);
   await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveValue('8');
-  await page.getByRole('combobox', { name: 'Scenario' }).selectOption({ label: '4. Reversing a transition' });
+  await page.getByRole('combobox', { name: 'Scenario' }).selectOption({ label: `${SCENARIOS.findIndex((s) => s.id === 'reversing') + 1}. Reversing a transition` });
   await expect(page).toHaveURL(/#\/s\/reversing\/0\?talk$/);
   await expect(page.getByRole('region', { name: 'Last command' })).toBeVisible();
 });

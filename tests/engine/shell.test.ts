@@ -197,3 +197,22 @@ describe('head, tail, grep and sleep in coreutils\' and GNU grep\'s words (issue
     expect(m.run('sleep 1x')).toMatchObject({ stderr: "sleep: invalid time interval '1x'\nTry 'sleep --help' for more information.\n", status: 1 });
   });
 });
+
+describe('exit, as bash has it', () => {
+  it('ends the shell: "exit" on stderr, its status & 255, nothing after it on the line runs', () => {
+    const m = machine();
+    const r = m.run('exit 300; echo after');
+    expect(r).toMatchObject({ stdout: '', stderr: 'exit\n', exited: 44, status: 44 });
+    // with no number: the status of the command before it
+    expect(m.run('false; exit').exited).toBe(1);
+  });
+
+  it('in a pipeline or $(...) it ends only the subshell; bad arguments in bash\'s words', () => {
+    const m = machine();
+    expect(m.run('exit 3 | cat; echo $?')).toMatchObject({ stdout: '0\n' });
+    expect(m.run('echo $(exit 4; echo no)x; echo $?').stdout).toBe('x\n0\n');
+    expect(m.run('exit 1 2')).toMatchObject({ stderr: 'bash: exit: too many arguments\n', status: 1 });
+    expect(m.run('exit 1 2').exited).toBeUndefined();
+    expect(m.run('exit x')).toMatchObject({ stderr: 'exit\nbash: exit: x: numeric argument required\n', exited: 2 });
+  });
+});

@@ -24,6 +24,8 @@ export interface ShellResult {
   status: number;
   /** the foreground process that never returned: its terminal is blocked (blocked.ts) */
   blocked?: Blocked;
+  /** `exit`: bash ended with this status (a terminal would close; the front end decides) */
+  exited?: number;
 }
 
 interface Sink {
@@ -54,6 +56,8 @@ export class Shell {
   readonly stuck: Blocked[] = [];
   /** simulated seconds the sleeps of the current command line have run (they share one cap, SLEEP_MAX) */
   slept = 0;
+  /** `exit N` ran: nothing more of this shell (or subshell) runs */
+  private exiting: number | null = null;
 
   constructor(readonly k: Kernel) {
     this.jobs = new JobTable((pid) => this.k.tasks.some((t) => t.pid === pid));
@@ -64,6 +68,30 @@ export class Shell {
 
   get task(): Task {
     return this.k.loginShell;
+  }
+
+  /** Runs fn as a subshell would: an `exit` inside it ends the subshell, not this shell. */
+  private subshell<T>(fn: () => T): T {
+    const outer = this.exiting;
+    try {
+      return fn();
+    } finally {
+      this.exiting = outer;
+    }
+  }
+
+  /** nothing more of this line runs: a process holds the terminal for good, or bash is exiting */
+  private get stopped(): boolean {
+    return this.hung !== null || this.exiting !== null;
+  }
+
+  /**
+   * `exit N` asks bash to end: nothing more of the line runs and run()
+   * reports `exited`. In a pipeline, a background job or $(...) it ends only
+   * the subshell running it (subshell() puts the outer state back).
+   */
+  exit(status: number): void {
+    this.exiting = status;
   }
 
   /** Runs one command line. Nothing runs when it does not parse. */
@@ -106,6 +134,12 @@ export class Shell {
       // Before the next prompt bash says which jobs have ended.
       result.stderr = out.stderr + (this.depth === 0 ? this.jobs.notify() : '');
     }
+    if (this.depth === 0 && this.exiting !== null) {
+      // An interactive bash says "exit" as it leaves (on stderr).
+      result.exited = this.exiting;
+      result.stderr = `exit\n${result.stderr}`;
+      this.exiting = null;
+    }
     result.status = this.status;
     return result;
   }
@@ -122,7 +156,7 @@ export class Shell {
     this.substDepth++;
     let r: { stdout: string; stderr: string };
     try {
-      r = this.runList(list, '');
+      r = this.subshell(() => this.runList(list, ''));
     } finally {
       this.substDepth--;
     }
@@ -134,7 +168,7 @@ export class Shell {
     let stdout = '';
     let stderr = '';
     for (const item of list.items) {
-      if (this.hung) break;
+      if (this.stopped) break;
       const r = item.background && this.substDepth === 0 ? this.runBackground(item, stdin) : this.runAndOr(item, stdin);
       stdout += r.stdout;
       stderr += r.stderr;
@@ -171,7 +205,7 @@ export class Shell {
     let stdout = r.stdout;
     let stderr = r.stderr;
     for (const next of item.rest) {
-      if (this.hung) break;
+      if (this.stopped) break;
       if ((next.op === '&&') !== (this.status === 0)) continue;
       r = this.runPipeline(next.pipeline, stdin, item.background);
       stdout += r.stdout;
@@ -184,9 +218,12 @@ export class Shell {
     let input = stdin;
     let stderr = '';
     let stdout = '';
+    // bash runs each command of a pipeline, and a background job, in a subshell of its own
+    const subshells = p.commands.length > 1 || background;
     p.commands.forEach((cmd, i) => {
-      if (this.hung) return;
-      const r = this.runSimple(cmd, input, background && i === p.commands.length - 1);
+      if (this.stopped) return;
+      const run = () => this.runSimple(cmd, input, background && i === p.commands.length - 1);
+      const r = subshells ? this.subshell(run) : run();
       stderr += r.stderr;
       if (i === p.commands.length - 1) stdout = r.stdout;
       else input = r.stdout;

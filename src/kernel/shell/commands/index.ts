@@ -5,7 +5,7 @@
 import type { Command } from '../types';
 import { insmod, lsmod, modinfo, modprobe, rmmod } from './kmod';
 import { cat, cd, echo, grep, head, ls, pwd, stat, tail, wc } from './text';
-import { dmesg, exportCmd, falseCmd, help, history, jobs, kill, ps, sleep, sysctl, trueCmd, uname, wait } from './system';
+import { dmesg, exitCmd, exportCmd, falseCmd, help, history, jobs, kill, ps, sleep, sysctl, trueCmd, uname, wait } from './system';
 import {
   callGetpid,
   cleanup_tracing,
@@ -25,6 +25,7 @@ export const BUILTINS: Record<string, Command> = {
   true: trueCmd,
   false: falseCmd,
   export: exportCmd,
+  exit: exitCmd,
   history,
   help,
   set_ftrace_enabled,

@@ -293,6 +293,22 @@ export const wait: Command = (ctx, args) => {
   return status;
 };
 
+/** exit [n]: bash's status n & 255 (the last status without n); a word that is not a number is status 2. */
+export const exitCmd: Command = (ctx, args) => {
+  if (args.length > 1 && /^-?\d+$/.test(args[0]!)) {
+    ctx.err('bash: exit: too many arguments\n');
+    return 1;
+  }
+  let status = args.length ? Number(args[0]) : ctx.shell.status;
+  if (args.length && !/^-?\d+$/.test(args[0]!)) {
+    ctx.err(`bash: exit: ${args[0]}: numeric argument required\n`);
+    status = 2;
+  }
+  status = ((status % 256) + 256) % 256;
+  ctx.shell.exit(status);
+  return status;
+};
+
 export const trueCmd: Command = () => 0;
 export const falseCmd: Command = () => 1;
 
