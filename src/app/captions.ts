@@ -4,7 +4,11 @@
  * and the lines it printed.
  */
 import type { StepRecord } from './situation';
-import { LIVEPATCH_CORE as CORE, LIVEPATCH_TRANSITION as TRANSITION, type Word } from '../kernel/words';
+// The two groups by their own files, not the catalogue's index: captions are first-paint code, the
+// whole catalogue is not (it loads with the engine).
+import { LIVEPATCH_CORE as CORE } from '../kernel/words/kernel/livepatch/core';
+import { LIVEPATCH_TRANSITION as TRANSITION } from '../kernel/words/kernel/livepatch/transition';
+import type { Word } from '../kernel/words/word';
 import { showBidi } from '../views/untrusted';
 
 export interface Caption {

@@ -15,7 +15,9 @@ import { Random } from '../kernel/world/random';
 import { placeLabels, type Box, type LabelRequest, type PlacedLabel } from './labels';
 import { middle } from './text';
 import type { KernelView, TaskView, TransitionView } from '../kernel/view/types';
-import { LIVEPATCH_TRANSITION as TRANSITION, body } from '../kernel/words';
+// By file, not the catalogue's index: this view is first-paint code, the whole catalogue is not.
+import { LIVEPATCH_TRANSITION as TRANSITION } from '../kernel/words/kernel/livepatch/transition';
+import { body } from '../kernel/words/say';
 
 type KlpState = TaskView['patchState'];
 type TransitionLike = Pick<TransitionView, 'patch' | 'target'>;
