@@ -216,3 +216,11 @@ describe('exit, as bash has it', () => {
     expect(m.run('exit x')).toMatchObject({ stderr: 'exit\nbash: exit: x: numeric argument required\n', exited: 2 });
   });
 });
+
+describe('kill of the shell itself', () => {
+  it('SIGTERM is ignored by an interactive bash; SIGKILL ends it, silently, status 137', () => {
+    const m = machine();
+    expect(m.run('kill $$; echo still here')).toMatchObject({ stdout: 'still here\n', stderr: '' });
+    expect(m.run('kill -9 $$; echo never')).toMatchObject({ stdout: '', stderr: '', exited: 137 });
+  });
+});

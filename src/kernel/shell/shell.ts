@@ -58,6 +58,8 @@ export class Shell {
   slept = 0;
   /** `exit N` ran: nothing more of this shell (or subshell) runs */
   private exiting: number | null = null;
+  /** it was SIGKILL, not `exit`: bash says nothing as it goes */
+  private killed = false;
 
   constructor(readonly k: Kernel) {
     this.jobs = new JobTable((pid) => this.k.tasks.some((t) => t.pid === pid));
@@ -90,8 +92,9 @@ export class Shell {
    * reports `exited`. In a pipeline, a background job or $(...) it ends only
    * the subshell running it (subshell() puts the outer state back).
    */
-  exit(status: number): void {
+  exit(status: number, how: { killed?: boolean } = {}): void {
     this.exiting = status;
+    this.killed = how.killed ?? false;
   }
 
   /** Runs one command line. Nothing runs when it does not parse. */
@@ -135,10 +138,11 @@ export class Shell {
       result.stderr = out.stderr + (this.depth === 0 ? this.jobs.notify() : '');
     }
     if (this.depth === 0 && this.exiting !== null) {
-      // An interactive bash says "exit" as it leaves (on stderr).
+      // An interactive bash says "exit" as it leaves (on stderr); killed, it says nothing.
       result.exited = this.exiting;
-      result.stderr = `exit\n${result.stderr}`;
+      if (!this.killed) result.stderr = `exit\n${result.stderr}`;
       this.exiting = null;
+      this.killed = false;
     }
     result.status = this.status;
     return result;

@@ -195,7 +195,12 @@ export const kill: Command = (ctx, args) => {
       task.sigPending = true;
       continue;
     }
-    if (signal !== 'OTHER' && task.kind === 'user' && task.pid !== 1 && task !== ctx.shell.task) {
+    // An interactive bash ignores SIGTERM; SIGKILL ends it, and its terminal with it.
+    if (task === ctx.shell.task) {
+      if (signal === 'KILL') ctx.shell.exit(128 + 9, { killed: true });
+      continue;
+    }
+    if (signal !== 'OTHER' && task.kind === 'user' && task.pid !== 1) {
       ctx.k.exitTask(task);
       ctx.shell.jobs.signalled(task.pid, signal);
     }
