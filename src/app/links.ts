@@ -23,6 +23,7 @@
  * dropping parts of it. Nothing here evaluates code or builds HTML: commands
  * are data for the simulated shell.
  */
+import { BIDI } from '../views/untrusted';
 import LZString from 'lz-string';
 import { DEFAULT_CONFIG, type KernelConfig } from '../kernel/kernel';
 import type { Input, Setup, TaskSetup } from './situation';
@@ -368,7 +369,7 @@ function dec(s: string): string {
 
 /** Quotes untrusted text in a message: short, printable, and unable to reorder the text around it (no bidi controls). */
 function show(s: string): string {
-  const t = s.replace(/[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
+  const t = s.replace(/[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]/g, '?').replace(BIDI, '?');
   return t.length > 24 ? `${t.slice(0, 24)}…` : t;
 }
 

@@ -5,7 +5,8 @@
  * the controls are replaced by their visible name, as `cat -v` makes control
  * characters visible; nothing else is changed.
  */
-const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** The Unicode bidi controls (ALM, LRM, RLM, the embeddings, overrides and isolates). */
+export const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 export function showBidi(s: string): string {
   return s.replace(BIDI, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
