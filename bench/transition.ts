@@ -8,7 +8,7 @@
 import { Kernel } from '../src/kernel/kernel';
 import { Shell } from '../src/kernel/shell/shell';
 import { settle } from '../src/kernel/settle';
-import { Timeline } from '../src/app/timeline';
+import { Timeline } from '../src/session/timeline';
 import { SCENARIOS } from '../src/scenarios/index';
 import { playStep } from '../src/scenarios/run';
 

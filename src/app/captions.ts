@@ -3,7 +3,7 @@
  * function doing the work. Built from the step's input, the event that ran
  * and the lines it printed.
  */
-import type { StepRecord } from './situation';
+import type { StepRecord } from '../session/situation';
 // The two groups by their own files, not the catalogue's index: captions are first-paint code, the
 // whole catalogue is not (it loads with the engine).
 import { LIVEPATCH_CORE as CORE } from '../kernel/words/kernel/livepatch/core';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explorationFocus, focusNow, panelPick, scenarioFocuses, stageNow, stagePanels, stageViews, steadyStage, workbenchPick } from './focus-now';
 import type { Focus } from '../views/focus';
-import { Timeline } from './timeline';
+import { Timeline } from '../session/timeline';
 import { Shell } from '../kernel/shell/shell';
 import type { TimelineScenario } from '../scenarios/types';
 

@@ -3,7 +3,7 @@
  * situation is still the scenario's, else what the step did (captions.ts).
  */
 import type { Scenario, StoryStep } from '../scenarios/types';
-import type { StepRecord } from './situation';
+import type { StepRecord } from '../session/situation';
 import { caption, type Caption } from './captions';
 
 export interface Narration extends Caption {

@@ -8,7 +8,7 @@
 import { scenarioHash, type ViewOptions } from './link-view';
 import type { Link } from './links';
 import type { AppState } from './state.svelte';
-import { DEFAULT_SETUP } from './situation';
+import { DEFAULT_SETUP } from '../session/situation';
 import { DEFAULT_SPEED } from './state.svelte';
 import { SCENARIO_LIST, findEntry } from '../scenarios/catalog';
 

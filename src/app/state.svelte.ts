@@ -8,8 +8,8 @@
  * is there `view` is null and the page shows its frame, the caption and
  * any story, which need no engine.
  */
-import { DEFAULT_SETUP, type Input, type Setup, type StepRecord } from './situation';
-import type { Timeline } from './timeline';
+import { DEFAULT_SETUP, type Input, type Setup, type StepRecord } from '../session/situation';
+import type { Timeline } from '../session/timeline';
 import type { KernelView } from '../kernel/view/types';
 import type { LogRecord } from '../kernel/world/log';
 import type { ModuleSpec } from '../kernel/catalog/types';
@@ -21,7 +21,7 @@ export const SPEED_MAX = 32;
 /** steps per second when a link does not say */
 export const DEFAULT_SPEED = 2;
 
-type Engine = typeof import('./engine');
+type Engine = typeof import('../session/engine');
 
 export class AppState {
   /** null until the engine's code is there and a situation is built */
@@ -69,7 +69,7 @@ export class AppState {
   private building: object | null = null;
 
   constructor() {
-    this.engine = import('./engine');
+    this.engine = import('../session/engine');
   }
 
   /** Resolves once the engine's code has loaded. */

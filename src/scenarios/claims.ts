@@ -4,7 +4,7 @@
  * picture (picture.ts, through the views' models). For the tests: the app
  * does not load this module.
  */
-import type { Timeline, StepRecord } from '../app/timeline';
+import type { Timeline, StepRecord } from '../session/timeline';
 import { lookup } from '../kernel/fs/vfs';
 import { failedPictureClaims } from './picture';
 import type { Claim, PictureClaim } from './types';

@@ -2,7 +2,7 @@
  * Plays a timeline scenario's steps on a Timeline (what each caption claims
  * is checked in claims.ts, by the tests).
  */
-import type { Timeline, StepRecord } from '../app/timeline';
+import type { Timeline, StepRecord } from '../session/timeline';
 import type { ScenarioStep } from './types';
 
 /** Applies one scenario step; a `wake` names its task by comm, found now. */

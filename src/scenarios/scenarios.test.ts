@@ -3,7 +3,7 @@
  * its caption claims holds.
  */
 import { describe, expect, it } from 'vitest';
-import { Timeline } from '../app/timeline';
+import { Timeline } from '../session/timeline';
 import { Shell } from '../kernel/shell/shell';
 import { SCENARIOS } from './index';
 import { playStep } from './run';

@@ -5,7 +5,7 @@
  * inversion behind free_work, and the API before and after Linux 5.1.
  */
 import type { Component } from 'svelte';
-import type { Setup } from '../app/situation';
+import type { Setup } from '../session/situation';
 import type { Focus } from '../views/focus';
 import type { Tone } from '../views/patch-stack';
 import type { FreePhase, StepStatus } from '../views/free-queue';

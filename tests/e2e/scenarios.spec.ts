@@ -3,7 +3,7 @@
  * the page shows is what the engine computes for that step in Node.
  */
 import { expect, test } from './fixtures';
-import { Timeline } from '../../src/app/timeline';
+import { Timeline } from '../../src/session/timeline';
 import { Shell } from '../../src/kernel/shell/shell';
 import { formatTimestamp } from '../../src/kernel/world/log';
 import { SCENARIOS } from '../../src/scenarios/index';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { ins, LP, machine, type TestMachine } from './machine';
 import { snapshot } from '../../src/kernel/view/snapshot';
-import { Timeline } from '../../src/app/timeline';
+import { Timeline } from '../../src/session/timeline';
 import { Shell } from '../../src/kernel/shell/shell';
 import { SCENARIOS } from '../../src/scenarios/index';
 import { playStep } from '../../src/scenarios/run';

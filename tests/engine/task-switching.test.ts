@@ -8,7 +8,7 @@
  * inheriting its parent's state (klp_copy_process()).
  */
 import { describe, expect, it } from 'vitest';
-import { Timeline, type TaskSetup } from '../../src/app/timeline';
+import { Timeline, type TaskSetup } from '../../src/session/timeline';
 import { Shell } from '../../src/kernel/shell/shell';
 import { TICK_USEC, BUSY_PASS_USEC } from '../../src/kernel/world/task-events';
 import { KLP_TRANSITION_IDLE, KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED } from '../../src/kernel/machines/transition.machine';

@@ -6,7 +6,7 @@
  * app does and to capture everything a user can see at a step.
  */
 import fc from 'fast-check';
-import { Timeline, type Input, type Setup, type ShellFactory, type TaskSetup } from '../../src/app/timeline';
+import { Timeline, type Input, type Setup, type ShellFactory, type TaskSetup } from '../../src/session/timeline';
 import { LIMITS, type Situation, type ViewOptions } from '../../src/app/links';
 import type { Kernel, KernelConfig } from '../../src/kernel/kernel';
 import { checkInvariants } from '../../src/kernel/invariants';

@@ -13,8 +13,8 @@ import { Shell } from '../../src/kernel/shell/shell';
 import { settle } from '../../src/kernel/settle';
 import { watchInvariants } from '../../src/kernel/invariants';
 import type { Mutant } from '../../src/kernel/mutants';
-import { addTask, wakeTask } from '../../src/app/timeline';
-import type { TaskSetup } from '../../src/app/situation';
+import { addTask, wakeTask } from '../../src/session/timeline';
+import type { TaskSetup } from '../../src/session/situation';
 
 const LP = '/sys/kernel/livepatch';
 const BUSY_PARAM = '/sys/module/test_klp_callbacks_busy/parameters/block_transition';

@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import LZString from 'lz-string';
 import { decodeLink, encodeSituation, scenarioHash, LIMITS, type Link, type LinkResult, type Situation } from '../../src/app/links';
-import { Timeline } from '../../src/app/timeline';
+import { Timeline } from '../../src/session/timeline';
 import { checkInvariants } from '../../src/kernel/invariants';
 import { SCENARIOS, findScenario } from '../../src/scenarios/index';
 import { findEntry } from '../../src/scenarios/catalog';

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Timeline } from '../../src/app/timeline';
+import { Timeline } from '../../src/session/timeline';
 import { SCENARIOS } from '../../src/scenarios/index';
 import { playStep } from '../../src/scenarios/run';
 import type { TimelineScenario } from '../../src/scenarios/types';

@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Timeline, type Setup } from '../../src/app/timeline';
+import { Timeline, type Setup } from '../../src/session/timeline';
 import { checkInvariants } from '../../src/kernel/invariants';
 import { REPLAY_RUNS, TIMEOUT, firstDifference, observe, replayCommand, replaySituation, seconds, shellFactory } from './arbitraries';
 

@@ -5,7 +5,7 @@ import { Shell } from '../kernel/shell/shell';
 const withShell = (setup: Setup = DEFAULT_SETUP) => new Timeline(setup, (k) => new Shell(k));
 import { snapshot } from '../kernel/view/snapshot';
 import { WorkLimitExceeded } from '../kernel/kernel';
-import { LIMITS } from './links';
+import { LIMITS } from '../app/links';
 
 const LP = '/sys/kernel/livepatch/test_klp_livepatch';
 
