@@ -6,6 +6,8 @@ export default defineConfig({
   plugins: [svelte()],
   // Relative asset URLs: dist/ works under any sub-path (e.g. /klpscope/ on GitHub Pages), not only at /.
   base: './',
+  // The engine's worker loads scenarios on demand: its chunks need ES modules.
+  worker: { format: 'es' },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   test: {
     include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],

@@ -8,7 +8,6 @@
 import { SCENARIO_LIST } from '../scenarios/catalog';
 
 const LATER: (() => Promise<unknown>)[] = [
-  () => import('../session/engine'),
   () => import('./links'),
   () => import('./layouts/Talk.svelte'),
   () => import('./layouts/Embed.svelte'),

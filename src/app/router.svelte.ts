@@ -112,7 +112,7 @@ export class Router {
       const same = link.kind === 'scenario' && app.scenario?.id === link.id && app.onScenarioPath;
       if (same) {
         this.applyOptions(link.options, picked);
-        app.goto(link.step);
+        await app.goto(link.step);
       } else if (!(await this.open(link, picked))) {
         // Keep everything the user had; put the address back to it.
         this.link = before;

@@ -1,31 +1,37 @@
 /**
- * The page's one piece of state. In a kernel situation it holds a Timeline
- * (the engine, replayable) and what the views read from it at the current
- * step; in a story scenario, the story's step. Views get plain snapshots;
- * only this file talks to the Timeline.
+ * The page's one piece of state. In a kernel situation the engine runs in
+ * the session (../session, in a Web Worker: engine-host.ts) and this holds
+ * the plain snapshot it sends back after each request: what the views read.
+ * In a story scenario it holds the story's step. Views get plain snapshots;
+ * only this file talks to the session.
  *
- * The engine's code (./engine) loads right after the first paint: until it
- * is there `view` is null and the page shows its frame, the caption and
- * any story, which need no engine.
+ * Until the first snapshot arrives `view` is null and the page shows its
+ * frame, the caption and any story, which need no engine. A request that
+ * takes long shows its progress (`busy`) and can be stopped: the page then
+ * returns to the step it showed, with nothing lost.
  */
 import { DEFAULT_SETUP, type Input, type Setup, type StepRecord } from '../session/situation';
-import type { Timeline } from '../session/timeline';
+import { patch, type Notice, type Progress, type Reply, type Request, type Snapshot } from '../session/protocol';
 import type { KernelView } from '../kernel/view/types';
 import type { LogRecord } from '../kernel/world/log';
-import type { ModuleSpec } from '../kernel/catalog/types';
+import type { CatalogEntry } from '../views/modules';
 import type { Component } from 'svelte';
 import type { Scenario, StoryScenario, StoryStep, TimelineScenario } from '../scenarios/types';
+import { startHost, Stopped, type EngineHost } from './engine-host';
+
+/** A request shorter than this shows no progress: it would only flicker. */
+const BUSY_AFTER_MS = 150;
 
 export const SPEED_MIN = 0.25;
 export const SPEED_MAX = 32;
 /** steps per second when a link does not say */
 export const DEFAULT_SPEED = 2;
 
-type Engine = typeof import('../session/engine');
+
+/** What the session needs of a narrated scenario: its set-up and what each step does. */
+const scenarioRequest = (s: TimelineScenario, step: number): Request => ({ op: 'scenario', setup: s.setup, steps: s.steps.map((st) => st.do), step });
 
 export class AppState {
-  /** null until the engine's code is there and a situation is built */
-  private timeline: Timeline | null = null;
   view = $state.raw<KernelView | null>(null);
   /** the view one step earlier, for highlighting what changed */
   prev = $state.raw<KernelView | null>(null);
@@ -62,19 +68,28 @@ export class AppState {
   /** run to settled after each command typed or pressed, as the selftests wait */
   settleAfter = $state(false);
   /** the module catalogue, once the engine is there */
-  catalog = $state.raw<readonly ModuleSpec[]>([]);
+  catalog = $state.raw<readonly CatalogEntry[]>([]);
+  /** a request taking long: how far it has come (null until the first report) */
+  busy = $state.raw<{ progress: Progress | null } | null>(null);
+  /** what the last request has to say (a line stopped at its budget, or failed) */
+  notice = $state.raw<Notice | null>(null);
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly engine: Promise<Engine>;
+  private readonly host: EngineHost;
   /** the situation (or story) being opened; a later open supersedes it */
   private building: object | null = null;
+  /** the last snapshot from the session, and the lists its deltas build */
+  private snap: Snapshot | null = null;
+  private inputs: Input[] = [];
+  /** every request goes through here, one at a time, in order */
+  private queue: Promise<unknown> = Promise.resolve();
+  private pendingCount = 0;
+  private generation = 0;
 
-  constructor() {
-    this.engine = import('../session/engine');
-  }
-
-  /** Resolves once the engine's code has loaded. */
-  get ready(): Promise<Engine> {
-    return this.engine;
+  constructor(host: EngineHost = startHost()) {
+    this.host = host;
+    host.onProgress = (p) => {
+      if (this.busy) this.busy = { progress: p };
+    };
   }
 
   get story(): StoryScenario | null {
@@ -83,7 +98,7 @@ export class AppState {
 
   /** Is what is shown still the scenario's own path (no command of the user's in it)? */
   get onScenarioPath(): boolean {
-    return this.scenario !== null && (this.story !== null || (this.timeline?.length ?? 0) === this.scenarioInputs);
+    return this.scenario !== null && (this.story !== null || this.length === this.scenarioInputs);
   }
 
   /**
@@ -91,16 +106,16 @@ export class AppState {
    * replay takes (null in a story or before the engine).
    */
   situation(): { setup: Setup; inputs: Input[]; work: number } | null {
-    const t = this.timeline;
-    return t && !this.story ? { setup: t.setup, inputs: t.inputs.slice(), work: t.replayWork() } : null;
+    const s = this.snap;
+    return s && !this.story ? { setup: s.setup, inputs: this.inputs.slice(), work: s.work } : null;
   }
 
   /** Opens a narrated scenario at a step. */
   async openScenario(s: Scenario, step: number): Promise<void> {
     this.pause();
+    const token = {};
+    this.building = token; // whatever was still being built is no longer wanted
     if (s.kind === 'story') {
-      const token = {};
-      this.building = token; // whatever was still being built is no longer wanted
       this.scenario = s;
       this.scenarioInputs = 0;
       this.left = null;
@@ -118,48 +133,47 @@ export class AppState {
       this.refresh();
       return;
     }
-    await this.build(s.setup, (t, e) => {
-      for (const st of (s as TimelineScenario).steps) e.playStep(t, st);
-    }, step, s.steps.length, s);
+    await this.open(scenarioRequest(s, step), s, token);
   }
 
   /**
    * Opens a situation from a link (or a fresh machine): set-up, inputs,
-   * step. An untrusted link's replay is held to `workLimit` (Timeline.load);
-   * past it this throws and what was shown before stays.
+   * step. An untrusted link's replay, set-up included, is held to
+   * `workLimit`; past it this throws and what was shown before stays.
    */
   async openSituation(setup: Setup = DEFAULT_SETUP, inputs: readonly Input[] = [], step = 0, workLimit = Infinity): Promise<void> {
     this.pause();
-    await this.build(setup, (t) => t.load(inputs, workLimit), step, 0, null);
-  }
-
-  /** Builds the situation off-screen; only a complete one replaces what is shown. */
-  private async build(setup: Setup, fill: (t: Timeline, e: Engine) => void, step: number, scenarioInputs: number, scenario: Scenario | null): Promise<void> {
     const token = {};
     this.building = token;
-    const e = await this.engine;
+    await this.open({ op: 'open', setup, inputs: inputs.slice(), step, workLimit }, null, token);
+  }
+
+  /** Builds the situation in the session; only a complete one replaces what is shown. */
+  private async open(req: Request, scenario: Scenario | null, token: object): Promise<void> {
+    const reply = await this.request(req);
+    if (!reply) return; // stopped
+    if (!reply.ok) {
+      if (this.building === token) this.building = null;
+      throw new Error(reply.error);
+    }
     if (this.building !== token) return; // something else was opened meanwhile
-    const t = e.newTimeline(setup);
-    fill(t, e); // may throw (a link asking too much): nothing shown has changed
-    t.goto(step);
     this.scenario = scenario;
-    this.scenarioInputs = scenarioInputs;
     this.left = null;
-    this.timeline = t;
-    this.catalog = e.CATALOG;
     this.loading = false; // a story still loading was superseded
     this.refresh();
   }
 
   /** Runs a command as typed at the shell (buttons come here too). */
-  command(line: string): void {
-    if (this.story || !this.timeline) return;
+  command(line: string): Promise<void> {
     this.pause();
-    const t = this.timeline;
-    this.act(() => {
-      t.command(line);
-      if (this.settleAfter && !t.settled()) t.settleStep();
-    });
+    return this.act({ op: 'command', line, settleAfter: this.settleAfter });
+  }
+
+  /** Runs a line that stopped at its work budget to its end (the notice's button). */
+  runToEnd(): Promise<void> {
+    const retry = this.notice?.retry;
+    this.notice = null;
+    return retry ? this.act(retry) : Promise.resolve();
   }
 
   /** Reopens the scenario the user left, at the step they left it. */
@@ -168,66 +182,141 @@ export class AppState {
     if (l) await this.openScenario(l.scenario, l.step);
   }
 
-  step(): void {
-    if (this.story) this.position = Math.min(this.position + 1, this.length);
-    else this.timeline?.forward();
-    this.refresh();
+  step(): Promise<void> {
+    if (this.story) {
+      this.position = Math.min(this.position + 1, this.length);
+      this.refresh();
+      return Promise.resolve();
+    }
+    return this.act({ op: 'forward' });
   }
 
-  back(): void {
+  back(): Promise<void> {
     this.pause();
-    if (this.story) this.position = Math.max(0, this.position - 1);
-    else this.timeline?.back();
-    this.refresh();
+    if (this.story) {
+      this.position = Math.max(0, this.position - 1);
+      this.refresh();
+      return Promise.resolve();
+    }
+    return this.position > 0 ? this.act({ op: 'goto', step: this.position - 1 }) : Promise.resolve();
   }
 
-  goto(n: number): void {
-    if (this.story) this.position = Math.max(0, Math.min(n, this.length));
-    else this.timeline?.goto(n);
-    this.refresh();
+  goto(n: number): Promise<void> {
+    if (this.story) {
+      this.position = Math.max(0, Math.min(n, this.length));
+      this.refresh();
+      return Promise.resolve();
+    }
+    return this.act({ op: 'goto', step: n });
   }
 
   /** "run to settled": the events that make progress, as one step. */
-  settle(): void {
+  settle(): Promise<void> {
     this.pause();
-    const t = this.timeline;
-    if (this.story || !t || t.settled()) return;
-    this.act(() => t.settleStep());
+    return this.settled ? Promise.resolve() : this.act({ op: 'settle' });
   }
 
-  advance(seconds: number): void {
-    const t = this.timeline;
-    if (!this.story && t) this.act(() => t.advance(seconds));
+  advance(seconds: number): Promise<void> {
+    return this.act({ op: 'advance', seconds });
   }
 
-  wake(pid: number): void {
-    const t = this.timeline;
-    if (!this.story && t) this.act(() => t.wake(pid));
+  wake(pid: number): Promise<void> {
+    return this.act({ op: 'wake', pid });
   }
 
   /** Ctrl-C at the shell. */
-  interrupt(): void {
-    const t = this.timeline;
-    if (!this.story && t) this.act(() => t.interrupt());
+  interrupt(): Promise<void> {
+    return this.act({ op: 'interrupt' });
   }
 
   /**
-   * A new input at the current position: the future is dropped. Inside a
-   * scenario that leaves it; `left` remembers where, so it can be reopened.
+   * Stops the request under way. The session's worker is ended and a new
+   * one reopens the step shown before it: nothing the user had is lost.
    */
-  private act(run: () => unknown): void {
-    const s = this.scenario;
-    const at = this.timeline?.position ?? 0;
-    if (s?.kind === 'timeline' && this.onScenarioPath) this.left = { scenario: s, step: at };
-    this.scenarioInputs = Math.min(this.scenarioInputs, at);
-    run();
+  async stop(): Promise<void> {
+    if (!this.busy || !this.host.stop()) return;
+    await this.reopen();
+  }
+
+  /** After the engine was stopped or died: a fresh one opens the step shown, as it was. */
+  private async reopen(): Promise<void> {
+    const s = this.snap;
+    this.pause();
+    this.busy = null;
+    this.queue = Promise.resolve();
+    this.pendingCount = 0;
+    this.generation++; // requests of the engine before have no say in `busy` now
+    this.snap = null;
+    if (!s || this.story) return;
+    const onPath = this.scenario?.kind === 'timeline' && this.onScenarioPath;
+    const req: Request = onPath
+      ? scenarioRequest(this.scenario as TimelineScenario, s.position)
+      : { op: 'open', setup: s.setup, inputs: this.inputs.slice(), step: s.position, workLimit: Infinity };
+    this.inputs = [];
+    this.records = [];
+    this.log = [];
+    await this.request(req);
     this.refresh();
+  }
+
+  /**
+   * A request about the situation shown (nothing while a story is shown).
+   * Acting inside a scenario leaves it; `left` remembers where, so it can
+   * be reopened.
+   */
+  private async act(req: Request): Promise<void> {
+    if (this.story || (!this.snap && this.pendingCount === 0)) return;
+    this.notice = null;
+    const wasOnPath = this.scenario?.kind === 'timeline' && this.onScenarioPath;
+    const at = this.position;
+    const reply = await this.request(req);
+    if (!reply?.ok || this.story) return;
+    this.refresh();
+    const s = this.scenario;
+    if (wasOnPath && s?.kind === 'timeline' && !this.onScenarioPath) this.left = { scenario: s, step: at };
+  }
+
+  /** Sends a request after those before it; applies its snapshot. Null if it was stopped. */
+  private request(req: Request): Promise<Reply | null> {
+    this.pendingCount++;
+    const generation = this.generation;
+    const busyTimer = setTimeout(() => {
+      if (this.pendingCount > 0) this.busy ??= { progress: null };
+    }, BUSY_AFTER_MS);
+    const run = this.queue.then(async () => {
+      try {
+        const reply = await this.host.request(req);
+        if (reply.ok) this.apply(reply.snap);
+        return reply;
+      } catch (e) {
+        if (e instanceof Stopped) return null;
+        // The engine itself died: say so, and a fresh one reopens what was shown.
+        this.notice = { kind: 'error', text: `klp: ${e instanceof Error ? e.message : String(e)}. The step shown before is reopened.` };
+        queueMicrotask(() => void this.reopen());
+        return null;
+      } finally {
+        clearTimeout(busyTimer);
+        if (generation === this.generation && --this.pendingCount === 0) this.busy = null;
+      }
+    });
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** A snapshot from the session: the lists are changes to the copies here. */
+  private apply(s: Snapshot): void {
+    this.snap = s;
+    this.inputs = patch(this.inputs, s.inputs);
+    this.records = patch(this.records, s.records);
+    this.log = patch(this.log, s.log);
+    if (s.catalog) this.catalog = s.catalog;
+    this.notice = s.notice;
   }
 
   play(): void {
     if (this.playing || !this.canStep) return;
     this.playing = true;
-    this.tick();
+    void this.tick();
   }
 
   pause(): void {
@@ -245,14 +334,17 @@ export class AppState {
     this.speed = Math.min(SPEED_MAX, Math.max(SPEED_MIN, v));
   }
 
-  private tick(): void {
+  private async tick(): Promise<void> {
     if (!this.playing) return;
     if (!this.canStep) {
       this.pause();
       return;
     }
-    this.step();
-    this.timer = setTimeout(() => this.tick(), 1000 / this.speed);
+    const started = Date.now();
+    await this.step();
+    if (!this.playing) return;
+    // The step's own time counts against the interval, so the speed holds while the engine works.
+    this.timer = setTimeout(() => void this.tick(), Math.max(0, 1000 / this.speed - (Date.now() - started)));
   }
 
   private refresh(): void {
@@ -262,8 +354,8 @@ export class AppState {
       this.settled = true;
       return;
     }
-    const t = this.timeline;
-    if (!t) {
+    const s = this.snap;
+    if (!s) {
       this.view = this.prev = null;
       this.position = this.length = 0;
       this.records = this.log = this.history = [];
@@ -273,17 +365,15 @@ export class AppState {
       this.blocked = null;
       return;
     }
-    const pos = t.position;
-    this.view = t.view();
-    this.prev = pos > 0 ? t.cachedView(pos - 1) : null;
-    this.position = pos;
-    this.length = t.length;
-    this.records = t.records.slice();
-    this.log = t.log();
-    this.history = t.history.slice();
-    this.canStep = t.canStep();
-    this.settled = t.settled();
-    this.queued = t.queued();
-    this.blocked = t.blocked();
+    this.view = s.view;
+    this.prev = s.prev;
+    this.position = s.position;
+    this.length = s.length;
+    this.scenarioInputs = s.scenarioInputs;
+    this.history = s.history;
+    this.canStep = s.canStep;
+    this.settled = s.settled;
+    this.queued = s.queued;
+    this.blocked = s.blocked;
   }
 }

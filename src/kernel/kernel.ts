@@ -64,6 +64,9 @@ export interface KernelConfig {
 /** An event (a retry's machine transitions, say) costs about as much as this many task visits. */
 const WORK_PER_EVENT = 2000;
 
+/** Work between two progress reports: about a tenth of a second of simulation on a laptop core. */
+const PROGRESS_EVERY = 2_000_000;
+
 export class WorkLimitExceeded extends Error {
   constructor() {
     super('the simulation would run longer than a link may ask for');
@@ -324,9 +327,19 @@ export class Kernel {
   charge(units: number): void {
     this.work += units;
     if (this.work > this.workLimit) throw new WorkLimitExceeded();
+    if (this.work >= this.nextProgress) {
+      this.nextProgress = this.work + PROGRESS_EVERY;
+      this.onProgress?.(this);
+    }
   }
   work = 0;
   workLimit = Infinity;
+  /**
+   * Called every PROGRESS_EVERY units of work: the session's worker tells the
+   * page how far a long simulation has come (the kernel itself never looks).
+   */
+  onProgress: ((k: Kernel) => void) | null = null;
+  private nextProgress = PROGRESS_EVERY;
 
   /**
    * Lets the clock move forward by up to `usec` without passing a queued

@@ -6,7 +6,7 @@ import type { Timeline, StepRecord } from '../session/timeline';
 import type { ScenarioStep } from './types';
 
 /** Applies one scenario step; a `wake` names its task by comm, found now. */
-export function playStep(t: Timeline, step: ScenarioStep): StepRecord {
+export function playStep(t: Timeline, step: Pick<ScenarioStep, 'do'>): StepRecord {
   const d = step.do;
   if ('command' in d) return t.command(d.command);
   if ('settle' in d) return t.settleStep();

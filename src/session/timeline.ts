@@ -16,6 +16,7 @@ import type { LogRecord } from '../kernel/world/log';
 import type { Behavior } from '../kernel/world/tasks';
 import { reenter } from '../kernel/world/task-events';
 import { klp_update_patch_state } from '../kernel/livepatch/transition';
+import { ViewCache } from './view-cache';
 import { DEFAULT_SETUP, type Input, type Setup, type StepRecord, type TaskSetup, type TermLine } from './situation';
 
 export { DEFAULT_SETUP, type Input, type Setup, type StepRecord, type TaskSetup, type TermLine };
@@ -35,13 +36,25 @@ export class Timeline {
   readonly records: StepRecord[] = [];
   /** the simulation work each input took (kept when going back: replaying gives the same) */
   private readonly inputWork: number[] = [];
-  private views = new Map<number, KernelView>();
+  /** views of steps seen, most recently used last, within VIEW_CACHE_TASKS (views.ts) */
+  private views = new ViewCache();
+  /** the simulation work booting and the set-up lines took */
+  private bootWork = 0;
+  /** called every so often while the kernel works (the worker reports progress) */
+  onProgress: ((k: Kernel) => void) | null = null;
 
+  /**
+   * `workLimit` holds the set-up lines (a link's, untrusted) to a budget:
+   * past it the constructor throws WorkLimitExceeded. `onProgress` is called
+   * every so often while the kernel works, from the set-up on.
+   */
   constructor(
     readonly setup: Setup = DEFAULT_SETUP,
     private readonly shellFactory: ShellFactory | null = null,
+    opts: { workLimit?: number; onProgress?: (k: Kernel) => void } = {},
   ) {
-    this.boot();
+    this.onProgress = opts.onProgress ?? null;
+    this.boot(opts.workLimit);
   }
 
   /** How many steps have run: 0 is the situation right after set-up. */
@@ -63,13 +76,13 @@ export class Timeline {
 
   view(): KernelView {
     let v = this.views.get(this.position);
-    if (!v) this.views.set(this.position, (v = snapshot(this.kernel)));
+    if (!v) this.views.set(this.position, (v = snapshot(this.kernel)), this.position);
     return v;
   }
 
-  /** The view of step n if it was seen before (no replay). */
+  /** The view of step n if it is still cached (no replay). */
   cachedView(n: number): KernelView | null {
-    return this.views.get(n) ?? null;
+    return this.views.get(n);
   }
 
   /** The whole kernel log up to now (what dmesg would show). */
@@ -173,7 +186,31 @@ export class Timeline {
    * what opening this situation from a link would cost.
    */
   replayWork(): number {
-    return this.inputWork.reduce((a, b) => a + b, 0);
+    return this.inputWork.reduce((a, b) => a + b, this.bootWork);
+  }
+
+  /**
+   * Runs a new input within `workLimit` units of work. If it throws (past
+   * the limit, or a bug), the timeline is put back as it was, inputs ahead
+   * included, by replaying from the set-up, and the error is rethrown: a
+   * failed input leaves no trace.
+   */
+  attempt(input: Input, workLimit = Infinity): StepRecord {
+    const pos = this.position;
+    const inputs = this.inputs.slice();
+    const work = this.inputWork.slice();
+    this.kernel.workLimit = this.kernel.work + workLimit;
+    try {
+      return this.act(input);
+    } catch (e) {
+      this.boot();
+      this.inputs.push(...inputs);
+      this.inputWork.push(...work);
+      this.goto(pos);
+      throw e;
+    } finally {
+      this.kernel.workLimit = Infinity;
+    }
   }
 
   /** A new input at the current position: the future after it is dropped. */
@@ -184,7 +221,7 @@ export class Timeline {
       this.inputs.length = this.position;
       this.inputWork.length = this.position;
     }
-    for (const key of [...this.views.keys()]) if (key > this.position) this.views.delete(key);
+    this.views.dropAfter(this.position);
     this.inputs.push(input);
     return this.apply(input);
   }
@@ -223,19 +260,23 @@ export class Timeline {
     return rec;
   }
 
-  private boot(): void {
-    this.kernel = new Kernel(this.setup.config);
-    this.shell = this.shellFactory ? this.shellFactory(this.kernel) : null;
-    for (const t of this.setup.tasks ?? []) addTask(this.kernel, t);
+  private boot(workLimit = Infinity): void {
+    const k = (this.kernel = new Kernel(this.setup.config));
+    k.onProgress = (k) => this.onProgress?.(k);
+    k.workLimit = workLimit;
+    this.shell = this.shellFactory ? this.shellFactory(k) : null;
+    for (const t of this.setup.tasks ?? []) addTask(k, t);
     if (this.setup.selftest) {
-      selftestSetup(this.kernel);
-      settleKernel(this.kernel);
+      selftestSetup(k);
+      settleKernel(k);
     }
     for (const line of this.setup.lines) {
       if (!this.shell) throw new Error('Timeline: set-up commands need the shell');
       this.shell.run(line);
-      settleKernel(this.kernel);
+      settleKernel(k);
     }
+    k.workLimit = Infinity;
+    this.bootWork = k.work;
     this.shell?.history.splice(0);
     this.inputs.length = 0;
     this.records.length = 0;

@@ -1,0 +1,110 @@
+/**
+ * Where the page's engine runs: in a Web Worker (../session/worker.ts), or,
+ * where a worker cannot start (a page opened from file://, a browser that
+ * refuses it), in the page itself, with the same Session and messages.
+ * `stop()` ends a request that takes too long: the worker is terminated and
+ * a fresh one started; the page then reopens what it showed before.
+ */
+import type { Progress, Reply, Request } from '../session/protocol';
+
+export interface EngineHost {
+  request(req: Request): Promise<Reply>;
+  /** Ends the work under way; pending requests reject with Stopped. Returns false if it cannot (in the page). */
+  stop(): boolean;
+  onProgress: ((p: Progress) => void) | null;
+}
+
+export class Stopped extends Error {
+  constructor() {
+    super('stopped');
+  }
+}
+
+type Pending = { req: Request; resolve: (r: Reply) => void; reject: (e: Error) => void };
+
+class WorkerHost implements EngineHost {
+  onProgress: ((p: Progress) => void) | null = null;
+  private worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** has this worker ever answered? If it fails before that, it could not start. */
+  private answered = false;
+
+  constructor(private readonly fallback: () => EngineHost) {
+    this.worker = this.spawn();
+  }
+
+  request(req: Request): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { req, resolve, reject });
+      this.worker.postMessage({ id, req });
+    });
+  }
+
+  stop(): boolean {
+    this.worker.terminate();
+    for (const p of this.pending.values()) p.reject(new Stopped());
+    this.pending.clear();
+    this.worker = this.spawn();
+    return true;
+  }
+
+  private spawn(): Worker {
+    const w = new Worker(new URL('../session/worker.ts', import.meta.url), { type: 'module', name: 'klpscope engine' });
+    w.onmessage = (e: MessageEvent<{ id?: number; reply?: Reply; progress?: Progress }>) => {
+      const { id, reply, progress } = e.data;
+      if (progress) return this.onProgress?.(progress);
+      this.answered = true;
+      const p = this.pending.get(id!);
+      this.pending.delete(id!);
+      p?.resolve(reply!);
+    };
+    w.onerror = (e) => {
+      e.preventDefault();
+      if (this.answered) {
+        // The engine died (out of memory, say): what waited on it fails, and a fresh engine takes the next request.
+        for (const p of this.pending.values()) p.reject(new Error(`the engine stopped: ${e.message}`));
+        this.pending.clear();
+        this.worker.terminate();
+        this.worker = this.spawn();
+        return;
+      }
+      // The worker could not start: the same requests, in order, go to an engine in the page.
+      const host = this.fallback();
+      host.onProgress = this.onProgress;
+      this.request = (req) => host.request(req);
+      this.stop = () => host.stop();
+      const waiting = [...this.pending.values()];
+      this.pending.clear();
+      w.terminate();
+      for (const p of waiting) host.request(p.req).then(p.resolve, p.reject);
+    };
+    return w;
+  }
+}
+
+/** The engine in the page's own thread: what tests in Node use, and the fallback. */
+export class LocalHost implements EngineHost {
+  onProgress: ((p: Progress) => void) | null = null;
+  private session: Promise<import('../session/session').Session> | null = null;
+
+  async request(req: Request): Promise<Reply> {
+    this.session ??= import('../session/session').then((m) => new m.Session((p) => this.onProgress?.(p)));
+    return (await this.session).handle(req);
+  }
+
+  stop(): boolean {
+    return false;
+  }
+}
+
+/** A worker where the browser has them, else the page's own thread. */
+export function startHost(): EngineHost {
+  if (typeof Worker === 'undefined') return new LocalHost();
+  try {
+    return new WorkerHost(() => new LocalHost());
+  } catch {
+    return new LocalHost();
+  }
+}

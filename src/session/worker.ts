@@ -1,0 +1,22 @@
+/**
+ * The session's Web Worker: all engine work happens here, off the page's
+ * thread, so no link, key or typed line can freeze the page. Requests are
+ * handled one at a time, in order (each runs to its end before the next message); progress is posted while one works.
+ */
+/// <reference lib="webworker" />
+import { Session } from './session';
+import type { Request } from './protocol';
+
+const post = (m: unknown): void => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
+const session = new Session((progress) => post({ progress }));
+
+self.onmessage = (e: MessageEvent<{ id: number; req: Request }>) => {
+  const { id, req } = e.data;
+  const reply = session.handle(req);
+  try {
+    post({ id, reply });
+  } catch (e) {
+    // A reply that cannot be copied to the page is a bug; the page hears of it rather than waiting for ever.
+    post({ id, reply: { ok: false, error: `the session's reply could not be sent (${e instanceof Error ? e.message : String(e)})`, limit: false } });
+  }
+};
