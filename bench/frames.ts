@@ -6,8 +6,9 @@
 import { chromium } from 'playwright-core';
 import { spawn, type ChildProcess } from 'node:child_process';
 
-const PORT = 4179;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const PORT = 4179;
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
 
 export interface FrameFigures {
   tasks: number;
@@ -22,7 +23,7 @@ export interface FrameFigures {
   dropped: number;
 }
 
-async function serve(): Promise<ChildProcess> {
+export async function serve(): Promise<ChildProcess> {
   const srv = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], {
     stdio: 'ignore',
   });
@@ -47,7 +48,7 @@ export async function benchFrames(sizes = [500, 2000, 10000]): Promise<{ frames:
   const srv = await serve();
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    args: CHROMIUM_ARGS,
   });
   try {
     const ctx = await browser.newContext({ viewport: { width: 1500, height: 1000 } });

@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import { benchEngine } from './engine';
 import { bundleFigures } from './bundle';
 import { benchFrames } from './frames';
+import { benchLongTasks } from './longtasks';
 import { benchScenarios, benchTransition } from './transition';
 
 type Row = [string, string, string];
@@ -48,6 +49,8 @@ if (!process.argv.includes('--no-browser')) {
         `${x.p50.toFixed(1)} / ${x.p95.toFixed(1)} ms; ${x.dropped}`,
         '',
       ]);
+    for (const x of await benchLongTasks())
+      rows.push([`page: longest main-thread task, ${x.what} (engine answered in)`, `${x.longestMs.toFixed(0)} ms (${(x.answerMs / 1000).toFixed(1)} s)`, `≤ 50 ms${ok(x.longestMs <= 50)}`]);
   } catch (err) {
     rows.push(['views: browser benchmark failed', String(err instanceof Error ? err.message : err).slice(0, 60), '']);
   }

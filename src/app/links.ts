@@ -25,7 +25,7 @@
  */
 import { BIDI } from '../views/untrusted';
 import LZString from 'lz-string';
-import { DEFAULT_CONFIG, type KernelConfig } from '../kernel/kernel';
+import { DEFAULT_CONFIG, type KernelConfig } from '../kernel/config';
 import type { Input, Setup, TaskSetup } from '../session/situation';
 import { clampSpeed, scenarioHash, SPEED_LIMITS, viewItems, type ViewOptions } from './link-view';
 

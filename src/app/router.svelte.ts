@@ -8,11 +8,15 @@
 import { scenarioHash, type ViewOptions } from './link-view';
 import type { Link } from './links';
 import type { AppState } from './state.svelte';
-import { DEFAULT_SETUP } from '../session/situation';
+import { DEFAULT_SETUP, type Input, type Setup } from '../session/situation';
 import { DEFAULT_SPEED } from './state.svelte';
 import { SCENARIO_LIST, findEntry } from '../scenarios/catalog';
 
 type Links = typeof import('./links');
+/** A history entry's state for a step that could not be a link: its situation. */
+type Kept = { klpscope: { setup: Setup; inputs: Input[]; step: number } };
+
+const isKept = (state: unknown): state is Kept => typeof state === 'object' && state !== null && 'klpscope' in state;
 type Picked = Pick<ViewOptions, 'theme'> & { speed: number };
 
 export class Router {
@@ -41,8 +45,12 @@ export class Router {
     return { ...this.options, speed: this.app.speed === DEFAULT_SPEED ? undefined : this.app.speed };
   }
 
-  /** The hash for the situation shown, and the same in the full app, once they are known. */
-  private async hashNow(): Promise<[string, string]> {
+  /**
+   * The hash for the situation shown, and the same in the full app, once
+   * they are known; and, when it cannot be a link, the situation itself, for
+   * the history entry to hold (the address keeps the last step that could).
+   */
+  private async hashNow(): Promise<[string, string, Kept | null]> {
     const app = this.app;
     const s = app.scenario;
     const view = this.viewNow();
@@ -50,15 +58,15 @@ export class Router {
     const sit = app.situation();
     if ((s && app.onScenarioPath) || !sit) {
       this.unshareable = null;
-      return s ? [scenarioHash(s.id, app.position, view), scenarioHash(s.id, app.position, full)] : [this.link, this.appLink];
+      return s ? [scenarioHash(s.id, app.position, view), scenarioHash(s.id, app.position, full), null] : [this.link, this.appLink, null];
     }
     const { encodeSituation, decodeLink, LIMITS } = await this.loadLinks();
     const at = { setup: sit.setup, inputs: sit.inputs, step: app.position };
     const hash = encodeSituation({ ...at, options: view });
     // Never write a link that opening would refuse: past a limit, the address stays where it was.
     const refused = sit.work > LIMITS.work ? 'it asks for more simulation than a link may replay' : decodeLink(hash).ok ? null : 'it is longer than a link may be';
-    this.unshareable = refused && `This situation cannot be shared as a link: ${refused}.`;
-    return refused ? [this.link, this.appLink] : [hash, encodeSituation({ ...at, options: full })];
+    this.unshareable = refused && `This situation cannot be shared as a link: ${refused}. Back and Forward still find it.`;
+    return refused ? [this.link, this.appLink, { klpscope: at }] : [hash, encodeSituation({ ...at, options: full }), null];
   }
 
   /** The link to a scenario's first step (null: a fresh machine), in the current view options. */
@@ -76,6 +84,12 @@ export class Router {
   async start(): Promise<void> {
     const hash = legacyLargeSystem() ?? location.hash;
     const before = this.viewPicked();
+    if (isKept(history.state)) {
+      // A reload of a step no link could hold: the history entry still has it.
+      const r = (await this.loadLinks()).decodeLink(hash);
+      if (r.ok && r.link.kind !== 'home' && r.link.kind !== 'blank') this.applyOptions(r.link.kind === 'scenario' ? r.link.options : r.link.situation.options, before);
+      return this.popped(history.state);
+    }
     if (hash === '' || hash === '#' || hash === '#/') {
       await this.open({ kind: 'home' }, before);
     } else {
@@ -91,8 +105,8 @@ export class Router {
   }
 
   /** The address changed (back/forward, an edited or followed link). */
-  async follow(): Promise<void> {
-    if (location.hash === this.link) return;
+  async follow(again = false): Promise<void> {
+    if (location.hash === this.link && !again) return;
     const picked = this.viewPicked();
     const r = (await this.loadLinks()).decodeLink(location.hash);
     if (!r.ok) {
@@ -125,17 +139,45 @@ export class Router {
     }
   }
 
-  /** After a step: the link follows; each step is a history entry, so back/forward step. */
+  /**
+   * After a step: the link follows; each step is a history entry, so
+   * back/forward step. A step that cannot be a link is a history entry too,
+   * holding its situation (browsers keep an entry's state across reloads).
+   */
   async sync(replace = false): Promise<void> {
     const token = ++this.syncs;
     replace ||= this.following;
-    const [hash, appLink] = await this.hashNow();
+    const [hash, appLink, kept] = await this.hashNow();
     if (token !== this.syncs) return; // a later step already synced
     this.appLink = appLink;
-    if (hash === this.link) return;
+    const held = isKept(history.state);
+    if (!kept && hash === this.link && !held) return;
     this.link = hash;
-    if (replace || this.app.playing) history.replaceState(null, '', hash);
-    else history.pushState(null, '', hash);
+    if (replace || this.app.playing) history.replaceState(kept, '', hash);
+    else history.pushState(kept, '', hash);
+  }
+
+  /**
+   * Back or Forward landed on a history entry. One holding a situation that
+   * could not be a link reopens it; one without, at the address of what is
+   * shown, reopens that address (the hash did not change, so no hashchange).
+   */
+  async popped(state: unknown): Promise<void> {
+    if (isKept(state)) {
+      const { setup, inputs, step } = state.klpscope;
+      // The hashchange that may follow this event must not open the address: this entry's state wins.
+      this.link = location.hash;
+      this.following = true;
+      try {
+        // Our own session made it: its replay was accepted once, so no link budget applies.
+        await this.app.openSituation(setup, inputs, step);
+        await this.sync(true);
+      } finally {
+        this.following = false;
+      }
+    } else if (this.unshareable && location.hash === this.link) {
+      await this.follow(true);
+    }
   }
 
   /** The view options a user can pick (theme, speed), to tell later whether they did while a link opened. */

@@ -178,6 +178,29 @@ test('a situation no link could reopen gets no link; the address keeps the last 
   await expect(page).toHaveURL(/#\/x\/.*lsmod;step=2/);
 });
 
+test('Back and Forward keep a step no link could hold: its history entry holds the situation', async ({ page }) => {
+  await openBlank(page);
+  await type(page, 'cat /proc/cmdline');
+  await expect(page).toHaveURL(/#\/x\/.*step=1/);
+  const long = `echo ${'y'.repeat(2100)}`;
+  await type(page, long);
+  await expect(page.getByRole('button', { name: /^Copy link: This situation cannot be shared/ })).toBeDisabled();
+  const prompts = page.getByRole('log', { name: 'Shell output' }).locator('.prompt');
+  await page.goBack();
+  await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveValue('1');
+  await expect(page.getByRole('button', { name: 'Copy link to this step' })).toBeEnabled();
+  await page.goForward();
+  await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveValue('2');
+  await expect(prompts.last()).toContainText('y'.repeat(50));
+  await expect(page.getByRole('button', { name: /^Copy link: This situation cannot be shared/ })).toBeDisabled();
+  // A reload keeps it too: the browser keeps the entry's state.
+  await page.reload();
+  await page.goBack();
+  await page.goForward();
+  await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveValue('2');
+  await expect(prompts.last()).toContainText('y'.repeat(50));
+});
+
 test('a short link that asks for a day of a stalled transition is refused, not run', async ({ page }) => {
   const cmds = ['insmod%20test_modules/test_klp_callbacks_busy.ko%20block_transition=Y', '@settle', 'insmod%20test_modules/test_klp_callbacks_demo.ko'];
   await page.goto(`/#/x/$${cmds[0]};${cmds[1]};$${cmds[2]};@advance=86400;step=4`);
