@@ -41,7 +41,7 @@ export async function benchLongTasks(): Promise<LongTaskFigures[]> {
     const slider = page.getByRole('slider', { name: 'Timeline' });
     await page.goto(`http://127.0.0.1:${PORT}/#/x/extraTasks=10000;cpus=16;${STALL.join(';')};step=3`);
     await slider.waitFor();
-    await page.waitForFunction(`document.querySelector('[aria-label="Timeline"]')?.value === '3'`, null, { timeout: 120_000 });
+    await page.locator('input[aria-label="Timeline"][aria-valuetext^="step 3 of"]').waitFor({ timeout: 120_000 });
     const shell = page.getByRole('textbox', { name: 'Shell' });
     await measure(
       'a typed `sleep 3600` in a stalled transition, 10,000 tasks',
@@ -49,7 +49,7 @@ export async function benchLongTasks(): Promise<LongTaskFigures[]> {
         await shell.fill('sleep 3600');
         await shell.press('Enter');
       },
-      () => page.waitForFunction(`document.querySelector('[aria-label="Timeline"]')?.value === '4'`, null, { timeout: 300_000 }).then(() => {}),
+      () => page.locator('input[aria-label="Timeline"][aria-valuetext^="step 4 of"]').waitFor({ timeout: 300_000 }),
     );
     await measure(
       '← past that hour (a replay from the set-up)',
@@ -57,7 +57,7 @@ export async function benchLongTasks(): Promise<LongTaskFigures[]> {
         await page.evaluate('document.activeElement?.blur()');
         await page.keyboard.press('ArrowLeft');
       },
-      () => page.waitForFunction(`document.querySelector('[aria-label="Timeline"]')?.value === '3'`, null, { timeout: 300_000 }).then(() => {}),
+      () => page.locator('input[aria-label="Timeline"][aria-valuetext^="step 3 of"]').waitFor({ timeout: 300_000 }),
     );
   } finally {
     await browser.close();

@@ -28,6 +28,23 @@ export const SPEED_MAX = 32;
 export const DEFAULT_SPEED = 2;
 
 
+/** What a request is doing, for the progress line. */
+function describe(req: Request): string {
+  switch (req.op) {
+    case 'command':
+      return `Running \`${req.line}\``;
+    case 'goto':
+      return `Replaying to step ${req.step}`;
+    case 'open':
+    case 'scenario':
+      return `Replaying the situation to step ${req.step}`;
+    case 'advance':
+      return `Letting ${req.seconds} s pass`;
+    default:
+      return 'Simulating';
+  }
+}
+
 /** What the session needs of a narrated scenario: its set-up and what each step does. */
 const scenarioRequest = (s: TimelineScenario, step: number): Request => ({ op: 'scenario', setup: s.setup, steps: s.steps.map((st) => st.do), step });
 
@@ -70,7 +87,7 @@ export class AppState {
   /** the module catalogue, once the engine is there */
   catalog = $state.raw<readonly CatalogEntry[]>([]);
   /** a request taking long: how far it has come (null until the first report) */
-  busy = $state.raw<{ progress: Progress | null } | null>(null);
+  busy = $state.raw<{ what: string; progress: Progress | null } | null>(null);
   /** what the last request has to say (a line stopped at its budget, or failed) */
   notice = $state.raw<Notice | null>(null);
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -88,7 +105,7 @@ export class AppState {
   constructor(host: EngineHost = startHost()) {
     this.host = host;
     host.onProgress = (p) => {
-      if (this.busy) this.busy = { progress: p };
+      if (this.busy) this.busy = { ...this.busy, progress: p };
     };
   }
 
@@ -281,7 +298,7 @@ export class AppState {
     this.pendingCount++;
     const generation = this.generation;
     const busyTimer = setTimeout(() => {
-      if (this.pendingCount > 0) this.busy ??= { progress: null };
+      if (this.pendingCount > 0) this.busy ??= { what: describe(req), progress: null };
     }, BUSY_AFTER_MS);
     const run = this.queue.then(async () => {
       try {

@@ -66,7 +66,10 @@ describe('Session', () => {
     // An hour of retries against a task that never switches.
     const stopped = page.ask({ op: 'command', line: 'sleep 3600', settleAfter: false });
     expect(stopped.notice?.kind).toBe('budget');
-    expect(stopped.notice?.text).toMatch(/^klp: stopped 'sleep 3600' after [\d,]+ simulated seconds: .*Nothing it did is kept\.$/);
+    const secs = Number(stopped.notice?.text.match(/^klp: stopped 'sleep 3600' after ([\d,]+) simulated seconds: .*Nothing it did is kept\.$/)?.[1]?.replace(/,/g, ''));
+    // It got somewhere, but not through the hour.
+    expect(secs).toBeGreaterThan(0);
+    expect(secs).toBeLessThan(3600);
     expect(stopped.position).toBe(STALL.length);
     expect(stopped.length).toBe(STALL.length);
     expect(JSON.stringify(stopped.view)).toBe(before);

@@ -110,7 +110,7 @@ export class Session {
     } catch (e) {
       const what = input.kind === 'command' ? `'${input.line}'` : `this ${input.kind}`;
       if (e instanceof WorkLimitExceeded) {
-        const secs = Math.max(0, Math.floor((t.k.now - start) / USEC_PER_SEC));
+        const secs = Math.max(0, Math.floor((t.failedAt - start) / USEC_PER_SEC));
         return {
           kind: 'budget',
           text: `klp: stopped ${what} after ${secs.toLocaleString('en')} simulated seconds: it needs more simulation than one line may run unasked (${limit.toLocaleString('en')} units of work). Nothing it did is kept.`,

@@ -38,6 +38,8 @@ export class Timeline {
   private readonly inputWork: number[] = [];
   /** views of steps seen, most recently used last, within VIEW_CACHE_TASKS (views.ts) */
   private views = new ViewCache();
+  /** the virtual time the last failed attempt() had reached when it stopped */
+  failedAt = 0;
   /** the simulation work booting and the set-up lines took */
   private bootWork = 0;
   /** called every so often while the kernel works (the worker reports progress) */
@@ -203,6 +205,7 @@ export class Timeline {
     try {
       return this.act(input);
     } catch (e) {
+      this.failedAt = this.kernel.now;
       this.boot();
       this.inputs.push(...inputs);
       this.inputWork.push(...work);

@@ -1,0 +1,16 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu'] });
+const ctx = await b.newContext({ viewport: { width: 1280, height: 720 } });
+await ctx.addInitScript(() => localStorage.setItem('klpscope:intro-seen', '1'));
+const p = await ctx.newPage();
+await p.goto(`http://127.0.0.1:4180/#/x/extraTasks=10000;cpus=16;$insmod%20test_modules/test_klp_callbacks_busy.ko%20block_transition=Y;@settle;$insmod%20test_modules/test_klp_callbacks_demo.ko;step=3;theme=dark`);
+await p.locator('input[aria-label="Timeline"][aria-valuetext^="step 3 of"]').waitFor({ timeout: 120000 });
+const shell = p.getByRole('textbox', { name: 'Shell' });
+await shell.fill('sleep 1d'); await shell.press('Enter');
+await p.getByText(/clock is at/).waitFor();
+await p.screenshot({ path: `/tmp/busy-dark.png` });
+const t0 = Date.now();
+await p.getByText(/Nothing it did is kept/).waitFor({ timeout: 300000 });
+console.log('notice after', Date.now() - t0);
+await p.screenshot({ path: `/tmp/notice-dark.png` });
+await b.close();
