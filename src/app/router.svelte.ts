@@ -50,15 +50,16 @@ export class Router {
    * they are known; and, when it cannot be a link, the situation itself, for
    * the history entry to hold (the address keeps the last step that could).
    */
-  private async hashNow(): Promise<[string, string, Kept | null]> {
+  private async hashNow(): Promise<[string, string, Kept | null] | null> {
     const app = this.app;
     const s = app.scenario;
     const view = this.viewNow();
     const full = { ...view, embed: false };
     const sit = app.situation();
+    if (!s && !sit) return null; // nothing is shown yet: the address stays as it is
     if ((s && app.onScenarioPath) || !sit) {
       this.unshareable = null;
-      return s ? [scenarioHash(s.id, app.position, view), scenarioHash(s.id, app.position, full), null] : [this.link, this.appLink, null];
+      return [scenarioHash(s!.id, app.position, view), scenarioHash(s!.id, app.position, full), null];
     }
     const { encodeSituation, decodeLink, LIMITS } = await this.loadLinks();
     const at = { setup: sit.setup, inputs: sit.inputs, step: app.position };
@@ -147,8 +148,9 @@ export class Router {
   async sync(replace = false): Promise<void> {
     const token = ++this.syncs;
     replace ||= this.following;
-    const [hash, appLink, kept] = await this.hashNow();
-    if (token !== this.syncs) return; // a later step already synced
+    const now = await this.hashNow();
+    if (token !== this.syncs || !now) return; // a later step already synced, or nothing is shown
+    const [hash, appLink, kept] = now;
     this.appLink = appLink;
     const held = isKept(history.state);
     if (!kept && hash === this.link && !held) return;
