@@ -1,15 +1,18 @@
 /**
  * The shell's own work is bounded and counted by the kernel's one work
- * budget (issue 10): grep's matcher, expansions, what a line writes, and
- * errors that must not end the shell. Bash's words were checked with Debian 12's bash 5.2 and grep 3.8
+ * budget (issue 10): grep's matcher, expansions, what a line writes, the
+ * sleeps of a line, background sleeps, and errors that must not end the
+ * shell. Bash's words were checked with Debian 12's bash 5.2 and grep 3.8
  * (../shared/realkernel/ask.sh).
  */
 import { describe, expect, it } from 'vitest';
 import { Kernel, WorkLimitExceeded, type KernelConfig } from '../kernel';
 import { settle } from '../settle';
+import { USEC_PER_SEC } from '../world/events';
 import { Shell } from './shell';
 import { COMMANDS } from './commands';
 import { WORD_MAX, LINE_OUTPUT_MAX } from './limits';
+import { SLEEP_MAX } from './commands/sleep';
 
 function machine(config: Partial<KernelConfig> = {}) {
   const k = new Kernel(config);
@@ -120,6 +123,59 @@ describe('what one line writes is charged per byte, and bounded', () => {
     const b = big.work('ps -e');
     expect(a).toBeGreaterThan(1000 * 30);
     expect(b / a).toBeGreaterThan(3);
+  });
+});
+
+describe('sleep', () => {
+  it('sleep 1d & returns at once with [1] PID; the job sleeps in clock_nanosleep() and ends a day later in virtual time', () => {
+    const m = machine();
+    const t0 = m.k.now;
+    const r = m.run('sleep 1d &');
+    const pid = Number(/^\[1\] (\d+)\n$/.exec(r.stderr)![1]);
+    expect(r.status).toBe(0);
+    expect(m.k.now).toBe(t0); // settling does not wait for its timer
+    const task = m.k.taskByPid(pid)!;
+    expect(task).toMatchObject({ comm: 'sleep', state: 'S' });
+    expect(task.chain.map((f) => f.fn)).toContain('hrtimer_nanosleep');
+    expect(m.run('jobs').stdout).toBe('[1]+  Running                 sleep 1d &\n');
+    expect(m.run('echo $!').stdout).toBe(`${pid}\n`);
+    // time passes by later commands: half a day, then the rest
+    expect(m.run('sleep 12h').stderr).toBe('');
+    expect(m.k.taskByPid(pid)).toBe(task);
+    expect(m.run('sleep 12h').stderr).toBe('[1]+  Done                    sleep 1d\n');
+    expect(m.k.taskByPid(pid)).toBeUndefined();
+    expect(m.k.now - t0).toBe(SLEEP_MAX * USEC_PER_SEC);
+  });
+
+  it('wait lets time pass until the job ends, and shares the line\'s one day with its sleeps', () => {
+    const m = machine();
+    const t0 = m.k.now;
+    expect(m.run('sleep 100 & wait %1; echo "w=$?"').stdout).toBe('w=0\n');
+    expect(m.k.now - t0).toBe(100 * USEC_PER_SEC);
+    const t1 = m.k.now;
+    const r = m.run('sleep 2d & sleep 1h; wait; echo "w=$?"');
+    expect(r.stdout).toBe('w=130\n');
+    expect(r.stderr).toContain(`klp: wait: one command line runs at most a simulated day (${SLEEP_MAX} s); ${SLEEP_MAX - 3600} s passed`);
+    expect(m.k.now - t1).toBe(SLEEP_MAX * USEC_PER_SEC);
+    expect(m.run('jobs').stdout).toBe('[1]+  Running                 sleep 2d &\n');
+  });
+
+  it('kill %1 ends a sleeping job (Terminated); its timer then finds nothing to end', () => {
+    const m = machine();
+    m.run('sleep 10 &');
+    expect(m.run('kill %1').stderr).toBe('[1]+  Terminated              sleep 10\n');
+    expect(m.run('sleep 20').stderr).toBe('');
+    expect(m.run('jobs').stdout).toBe('');
+  });
+
+  it('sleeps in one line add up against the one-day cap, background ones aside', () => {
+    const m = machine();
+    const t0 = m.k.now;
+    const r = m.run(`${'sleep 1d; '.repeat(5)}echo $?`);
+    expect(m.k.now - t0).toBe(SLEEP_MAX * USEC_PER_SEC);
+    expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(4);
+    expect(m.run(`${'sleep 1d & '.repeat(5)}echo $?`).stdout).toBe('0\n');
+    expect(m.k.now - t0).toBe(SLEEP_MAX * USEC_PER_SEC);
   });
 });
 

@@ -49,6 +49,8 @@ export class Shell {
   private depth = 0;
   /** inside $(...): a subshell, whose background commands are not this shell's jobs */
   private substDepth = 0;
+  /** running a job that is one simple command (`sleep 5 &`): the command may stay in the background */
+  private loneJob = false;
   /** $(...) run so far: an assignment-only command's status is that of its last one */
   private substitutions = 0;
   /** the pid of the process the last simple command forked */
@@ -71,6 +73,8 @@ export class Shell {
   private fatal = false;
   /** how deep in subshells (pipeline elements, jobs, $(...)) the shell runs now */
   private subshells = 0;
+  /** background sleeps (`sleep N &`): pid → when its timer ends it, in virtual µs (commands/system.ts) */
+  readonly sleepers = new Map<number, number>();
 
   constructor(readonly k: Kernel) {
     this.jobs = new JobTable((pid) => this.k.tasks.some((t) => t.pid === pid));
@@ -219,21 +223,29 @@ export class Shell {
   /**
    * `cmd &`: a job. Bash forks the command itself (a lone external command)
    * or a subshell running the list, prints `[N] PID`, and returns status 0
-   * at once. The simulation runs the job to its end here and now; the getpid
-   * helper is the one command that keeps running (its process is the job's).
+   * at once. The simulation runs the job to its end here and now, but for
+   * the commands that keep running: the getpid helper, and a lone `sleep N`
+   * (its process sleeps until its timer ends it, commands/sleep.ts).
    */
   private runBackground(item: AndOr, stdin: string): { stdout: string; stderr: string } {
     const lone = item.rest.length === 0 && item.first.commands.length === 1;
     const subshell = lone ? 0 : this.k.allocPid();
     this.lastChild = 0;
     const before = this.lastBackground;
-    const r = this.runAndOr(item, stdin);
+    this.loneJob = lone;
+    let r: { stdout: string; stderr: string };
+    try {
+      r = this.runAndOr(item, stdin);
+    } finally {
+      this.loneJob = false;
+    }
     // A process of the job that sleeps for good keeps it running; the shell does not wait for it.
     const hung = this.hung;
     this.hung = null;
     const helper = lone && this.lastBackground !== before;
     const pid = helper ? this.lastBackground : subshell || this.lastChild || this.k.allocPid();
-    const job = this.jobs.add(pid, jobText(item), helper || hung ? null : this.status);
+    const running = helper || hung || this.sleepers.has(pid);
+    const job = this.jobs.add(pid, jobText(item), running ? null : this.status);
     if (hung && hung.pid !== pid) job.holder = hung.pid;
     this.lastBackground = pid;
     this.status = 0;
@@ -344,6 +356,7 @@ export class Shell {
     this.lastChild = 0;
     let notice = '';
     let killed = false;
+    let detached = false;
     const write = (sink: Sink, rawText: string): number => {
       const text = this.meterOutput(rawText);
       if (!sink.file) {
@@ -364,6 +377,8 @@ export class Shell {
         out: (t) => void write(stdoutSink, t),
         err: (t) => void write(stderrSink, t),
         write: (t) => write(stdoutSink, t),
+        background: background && this.loneJob,
+        detach: () => void (detached = true),
       };
       // fork(), runAs() and the exit each go through the task list
       this.k.charge(this.k.tasks.length);
@@ -403,7 +418,7 @@ export class Shell {
         } finally {
           // A process asleep for good stays (blocked.ts); any other has exited.
           if (child.sleepsForever && this.k.tasks.includes(child)) this.hung = child;
-          else this.k.exitTask(child);
+          else if (!detached) this.k.exitTask(child);
         }
         // A foreground command killed by a signal: bash names the signal.
         if (killed && !background) notice += 'Killed\n';
