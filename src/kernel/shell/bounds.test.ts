@@ -124,6 +124,15 @@ describe('what one line writes is charged per byte, and bounded', () => {
     expect(a).toBeGreaterThan(1000 * 30);
     expect(b / a).toBeGreaterThan(3);
   });
+
+  it('a glob or a listing under /proc costs with the tasks it looks up (each /proc/<pid> lookup scans the task list)', () => {
+    const small = machine({ extraTasks: 1000 });
+    const big = machine({ extraTasks: 2000 });
+    const a = small.work('echo /proc/*/comm > /dev/null');
+    const b = big.work('echo /proc/*/comm > /dev/null');
+    expect(b / a).toBeGreaterThan(2.5);
+    expect(big.work('ls -R /proc > /dev/null')).toBeGreaterThan(b);
+  });
 });
 
 describe('sleep', () => {

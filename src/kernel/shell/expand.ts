@@ -4,7 +4,7 @@
  * and pathname globbing against the simulated file system. What one simple
  * command expands is bounded (limits.ts) and charged to the work budget.
  */
-import { lookup } from '../fs/vfs';
+import { countedLookup } from './lookup';
 import { normalizePath } from '../fs/node';
 import type { Word } from './parse';
 import type { Shell } from './shell';
@@ -109,7 +109,7 @@ function glob(sh: Shell, f: Piece[]): string[] {
         next.push(join(base, name));
         continue;
       }
-      const dir = lookup(sh.k, base || '.', sh.cwd);
+      const dir = countedLookup(sh.k, base || '.', sh.cwd);
       if (!dir || dir.kind !== 'dir') continue;
       for (const entry of dir.list()) {
         const m = globMatch(comp, entry);
@@ -121,7 +121,7 @@ function glob(sh: Shell, f: Piece[]): string[] {
     sh.k.charge(steps + paths.length);
     steps = 0;
   }
-  return paths.filter((p) => lookup(sh.k, p, sh.cwd) !== null).sort();
+  return paths.filter((p) => countedLookup(sh.k, p, sh.cwd) !== null).sort();
 }
 
 function join(base: string, name: string): string {

@@ -12,7 +12,7 @@ import { normalizePath } from '../fs/node';
 import type { Task } from '../world/tasks';
 import { parse, ShellSyntaxError, type AndOr, type CommandList, type Pipeline, type SimpleCommand, type Word } from './parse';
 import { expandWords, expandWord, ExpansionRoom } from './expand';
-import { COMMAND_WORDS_MAX, ExpansionTooLarge, WORD_MAX, LINE_OUTPUT_MAX, mebibytes, WORK_PER_BYTE_WRITTEN } from './limits';
+import { COMMAND_WORDS_MAX, ExpansionTooLarge, LINE_OUTPUT_MAX, mebibytes, taskListScan, WORD_MAX, WORK_PER_BYTE_WRITTEN } from './limits';
 import type { Command, CommandContext } from './types';
 import { COMMANDS, BUILTINS } from './commands';
 import { JobTable, jobText } from './jobs';
@@ -381,7 +381,7 @@ export class Shell {
         detach: () => void (detached = true),
       };
       // fork(), runAs() and the exit each go through the task list
-      this.k.charge(this.k.tasks.length);
+      this.k.charge(3 * taskListScan(this.k));
       try {
         return this.k.runAs(task, () => command(ctx, args));
       } catch (e) {

@@ -3,14 +3,14 @@
  */
 import type { Command, CommandContext } from '../types';
 import { strError, EACCES, EISDIR, ENOENT } from '../../world/errno';
-import { lookup } from '../../fs/vfs';
+import { countedLookup } from '../lookup';
 import { modeString, normalizePath, type FsNode } from '../../fs/node';
 import { compileGrep, RegexError, RegexExhausted, type LineMatcher } from '../regex';
 import { WORK_PER_REGEX_STEP } from '../limits';
 
 /** Reads a file as a command would: the content, or -errno. */
 export function readPath(ctx: CommandContext, path: string): string | number {
-  const node = lookup(ctx.k, path, ctx.shell.cwd);
+  const node = countedLookup(ctx.k, path, ctx.shell.cwd);
   if (!node) return -ENOENT;
   if (node.kind === 'dir') return -EISDIR;
   if (!node.read || !(node.mode & 0o444)) return -EACCES;
@@ -78,7 +78,7 @@ export const ls: Command = (ctx, args) => {
   const files: string[] = [];
   const dirs: string[] = [];
   for (const p of targets) {
-    const node = lookup(ctx.k, p, ctx.shell.cwd);
+    const node = countedLookup(ctx.k, p, ctx.shell.cwd);
     if (!node) {
       ctx.err(`ls: cannot access '${p}': No such file or directory\n`);
       status = 2;
@@ -88,7 +88,7 @@ export const ls: Command = (ctx, args) => {
   const print = (names: string[], base: string | null) => {
     if (long) {
       if (base !== null) ctx.out(`total 0\n`);
-      for (const n of names) ctx.out(longLine(lookup(ctx.k, base === null ? n : `${base}/${n}`, ctx.shell.cwd)!, n));
+      for (const n of names) ctx.out(longLine(countedLookup(ctx.k, base === null ? n : `${base}/${n}`, ctx.shell.cwd)!, n));
     } else ctx.out(one ? names.map((n) => `${n}\n`).join('') : columns(names));
   };
   if (files.length) print(files, null);
@@ -96,7 +96,7 @@ export const ls: Command = (ctx, args) => {
   // Each directory's section: a "path:" header when there are several (or -R), then its entries;
   // -R then lists each subdirectory the same way, depth first, in name order.
   const listDir = (d: string, depth: number) => {
-    const node = lookup(ctx.k, d, ctx.shell.cwd);
+    const node = countedLookup(ctx.k, d, ctx.shell.cwd);
     if (!node || node.kind !== 'dir') return;
     const names = [...node.list()].sort();
     if (targets.length > 1 || recursive) ctx.out(`${sections > 0 ? '\n' : ''}${d}:\n`);
@@ -105,7 +105,7 @@ export const ls: Command = (ctx, args) => {
     if (!recursive || depth >= LS_MAX_DEPTH) return;
     for (const n of names) {
       const child = d.endsWith('/') ? `${d}${n}` : `${d}/${n}`;
-      if (lookup(ctx.k, child, ctx.shell.cwd)?.kind === 'dir') listDir(child, depth + 1);
+      if (countedLookup(ctx.k, child, ctx.shell.cwd)?.kind === 'dir') listDir(child, depth + 1);
     }
   };
   for (const d of dirs) listDir(d, 0);
@@ -128,7 +128,7 @@ export const stat: Command = (ctx, args) => {
   }
   let status = 0;
   for (const p of paths) {
-    const node = lookup(ctx.k, p, ctx.shell.cwd);
+    const node = countedLookup(ctx.k, p, ctx.shell.cwd);
     if (!node) {
       ctx.err(`stat: cannot statx '${p}': No such file or directory\n`);
       status = 1;
@@ -315,7 +315,7 @@ export const wc: Command = (ctx, args) => {
 export const cd: Command = (ctx, args) => {
   const target = args[0] ?? ctx.shell.vars.get('HOME') ?? '/';
   const abs = normalizePath(target, ctx.shell.cwd);
-  const node = lookup(ctx.k, abs, '/');
+  const node = countedLookup(ctx.k, abs, '/');
   if (!node) {
     ctx.err(`bash: cd: ${target}: No such file or directory\n`);
     return 1;
