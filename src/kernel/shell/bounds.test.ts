@@ -91,6 +91,8 @@ describe('expansions are bounded, as bash out of memory', () => {
     expect(sub.stdout).toBe('after 2\n');
     expect(sub.stderr).toMatch(/^bash: xmalloc: cannot allocate \d+ bytes\nklp: .*here, the subshell running it\.\n$/);
     expect(bytes(m.run('echo $X$X | wc').stdout)).toBe(0);
+    // a redirection's target too
+    expect(m.run('echo hi > /tmp/$X$X; echo never')).toMatchObject({ stdout: '', status: 2 });
   });
 
   it('the bytes expanded are charged: twice the doublings, about twice the work', () => {

@@ -37,6 +37,16 @@ interface Sink {
   error: number;
 }
 
+/** A command's input and where its output goes, once its redirections are done. */
+interface Redirected {
+  /** what the command writes to the terminal (or a pipe) */
+  out: Sink;
+  err: Sink;
+  input: string;
+  stdoutSink: Sink;
+  stderrSink: Sink;
+}
+
 export class Shell {
   cwd = SELFTEST_DIR;
   readonly vars = new Map<string, string>();
@@ -304,53 +314,27 @@ export class Shell {
     const substitutionsBefore = this.substitutions;
     let argv: string[];
     let assigns: (readonly [string, string])[];
+    let io: Redirected | null;
     try {
       argv = expandWords(this, cmd.words, errs, room);
       assigns = cmd.assignments.map((a) => [a.name, expandWord(this, a.value, errs, room)] as const);
+      // A $(...) whose command sleeps for good: bash still waits for it.
+      if (this.hung) return { stdout: '', stderr: errs.join('') };
+      if (argv.length === 0) {
+        for (const [n, v] of assigns) this.vars.set(n, v);
+        if (this.substitutions === substitutionsBefore) this.status = 0;
+        return { stdout: '', stderr: errs.join('') };
+      }
+      io = this.redirect(cmd.redirects, stdin, errs, room);
     } catch (e) {
       if (!(e instanceof ExpansionTooLarge)) throw e;
       return this.outOfMemory(e, errs);
     }
-    // A $(...) whose command sleeps for good: bash still waits for it.
-    if (this.hung) return { stdout: '', stderr: errs.join('') };
-    if (argv.length === 0) {
-      for (const [n, v] of assigns) this.vars.set(n, v);
-      if (this.substitutions === substitutionsBefore) this.status = 0;
+    if (!io) {
+      this.status = 1;
       return { stdout: '', stderr: errs.join('') };
     }
-    const out: Sink = { text: '', file: null, append: false, error: 0 };
-    const err: Sink = { text: '', file: null, append: false, error: 0 };
-    let stdoutSink = out;
-    let stderrSink = err;
-    let input = stdin;
-    for (const r of cmd.redirects) {
-      if (r.op === '<') {
-        const path = expandWord(this, r.target as Word, errs, room);
-        const node = lookup(this.k, path, this.cwd);
-        const content = node?.kind === 'file' && node.read ? node.read() : -ENOENT;
-        if (typeof content === 'number') {
-          errs.push(`bash: ${path}: ${strError(content)}\n`);
-          this.status = 1;
-          return { stdout: '', stderr: errs.join('') };
-        }
-        input = content;
-        continue;
-      }
-      if (r.op === '>&' && typeof r.target === 'number') {
-        const to = r.target === 1 ? stdoutSink : stderrSink;
-        if (r.fd === 2) stderrSink = to;
-        else stdoutSink = to;
-        continue;
-      }
-      const sink = this.openForWrite(r.target as Word, r.op === '>>', errs, room);
-      if (!sink) {
-        this.status = 1;
-        return { stdout: '', stderr: errs.join('') };
-      }
-      if (r.op === '&>') stdoutSink = stderrSink = sink;
-      else if (r.fd === 2) stderrSink = sink;
-      else stdoutSink = sink;
-    }
+    const { out, err, input, stdoutSink, stderrSink } = io;
     const name = argv[0]!;
     const args = argv.slice(1);
     this.lastChild = 0;
@@ -433,6 +417,43 @@ export class Shell {
     }
     for (const [n, v] of assigns) this.vars.set(n, v);
     return { stdout: out.text, stderr: errs.join('') + err.text + notice };
+  }
+
+  /**
+   * The command's redirections, left to right: its input, and the sinks its
+   * stdout and stderr go to. Null when one fails (the error is in errs).
+   */
+  private redirect(redirects: SimpleCommand['redirects'], stdin: string, errs: string[], room: ExpansionRoom): Redirected | null {
+    const out: Sink = { text: '', file: null, append: false, error: 0 };
+    const err: Sink = { text: '', file: null, append: false, error: 0 };
+    let stdoutSink = out;
+    let stderrSink = err;
+    let input = stdin;
+    for (const r of redirects) {
+      if (r.op === '<') {
+        const path = expandWord(this, r.target as Word, errs, room);
+        const node = lookup(this.k, path, this.cwd);
+        const content = node?.kind === 'file' && node.read ? node.read() : -ENOENT;
+        if (typeof content === 'number') {
+          errs.push(`bash: ${path}: ${strError(content)}\n`);
+          return null;
+        }
+        input = content;
+        continue;
+      }
+      if (r.op === '>&' && typeof r.target === 'number') {
+        const to = r.target === 1 ? stdoutSink : stderrSink;
+        if (r.fd === 2) stderrSink = to;
+        else stdoutSink = to;
+        continue;
+      }
+      const sink = this.openForWrite(r.target as Word, r.op === '>>', errs, room);
+      if (!sink) return null;
+      if (r.op === '&>') stdoutSink = stderrSink = sink;
+      else if (r.fd === 2) stderrSink = sink;
+      else stdoutSink = sink;
+    }
+    return { out, err, input, stdoutSink, stderrSink };
   }
 
   /**
