@@ -171,6 +171,15 @@ describe('sleep', () => {
     expect(m.run('jobs').stdout).toBe('[1]+  Running                 sleep 2d &\n');
   });
 
+  it('a job of several commands still runs to its end at once, and the shell says that its sleeps made the prompt wait', () => {
+    const m = machine();
+    const t0 = m.k.now;
+    const r = m.run('sleep 5 && echo hi &');
+    expect(r.stdout).toBe('hi\n');
+    expect(r.stderr).toMatch(/^\[1\] \d+\nklp: only a lone sleep runs in the background here; this job of several commands ran to its end at once, its 5 s before the prompt\.\n/);
+    expect(m.k.now - t0).toBe(5 * USEC_PER_SEC);
+  });
+
   it('kill %1 ends a sleeping job (Terminated); its timer then finds nothing to end', () => {
     const m = machine();
     m.run('sleep 10 &');

@@ -242,6 +242,7 @@ export class Shell {
     const subshell = lone ? 0 : this.k.allocPid();
     this.lastChild = 0;
     const before = this.lastBackground;
+    const sleptBefore = this.slept;
     this.loneJob = lone;
     let r: { stdout: string; stderr: string };
     try {
@@ -259,7 +260,10 @@ export class Shell {
     if (hung && hung.pid !== pid) job.holder = hung.pid;
     this.lastBackground = pid;
     this.status = 0;
-    return { stdout: r.stdout, stderr: `[${job.n}] ${pid}\n${r.stderr}` };
+    // Say so when the simulation's shortcut shows: the job's sleeps made the prompt wait.
+    const slept = this.slept - sleptBefore;
+    const note = slept > 0 ? `klp: only a lone sleep runs in the background here; this job of several commands ran to its end at once, its ${slept} s before the prompt.\n` : '';
+    return { stdout: r.stdout, stderr: `[${job.n}] ${pid}\n${r.stderr}${note}` };
   }
 
   private runAndOr(item: AndOr, stdin: string): { stdout: string; stderr: string } {
