@@ -83,7 +83,7 @@ export class Shell {
   private fatal = false;
   /** how deep in subshells (pipeline elements, jobs, $(...)) the shell runs now */
   private subshells = 0;
-  /** background sleeps (`sleep N &`): pid → when its timer ends it, in virtual µs (commands/system.ts) */
+  /** background sleeps (`sleep N &`): pid → when its timer ends it, in virtual µs (commands/sleep.ts) */
   readonly sleepers = new Map<number, number>();
 
   constructor(readonly k: Kernel) {
