@@ -63,6 +63,11 @@ describe("grep's syntax, as grep 3.8 reads it", () => {
     expect(grep('*a', ERE)).toEqual({ lines: LINES.filter((l) => l.includes('a')), warnings: ['warning: * at start of expression'] });
     expect(grep('a|*b', ERE)).toEqual({ lines: LINES.filter((l) => /[ab]/.test(l)), warnings: ['warning: * at start of expression'] });
     expect(grep('{1}a', ERE)).toEqual({ lines: LINES.filter((l) => l.includes('a')), warnings: ['warning: {...} at start of expression'] });
+    const plus = ['a', 'ab', '+a', '?a', 'b', 'x y'];
+    expect(grep('+a', ERE, plus)).toEqual({ lines: ['a', 'ab', '+a', '?a'], warnings: ['warning: + at start of expression'] });
+    expect(grep('?a', ERE, plus)).toEqual({ lines: ['a', 'ab', '+a', '?a'], warnings: ['warning: ? at start of expression'] });
+    expect(grep('(+a)', ERE, plus)).toEqual({ lines: ['a', 'ab', '+a', '?a'], warnings: ['warning: + at start of expression'] });
+    expect(grep('a.', { ...BRE, word: true }, plus).lines).toEqual(['ab']);
   });
 
   it("refuses what grep refuses, in glibc regcomp's words (and dfa.c's for [:space:])", () => {
@@ -87,6 +92,8 @@ describe("grep's syntax, as grep 3.8 reads it", () => {
   });
 
   it('-e patterns and lines of a pattern are alternatives; -F takes them as they are; -i folds case', () => {
+    const e = compileGrep(['a', 'y'], BRE, () => {});
+    expect(['a', 'ab', 'b', 'x y'].filter((l) => e.test(l))).toEqual(['a', 'ab', 'x y']);
     const m = compileGrep(['x y', 'b\n(a'], { ...BRE, fixed: true }, () => {});
     expect(LINES.filter((l) => m.test(l))).toEqual(['ab', 'b', 'x y', 'foo_bar baz', '(a']);
     expect(grep('A[[:upper:]]', { ...BRE, ignoreCase: true }).lines).toEqual(['ab', 'aa', 'aaa', 'foo_bar baz']);
