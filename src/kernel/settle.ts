@@ -14,7 +14,7 @@ const MAX_EVENTS = 1_000_000;
 
 /** Does this event, run now, move anything on (the livepatch core, a task, a work item)? */
 function movesOn(k: Kernel, ev: KernelEvent): boolean {
-  if (ev.kind === 'watchdog' || ev.kind === 'delayed-work') return false;
+  if (ev.kind === 'watchdog' || ev.kind === 'delayed-work' || ev.kind === 'timer') return false;
   return ev.kind !== 'klp-retry' || klpRetryWouldProgress(k);
 }
 
@@ -22,11 +22,12 @@ function movesOn(k: Kernel, ev: KernelEvent): boolean {
  * Is the next event something settling should run? A watchdog's check
  * (khungtaskd) only reports what is stuck: waiting for it is not progress.
  * A module's delayed work (a timer that re-arms itself every second) never
- * stops coming: it runs only when time passes anyway, on the way to an
- * event that moves something on.
+ * stops coming, and a background sleep's timer may be a day away: they run
+ * only when time passes anyway, on the way to an event that moves
+ * something on.
  */
 export function nextEventMakesProgress(k: Kernel, ev: KernelEvent): boolean {
-  if (ev.kind === 'delayed-work') return k.queue.pending().some((e) => movesOn(k, e));
+  if (ev.kind === 'delayed-work' || ev.kind === 'timer') return k.queue.pending().some((e) => movesOn(k, e));
   return movesOn(k, ev);
 }
 
@@ -34,6 +35,7 @@ export function nextEventMakesProgress(k: Kernel, ev: KernelEvent): boolean {
 export function whySettlingStops(ev: KernelEvent): string {
   if (ev.kind === 'watchdog') return 'a watchdog only reports';
   if (ev.kind === 'delayed-work') return "a module's own timer, and nothing after it moves on";
+  if (ev.kind === 'timer') return "a process's timer, and nothing after it moves on";
   return 'it would find the same tasks blocked';
 }
 

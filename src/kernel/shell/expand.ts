@@ -1,12 +1,15 @@
 /**
  * Word expansion as bash does it, for the subset the parser accepts:
  * parameters, command substitution, field splitting of unquoted results,
- * and pathname globbing against the simulated file system.
+ * and pathname globbing against the simulated file system. What one simple
+ * command expands is bounded (limits.ts) and charged to the work budget.
  */
-import { lookup } from '../fs/vfs';
+import { countedLookup } from './lookup';
 import { normalizePath } from '../fs/node';
 import type { Word } from './parse';
 import type { Shell } from './shell';
+import { COMMAND_WORDS_MAX, ExpansionTooLarge, WORD_MAX, WORK_PER_BYTE_EXPANDED } from './limits';
+import { globMatch, type GlobChar } from './glob-match';
 
 interface Piece {
   text: string;
@@ -20,17 +23,28 @@ function param(sh: Shell, name: string): string {
   return sh.vars.get(name) ?? '';
 }
 
-function pieces(sh: Shell, word: Word, errs: string[]): Piece[] {
-  return word.parts.map((p) => {
+/** The bytes one simple command's expansions have built so far (limits.ts COMMAND_WORDS_MAX). */
+export class ExpansionRoom {
+  used = 0;
+}
+
+function pieces(sh: Shell, word: Word, errs: string[], room: ExpansionRoom): Piece[] {
+  const ps = word.parts.map((p) => {
     if (p.kind === 'literal') return { text: p.text, quoted: p.quoted };
     if (p.kind === 'param') return { text: param(sh, p.name), quoted: p.quoted };
     return { text: sh.substitute(p.list, errs), quoted: p.quoted };
   });
+  // Measured before the pieces are joined: the string past the limit is never built.
+  const bytes = ps.reduce((n, p) => n + p.text.length, 0);
+  room.used += bytes;
+  if (bytes > WORD_MAX || room.used > COMMAND_WORDS_MAX) throw new ExpansionTooLarge(bytes + 1);
+  sh.k.charge(bytes * WORK_PER_BYTE_EXPANDED);
+  return ps;
 }
 
 /** One word, no splitting or globbing (redirection targets, assignments). */
-export function expandWord(sh: Shell, word: Word, errs: string[]): string {
-  return pieces(sh, word, errs)
+export function expandWord(sh: Shell, word: Word, errs: string[], room: ExpansionRoom): string {
+  return pieces(sh, word, errs, room)
     .map((p) => p.text)
     .join('');
 }
@@ -39,10 +53,10 @@ export function expandWord(sh: Shell, word: Word, errs: string[]): string {
 const GLOB = /[*?]/;
 
 /** Words to argv: unquoted expansions split on blanks, unquoted globs match paths. */
-export function expandWords(sh: Shell, words: Word[], errs: string[]): string[] {
+export function expandWords(sh: Shell, words: Word[], errs: string[], room: ExpansionRoom): string[] {
   const argv: string[] = [];
   for (const word of words) {
-    const ps = pieces(sh, word, errs);
+    const ps = pieces(sh, word, errs, room);
     const fields: Piece[][] = [[]];
     for (const p of ps) {
       const fromExpansion = !p.quoted && word.parts[ps.indexOf(p)]?.kind !== 'literal';
@@ -62,49 +76,52 @@ export function expandWords(sh: Shell, words: Word[], errs: string[]): string[] 
       const text = f.map((p) => p.text).join('');
       const pattern = f.some((p) => !p.quoted && GLOB.test(p.text));
       const matches = pattern ? glob(sh, f) : [];
-      argv.push(...(matches.length ? matches : [text]));
+      if (matches.length === 0) argv.push(text);
+      else for (const m of matches) argv.push(m); // not push(...matches): /proc/*/* has more names than a call takes arguments
     }
   }
   return argv;
 }
 
-function globRegex(f: Piece[]): RegExp {
-  let re = '';
-  for (const p of f) {
-    for (const c of p.text) {
-      if (!p.quoted && c === '*') re += '[^/]*';
-      else if (!p.quoted && c === '?') re += '[^/]';
-      else re += c.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
-    }
-  }
-  return new RegExp(`^${re}$`);
+/** The field as glob characters: an unquoted * or ? is a wildcard, anything quoted is itself. */
+function globChars(f: Piece[]): GlobChar[] {
+  return f.flatMap((p) => [...p.text].map((c): GlobChar => (!p.quoted && (c === '*' || c === '?') ? c : { literal: c })));
 }
 
 /** Matches the pattern one path component at a time; hidden names need an explicit dot. */
 function glob(sh: Shell, f: Piece[]): string[] {
-  const text = f.map((p) => p.text).join('');
-  const abs = text.startsWith('/');
-  const comps = text.split('/').filter(Boolean);
-  const full = globRegex(f);
+  const chars = globChars(f);
+  const comps: GlobChar[][] = [[]];
+  for (const c of chars) {
+    if (typeof c !== 'string' && c.literal === '/') comps.push([]);
+    else comps[comps.length - 1]!.push(c);
+  }
+  const abs = comps[0]!.length === 0 && chars.length > 0;
+  const parts = comps.filter((c) => c.length > 0);
   let paths = [abs ? '/' : ''];
-  for (let i = 0; i < comps.length; i++) {
-    const comp = comps[i]!;
+  let steps = 0;
+  for (const comp of parts) {
     const next: string[] = [];
+    const wild = comp.some((c) => typeof c === 'string');
+    const name = comp.map((c) => (typeof c === 'string' ? c : c.literal)).join('');
     for (const base of paths) {
-      if (!GLOB.test(comp)) {
-        next.push(join(base, comp));
+      if (!wild) {
+        next.push(join(base, name));
         continue;
       }
-      const dir = lookup(sh.k, base || '.', sh.cwd);
+      const dir = countedLookup(sh.k, base || '.', sh.cwd);
       if (!dir || dir.kind !== 'dir') continue;
-      const re = new RegExp(`^${comp.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-      for (const name of dir.list()) if (re.test(name) && !name.startsWith('.')) next.push(join(base, name));
+      for (const entry of dir.list()) {
+        const m = globMatch(comp, entry);
+        steps += m.steps;
+        if (m.matched && !entry.startsWith('.')) next.push(join(base, entry));
+      }
     }
     paths = next;
+    sh.k.charge(steps + paths.length);
+    steps = 0;
   }
-  return paths
-    .filter((p) => lookup(sh.k, p, sh.cwd) !== null && full.test(p))
-    .sort();
+  return paths.filter((p) => countedLookup(sh.k, p, sh.cwd) !== null).sort();
 }
 
 function join(base: string, name: string): string {

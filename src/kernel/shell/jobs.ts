@@ -4,11 +4,12 @@
  * has ended it says so (`[N]+  Done                    CMD`) before the
  * next prompt, or after the next foreground command, or when `jobs` lists
  * it; then the job is gone (`kill %N`: "no such job"). The simulation runs
- * every command to its end at once, so a job is Done by the time the line
- * that started it returns. Only a process that keeps running on its own (the
- * getpid helper) stays Running until it is killed, and one that sleeps for
- * good (an insmod whose module_init never returns, blocked.ts) stays Running
- * for ever.
+ * most commands to their end at once, so such a job is Done by the time the
+ * line that started it returns. A `sleep N &` job runs until its timer ends
+ * it N seconds later in virtual time (commands/sleep.ts); a process that
+ * keeps running on its own (the getpid helper) stays Running until it is
+ * killed, and one that sleeps for good (an insmod whose module_init never
+ * returns, blocked.ts) stays Running for ever.
  *
  * The words are bash 5.2's, checked at a terminal.
  */
@@ -73,6 +74,13 @@ export class JobTable {
       job.status = 128 + SIGNAL_NUMBERS[job.signal];
     }
     return job.status !== null;
+  }
+
+  /** The job's process exited by itself with this status (a background sleep whose time is up). */
+  ended(pid: number, status: number): void {
+    const job = this.jobs.find((j) => j.pid === pid);
+    if (job && job.status === null) job.status = status;
+    else if (!job) this.statuses.set(pid, status);
   }
 
   /** A signal reached the job's process. It ends a running job; a finished one is past caring. */

@@ -16,6 +16,10 @@ export interface CommandContext {
    * -errno, which the command reports in its own words.
    */
   write(text: string): number;
+  /** run as a job of its own (`cmd &`, the whole job): the command may leave its process running */
+  background: boolean;
+  /** the process goes on after the command returns (a background sleep), and ends on its own later */
+  detach(): void;
 }
 
 /** Returns the exit status. */

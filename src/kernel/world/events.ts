@@ -15,7 +15,13 @@ export type EventKind =
    * A module's delayed work whose timer expires (schedule_delayed_work()),
    * often re-arming itself: a module's own clockwork, not the livepatch core's.
    */
-  | 'delayed-work';
+  | 'delayed-work'
+  /**
+   * A user process's timer that expires (hrtimer_wakeup() ends the
+   * nanosleep of `sleep N &`): it happens when time passes anyway, never a
+   * reason to let time pass.
+   */
+  | 'timer';
 
 export interface KernelEvent {
   at: number;

@@ -1,11 +1,15 @@
 /**
- * dmesg, sleep, sysctl, uname, ps, kill and the shell's own small builtins.
+ * dmesg, sysctl, uname, ps, kill and the shell's own small builtins.
  */
 import type { Command, CommandContext } from '../types';
 import { KERNEL_RELEASE, UTS_VERSION } from '../../kernel';
 import { formatTimestamp, LEVEL_NAMES } from '../../world/log';
 import { strError } from '../../world/errno';
 import { lookup } from '../../fs/vfs';
+import { passTime, SLEEP_MAX } from './sleep';
+import { USEC_PER_SEC } from '../../world/events';
+
+export { SLEEP_MAX };
 
 export const dmesg: Command = (ctx, args) => {
   const log = ctx.k.log;
@@ -35,39 +39,6 @@ export const dmesg: Command = (ctx, args) => {
     ctx.out(`${fac}${noTime ? '' : `${formatTimestamp(r.usec)} `}${r.text}\n`);
   }
   if (args.includes('-c')) log.clear();
-  return 0;
-};
-
-/** The longest sleep the simulation runs for one command line, in seconds (the help says so). */
-export const SLEEP_MAX = 86400;
-
-const UNIT = { '': 1, s: 1, m: 60, h: 3600, d: 86400 } as const;
-
-/** GNU sleep's NUMBER[SUFFIX]: a floating-point number (1e9, .5, inf) and s, m, h or d. */
-function interval(a: string): number {
-  const m = /^(inf(?:inity)?|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)([smhd]?)$/i.exec(a);
-  return m ? Number(/^inf/i.test(m[1]!) ? Infinity : m[1]) * UNIT[m[2] as keyof typeof UNIT] : NaN;
-}
-
-export const sleep: Command = (ctx, args) => {
-  if (args.length === 0) {
-    ctx.err("sleep: missing operand\nTry 'sleep --help' for more information.\n");
-    return 1;
-  }
-  const bad = args.find((a) => Number.isNaN(interval(a)));
-  if (bad !== undefined) {
-    ctx.err(`sleep: invalid time interval '${bad}'\nTry 'sleep --help' for more information.\n`);
-    return 1;
-  }
-  const total = args.reduce((sum, a) => sum + interval(a), 0);
-  // At most a simulated day per command line, however many sleeps it holds: every second of a
-  // stalled transition is a retry to run, synchronously.
-  const left = SLEEP_MAX - ctx.shell.slept;
-  const run = Math.min(total, left);
-  ctx.k.sleep(run);
-  ctx.shell.slept += run;
-  if (total > left)
-    ctx.err(`klp: sleep: one command line runs at most a simulated day (${SLEEP_MAX} s); ${run} s passed${total === Infinity ? '' : ` of the ${total} s asked`}.\n`);
   return 0;
 };
 
@@ -244,18 +215,45 @@ function waitNote(ctx: CommandContext, pid: number): void {
   );
 }
 
+/**
+ * Background sleeps among these processes: simulated time passes until the
+ * last of them (with `first`, the first) has ended, within the line's day.
+ * Past it bash would wait on: taken as Ctrl-C, like a wait for ever.
+ */
+function untilSleepsEnd(ctx: CommandContext, pids: number[], first = false): void {
+  const ends = pids.map((p) => ctx.shell.sleepers.get(p)).filter((t) => t !== undefined);
+  if (ends.length === 0) return;
+  const seconds = ((first ? Math.min(...ends) : Math.max(...ends)) - ctx.k.now) / USEC_PER_SEC;
+  const ran = passTime(ctx, seconds);
+  if (ran < seconds)
+    ctx.err(
+      `klp: wait: one command line runs at most a simulated day (${SLEEP_MAX} s); ${ran} s passed of the ${seconds} s the sleep has left; ` +
+        'bash would wait on until Ctrl-C: taken as pressed (status 130).\n',
+    );
+}
+
 /** wait [%N|PID…]: the status of the jobs it waits for (the last one's); with none named, all of them and 0. */
 export const wait: Command = (ctx, args) => {
   const table = ctx.shell.jobs;
   const words = args.filter((a) => a !== '-n' && a !== '-f');
+  const running = () => table.jobs.filter((j) => !table.finished(j));
   if (words.length === 0) {
-    // Every job here has ended but the getpid helper, which never does: bash would wait for it
+    const first = args.includes('-n');
+    const before = new Set(running());
+    untilSleepsEnd(ctx, [...before].map((j) => j.pid), first);
+    const ended = [...before].filter((j) => table.finished(j));
+    // wait -n: the status of the job that ended
+    if (first && ended.length) {
+      table.remove(ended[0]!);
+      return ended[0]!.status!;
+    }
+    // Every job here has ended but those that never do (the getpid helper): bash would wait for them
     // until interrupted (Ctrl-C: 130); the simulated shell cannot block, so it is interrupted at once.
-    const running = table.jobs.some((j) => !table.finished(j));
+    const still = running().length > 0;
     for (const j of table.jobs) if (!table.finished(j)) waitNote(ctx, j.holder ?? j.pid);
     for (const j of [...table.jobs]) if (table.finished(j)) table.remove(j);
-    if (args.includes('-n') && !running) return 127;
-    return running ? 130 : 0;
+    if (first && !still) return 127;
+    return still ? 130 : 0;
   }
   let status = 0;
   for (const w of words) {
@@ -266,6 +264,7 @@ export const wait: Command = (ctx, args) => {
         status = 127;
         continue;
       }
+      untilSleepsEnd(ctx, [job.pid]);
       if (!table.finished(job)) {
         waitNote(ctx, job.holder ?? job.pid);
         status = 130;
@@ -278,6 +277,7 @@ export const wait: Command = (ctx, args) => {
       const pid = Number(w);
       const job = table.jobs.find((j) => j.pid === pid);
       if (job) {
+        untilSleepsEnd(ctx, [job.pid]);
         if (!table.finished(job)) {
           waitNote(ctx, job.holder ?? job.pid);
           status = 130;
@@ -343,7 +343,8 @@ export const help: Command = (ctx) => {
       'Inspect:   dmesg [-C] [-l LEVEL]   cat FILE   ls [-lR] DIR   grep [-qxvc] PATTERN FILE',
       '           cat /proc/cmdline   cat /proc/PID/stack   cat /proc/PID/patch_state   ps -e   cat /proc/self/status',
       'Jobs:      CMD &   jobs [-l]   wait [%N]   kill [-9] %N|PID   ($! is the last job\'s pid)',
-      'Time:      sleep N   (N virtual seconds pass, with every retry and signal they bring; a day at most)',
+      'Time:      sleep N   (N virtual seconds pass, with every retry and signal they bring; a day at most a line)',
+      '           sleep N &   (a sleep in the background: it ends when later commands let N seconds pass; wait waits for it)',
       'Selftests: set_ftrace_enabled [--fail] N   trace_function FUNC   cleanup_tracing',
       '           start_getpid_helpers   kill_getpid_helpers   ./test_klp-call_getpid &',
       "Debug:     echo 'file kernel/livepatch/* +p' > /sys/kernel/debug/dynamic_debug/control",

@@ -3,12 +3,14 @@
  */
 import type { Command, CommandContext } from '../types';
 import { strError, EACCES, EISDIR, ENOENT } from '../../world/errno';
-import { lookup } from '../../fs/vfs';
+import { countedLookup } from '../lookup';
 import { modeString, normalizePath, type FsNode } from '../../fs/node';
+import { compileGrep, RegexError, RegexExhausted, type LineMatcher } from '../regex';
+import { WORK_PER_REGEX_STEP } from '../limits';
 
 /** Reads a file as a command would: the content, or -errno. */
 export function readPath(ctx: CommandContext, path: string): string | number {
-  const node = lookup(ctx.k, path, ctx.shell.cwd);
+  const node = countedLookup(ctx.k, path, ctx.shell.cwd);
   if (!node) return -ENOENT;
   if (node.kind === 'dir') return -EISDIR;
   if (!node.read || !(node.mode & 0o444)) return -EACCES;
@@ -76,7 +78,7 @@ export const ls: Command = (ctx, args) => {
   const files: string[] = [];
   const dirs: string[] = [];
   for (const p of targets) {
-    const node = lookup(ctx.k, p, ctx.shell.cwd);
+    const node = countedLookup(ctx.k, p, ctx.shell.cwd);
     if (!node) {
       ctx.err(`ls: cannot access '${p}': No such file or directory\n`);
       status = 2;
@@ -86,7 +88,7 @@ export const ls: Command = (ctx, args) => {
   const print = (names: string[], base: string | null) => {
     if (long) {
       if (base !== null) ctx.out(`total 0\n`);
-      for (const n of names) ctx.out(longLine(lookup(ctx.k, base === null ? n : `${base}/${n}`, ctx.shell.cwd)!, n));
+      for (const n of names) ctx.out(longLine(countedLookup(ctx.k, base === null ? n : `${base}/${n}`, ctx.shell.cwd)!, n));
     } else ctx.out(one ? names.map((n) => `${n}\n`).join('') : columns(names));
   };
   if (files.length) print(files, null);
@@ -94,7 +96,7 @@ export const ls: Command = (ctx, args) => {
   // Each directory's section: a "path:" header when there are several (or -R), then its entries;
   // -R then lists each subdirectory the same way, depth first, in name order.
   const listDir = (d: string, depth: number) => {
-    const node = lookup(ctx.k, d, ctx.shell.cwd);
+    const node = countedLookup(ctx.k, d, ctx.shell.cwd);
     if (!node || node.kind !== 'dir') return;
     const names = [...node.list()].sort();
     if (targets.length > 1 || recursive) ctx.out(`${sections > 0 ? '\n' : ''}${d}:\n`);
@@ -103,7 +105,7 @@ export const ls: Command = (ctx, args) => {
     if (!recursive || depth >= LS_MAX_DEPTH) return;
     for (const n of names) {
       const child = d.endsWith('/') ? `${d}${n}` : `${d}/${n}`;
-      if (lookup(ctx.k, child, ctx.shell.cwd)?.kind === 'dir') listDir(child, depth + 1);
+      if (countedLookup(ctx.k, child, ctx.shell.cwd)?.kind === 'dir') listDir(child, depth + 1);
     }
   };
   for (const d of dirs) listDir(d, 0);
@@ -126,7 +128,7 @@ export const stat: Command = (ctx, args) => {
   }
   let status = 0;
   for (const p of paths) {
-    const node = lookup(ctx.k, p, ctx.shell.cwd);
+    const node = countedLookup(ctx.k, p, ctx.shell.cwd);
     if (!node) {
       ctx.err(`stat: cannot statx '${p}': No such file or directory\n`);
       status = 1;
@@ -147,138 +149,70 @@ export const stat: Command = (ctx, args) => {
   return status;
 };
 
-/** A grep basic regular expression as a JavaScript one (grep -E: extended). */
-const POSIX_CLASSES: Readonly<Record<string, string>> = {
-  alpha: 'a-zA-Z',
-  digit: '0-9',
-  alnum: 'a-zA-Z0-9',
-  upper: 'A-Z',
-  lower: 'a-z',
-  xdigit: '0-9A-Fa-f',
-  space: '\\s',
-  blank: ' \\t',
-  punct: '!-\\/:-@\\[-`{-~',
-};
-
 /**
- * A POSIX bracket expression starting at pattern[i] ("[", "[^"), as a
- * JavaScript class: a ] first is a member, a backslash is literal, and
- * [:class:] names a class. Returns it and where the pattern goes on, or null
- * when it is never closed.
+ * GNU grep: -E, -F, -i, -v, -w, -x, -c, -l, -q, -s, -n, -H, several -e.
+ * The matcher (../regex) runs in time linear in each line, and its steps
+ * are charged to the kernel's work budget; a back-reference pattern that
+ * would take too long ends as glibc's does when out of memory.
  */
-function bracket(pattern: string, i: number): { src: string; next: number } | null {
-  let j = i + 1;
-  let src = '[';
-  if (pattern[j] === '^') (src += '^'), j++;
-  if (pattern[j] === ']') (src += '\\]'), j++;
-  for (; j < pattern.length; j++) {
-    const c = pattern[j]!;
-    if (c === ']') return { src: `${src}]`, next: j + 1 };
-    const cls = c === '[' && pattern[j + 1] === ':' ? /^\[:(\w+):\]/.exec(pattern.slice(j)) : null;
-    if (cls && POSIX_CLASSES[cls[1]!] !== undefined) {
-      src += POSIX_CLASSES[cls[1]!];
-      j += cls[0].length - 1;
-    } else src += c === '\\' || c === '[' ? `\\${c}` : c;
-  }
-  return null;
-}
-
-function toRegExp(pattern: string, extended: boolean, fixed: boolean, ignoreCase: boolean, word: boolean, line: boolean): RegExp {
-  let src = '';
-  if (fixed) src = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  else
-    for (let i = 0; i < pattern.length; i++) {
-      const c = pattern[i]!;
-      if (c === '[') {
-        const b = bracket(pattern, i);
-        if (!b) throw new SyntaxError('unmatched [');
-        src += b.src;
-        i = b.next - 1;
-      } else if (c === '\\' && i + 1 < pattern.length) {
-        const n = pattern[++i]!;
-        // BRE: \( \) \{ \} \| \+ \? are the operators; ERE: they are the literal characters
-        src += !extended && '(){}|+?'.includes(n) ? n : `\\${n}`;
-      } else if (!extended && '(){}|+?'.includes(c)) src += `\\${c}`;
-      else src += c;
-    }
-  if (word) src = `(?<![\\w])(?:${src})(?![\\w])`;
-  if (line) src = `^(?:${src})$`;
-  return new RegExp(src, ignoreCase ? 'i' : '');
-}
-
-/** What GNU grep says about a pattern it cannot compile (regcomp's messages, as grep prints them). */
-function regexError(pattern: string, extended: boolean): string {
-  let depth = 0;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\') {
-      const next = pattern[++i];
-      if (next === undefined) return 'Trailing backslash';
-      if (!extended && next === '(') depth++;
-      if (!extended && next === ')' && --depth < 0) return 'Unmatched ) or \\)';
-    } else if (c === '[') {
-      // a bracket expression: a ] right after [ or [^ is a member, not its end
-      let j = i + 1;
-      if (pattern[j] === '^') j++;
-      if (pattern[j] === ']') j++;
-      const end = pattern.indexOf(']', j);
-      if (end < 0) return 'Unmatched [, [^, [:, [., or [=';
-      i = end;
-    } else if (extended && c === '(') depth++;
-    else if (extended && c === ')' && --depth < 0) return 'Unmatched ) or \\)';
-  }
-  if (depth > 0) return 'Unmatched ( or \\(';
-  return 'Invalid regular expression';
-}
-
 export const grep: Command = (ctx, args) => {
   const flags = new Set<string>();
   const rest: string[] = [];
-  let pattern: string | null = null;
+  const patterns: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--') {
       rest.push(...args.slice(i + 1));
       break;
     }
-    if (a === '-e') pattern = args[++i] ?? '';
+    if (a === '-e') patterns.push(args[++i] ?? '');
     else if (/^-[a-zA-Z]+$/.test(a)) for (const c of a.slice(1)) flags.add(c);
     else rest.push(a);
   }
-  if (pattern === null) pattern = rest.shift() ?? null;
-  if (pattern === null) {
+  if (patterns.length === 0 && rest.length) patterns.push(rest.shift()!);
+  if (patterns.length === 0) {
     ctx.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
     return 2;
   }
-  let re: RegExp;
+  let matcher: LineMatcher;
+  const opts = { extended: flags.has('E'), fixed: flags.has('F'), ignoreCase: flags.has('i'), word: flags.has('w'), line: flags.has('x') };
   try {
-    re = toRegExp(pattern, flags.has('E'), flags.has('F'), flags.has('i'), flags.has('w'), flags.has('x'));
-  } catch {
-    ctx.err(`grep: ${regexError(pattern, flags.has('E'))}\n`);
+    matcher = compileGrep(patterns, opts, (steps) => ctx.k.charge(steps * WORK_PER_REGEX_STEP));
+  } catch (e) {
+    if (!(e instanceof RegexError)) throw e;
+    ctx.err(`grep: ${e.message}\n`);
     return 2;
   }
+  for (const w of matcher.warnings) ctx.err(`grep: ${w}\n`);
   const sources: [string | null, string | number][] = rest.length ? rest.map((f) => [f, readPath(ctx, f)]) : [[null, ctx.stdin]];
   let matched = false;
   let status = 0;
-  for (const [name, content] of sources) {
-    if (typeof content === 'number') {
-      if (!flags.has('s')) ctx.err(`grep: ${name}: ${strError(content)}\n`);
-      status = 2;
-      continue;
+  try {
+    for (const [name, content] of sources) {
+      if (typeof content === 'number') {
+        if (!flags.has('s')) ctx.err(`grep: ${name}: ${strError(content)}\n`);
+        status = 2;
+        continue;
+      }
+      const lines = content.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      let count = 0;
+      lines.forEach((l, i) => {
+        if (matcher.test(l) === flags.has('v')) return;
+        count++;
+        matched = true;
+        if (flags.has('q') || flags.has('c') || flags.has('l')) return;
+        const prefix = (sources.length > 1 || flags.has('H') ? `${name}:` : '') + (flags.has('n') ? `${i + 1}:` : '');
+        ctx.out(`${prefix}${l}\n`);
+      });
+      if (flags.has('c') && !flags.has('q')) ctx.out(`${sources.length > 1 ? `${name}:` : ''}${count}\n`);
+      if (flags.has('l') && count && !flags.has('q')) ctx.out(`${name ?? '(standard input)'}\n`);
     }
-    const lines = content.split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    let count = 0;
-    lines.forEach((l, i) => {
-      if (re.test(l) === flags.has('v')) return;
-      count++;
-      matched = true;
-      if (flags.has('q') || flags.has('c') || flags.has('l')) return;
-      const prefix = (sources.length > 1 || flags.has('H') ? `${name}:` : '') + (flags.has('n') ? `${i + 1}:` : '');
-      ctx.out(`${prefix}${l}\n`);
-    });
-    if (flags.has('c') && !flags.has('q')) ctx.out(`${sources.length > 1 ? `${name}:` : ''}${count}\n`);
-    if (flags.has('l') && count && !flags.has('q')) ctx.out(`${name ?? '(standard input)'}\n`);
+  } catch (e) {
+    // xalloc_die(): grep stops where it is
+    if (!(e instanceof RegexExhausted)) throw e;
+    ctx.err(`grep: ${e.message}\n`);
+    return 2;
   }
   if (flags.has('q') && matched) return 0;
   return status === 2 && !matched ? 2 : matched ? 0 : 1;
@@ -381,7 +315,7 @@ export const wc: Command = (ctx, args) => {
 export const cd: Command = (ctx, args) => {
   const target = args[0] ?? ctx.shell.vars.get('HOME') ?? '/';
   const abs = normalizePath(target, ctx.shell.cwd);
-  const node = lookup(ctx.k, abs, '/');
+  const node = countedLookup(ctx.k, abs, '/');
   if (!node) {
     ctx.err(`bash: cd: ${target}: No such file or directory\n`);
     return 1;
