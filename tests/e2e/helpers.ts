@@ -39,7 +39,8 @@ export async function type(page: Page, line: string): Promise<void> {
 export async function readLog(log: Locator, parts: string[]): Promise<string[]> {
   return log.evaluate(async (box, sels) => {
     const lines = new Map<number, string>();
-    const drawn = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    // A scroll event comes before the next frame's callbacks, and the log draws in the microtask after it.
+    const drawn = () => new Promise((r) => requestAnimationFrame(r));
     box.scrollTop = 0;
     for (;;) {
       await drawn();
@@ -47,7 +48,8 @@ export async function readLog(log: Locator, parts: string[]): Promise<string[]> 
         lines.set(Number(row.dataset.line), sels.map((s) => row.querySelector<HTMLElement>(s)?.innerText ?? '').join(' '));
       }
       if (box.scrollTop + box.clientHeight >= box.scrollHeight - 1) break;
-      box.scrollTop += Math.max(1, box.clientHeight);
+      // The log draws a view's worth above and below the view: two views on, nothing is skipped.
+      box.scrollTop += Math.max(1, 2 * box.clientHeight);
     }
     return [...lines].sort(([a], [b]) => a - b).map(([, text]) => text);
   }, parts);
