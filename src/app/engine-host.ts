@@ -6,6 +6,7 @@
  * a fresh one started; the page then reopens what it showed before.
  */
 import type { Progress, Reply, Request } from '../session/protocol';
+import { spawnWorker } from './spawn-worker';
 
 export interface EngineHost {
   request(req: Request): Promise<Reply>;
@@ -51,7 +52,7 @@ class WorkerHost implements EngineHost {
   }
 
   private spawn(): Worker {
-    const w = new Worker(new URL('../session/worker.ts', import.meta.url), { type: 'module', name: 'klpscope engine' });
+    const w = spawnWorker();
     w.onmessage = (e: MessageEvent<{ id?: number; reply?: Reply; progress?: Progress }>) => {
       const { id, reply, progress } = e.data;
       if (progress) return this.onProgress?.(progress);

@@ -1,5 +1,5 @@
 /** What the end-to-end tests do on the page, the way a user does it. */
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** A fresh machine with the selftests' set-up and no step yet. */
 export async function openBlank(page: Page): Promise<void> {
@@ -11,14 +11,48 @@ export async function openBlank(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
 }
 
-/** Types a command into the Shell, presses Enter, and waits until the shell has run it. */
+/**
+ * Types a command into the Shell, presses Enter, and waits until the shell has run it:
+ * lines newer than every line before show (the Shell draws only the lines in view,
+ * numbered from the session's first in data-line, and keeps the newest in view; a
+ * command's prompt line and its output arrive together).
+ */
 export async function type(page: Page, line: string): Promise<void> {
-  const prompts = page.getByRole('log', { name: 'Shell output' }).locator('.prompt');
-  const before = await prompts.count();
+  const out = page.getByRole('log', { name: 'Shell output' });
+  const newest = () =>
+    out.evaluate((box) => {
+      const rows = box.querySelectorAll<HTMLElement>('[data-line]');
+      return rows.length ? Number(rows[rows.length - 1]!.dataset.line) : -1;
+    });
+  const before = await newest();
   const shell = page.getByRole('textbox', { name: 'Shell' });
   await shell.fill(line);
   await shell.press('Enter');
-  await expect(prompts).toHaveCount(before + 1);
+  await expect.poll(newest).toBeGreaterThan(before);
+}
+
+/**
+ * Every line of a log that draws only the lines in view (src/views/Scrollback.svelte),
+ * read as a reader scrolls it from top to bottom: for each line, the inner text of each
+ * of `parts` (selectors inside the line), joined by a space.
+ */
+export async function readLog(log: Locator, parts: string[]): Promise<string[]> {
+  return log.evaluate(async (box, sels) => {
+    const lines = new Map<number, string>();
+    // A scroll event comes before the next frame's callbacks, and the log draws in the microtask after it.
+    const drawn = () => new Promise((r) => requestAnimationFrame(r));
+    box.scrollTop = 0;
+    for (;;) {
+      await drawn();
+      for (const row of box.querySelectorAll<HTMLElement>('[data-line]')) {
+        lines.set(Number(row.dataset.line), sels.map((s) => row.querySelector<HTMLElement>(s)?.innerText ?? '').join(' '));
+      }
+      if (box.scrollTop + box.clientHeight >= box.scrollHeight - 1) break;
+      // The log draws a view's worth above and below the view: two views on, nothing is skipped.
+      box.scrollTop += Math.max(1, 2 * box.clientHeight);
+    }
+    return [...lines].sort(([a], [b]) => a - b).map(([, text]) => text);
+  }, parts);
 }
 
 /** Runs kernel events while they make progress, as the selftests' waits do. */
@@ -29,5 +63,5 @@ export async function settle(page: Page): Promise<void> {
 
 /** The Kernel log's message texts, in order. */
 export async function kernelLog(page: Page): Promise<string[]> {
-  return page.getByRole('log', { name: 'Kernel log' }).locator('.text').allInnerTexts();
+  return readLog(page.getByRole('log', { name: 'Kernel log' }), ['.text']);
 }

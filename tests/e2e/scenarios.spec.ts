@@ -10,13 +10,13 @@ import { SCENARIOS } from '../../src/scenarios/index';
 import { playStep } from '../../src/scenarios/run';
 import { STORY_STEPS as workqueueSteps } from '../../src/stories/workqueue/model';
 import { STORY_STEPS as api51Steps } from '../../src/stories/api51/model';
+import { readLog } from './helpers';
 
 const STORY_STEPS: Record<string, readonly { caption: string }[]> = { 'free-work': workqueueSteps, api51: api51Steps };
 
 /** The kernel log as the page shows it: timestamp and text of each line. */
 async function pageLog(page: import('@playwright/test').Page): Promise<string[]> {
-  const lines = page.getByRole('log', { name: 'Kernel log' }).locator('.line');
-  return lines.evaluateAll((els) => els.map((e) => `${e.querySelector('.ts')?.textContent} ${e.querySelector('.text')?.textContent}`));
+  return readLog(page.getByRole('log', { name: 'Kernel log' }), ['.ts', '.text']);
 }
 
 for (const s of SCENARIOS) {

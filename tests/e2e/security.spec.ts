@@ -1,49 +1,35 @@
 /**
  * The built app runs under a strict Content-Security-Policy (no inline
- * script, no eval, nothing remote) without a single violation, and it never
- * asks for anything outside its own origin: every scenario, talk and embed
- * modes, and the shell, all stay on the page's origin.
+ * script or style, no eval, nothing remote) without a single violation, and
+ * it never asks for anything outside its own origin: every scenario, talk
+ * and embed modes, and the shell, all stay on the page's origin. The server
+ * sends the same policy as a header, with frame-ancestors: the embed mode
+ * may be framed by any page.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { openBlank, settle, type } from './helpers';
 import { SCENARIOS } from '../../src/scenarios/index';
-
-/** Every CSP violation the page reports, from the first script on, across navigations. */
-async function recordViolations(page: Page): Promise<string[]> {
-  const seen: string[] = [];
-  await page.exposeFunction('__klpCspViolation', (v: string) => void seen.push(v));
-  await page.addInitScript(() => {
-    document.addEventListener(
-      'securitypolicyviolation',
-      (e) => {
-        const report = (window as unknown as { __klpCspViolation: (v: string) => void }).__klpCspViolation;
-        void report(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}: ${e.sample}`);
-      },
-      true,
-    );
-  });
-  return seen;
-}
+import { directives, recordViolations } from './violations';
 
 /** The page's CSP, directive → sources. */
 async function policy(page: Page): Promise<{ text: string; directives: Map<string, string[]> }> {
   const metas = page.locator('meta[http-equiv="Content-Security-Policy" i]');
   await expect(metas).toHaveCount(1);
   const text = (await metas.getAttribute('content')) ?? '';
-  const directives = new Map<string, string[]>();
-  for (const part of text.split(';')) {
-    const [name, ...sources] = part.trim().split(/\s+/);
-    if (name) directives.set(name.toLowerCase(), sources);
-  }
-  return { text, directives };
+  return { text, directives: directives(text) };
 }
 
-test('the page declares a strict policy: scripts only from its origin, no eval, nothing remote', async ({ page }) => {
+test('the page declares a strict policy: scripts and styles only from its origin, no eval, nothing remote', async ({ page }) => {
   await page.goto('/');
   const { text, directives } = await policy(page);
   expect(text).not.toContain("'unsafe-eval'");
   expect(text).not.toContain("'wasm-unsafe-eval'");
+  // The dev server's inline styles stay in the dev server.
+  expect(text).not.toContain("'unsafe-inline'");
+  expect(directives.get('style-src')).toEqual(["'self'"]);
   // Scripts: this origin's files only, nothing else, and no fallback to a looser default-src.
   expect(directives.get('script-src')).toEqual(["'self'"]);
   expect(directives.get('default-src')).toEqual(["'self'"]);
@@ -52,16 +38,51 @@ test('the page declares a strict policy: scripts only from its origin, no eval, 
   // No directive names another origin, a wildcard or a whole scheme (data: only for images).
   for (const [name, sources] of directives) {
     for (const source of sources) {
-      const allowed = ["'self'", "'none'", ...(name === 'style-src' ? ["'unsafe-inline'"] : []), ...(name === 'img-src' ? ['data:'] : [])];
+      const allowed = ["'self'", "'none'", ...(name === 'img-src' ? ['data:'] : [])];
       expect(allowed, `${name} ${source}`).toContain(source);
     }
   }
 });
 
-test('the browser enforces the policy: eval and an injected inline script are refused, and reported', async ({ page, browserErrors }) => {
-  // Allowed: this test injects an inline script on purpose, to see the policy refuse it.
-  // (Chromium logs the refused inline script; the refused eval only throws, which is caught.)
+test('the server sends the policy as a header, with frame-ancestors, and the other security headers', async ({ page, request }) => {
+  await page.goto('/');
+  const meta = (await policy(page)).text;
+  const headers = (await request.get('/')).headers();
+  // The header is the page's policy plus what only a header can say.
+  expect(headers['content-security-policy']).toBe(`${meta}; frame-ancestors * file:`);
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['referrer-policy']).toBe('no-referrer');
+  // It must not forbid what frame-ancestors allows.
+  expect(headers['x-frame-options']).toBeUndefined();
+  // The code is served with them too.
+  const script = await page.locator('script[src]').first().getAttribute('src');
+  expect((await request.get(`/${script}`)).headers()['x-content-type-options']).toBe('nosniff');
+});
+
+test('another site can frame the embed mode under the header policy', async ({ page, baseURL }) => {
+  // The blog is a real server on another port (another origin): Chromium refuses a frame on a
+  // local address in a page that Playwright makes up (page.route).
+  const blog = createServer((_, res) => {
+    res.setHeader('Content-Type', 'text/html');
+    res.end(`<!doctype html><title>A blog post</title><iframe title="klpscope" width="800" height="450" src="${baseURL}/#/s/first-livepatch/2?embed"></iframe>`);
+  });
+  await new Promise<void>((listening) => blog.listen(0, '127.0.0.1', listening));
+  try {
+    const { port } = blog.address() as AddressInfo;
+    await page.goto(`http://localhost:${port}/`);
+    const figure = page.frameLocator('iframe[title="klpscope"]');
+    await expect(figure.getByRole('slider', { name: 'Timeline' })).toHaveValue('2');
+    await expect(figure.locator('#caption')).toContainText('step 2 of');
+  } finally {
+    blog.close();
+  }
+});
+
+test('the browser enforces the policy: eval, an injected inline script and inline styles are refused, and reported', async ({ page, browserErrors }) => {
+  // Allowed: this test injects an inline script and styles on purpose, to see the policy refuse them.
+  // (Chromium logs the refused inline script and styles; the refused eval only throws, which is caught.)
   browserErrors.allow(/^console\.error: Executing inline script violates the following Content Security Policy directive/);
+  browserErrors.allow(/^console\.error: Applying inline style violates the following Content Security Policy directive/);
   const violations = await recordViolations(page);
   await page.goto('/#/s/first-livepatch/1');
   await expect(page.locator('#caption')).toContainText('step 1 of');
@@ -79,12 +100,27 @@ test('the browser enforces the policy: eval and an injected inline script are re
     const s = document.createElement('script');
     s.textContent = 'window.__klpInline = true';
     document.body.append(s);
-    return { evaluated, inline: (window as unknown as { __klpInline?: boolean }).__klpInline === true };
+    // A style attribute set as markup would set it (Svelte's style:prop directives use the CSSOM, which is allowed).
+    const caption = document.getElementById('caption')!;
+    caption.setAttribute('style', 'color: rgb(255, 0, 0)');
+    const style = document.createElement('style');
+    style.textContent = '#caption { outline: 3px solid rgb(255, 0, 0) }';
+    document.head.append(style);
+    const seen = getComputedStyle(caption);
+    return {
+      evaluated,
+      inline: (window as unknown as { __klpInline?: boolean }).__klpInline === true,
+      styled: seen.color === 'rgb(255, 0, 0)' || seen.outlineColor === 'rgb(255, 0, 0)',
+    };
   });
-  expect(ran).toEqual({ evaluated: false, inline: false });
-  await expect.poll(() => violations.length).toBe(2);
+  expect(ran).toEqual({ evaluated: false, inline: false, styled: false });
+  // Each is reported once by the header's policy and once by the <meta>'s, in the same words.
+  await expect.poll(() => violations.length).toBe(8);
+  expect(new Set(violations).size).toBe(4);
   expect(violations.join('\n')).toMatch(/^script-src blocked eval/m);
   expect(violations.join('\n')).toMatch(/^script-src-elem blocked inline/m);
+  expect(violations.join('\n')).toMatch(/^style-src-attr blocked inline/m);
+  expect(violations.join('\n')).toMatch(/^style-src-elem blocked inline/m);
 });
 
 const UNDER_POLICY: Record<string, { link: string; shows: (page: Page) => Promise<void> }> = {
@@ -126,6 +162,31 @@ for (const [what, { link, shows }] of Object.entries(UNDER_POLICY)) {
     await page.keyboard.press('?');
     await expect(page.getByRole('dialog', { name: 'Help' })).toBeVisible();
     // A round trip to the page: any violation report sent before it has arrived.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+    expect(violations).toEqual([]);
+    expect(browserErrors.all).toEqual([]);
+  });
+}
+
+/** The modes a link can open in, each an option that the links after it keep (so workbench comes first). */
+const MODES = { workbench: '', talk: '?talk', embed: '?embed' } as const;
+
+for (const [mode, option] of Object.entries(MODES)) {
+  test(`in ${mode} mode, every scenario's first and last steps draw with no violation`, async ({ page, browserErrors }) => {
+    test.slow();
+    const violations = await recordViolations(page);
+    const caption = page.locator('#caption');
+    for (const s of SCENARIOS) {
+      await page.goto(`/#/s/${s.id}/1${option}`);
+      await expect(caption).toContainText(/step 1 of \d+/);
+      const last = Number((await caption.innerText()).match(/step 1 of (\d+)/)![1]);
+      await expect(page.getByText('Loading…')).toHaveCount(0);
+      await page.goto(`/#/s/${s.id}/${last}${option}`);
+      await expect(caption).toContainText(`step ${last} of ${last}`);
+      // The views below the fold load when scrolled to.
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+      await expect(page.getByText('Loading…')).toHaveCount(0);
+    }
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
     expect(violations).toEqual([]);
     expect(browserErrors.all).toEqual([]);

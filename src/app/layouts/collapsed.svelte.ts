@@ -12,12 +12,14 @@ function load(): KernelViewId[] {
     const v: unknown = JSON.parse(localStorage.getItem(KEY) ?? '[]');
     return Array.isArray(v) ? v.filter((x): x is KernelViewId => typeof x === 'string') : [];
   } catch {
-    return []; // no storage (a sandboxed frame) or a damaged entry: nothing collapsed
+    // no storage (Node; a sandboxed frame; a frame on another site where third-party
+    // storage is blocked, where even `typeof localStorage` throws) or a damaged entry
+    return [];
   }
 }
 
 class Collapsed {
-  private readonly ids = new SvelteSet<KernelViewId>(typeof localStorage === 'undefined' ? [] : load());
+  private readonly ids = new SvelteSet<KernelViewId>(load());
 
   has(id: KernelViewId): boolean {
     return this.ids.has(id);
