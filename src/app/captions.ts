@@ -64,6 +64,8 @@ function commandCaption(r: StepRecord, line: string): Caption {
     if (value === '0')
       return { fn: '__klp_disable_patch', text: `enabled_store() → __klp_disable_patch(): klp_init_transition(KLP_TRANSITION_UNPATCHED), pre_unpatch callbacks, klp_start_transition(). When every task is back, the patch is freed from a workqueue, not from this write.` };
   }
+  // `sleep N &` returns at once: the time passes only as later steps let it (hrtimer_nanosleep in the job).
+  if (cmd === 'sleep' && /&\s*$/.test(line)) return { fn: 'hrtimer_nanosleep', text: `sleep runs in the background, asleep in hrtimer_nanosleep(); the prompt returns at once, and no virtual time passes for it until later steps let it.` };
   if (cmd === 'sleep') return { fn: 'klp_transition_work_fn', text: `${words[1] ?? ''} virtual seconds pass, with every retry and fake signal they bring.` };
   return { fn: '', text: failed ? failed : `The shell runs \`${line}\`.` };
 }

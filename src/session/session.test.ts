@@ -9,6 +9,7 @@ import { patch, type Reply, type Request, type Snapshot } from './protocol';
 import { DEFAULT_SETUP, type Input } from './situation';
 import { LIMITS } from '../app/links';
 import { WorkLimitExceeded } from '../kernel/kernel';
+import { COMMANDS } from '../kernel/shell/commands';
 
 const STALL: Input[] = [
   { kind: 'command', line: 'insmod test_modules/test_klp_callbacks_busy.ko block_transition=Y' },
@@ -96,6 +97,26 @@ describe('Session', () => {
     expect(failed.position).toBe(2);
     const again = page.ask({ op: 'goto', step: 1 });
     expect(JSON.stringify(again.view)).toBe(JSON.stringify(before.view));
+  });
+
+  it('a command with a bug is undone: the kernel is as before the line, and the page is told', () => {
+    const page = new Page(new Session());
+    page.ask(open());
+    const before = JSON.stringify(page.last.view);
+    // A command that changes the kernel (a task goes missing from its list), then fails inside the simulation.
+    COMMANDS['klp-test-half-done'] = (ctx) => {
+      ctx.k.tasks.pop();
+      throw new TypeError("Cannot read properties of undefined (reading 'pid')");
+    };
+    try {
+      const r = page.ask({ op: 'command', line: 'klp-test-half-done', settleAfter: false });
+      expect(r.notice?.text).toBe("klp: the simulation failed on 'klp-test-half-done' (TypeError: Cannot read properties of undefined (reading 'pid')). Nothing it did is kept.");
+      expect(r.length).toBe(STALL.length);
+      expect(JSON.stringify(r.view)).toBe(before);
+      expect(page.ask({ op: 'command', line: 'cat /proc/sys/kernel/printk', settleAfter: false }).notice).toBeNull();
+    } finally {
+      delete COMMANDS['klp-test-half-done'];
+    }
   });
 
   it("holds a link's set-up lines to the link's budget, and counts them in the work a link reports", () => {

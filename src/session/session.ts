@@ -168,7 +168,8 @@ export class Session {
   }
 }
 
-const shellFor = (k: ConstructorParameters<typeof Shell>[0]): Shell => new Shell(k);
+/** The page's shell: a bug inside a command reaches Timeline.attempt, which undoes the line. */
+const shellFor = (k: ConstructorParameters<typeof Shell>[0]): Shell => Object.assign(new Shell(k), { rethrowBugs: true });
 
 /** The change from `before` to `after`: their common prefix kept, the rest added. */
 export function delta<T>(before: readonly T[], after: readonly T[], same: (a: T, b: T) => boolean): Delta<T> {

@@ -86,6 +86,14 @@ export class Shell {
   /** background sleeps (`sleep N &`): pid → when its timer ends it, in virtual µs (commands/sleep.ts) */
   readonly sleepers = new Map<number, number>();
 
+  /**
+   * A bug inside a command or the shell propagates instead of becoming an
+   * error line: the page's timeline then puts the kernel back as it was
+   * before the line (Timeline.attempt). `klp sh` has no timeline and keeps
+   * the error line.
+   */
+  rethrowBugs = false;
+
   constructor(readonly k: Kernel) {
     this.jobs = new JobTable((pid) => this.k.tasks.some((t) => t.pid === pid));
     this.vars.set('HOME', '/root');
@@ -149,7 +157,7 @@ export class Shell {
       out = this.runList(list, '');
     } catch (e) {
       // The budget's end belongs to whoever set it (the timeline); a nested run's error, to the outer one.
-      if (e instanceof WorkLimitExceeded || this.depth > 1) throw e;
+      if (e instanceof WorkLimitExceeded || this.depth > 1 || (this.rethrowBugs && !(e instanceof KernelOops))) throw e;
       if (e instanceof KernelOops) {
         // bash itself touched freed kernel memory (a redirection, an expansion): it is killed.
         // The simulated login shell stays, for the user to see what happened.
@@ -373,7 +381,7 @@ export class Shell {
       try {
         return this.k.runAs(task, () => command(ctx, args));
       } catch (e) {
-        if (e instanceof WorkLimitExceeded) throw e;
+        if (e instanceof WorkLimitExceeded || (this.rethrowBugs && !(e instanceof KernelOops))) throw e;
         if (!(e instanceof KernelOops)) {
           // A bug of the simulated command: it fails with an error line; the shell and the line go on.
           write(stderrSink, `bash: ${name}: internal error: ${errorText(e)}\n`);

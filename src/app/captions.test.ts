@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { caption } from './captions';
+import { Timeline } from '../session/timeline';
+import { Shell } from '../kernel/shell/shell';
+
+describe('a command step’s caption', () => {
+  it('says time passes for `sleep N`, and that `sleep N &` returns at once without it', () => {
+    const t = new Timeline(undefined, (k) => new Shell(k));
+    const fg = caption(t.command('sleep 5'));
+    expect(fg.text).toMatch(/^5 virtual seconds pass/);
+    const bg = t.command('sleep 5 &');
+    expect(bg.time).toBe(t.records[0]!.time);
+    expect(caption(bg)).toEqual(expect.objectContaining({ fn: 'hrtimer_nanosleep' }));
+  });
+});
