@@ -322,6 +322,8 @@ export class AppState {
 
   /** A snapshot from the session: the lists are changes to the copies here. */
   private apply(s: Snapshot): void {
+    // 'last': the step before is the view the previous snapshot brought.
+    if (s.prev === 'last') s = { ...s, prev: this.snap?.view ?? null };
     this.snap = s;
     this.inputs = patch(this.inputs, s.inputs);
     this.records = patch(this.records, s.records);
@@ -383,7 +385,7 @@ export class AppState {
       return;
     }
     this.view = s.view;
-    this.prev = s.prev;
+    this.prev = s.prev === 'last' ? null : s.prev;
     this.position = s.position;
     this.length = s.length;
     this.scenarioInputs = s.scenarioInputs;

@@ -54,8 +54,12 @@ export interface Notice {
 
 export interface Snapshot {
   view: KernelView;
-  /** the view one step earlier, for what changed (null at step 0 or when no longer cached) */
-  prev: KernelView | null;
+  /**
+   * The view one step earlier, for what changed (null at step 0 or when no
+   * longer cached); 'last' when it is the view the previous snapshot carried,
+   * which the page has (a step forward then costs one view, not two).
+   */
+  prev: KernelView | 'last' | null;
   position: number;
   length: number;
   inputs: Delta<Input>;

@@ -50,6 +50,9 @@ describe('Session', () => {
     const step = page.ask({ op: 'advance', seconds: 2, });
     expect(step.log.keep).toBeGreaterThan(0); // the log before the step is not sent again
     expect(step.records.keep).toBe(step.position - 1);
+    // A step forward: the view before is the one the page already has.
+    expect(step.prev).toBe('last');
+    expect(page.ask({ op: 'goto', step: 1 }).prev).not.toBe('last');
     page.ask({ op: 'goto', step: 2 });
     page.ask({ op: 'goto', step: 5 });
     const fresh = new Page(new Session()).ask({ op: 'open', setup: DEFAULT_SETUP, inputs: page.inputs, step: 5, workLimit: Infinity });

@@ -14,6 +14,7 @@ import { CATALOG } from '../kernel/catalog';
 import { catalogEntries } from '../views/modules';
 import { playStep } from '../scenarios/run';
 import type { LogRecord } from '../kernel/world/log';
+import type { KernelView } from '../kernel/view/types';
 import { Shell } from '../kernel/shell/shell';
 import { Timeline } from './timeline';
 import type { Input, Setup, StepRecord } from './situation';
@@ -30,7 +31,7 @@ export class Session {
   private t: Timeline | null = null;
   private scenarioInputs = 0;
   /** what the page has been sent, to send only what changed */
-  private sent = { inputs: [] as Input[], records: 0, log: [] as LogRecord[] };
+  private sent = { inputs: [] as Input[], records: 0, log: [] as LogRecord[], view: null as KernelView | null };
   private catalogSent = false;
   /** the virtual time when the request being handled started */
   private from = 0;
@@ -130,7 +131,7 @@ export class Session {
   private adopt(t: Timeline, scenarioInputs: number): void {
     this.t = t;
     this.scenarioInputs = scenarioInputs;
-    this.sent = { inputs: [], records: 0, log: [] };
+    this.sent = { inputs: [], records: 0, log: [], view: null };
   }
 
   private snapshot(notice: Notice | null): Snapshot {
@@ -141,10 +142,13 @@ export class Session {
     const keepRecords = Math.min(inputs.keep, this.sent.records, pos);
     const log = t.log();
     const logDelta = delta(this.sent.log, log, (a, b) => a.seq === b.seq && a.text === b.text);
-    this.sent = { inputs: t.inputs.slice(), records: pos, log };
+    const view = t.view();
+    const prev = pos > 0 ? t.cachedView(pos - 1) : null;
+    const sentPrev = prev !== null && prev === this.sent.view ? 'last' : prev;
+    this.sent = { inputs: t.inputs.slice(), records: pos, log, view };
     const snap: Snapshot = {
-      view: t.view(),
-      prev: pos > 0 ? t.cachedView(pos - 1) : null,
+      view,
+      prev: sentPrev,
       position: pos,
       length: t.length,
       inputs,
