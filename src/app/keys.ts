@@ -2,7 +2,7 @@
  * Page-wide keys, ignored while typing in a field: Space plays or pauses,
  * ←/→ step, +/− change speed, ? lists the keys. A presenter's clicker sends
  * PageDown/PageUp; `b` blanks the screen (as in slide software); `c` shows
- * talk mode's controls.
+ * talk mode's controls. In a focused log, PageUp/PageDown scroll it.
  */
 import type { AppState } from './state.svelte';
 
@@ -17,6 +17,8 @@ export function handleKey(e: KeyboardEvent, app: AppState, actions: KeyActions):
   const t = e.target as HTMLElement | null;
   if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
   if (e.ctrlKey || e.metaKey || e.altKey) return;
+  // A focused log (the terminal, the kernel log) scrolls with PageUp/PageDown, as a terminal does.
+  if (t?.getAttribute?.('role') === 'log' && (e.key === 'PageUp' || e.key === 'PageDown')) return;
   switch (e.key) {
     case ' ':
       if (t && (t.tagName === 'BUTTON' || t.tagName === 'SUMMARY')) return;
