@@ -2,13 +2,14 @@
  * The klpscope command line, on the same engine as the app:
  *   klp replay FILE        replay a transcript, print `% ` lines and the filtered log
  *   klp check FILE...      replay and compare; `N passed, M failed`
- *   klp sh [--no-settle]   an interactive root shell on a simulated machine
+ *   klp sh [--no-settle] [--budget UNITS]   an interactive root shell on a simulated machine
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseTranscript } from '../kernel/selftest/transcript';
 import { compare, replay } from '../kernel/selftest/replay';
-import { Kernel } from '../kernel/kernel';
+import { Kernel, WorkLimitExceeded } from '../kernel/kernel';
+import { TYPED_WORK } from '../session/session';
 import { Shell } from '../kernel/shell/shell';
 import { nextEventMakesProgress, settle, whySettlingStops } from '../kernel/settle';
 import { formatTimestamp, type LogRecord } from '../kernel/world/log';
@@ -16,11 +17,11 @@ import { USEC_PER_SEC } from '../kernel/world/events';
 import { SLEEP_MAX } from '../kernel/shell/commands/system';
 
 function usage(): number {
-  process.stderr.write('usage: klp replay FILE | klp check FILE... | klp sh [--no-settle]\n');
+  process.stderr.write('usage: klp replay FILE | klp check FILE... | klp sh [--no-settle] [--budget UNITS]\n');
   return 2;
 }
 
-const SH_HELP = `usage: klp sh [--no-settle]
+const SH_HELP = `usage: klp sh [--no-settle] [--budget UNITS]
 
 An interactive root shell on a simulated machine with livepatch ('help' lists
 the shell's commands, 'exit' leaves).
@@ -37,6 +38,9 @@ these words at the prompt (the app's pacing):
   .advance SECONDS let that much virtual time pass, with every event due in it
   .pending         list the queued events: when, what, and whether settling
                    would run it
+  .finish          run the line that stopped at its work budget to its end
+                   (a line stops, undone, past --budget units of work; the
+                   default, ${TYPED_WORK}, is the page's)
   .ctrl-c          Ctrl-C (also the key itself at a terminal): SIGINT to the
                    command that holds the terminal for ever, if one does (an
                    insmod whose module_init never returns); a D-state task
@@ -141,60 +145,107 @@ function shellCommand(args: string[]): Promise<number> | number {
     process.stdout.write(SH_HELP);
     return 0;
   }
+  let budget = TYPED_WORK;
+  const bi = args.indexOf('--budget');
+  if (bi >= 0) {
+    budget = Number(args[bi + 1]);
+    if (!Number.isSafeInteger(budget) || budget < 1) {
+      process.stderr.write(`klp sh: --budget: ${args[bi + 1] ?? ''}: not a positive number of units\n`);
+      return usage();
+    }
+    args = args.filter((_, i) => i !== bi && i !== bi + 1);
+  }
   const unknown = args.filter((a) => a !== '--no-settle');
   if (unknown.length) {
     process.stderr.write(`klp sh: unknown option ${unknown[0]}\n`);
     return usage();
   }
   const settleEachLine = !args.includes('--no-settle');
-  const kernel = new Kernel();
-  const shell = new Shell(kernel);
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  // What the machine has been asked since boot: a line that stops at its budget is undone by
+  // booting again and replaying these (the engine is deterministic), as the page's timeline does.
+  const done: string[] = [];
+  let kernel!: Kernel;
+  let shell!: Shell;
+  const boot = () => {
+    kernel = new Kernel();
+    shell = new Shell(kernel);
+  };
+  /** Runs one line (a command, a pacing word, .ctrl-c) and returns what it printed. */
+  const apply = (line: string): { stdout: string; stderr: string; blocked?: boolean; exited?: number } => {
+    if (line.trim() === '.ctrl-c') return { stdout: '', stderr: shell.interrupt().stderr };
+    const word = pacingWord(kernel, line);
+    if (word !== null) return { stdout: word, stderr: '' };
+    const r = shell.run(line);
+    if (settleEachLine) settle(kernel);
+    return { stdout: r.stdout, stderr: r.stderr, blocked: !!r.blocked, exited: r.exited };
+  };
+  /** A new line, within `limit` units of work; past it the machine is as before the line. */
+  const attempt = (line: string, limit: number) => {
+    const start = kernel.now;
+    kernel.workLimit = kernel.work + limit;
+    try {
+      const r = apply(line);
+      done.push(line);
+      return r;
+    } catch (e) {
+      if (!(e instanceof WorkLimitExceeded)) throw e;
+      const reached = kernel.now;
+      boot();
+      for (const l of done) apply(l);
+      const secs = Math.floor((reached - start) / USEC_PER_SEC);
+      return {
+        stdout: '',
+        stderr: `klp sh: stopped after ${secs} simulated seconds: the line needs more simulation than one line may run unasked (${limit} units of work). Nothing it did is kept; .finish runs it to its end.\n`,
+        stopped: line,
+      };
+    } finally {
+      kernel.workLimit = Infinity;
+    }
+  };
+  boot();
   const prompt = () => {
     rl.setPrompt(`root@klpscope:${shell.cwd.split('/').pop() || '/'}# `);
     rl.prompt();
-  };
-  const interrupt = () => {
-    process.stderr.write(shell.interrupt().stderr);
-    prompt();
   };
   process.stdout.write("klpscope: a simulated kernel with livepatch. Type 'help'; 'exit' leaves.\n");
   prompt();
   let exitStatus = 0;
   // readline still hands over lines it had read before close(): bash would not run them
   let closed = false;
+  /** the last line stopped at its budget, for .finish */
+  let stopped: string | null = null;
+  const run = (line: string) => {
+    const finish = line.trim() === '.finish';
+    if (finish && stopped === null) {
+      process.stdout.write('klp sh: .finish: no line stopped at its budget\n');
+      return prompt();
+    }
+    const r: ReturnType<typeof apply> & { stopped?: string } = finish ? attempt(stopped!, Infinity) : attempt(line, budget);
+    // Looking around (.pending, .help …) keeps the stopped line for .finish; another line forgets it.
+    if (r.stopped) stopped = r.stopped;
+    else if (finish || !line.trim().startsWith('.')) stopped = null;
+    process.stdout.write(r.stdout);
+    // The shell's own commands, then the words that pace the machine from here.
+    if (line.trim() === 'help') process.stdout.write(`\nklp sh: between commands${settleEachLine ? '' : ' (--no-settle)'}:\n${PACING_HELP}`);
+    process.stderr.write(r.stderr);
+    if (r.blocked) process.stderr.write('klp sh: Ctrl-C (or .ctrl-c) sends it SIGINT.\n');
+    if (r.exited !== undefined) {
+      exitStatus = r.exited;
+      closed = true;
+      rl.close();
+      return;
+    }
+    prompt();
+  };
   return new Promise((resolve) => {
     rl.on('line', (line) => {
-      if (closed) return;
-      if (line.trim() === '.ctrl-c') {
-        interrupt();
-        return;
-      }
-      const word = pacingWord(kernel, line);
-      if (word !== null) {
-        process.stdout.write(word);
-        prompt();
-        return;
-      }
-      const r = shell.run(line);
-      if (settleEachLine) settle(kernel);
-      process.stdout.write(r.stdout);
-      // The shell's own commands, then the words that pace the machine from here.
-      if (line.trim() === 'help') process.stdout.write(`\nklp sh: between commands${settleEachLine ? '' : ' (--no-settle)'}:\n${PACING_HELP}`);
-      process.stderr.write(r.stderr);
-      if (r.blocked) process.stderr.write('klp sh: Ctrl-C (or .ctrl-c) sends it SIGINT.\n');
-      if (r.exited !== undefined) {
-        exitStatus = r.exited;
-        closed = true;
-        rl.close();
-        return;
-      }
-      prompt();
+      if (!closed) run(line);
     });
     // Ctrl-C at the prompt: the terminal's interrupt, not the end of klp sh (Ctrl-D or `exit` leave).
     rl.on('SIGINT', () => {
       process.stdout.write('\n');
-      interrupt();
+      run('.ctrl-c');
     });
     rl.on('close', () => resolve(exitStatus));
   });

@@ -101,6 +101,26 @@ describe('klp sh', () => {
     expect(out).toContain('klp sh: .nonsense: unknown word (.step, .settle, .advance, .pending, .help)\n');
   });
 
+  it('a line past its work budget stops, is undone, and .finish runs it to its end', () => {
+    const lines = [
+      'insmod test_modules/test_klp_callbacks_busy.ko block_transition=Y',
+      'insmod test_modules/test_klp_callbacks_demo.ko',
+      'sleep 3600', // an hour of retries against a task that never switches
+      '.pending',
+      '.finish',
+      '.pending',
+    ];
+    const r = klpWith(lines.join('\n') + '\n', 'sh', '--budget', '5000000');
+    expect(r.status).toBe(0);
+    const secs = Number(r.stderr.match(/klp sh: stopped after (\d+) simulated seconds: .* Nothing it did is kept; \.finish runs it to its end\./)?.[1]);
+    expect(secs).toBeGreaterThan(0);
+    expect(secs).toBeLessThan(3600);
+    // Undone: the retry is still due a second after boot; after .finish, an hour later.
+    const retries = [...shOutput(r.stdout).matchAll(/^(\d+)\.\d+ klp-retry klp_transition_work_fn/gm)].map((m) => Number(m[1]));
+    expect(retries).toEqual([1, 3601]);
+    expect(klp('sh', '--budget', 'lots').status).toBe(2);
+  });
+
   it('klp sh --help names the option and the words', () => {
     const r = klp('sh', '--help');
     expect(r.status).toBe(0);
