@@ -27,7 +27,6 @@ export const SPEED_MAX = 32;
 /** steps per second when a link does not say */
 export const DEFAULT_SPEED = 2;
 
-
 /** What a request is doing, for the progress line. */
 function describe(req: Request): string {
   switch (req.op) {
