@@ -28,7 +28,8 @@ export async function type(page: Page, line: string): Promise<void> {
   const shell = page.getByRole('textbox', { name: 'Shell' });
   await shell.fill(line);
   await shell.press('Enter');
-  await expect.poll(newest).toBeGreaterThan(before);
+  // The engine runs in a worker and answers when the command has run: give a loaded machine time.
+  await expect.poll(newest, { timeout: 15_000 }).toBeGreaterThan(before);
 }
 
 /**
