@@ -20,8 +20,8 @@ export type Request =
   | { op: 'command'; line: string; settleAfter: boolean; unlimited?: boolean }
   | { op: 'forward' }
   | { op: 'goto'; step: number }
-  | { op: 'settle' }
-  | { op: 'advance'; seconds: number }
+  | { op: 'settle'; unlimited?: boolean }
+  | { op: 'advance'; seconds: number; unlimited?: boolean }
   | { op: 'wake'; pid: number }
   | { op: 'interrupt' };
 

@@ -81,6 +81,10 @@ describe('Session', () => {
     expect(done.notice).toBeNull();
     expect(done.position).toBe(STALL.length + 1);
     expect(page.times.at(-1)! - then).toBeGreaterThanOrEqual(3600e6);
+    // Time passing (+N s) stops the same way, and runs on as itself.
+    const advance = page.ask({ op: 'advance', seconds: 3600 });
+    expect(advance.notice?.retry).toEqual({ op: 'advance', seconds: 3600, unlimited: true });
+    expect(page.ask(advance.notice!.retry!).position).toBe(STALL.length + 2);
   });
 
   it('a line the engine fails on is reported and leaves the situation, its future included, as it was', () => {

@@ -80,9 +80,9 @@ export class Session {
         t.goto(req.step);
         return null;
       case 'settle':
-        return t.settled() ? null : this.act(t, { kind: 'settle' }, this.typedWork);
+        return t.settled() ? null : this.act(t, { kind: 'settle' }, req.unlimited ? Infinity : this.typedWork, req);
       case 'advance':
-        return this.act(t, { kind: 'advance', seconds: req.seconds }, this.typedWork);
+        return this.act(t, { kind: 'advance', seconds: req.seconds }, req.unlimited ? Infinity : this.typedWork, req);
       case 'wake':
         return this.act(t, { kind: 'wake', pid: req.pid }, this.typedWork);
       case 'interrupt':
@@ -91,7 +91,8 @@ export class Session {
         const limit = req.unlimited ? Infinity : this.typedWork;
         const stopped = this.act(t, { kind: 'command', line: req.line }, limit, req);
         if (stopped || !req.settleAfter || t.settled()) return stopped;
-        return this.act(t, { kind: 'settle' }, limit, req);
+        // The command stays (it ran); only the settling after it is undone, and it is what runs on to the end.
+        return this.act(t, { kind: 'settle' }, limit, { op: 'settle' });
       }
     }
   }
@@ -115,7 +116,7 @@ export class Session {
         return {
           kind: 'budget',
           text: `klp: stopped ${what} after ${secs.toLocaleString('en')} simulated seconds: it needs more simulation than one line may run unasked (${limit.toLocaleString('en')} units of work). Nothing it did is kept.`,
-          retry: retry && { ...retry, unlimited: true } as Request,
+          retry: retry && ({ ...retry, unlimited: true } as Request),
         };
       }
       return { kind: 'error', text: `klp: the simulation failed on ${what} (${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}). Nothing it did is kept.` };
