@@ -4,10 +4,9 @@ import { expect, type Locator, type Page } from '@playwright/test';
 /** A fresh machine with the selftests' set-up and no step yet. */
 export async function openBlank(page: Page): Promise<void> {
   await page.goto('/#/blank');
-  await expect(page.getByRole('textbox', { name: 'Shell' })).toBeVisible();
-  // The Shell shows before the link has opened its machine (that waits for the link
-  // and engine code), and a command typed meanwhile is lost with the machine it ran
-  // on. The page looks the same before and after, so wait for its code to arrive.
+  // The Shell shows once the engine's worker has booted the machine: on a loaded machine
+  // that can take several seconds.
+  await expect(page.getByRole('textbox', { name: 'Shell' })).toBeVisible({ timeout: 20_000 });
   await page.waitForLoadState('networkidle');
 }
 
