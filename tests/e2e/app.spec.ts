@@ -54,13 +54,18 @@ test('time travel back and forth gives identical views', async ({ page }) => {
   await openBlank(page);
   await type(page, 'insmod test_modules/test_klp_callbacks_busy.ko block_transition=Y');
   await type(page, 'insmod test_modules/test_klp_callbacks_demo.ko');
+  const scrub = page.getByRole('slider', { name: 'Timeline' });
+  const start = Number(await scrub.inputValue());
   const forward: string[][] = [];
   for (let i = 0; i < 6; i++) {
     forward.push(await views(page));
     await page.getByRole('button', { name: 'Step forward' }).click();
+    // The worker answers the click: the next view is recorded once the step is shown.
+    await expect(scrub).toHaveValue(String(start + i + 1));
   }
   for (let i = 5; i >= 0; i--) {
     await page.getByRole('button', { name: 'Step back' }).click();
+    await expect(scrub).toHaveValue(String(start + i));
     await expect.poll(() => views(page)).toEqual(forward[i]);
   }
 });
