@@ -19,7 +19,9 @@ export default defineConfig({
   outputDir: 'test-results',
   // Screenshot baselines (baselines.spec.ts): one PNG per picture, named by the test, small tolerance.
   snapshotPathTemplate: '{testDir}/baselines/{arg}{ext}',
-  expect: { toHaveScreenshot: { maxDiffPixelRatio: 0.005, animations: 'disabled', caret: 'hide', scale: 'css' } },
+  // The engine answers from a worker: the first boot of a situation can take several seconds on a
+  // loaded 2-core machine, so a check waits up to 10 s (twice the default) before it fails.
+  expect: { timeout: 10_000, toHaveScreenshot: { maxDiffPixelRatio: 0.005, animations: 'disabled', caret: 'hide', scale: 'css' } },
   use: { baseURL: `http://127.0.0.1:${PORT}`, trace: 'retain-on-failure' },
   projects: [
     {
