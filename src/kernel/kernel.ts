@@ -33,6 +33,13 @@ import { HungTaskDetector } from './world/hung-task';
 import { MAINLINE } from './release/releases';
 import type { KlpObserver } from './livepatch/trace';
 import type { Mutant } from './mutants';
+import type { ModuleApi } from './catalog/api';
+
+/** A module's read-only sysfs attribute: its show function reads through the module's API. */
+export interface SysfsAttr {
+  mod: string;
+  show: (m: ModuleApi) => string;
+}
 
 export { DEFAULT_CONFIG, type KernelConfig } from './config';
 import { DEFAULT_CONFIG, type KernelConfig } from './config';
@@ -120,7 +127,9 @@ export class Kernel {
   /** /proc files modules created (proc_create_single()) and the module function showing them */
   readonly procFiles = new Map<string, { mod: string; fn: string }>();
   /** kobject directories modules created under /sys/kernel, with their read-only attributes */
-  readonly sysfsDirs = new Map<string, Map<string, () => string>>();
+  readonly sysfsDirs = new Map<string, Map<string, SysfsAttr>>();
+  /** regular files users create (echo > /tmp/x): path → contents */
+  readonly userFiles = new Map<string, string>();
   /** pointer-sized words of kernel memory that module code reads and writes */
   readonly memory = new Map<number, number>();
   /** objects module code kfree()d: a shadow variable may outlive the object it is attached to */
@@ -138,7 +147,7 @@ export class Kernel {
   constructor(config: Partial<KernelConfig> = {}) {
     this.config = { ...DEFAULT_CONFIG, ...config };
     this.rng = new Random(this.config.seed);
-    this.log = new KernelLog(() => this.queue.now);
+    this.log = new KernelLog(this.queue);
     this.ftrace = new Ftrace(this);
     registerDebugSites(this.dyndbg);
     bootTasks(this);
@@ -274,8 +283,9 @@ export class Kernel {
 
   // --- time and events ------------------------------------------------------
 
-  schedule(delay: number, kind: EventKind, label: string, run: () => void): KernelEvent {
-    return this.queue.schedule(this.now + delay, kind, label, run);
+  /** Queues `fn(kernel, ...args)` to run `delay` µs from now (fn a module-level function: see EventFn). */
+  schedule<A extends unknown[]>(delay: number, kind: EventKind, label: string, fn: (k: Kernel, ...args: A) => void, ...args: A): KernelEvent {
+    return this.queue.schedule(this.now + delay, kind, label, fn, args);
   }
 
   /** Runs the next event. Returns it, or undefined when nothing is queued. */
@@ -284,7 +294,7 @@ export class Kernel {
     if (ev) {
       this.charge(WORK_PER_EVENT);
       try {
-        ev.run();
+        ev.fn(this, ...ev.args);
       } catch (e) {
         // A task touched freed memory while the event ran its code: it dies, the kernel goes on.
         if (!(e instanceof KernelOops)) throw e;

@@ -24,13 +24,16 @@ export interface KlpStateView {
 /**
  * A work function either finishes, or keeps looping in a sleep (msleep) while
  * a condition holds, like busymod_work_func with block_transition set.
+ * The condition and what follows are functions of the module's API, not
+ * closures over it: the kernel keeps them while the work sleeps, and a copy
+ * of the kernel (a checkpoint) must not reach back into the original.
  */
 export type WorkResult = void | {
   /** the innermost frames while it sleeps, after the work function itself */
   sleepsIn: string[];
-  while: () => boolean;
+  while: (m: ModuleApi) => boolean;
   /** what runs once the condition no longer holds */
-  then: () => void;
+  then: (m: ModuleApi) => void;
 };
 
 export type WorkFn = (m: ModuleApi) => WorkResult;
@@ -82,7 +85,8 @@ export interface ModuleApi {
   proc_create(name: string, showFunction: string): number;
   proc_remove(name: string): void;
   /** a read-only attribute in a kobject under /sys/kernel */
-  sysfs_create(dir: string, attr: string, show: () => string): number;
+  /** `show` reads through the API it is given (a function of it, not a closure: see WorkResult) */
+  sysfs_create(dir: string, attr: string, show: (m: ModuleApi) => string): number;
   sysfs_remove(dir: string): void;
   /** register_kprobe() on a vmlinux function; a post handler needs IPMODIFY */
   register_kprobe(symbol: string, postHandler: boolean): number;

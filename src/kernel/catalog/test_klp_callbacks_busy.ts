@@ -11,8 +11,8 @@ function busymod_work_func(m: ModuleApi): WorkResult {
   m.data.started = true; // complete(&busymod_work_started)
   return {
     sleepsIn: ['msleep', 'schedule_timeout', 'schedule'],
-    while: () => m.param('block_transition') === true,
-    then: () => m.say(W.workExit),
+    while: (m) => m.param('block_transition') === true,
+    then: (m) => m.say(W.workExit),
   };
 }
 

@@ -33,7 +33,7 @@ export const test_klp_syscall: ModuleSpec = {
   },
   init: (m) => {
     const pids = [...(m.param('klp_pids') as number[])];
-    m.sysfs_create('test_klp_syscall', 'npids', () => `${m.data.npids_pending as number}\n`);
+    m.sysfs_create('test_klp_syscall', 'npids', (m) => `${m.data.npids_pending as number}\n`);
     m.data.pids = pids;
     m.data.npids_pending = pids.length;
     return m.klp_enable_patch();

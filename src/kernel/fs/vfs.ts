@@ -10,6 +10,7 @@ import { livepatchNode } from './sysfs-livepatch';
 import { moduleNode } from './sysfs-module';
 import { procNode } from './procfs';
 import { debugNode, tracingNode } from './debugfs';
+import { moduleApi } from '../module/api';
 import { dir, normalizePath, roFile, rwFile, type FsNode } from './node';
 
 /** Where the shell starts: the livepatch selftests, next to their built test_modules/. */
@@ -17,13 +18,9 @@ export const SELFTEST_DIR = '/usr/src/linux/tools/testing/selftests/livepatch';
 export const GETPID_HELPER = 'test_klp-call_getpid';
 const SAMPLES_DIR = `/lib/modules/${KERNEL_RELEASE}/kernel/samples/livepatch`;
 
-/** Regular files users create (echo > /tmp/x), kept per kernel. */
-const userFiles = new WeakMap<Kernel, Map<string, string>>();
-
+/** Regular files users create (echo > /tmp/x), kept in the kernel. */
 function files(k: Kernel): Map<string, string> {
-  let m = userFiles.get(k);
-  if (!m) userFiles.set(k, (m = new Map()));
-  return m;
+  return k.userFiles;
 }
 
 /** The .ko files on disk: path → module name. */
@@ -77,8 +74,9 @@ export function lookup(k: Kernel, rawPath: string, cwd = SELFTEST_DIR): FsNode |
     const attrs = k.sysfsDirs.get(`/sys/kernel/${third}`);
     if (!attrs) return null;
     if (more.length === 0) return dir(() => [...attrs.keys()]);
-    const show = more.length === 1 ? attrs.get(more[0]!) : undefined;
-    return show ? roFile(show) : null;
+    const attr = more.length === 1 ? attrs.get(more[0]!) : undefined;
+    const mod = attr && k.modules.get(attr.mod);
+    return attr && mod ? roFile(() => attr.show(moduleApi(k, mod))) : null;
   }
   if (top === 'proc') return procNode(k, parts.slice(1));
   if (top === 'dev' && parts.length === 2) {

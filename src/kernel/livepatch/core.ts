@@ -335,13 +335,15 @@ function klp_free_patch_async(k: Kernel, patch: KlpPatch): void {
   if (k.mutant === 'free-in-store') return void patchSend(k, patch, { type: 'free_work' });
   patch.freeWorkPending = true;
   const cpu = k.current?.cpu ?? 0;
-  k.schedule(WAKE_LATENCY, 'work', `klp_free_patch_work_fn: ${patch.mod.name}`, () =>
-    k.runWork(cpu, 'klp_free_patch_work_fn', () => {
-      touchPatch(k, patch, 'klp_free_patch_work_fn', PATHS.worker);
-      patchSend(k, patch, { type: 'free_work' });
-      if (k.mutant === 'forced-module-put' && patch.machine.context.forced) klpModulePut(k, patch);
-    }),
-  );
+  k.schedule(WAKE_LATENCY, 'work', `klp_free_patch_work_fn: ${patch.mod.name}`, klp_free_patch_work_fn, patch, cpu);
+}
+
+function klp_free_patch_work_fn(k: Kernel, patch: KlpPatch, cpu: number): void {
+  k.runWork(cpu, 'klp_free_patch_work_fn', () => {
+    touchPatch(k, patch, 'klp_free_patch_work_fn', PATHS.worker);
+    patchSend(k, patch, { type: 'free_work' });
+    if (k.mutant === 'forced-module-put' && patch.machine.context.forced) klpModulePut(k, patch);
+  });
 }
 
 /** klp_unpatch_replaced_patches(): every older patch is disabled silently. */

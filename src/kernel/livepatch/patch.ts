@@ -12,8 +12,6 @@ import { KLP_TRANSITION_UNPATCHED } from '../machines/transition.machine';
 import type { KlpFunc, KlpObject, KlpOps, KlpPatch } from './types';
 import type { Task } from '../world/tasks';
 
-const opsHandle = new WeakMap<KlpOps, FtraceOps>();
-
 export function klp_find_ops(k: Kernel, oldFunc: CodeRef): KlpOps | undefined {
   return k.klp.ops.get(codeKey(oldFunc));
 }
@@ -23,7 +21,6 @@ function klp_patch_func(k: Kernel, func: KlpFunc): number {
   if (!func.oldFunc) return -EINVAL;
   let ops = klp_find_ops(k, func.oldFunc);
   if (!ops) {
-    ops = { oldFunc: func.oldFunc, funcStack: [func] };
     const fops: FtraceOps = {
       owner: 'livepatch',
       funcs: new Set([codeKey(func.oldFunc)]),
@@ -35,7 +32,7 @@ function klp_patch_func(k: Kernel, func: KlpFunc): number {
       say(k, LIVEPATCH_PATCH.registerFailed, { function: func.oldName, ret });
       return ret;
     }
-    opsHandle.set(ops, fops);
+    ops = { oldFunc: func.oldFunc, funcStack: [func], fops };
     k.klp.ops.set(codeKey(func.oldFunc), ops);
   } else {
     ops.funcStack.unshift(func);
@@ -51,8 +48,7 @@ function klp_unpatch_func(k: Kernel, func: KlpFunc): void {
   const i = ops.funcStack.indexOf(func);
   if (i >= 0) ops.funcStack.splice(i, 1);
   if (ops.funcStack.length === 0) {
-    const fops = opsHandle.get(ops);
-    if (fops) k.ftrace.unregister(fops);
+    k.ftrace.unregister(ops.fops);
     k.klp.ops.delete(codeKey(ops.oldFunc));
   }
   func.patched = false;

@@ -321,11 +321,13 @@ function scheduleRetry(k: Kernel): void {
   const rem = abs % USEC_PER_SEC;
   const due = rem < USEC_PER_SEC / 4 ? abs - rem : abs - rem + USEC_PER_SEC;
   const cpu = k.current?.cpu ?? 0;
-  k.klp.retry = k.schedule(due - k.now, 'klp-retry', 'klp_transition_work_fn', () => {
-    k.klp.retry = null;
-    k.runWork(cpu, 'klp_transition_work_fn', () => {
-      if (k.klpTransitionPatch()) klp_try_complete_transition(k);
-    });
+  k.klp.retry = k.schedule(due - k.now, 'klp-retry', 'klp_transition_work_fn', klp_transition_work_fn, cpu);
+}
+
+function klp_transition_work_fn(k: Kernel, cpu: number): void {
+  k.klp.retry = null;
+  k.runWork(cpu, 'klp_transition_work_fn', () => {
+    if (k.klpTransitionPatch()) klp_try_complete_transition(k);
   });
 }
 

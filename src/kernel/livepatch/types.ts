@@ -4,6 +4,7 @@
  */
 import type { SnapshotFrom } from 'xstate';
 import type { CodeRef } from '../world/code';
+import type { FtraceOps } from '../world/ftrace';
 import type { CallbackSpec } from '../catalog/types';
 import type { KlpStateView } from '../catalog/api';
 import type { patchMachine } from '../machines/patch.machine';
@@ -68,4 +69,6 @@ export interface KlpOps {
   oldFunc: CodeRef;
   /** newest first: func_stack's head is what klp_ftrace_handler() looks at */
   funcStack: KlpFunc[];
+  /** ops->fops: the ftrace_ops registered for it (unregistered with the last func) */
+  fops: FtraceOps;
 }

@@ -67,7 +67,7 @@ export function moduleApi(k: Kernel, mod: LoadedModule): ModuleApi {
         k.sysfsDirs.set(path, attrs);
         mod.sysfsDirs.set(path, attrs);
       }
-      attrs.set(attr, show);
+      attrs.set(attr, { mod: mod.name, show });
       return 0;
     },
     sysfs_remove: (dir) => {

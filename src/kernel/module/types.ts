@@ -5,9 +5,11 @@
 import type { SnapshotFrom } from 'xstate';
 import type { moduleMachine } from '../machines/module.machine';
 import type { ModuleSpec, ParamValue } from '../catalog/types';
+import type { ModuleApi } from '../catalog/api';
 import type { KlpPatch } from '../livepatch/types';
 import type { Task } from '../world/tasks';
 import type { KernelEvent } from '../world/events';
+import type { SysfsAttr } from '../kernel';
 
 export type ModuleStateName = 'unformed' | 'coming' | 'live' | 'going' | 'gone';
 
@@ -15,9 +17,9 @@ export interface ModuleWork {
   name: string;
   /** the kworker running it while it sleeps inside the work function */
   worker: Task | null;
-  /** what the sleeping work function waits on, and what it does after */
-  blockedWhile: (() => boolean) | null;
-  then: (() => void) | null;
+  /** what the sleeping work function waits on, and what it does after (the module's code: see WorkResult) */
+  blockedWhile: ((m: ModuleApi) => boolean) | null;
+  then: ((m: ModuleApi) => void) | null;
 }
 
 export interface LoadedModule {
@@ -35,7 +37,7 @@ export interface LoadedModule {
   /** its delayed works whose timers are pending, by work function */
   timers: Map<string, KernelEvent>;
   procFiles: Set<string>;
-  sysfsDirs: Map<string, Map<string, () => string>>;
+  sysfsDirs: Map<string, Map<string, SysfsAttr>>;
   kprobes: Set<string>;
   /** load order, for lsmod (newest first) */
   loadSeq: number;

@@ -46,8 +46,9 @@ export function startWork(k: Kernel, mod: LoadedModule, name: string, fn: WorkFn
     idleWorker(worker);
     return;
   }
-  const res = k.runAs(worker, () => fn(moduleApi(k, mod)));
-  if (res && res.while()) {
+  const m = moduleApi(k, mod);
+  const res = k.runAs(worker, () => fn(m));
+  if (res && res.while(m)) {
     workerRuns(k, worker, mod.name, name, res.sleepsIn);
     worker.state = 'D';
     worker.waitingFor = `${mod.name}: ${name}`;
@@ -56,7 +57,7 @@ export function startWork(k: Kernel, mod: LoadedModule, name: string, fn: WorkFn
     work.then = res.then;
     return;
   }
-  if (res) k.runAs(worker, res.then);
+  if (res) k.runAs(worker, () => res.then(m));
   idleWorker(worker);
 }
 
@@ -67,11 +68,14 @@ export function startWork(k: Kernel, mod: LoadedModule, name: string, fn: WorkFn
  */
 export function scheduleDelayedWork(k: Kernel, mod: LoadedModule, name: string, delay: number, fn: WorkFn): void {
   if (mod.timers.has(name)) return;
-  const ev = k.schedule(jiffiesToUsec(delay), 'delayed-work', `${name}: ${mod.name}`, () => {
-    mod.timers.delete(name);
-    startWork(k, mod, name, fn);
-  });
+  const ev = k.schedule(jiffiesToUsec(delay), 'delayed-work', `${name}: ${mod.name}`, timerExpires, mod, name, fn);
   mod.timers.set(name, ev);
+}
+
+/** delayed_work_timer_fn(): the timer expired, the work runs. */
+function timerExpires(k: Kernel, mod: LoadedModule, name: string, fn: WorkFn): void {
+  mod.timers.delete(name);
+  startWork(k, mod, name, fn);
 }
 
 /** cancel_delayed_work_sync(): the timer is stopped; nothing of it is running (these work functions never sleep). */
@@ -82,7 +86,7 @@ export function cancelDelayedWork(k: Kernel, mod: LoadedModule, name: string): v
 }
 
 /** The sleeping loop saw its condition gone: it finishes, the kworker goes idle. */
-function wake(k: Kernel, work: ModuleWork): void {
+function wake(k: Kernel, mod: LoadedModule, work: ModuleWork): void {
   const worker = work.worker;
   if (!worker || !work.then) return;
   const then = work.then;
@@ -91,24 +95,27 @@ function wake(k: Kernel, work: ModuleWork): void {
   work.then = null;
   delete worker.waitingFor;
   worker.state = 'R';
-  k.runAs(worker, then);
+  k.runAs(worker, () => then(moduleApi(k, mod)));
   idleWorker(worker);
 }
 
 /** flush_work(): returns once the work is done. */
 export function finishWork(k: Kernel, mod: LoadedModule, name: string): void {
   const work = mod.works.get(name);
-  if (work?.blockedWhile && !work.blockedWhile()) wake(k, work);
+  if (work?.blockedWhile && !work.blockedWhile(moduleApi(k, mod))) wake(k, mod, work);
 }
 
 /** After a parameter changed: loops whose condition is gone end at their next msleep(). */
 export function pokeWaiters(k: Kernel): void {
   for (const mod of k.modules.values()) {
     for (const work of mod.works.values()) {
-      if (!work.blockedWhile || work.blockedWhile()) continue;
-      k.schedule(MSLEEP, 'task', `${work.name}: ${mod.name}`, () => {
-        if (work.blockedWhile && !work.blockedWhile()) wake(k, work);
-      });
+      if (!work.blockedWhile || work.blockedWhile(moduleApi(k, mod))) continue;
+      k.schedule(MSLEEP, 'task', `${work.name}: ${mod.name}`, msleepReturns, mod, work);
     }
   }
+}
+
+/** msleep() returns inside the work's loop, which checks its condition again. */
+function msleepReturns(k: Kernel, mod: LoadedModule, work: ModuleWork): void {
+  if (work.blockedWhile && !work.blockedWhile(moduleApi(k, mod))) wake(k, mod, work);
 }

@@ -35,8 +35,14 @@ export function selftestMachine(config: Partial<KernelConfig> = {}): { kernel: K
   return { kernel, shell: new Shell(kernel), mark: kernel.log.records.length };
 }
 
-export function replay(t: Transcript, config: Partial<KernelConfig> = {}): ReplayResult {
-  const { kernel, shell, mark } = selftestMachine(config);
+/**
+ * `between` may hand back another machine to go on with after each step: a
+ * copy of it (session/fork.ts), which must give the same transcript.
+ */
+export function replay(t: Transcript, config: Partial<KernelConfig> = {}, between?: (m: { k: Kernel; shell: Shell }) => { k: Kernel; shell: Shell }): ReplayResult {
+  const machine = selftestMachine(config);
+  let { kernel, shell } = machine;
+  const { mark } = machine;
   const failures: string[] = [];
   const logged = new Set<number>();
   for (const step of t.steps) {
@@ -54,6 +60,7 @@ export function replay(t: Transcript, config: Partial<KernelConfig> = {}): Repla
       const why = checkCondition(kernel, text);
       if (why) failures.push(`line ${step.line}: ${step.kind}: ${text}: ${why}`);
     }
+    if (between) ({ k: kernel, shell } = between({ k: kernel, shell }));
   }
   const output = kernel.log.records
     .slice(mark)

@@ -58,7 +58,12 @@ export class JobTable {
   /** the exit statuses of background processes that ended, by pid: `wait PID` still finds them */
   readonly statuses = new Map<number, number>();
 
-  constructor(private readonly alive: (pid: number) => boolean) {}
+  /** `tasks` is the kernel's task list: a job whose process left it is done */
+  constructor(private readonly tasks: readonly { pid: number }[]) {}
+
+  private alive(pid: number): boolean {
+    return this.tasks.some((t) => t.pid === pid);
+  }
 
   add(pid: number, text: string, status: number | null): Job {
     const n = this.jobs.length ? Math.max(...this.jobs.map((j) => j.n)) + 1 : 1;

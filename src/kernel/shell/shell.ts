@@ -95,7 +95,7 @@ export class Shell {
   rethrowBugs = false;
 
   constructor(readonly k: Kernel) {
-    this.jobs = new JobTable((pid) => this.k.tasks.some((t) => t.pid === pid));
+    this.jobs = new JobTable(this.k.tasks);
     this.vars.set('HOME', '/root');
     this.vars.set('PATH', '/usr/sbin:/usr/bin:/sbin:/bin');
     this.vars.set('PWD', this.cwd);

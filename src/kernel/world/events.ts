@@ -23,13 +23,22 @@ export type EventKind =
    */
   | 'timer';
 
+/**
+ * What an event runs: a module-level function and its arguments, never a
+ * closure, so a copy of the kernel (session/checkpoint.ts) copies the
+ * arguments with everything else and the function is shared.
+ */
+// `any`: naming the Kernel here would make the event queue import the kernel.
+export type EventFn<A extends unknown[] = any[]> = (k: any, ...args: A) => void;
+
 export interface KernelEvent {
   at: number;
   seq: number;
   kind: EventKind;
   /** What happens, in the kernel's words (the function that runs). */
   label: string;
-  run: () => void;
+  fn: EventFn;
+  args: unknown[];
   cancelled?: boolean;
 }
 
@@ -41,8 +50,8 @@ export class EventQueue {
   private seqNo = 0;
   private heap: KernelEvent[] = [];
 
-  schedule(at: number, kind: EventKind, label: string, run: () => void): KernelEvent {
-    const ev: KernelEvent = { at: Math.max(at, this.now), seq: this.seqNo++, kind, label, run };
+  schedule<A extends unknown[]>(at: number, kind: EventKind, label: string, fn: EventFn<A>, args: A): KernelEvent {
+    const ev: KernelEvent = { at: Math.max(at, this.now), seq: this.seqNo++, kind, label, fn: fn as EventFn, args };
     this.push(ev);
     return ev;
   }

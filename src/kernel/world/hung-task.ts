@@ -98,12 +98,15 @@ export class HungTaskDetector {
     this.event = null;
     const iv = this.interval();
     if (iv === null || !this.wanted()) return;
-    this.event = this.k.queue.schedule(this.lastChecked + iv, 'watchdog', 'khungtaskd: check_hung_uninterruptible_tasks', () => {
-      this.event = null;
-      this.check();
-      this.lastChecked = this.k.now;
-      this.arm();
-    });
+    this.event = this.k.queue.schedule(this.lastChecked + iv, 'watchdog', 'khungtaskd: check_hung_uninterruptible_tasks', watchdogWakes, [this]);
+  }
+
+  /** khungtaskd wakes from its sleep: it checks, notes when, and sleeps again. */
+  wakes(): void {
+    this.event = null;
+    this.check();
+    this.lastChecked = this.k.now;
+    this.arm();
   }
 
   /** check_hung_uninterruptible_tasks() */
@@ -155,4 +158,8 @@ export function schedShowTask(k: Kernel, t: Task): void {
   const frames = [...t.chain].reverse().map((f) => `${symbolOffset(f.fn)}${f.obj === VMLINUX ? '' : ` [${f.obj}]`}`);
   if (t.chain.at(-1)?.fn === 'schedule' && t.chain.at(-1)?.obj === VMLINUX) frames.unshift(symbolOffset('__schedule'));
   showTraceLogLvl(k, frames, KERN_INFO);
+}
+
+function watchdogWakes(_k: unknown, detector: HungTaskDetector): void {
+  detector.wakes();
 }

@@ -42,10 +42,11 @@ export class KernelLog {
   /** The last record, while its format did not end the line (a pr_cont() continues it). */
   private open: LogRecord | null = null;
 
-  constructor(private readonly now: () => number) {}
+  /** `clock` is the event queue, whose `now` is the virtual time */
+  constructor(private readonly clock: { readonly now: number }) {}
 
   printk(level: number, text: string, meta: RecordMeta = {}, facility = 0): LogRecord {
-    const rec: LogRecord = { seq: this.nextSeq++, usec: this.now(), level, facility, text };
+    const rec: LogRecord = { seq: this.nextSeq++, usec: this.clock.now, level, facility, text };
     if (meta.func) rec.func = meta.func;
     if (meta.msg) rec.msg = meta.msg;
     if (meta.args) rec.args = meta.args;

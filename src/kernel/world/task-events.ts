@@ -22,16 +22,19 @@ export const TICK_USEC = 4_000;
  */
 export const BUSY_PASS_USEC = 100_000;
 
-const scheduled = new WeakMap<Task, boolean>();
+/** What a task does on its own: a module-level function (an event's fn, see EventFn). */
+type TaskDoing<A extends unknown[]> = (k: Kernel, task: Task, ...args: A) => void;
 
-function once(k: Kernel, task: Task, label: string, run: () => void, delay = WAKE_LATENCY): void {
-  if (scheduled.get(task)) return;
-  scheduled.set(task, true);
-  k.schedule(delay, 'task', label, () => {
-    scheduled.delete(task);
-    if (task.kind !== 'idle' && !k.tasks.includes(task)) return; // it exited meanwhile
-    run();
-  });
+function once<A extends unknown[]>(k: Kernel, task: Task, label: string, delay: number, doing: TaskDoing<A>, ...args: A): void {
+  if (task.eventQueued) return;
+  task.eventQueued = true;
+  k.schedule(delay, 'task', label, taskDoes<A>, task, doing, args);
+}
+
+function taskDoes<A extends unknown[]>(k: Kernel, task: Task, doing: TaskDoing<A>, args: A): void {
+  delete task.eventQueued;
+  if (task.kind !== 'idle' && !k.tasks.includes(task)) return; // it exited meanwhile
+  doing(k, task, ...args);
 }
 
 /**
@@ -53,18 +56,18 @@ export function reenter(k: Kernel, task: Task, from: number): void {
  * now running the code of its new universe.
  */
 export function taskReturnsToUser(k: Kernel, task: Task): void {
-  once(k, task, `exit_to_user_mode: ${task.comm}:${task.pid}`, () => {
-    klp_update_patch_state(k, task, 'exit_to_user_mode_loop');
-    task.notifySignal = false;
-    if (task.behavior.type === 'syscall-loop') {
-      task.behavior.calls++;
-      k.callFunction(task, task.behavior.syscall, 'do_syscall_64');
-      // Its stack is the call it has just made, so the code of its new universe.
-      reenter(k, task, 0);
-    } else {
-      reenter(k, task, 0);
-    }
-  });
+  once(k, task, `exit_to_user_mode: ${task.comm}:${task.pid}`, WAKE_LATENCY, returnsToUser);
+}
+
+function returnsToUser(k: Kernel, task: Task): void {
+  klp_update_patch_state(k, task, 'exit_to_user_mode_loop');
+  task.notifySignal = false;
+  if (task.behavior.type === 'syscall-loop') {
+    task.behavior.calls++;
+    k.callFunction(task, task.behavior.syscall, 'do_syscall_64');
+  }
+  // Its stack is the call it has just made (or its sleep), so the code of its new universe.
+  reenter(k, task, 0);
 }
 
 /**
@@ -75,16 +78,12 @@ export function taskReturnsToUser(k: Kernel, task: Task): void {
  */
 export function interruptReturnsToUser(k: Kernel, task: Task): void {
   const tick = (Math.floor(k.now / TICK_USEC) + 1) * TICK_USEC - k.now;
-  once(
-    k,
-    task,
-    `irqentry_exit_to_user_mode: ${task.comm}:${task.pid}`,
-    () => {
-      klp_update_patch_state(k, task, 'exit_to_user_mode_loop');
-      task.notifySignal = false;
-    },
-    tick,
-  );
+  once(k, task, `irqentry_exit_to_user_mode: ${task.comm}:${task.pid}`, tick, interruptReturns);
+}
+
+function interruptReturns(k: Kernel, task: Task): void {
+  klp_update_patch_state(k, task, 'exit_to_user_mode_loop');
+  task.notifySignal = false;
 }
 
 /**
@@ -95,23 +94,19 @@ export function interruptReturnsToUser(k: Kernel, task: Task): void {
  * other kthread: a later stack check, or a wake-up, finds it there.
  */
 export function busyKthreadSleeps(k: Kernel, task: Task): void {
-  once(
-    k,
-    task,
-    `__schedule: ${task.comm}:${task.pid}`,
-    () => {
-      if (task.behavior.type !== 'busy-kthread') return;
-      const { loopAt, freezable } = task.behavior;
-      const sleep = ['schedule_timeout', 'schedule'].map((fn) => ({ obj: VMLINUX, fn }));
-      task.calls = [...task.calls.slice(0, loopAt + 1), ...sleep];
-      task.chain = [...task.chain.slice(0, loopAt + 1), ...sleep];
-      task.behavior = { type: 'kthread', loopAt };
-      k.runAs(task, () => klp_sched_try_switch(k, task, freezable));
-      task.state = 'S';
-      task.onCpu = false;
-    },
-    BUSY_PASS_USEC,
-  );
+  once(k, task, `__schedule: ${task.comm}:${task.pid}`, BUSY_PASS_USEC, passEnds);
+}
+
+function passEnds(k: Kernel, task: Task): void {
+  if (task.behavior.type !== 'busy-kthread') return;
+  const { loopAt, freezable } = task.behavior;
+  const sleep = ['schedule_timeout', 'schedule'].map((fn) => ({ obj: VMLINUX, fn }));
+  task.calls = [...task.calls.slice(0, loopAt + 1), ...sleep];
+  task.chain = [...task.chain.slice(0, loopAt + 1), ...sleep];
+  task.behavior = { type: 'kthread', loopAt };
+  k.runAs(task, () => klp_sched_try_switch(k, task, freezable));
+  task.state = 'S';
+  task.onCpu = false;
 }
 
 /**
@@ -128,16 +123,20 @@ export function pendingTaskRunsOn(k: Kernel, task: Task): void {
 /** wake_up_state(TASK_INTERRUPTIBLE): the kthread runs its loop and sleeps again. */
 export function kthreadLoopsAgain(k: Kernel, task: Task): void {
   const loopAt = task.behavior.type === 'kthread' || task.behavior.type === 'worker' ? task.behavior.loopAt : 0;
-  once(k, task, `wake_up_state: ${task.comm}:${task.pid}`, () => {
-    if (k.mutant === 'kthread-switches-on-wake') klp_update_patch_state(k, task, 'exit_to_user_mode_loop');
-    reenter(k, task, loopAt + 1);
-  });
+  once(k, task, `wake_up_state: ${task.comm}:${task.pid}`, WAKE_LATENCY, loopsAgain, loopAt);
+}
+
+function loopsAgain(k: Kernel, task: Task, loopAt: number): void {
+  if (k.mutant === 'kthread-switches-on-wake') klp_update_patch_state(k, task, 'exit_to_user_mode_loop');
+  reenter(k, task, loopAt + 1);
 }
 
 /** wake_up_if_idle(): an idle CPU goes round do_idle(), which switches its idle task. */
 export function idleLoop(k: Kernel, cpu: number): void {
   const idle = k.cpus[cpu]!.idle;
-  once(k, idle, `do_idle: ${idle.comm}`, () => {
-    if (k.taskCurr(idle)) klp_update_patch_state(k, idle, 'do_idle');
-  });
+  once(k, idle, `do_idle: ${idle.comm}`, WAKE_LATENCY, idleGoesRound);
+}
+
+function idleGoesRound(k: Kernel, idle: Task): void {
+  if (k.taskCurr(idle)) klp_update_patch_state(k, idle, 'do_idle');
 }

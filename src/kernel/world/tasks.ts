@@ -79,6 +79,8 @@ export interface Task {
    * in this sleep, in virtual µs; unset until then.
    */
   hungSince?: number;
+  /** one of its own doings (world/task-events.ts) is queued: it does one thing at a time */
+  eventQueued?: boolean;
   /** a signal it has not acted on yet (TIF_SIGPENDING): a D-state sleeper keeps it until it wakes */
   sigPending?: boolean;
 }

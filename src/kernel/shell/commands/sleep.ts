@@ -7,6 +7,9 @@
  * events let that time pass.
  */
 import type { Command, CommandContext } from '../types';
+import type { Kernel } from '../../kernel';
+import type { Shell } from '../shell';
+import type { Task } from '../../world/tasks';
 import { SLEEP_SITES } from '../../world/tasks';
 import { reenter } from '../../world/task-events';
 import { USEC_PER_SEC } from '../../world/events';
@@ -75,10 +78,13 @@ function sleepInBackground(ctx: CommandContext, seconds: number): void {
   const delay = Math.round(seconds * USEC_PER_SEC);
   if (!Number.isSafeInteger(k.now + delay)) return;
   shell.sleepers.set(task.pid, k.now + delay);
-  k.schedule(delay, 'timer', `hrtimer_wakeup: sleep:${task.pid}`, () => {
-    shell.sleepers.delete(task.pid);
-    if (!k.tasks.includes(task)) return; // killed meanwhile
-    shell.jobs.ended(task.pid, 0);
-    k.exitTask(task);
-  });
+  k.schedule(delay, 'timer', `hrtimer_wakeup: sleep:${task.pid}`, sleepEnds, shell, task);
+}
+
+/** hrtimer_wakeup(): the background sleep's time is up and it exits. */
+function sleepEnds(k: Kernel, shell: Shell, task: Task): void {
+  shell.sleepers.delete(task.pid);
+  if (!k.tasks.includes(task)) return; // killed meanwhile
+  shell.jobs.ended(task.pid, 0);
+  k.exitTask(task);
 }
