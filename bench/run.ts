@@ -9,6 +9,7 @@ import { bundleFigures } from './bundle';
 import { benchFrames } from './frames';
 import { benchLongTasks } from './longtasks';
 import { benchScenarios, benchTransition } from './transition';
+import { benchCheckpoints } from './checkpoints';
 
 type Row = [string, string, string];
 const rows: Row[] = [];
@@ -23,6 +24,11 @@ rows.push([`engine: replay all ${sc.scenarios} narrated timeline scenarios (one 
 const tr = benchTransition();
 for (const x of tr)
   rows.push([`engine: a stalled transition, ${x.tasks} tasks, per virtual second`, `${x.msPerVirtualSecond.toFixed(3)} ms`, x === tr[0] ? 'grows linearly' : `×${(x.msPerVirtualSecond / tr[0]!.msPerVirtualSecond).toFixed(1)} for ×${(x.tasks / tr[0]!.tasks).toFixed(0)} tasks`]);
+const cp = benchCheckpoints();
+rows.push([`time travel: any step of a ${cp.steps}-step session (p50 / p95 / max of 200)`, `${cp.gotoP50.toFixed(1)} / ${cp.gotoP95.toFixed(1)} / ${cp.gotoMax.toFixed(1)} ms`, `≤ 100 ms${ok(cp.gotoMax <= 100)}`]);
+rows.push([`time travel: checkpoints kept for those ${cp.steps} steps`, String(cp.checkpoints), '']);
+for (const f of cp.forkMs) rows.push([`time travel: one copy of the machine, ${f.tasks} tasks`, `${f.ms.toFixed(1)} ms`, '']);
+rows.push(['time travel: back past a day-long sleep of a stalled transition, 10,000 tasks (the day took)', `${cp.backPastDayMs.toFixed(0)} ms (${(cp.dayMs / 1000).toFixed(1)} s)`, `≤ 100 ms${ok(cp.backPastDayMs <= 100)}`]);
 if (e.failures) rows.push(['engine: transcripts that did not match', String(e.failures), `0${ok(false)}`]);
 
 const b = bundleFigures();

@@ -2,8 +2,10 @@
  * A situation is set-up + inputs + a position: the inputs are the commands
  * typed (or fired by buttons), single kernel events, and simulation
  * controls. The engine is deterministic, so any step is reproduced by
- * replaying the inputs before it: that is how going back works, and what a
- * link carries. Acting while back in time drops the future, as in RaftScope.
+ * replaying the inputs before it: that is what a link carries. Going back
+ * starts from the nearest copy of the machine kept on the way
+ * (checkpoints.ts) and replays only the few inputs after it. Acting while
+ * back in time drops the future, as in RaftScope.
  */
 import { Kernel } from '../kernel/kernel';
 import type { Shell } from '../kernel/shell/shell';
@@ -17,6 +19,7 @@ import type { Behavior } from '../kernel/world/tasks';
 import { reenter } from '../kernel/world/task-events';
 import { klp_update_patch_state } from '../kernel/livepatch/transition';
 import { ViewCache } from './view-cache';
+import { Checkpoints } from './checkpoints';
 import { DEFAULT_SETUP, type Input, type Setup, type StepRecord, type TaskSetup, type TermLine } from './situation';
 
 export { DEFAULT_SETUP, type Input, type Setup, type StepRecord, type TaskSetup, type TermLine };
@@ -36,8 +39,12 @@ export class Timeline {
   readonly records: StepRecord[] = [];
   /** the simulation work each input took (kept when going back: replaying gives the same) */
   private readonly inputWork: number[] = [];
+  /** the record of every input run so far, ahead of the position too (a checkpoint ahead skips their replay) */
+  private readonly known: StepRecord[] = [];
   /** views of steps seen, most recently used last, within VIEW_CACHE_TASKS (views.ts) */
   private views = new ViewCache();
+  /** copies of the machine at some steps: going back replays from the nearest (checkpoints.ts) */
+  private readonly checkpoints: Checkpoints;
   /** the virtual time the last failed attempt() had reached when it stopped */
   failedAt = 0;
   /** the simulation work booting and the set-up lines took */
@@ -49,13 +56,15 @@ export class Timeline {
    * `workLimit` holds the set-up lines (a link's, untrusted) to a budget:
    * past it the constructor throws WorkLimitExceeded. `onProgress` is called
    * every so often while the kernel works, from the set-up on.
+   * `checkpointEvery` spaces the checkpoints (steps at most between two).
    */
   constructor(
     readonly setup: Setup = DEFAULT_SETUP,
     private readonly shellFactory: ShellFactory | null = null,
-    opts: { workLimit?: number; onProgress?: (k: Kernel) => void } = {},
+    opts: { workLimit?: number; onProgress?: (k: Kernel) => void; checkpointEvery?: number } = {},
   ) {
     this.onProgress = opts.onProgress ?? null;
+    this.checkpoints = new Checkpoints(undefined, opts.checkpointEvery);
     this.boot(opts.workLimit);
   }
 
@@ -170,17 +179,32 @@ export class Timeline {
     if (this.position > 0) this.goto(this.position - 1);
   }
 
-  /** Goes to step n (0…length), replaying from the set-up when going back. */
+  /**
+   * Goes to step n (0…length): from the nearest checkpoint at or before it
+   * when going back (or when one lies ahead on the way), replaying the
+   * inputs between.
+   */
   goto(n: number): void {
     const target = Math.max(0, Math.min(n, this.inputs.length));
-    if (target < this.position) {
-      const inputs = this.inputs.slice();
-      const work = this.inputWork.slice();
-      this.boot();
-      this.inputs.push(...inputs);
-      this.inputWork.push(...work);
-    }
+    if (target < this.position || this.checkpoints.nearest(target) > this.position) this.restore(target);
     while (this.position < target) this.apply(this.inputs[this.position]!);
+  }
+
+  /** The positions of the checkpoints kept now (for tests and the benchmark). */
+  get checkpointPositions(): number[] {
+    return this.checkpoints.positions;
+  }
+
+  /** Puts the machine back at the nearest checkpoint at or before `n`; the inputs (and steps ahead) stay. */
+  private restore(n: number): void {
+    const cp = this.checkpoints.restore(n);
+    if (!cp) throw new Error('Timeline: no checkpoint at or before the set-up'); // boot() always keeps step 0
+    this.kernel = cp.machine.k;
+    this.shell = cp.machine.shell;
+    // The copy may come from a load() or attempt() that held it to a limit: limits are set per call.
+    this.kernel.workLimit = Infinity;
+    this.records.length = Math.min(this.records.length, cp.position);
+    this.records.push(...this.known.slice(this.records.length, cp.position));
   }
 
   /**
@@ -201,14 +225,19 @@ export class Timeline {
     const pos = this.position;
     const inputs = this.inputs.slice();
     const work = this.inputWork.slice();
+    const known = this.known.slice();
     this.kernel.workLimit = this.kernel.work + workLimit;
     try {
       return this.act(input);
     } catch (e) {
       this.failedAt = this.kernel.now;
-      this.boot();
+      this.inputs.length = 0;
       this.inputs.push(...inputs);
+      this.inputWork.length = 0;
       this.inputWork.push(...work);
+      this.known.length = 0;
+      this.known.push(...known);
+      this.restore(pos);
       this.goto(pos);
       throw e;
     } finally {
@@ -224,7 +253,9 @@ export class Timeline {
       this.inputs.length = this.position;
       this.inputWork.length = this.position;
     }
+    this.known.length = this.position;
     this.views.dropAfter(this.position);
+    this.checkpoints.dropAfter(this.position);
     this.inputs.push(input);
     return this.apply(input);
   }
@@ -260,6 +291,8 @@ export class Timeline {
     const rec: StepRecord = { input, event, term, log: k.log.records.slice(from), time: k.now };
     this.inputWork[this.records.length] = k.work - work; // the same on every replay: the engine is deterministic
     this.records.push(rec);
+    this.known[this.records.length - 1] = rec;
+    if (this.checkpoints.due(this.position, k.work)) this.checkpoints.keep(this.position, { k, shell: this.shell });
     return rec;
   }
 
@@ -284,6 +317,9 @@ export class Timeline {
     this.inputs.length = 0;
     this.records.length = 0;
     this.inputWork.length = 0;
+    this.known.length = 0;
+    this.checkpoints.clear();
+    this.checkpoints.keep(0, { k, shell: this.shell });
   }
 }
 

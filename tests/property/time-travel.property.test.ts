@@ -8,7 +8,9 @@
  *   snapshot, the log, every step's record, the shell history, the queue);
  * - acting at a past step drops the future (length = position + 1), keeps
  *   the past, and gives what doing it there in the first place gives;
- * - the livepatch invariants hold at every step visited.
+ * - the livepatch invariants hold at every step visited;
+ * - whatever the spacing of the checkpoints going back starts from (copies
+ *   of the machine, session/checkpoints.ts), down to one at every step.
  * FUZZ_RUNS scales it (a tenth of it, at least 50, as it replays the engine).
  */
 import { describe, expect, it } from 'vitest';
@@ -36,6 +38,8 @@ const actions = fc.array(action, { minLength: 1, maxLength: 14, size: 'max' });
 /** An action that can be taken at a past step (stepping an event there replays the recorded input instead). */
 const newAction = action.filter((a) => a.kind !== 'event');
 const setup: fc.Arbitrary<Setup> = replaySituation(0).map((s) => s.setup);
+/** How far apart a Timeline keeps copies of the machine: 1 restores a copy at every step. */
+const checkpointEvery = fc.integer({ min: 1, max: 4 });
 
 /** Acts as the app does at the current step. */
 function act(t: Timeline, a: Action): void {
@@ -93,8 +97,9 @@ describe('time travel on a Timeline', () => {
   it(`going to i, j, then i again shows what going forward showed, and what a fresh replay shows (${REPLAY_RUNS} runs)`, () => {
     let travelled = 0;
     fc.assert(
-      fc.property(setup, actions, fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 3 }), (s, as, pairs) => {
-        const t = new Timeline(s, shellFactory);
+      fc.property(setup, actions, fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 3 }), checkpointEvery, (s, as, pairs, every) => {
+        // going back starts from a copy of the machine (a checkpoint) as close as every step
+        const t = new Timeline(s, shellFactory, { checkpointEvery: every });
         const seen = playForward(t, as);
         const n = t.length;
         const inputs = JSON.stringify(t.inputs);
@@ -132,8 +137,8 @@ describe('time travel on a Timeline', () => {
 
   it(`acting at a past step drops the future, keeps the past, and is as if done there (${REPLAY_RUNS} runs)`, () => {
     fc.assert(
-      fc.property(setup, actions, fc.nat(), newAction, (s, as, at, a) => {
-        const t = new Timeline(s, shellFactory);
+      fc.property(setup, actions, fc.nat(), newAction, checkpointEvery, (s, as, at, a, every) => {
+        const t = new Timeline(s, shellFactory, { checkpointEvery: every });
         const seen = playForward(t, as);
         const n = t.length;
         const i = at % (n + 1);
