@@ -11,7 +11,10 @@
  * returns to the step it showed, with nothing lost.
  */
 import { DEFAULT_SETUP, type Input, type Setup, type StepRecord } from '../session/situation';
-import { patch, type Notice, type Progress, type Reply, type Request, type Snapshot } from '../session/protocol';
+import { decodeView, patch, type Notice, type Progress, type Reply, type Request, type Snapshot } from '../session/protocol';
+
+/** A snapshot as the page keeps it: its views whole again. */
+type Shown = Omit<Snapshot, 'view' | 'prev'> & { view: KernelView; prev: KernelView | null };
 import type { KernelView } from '../kernel/view/types';
 import type { LogRecord } from '../kernel/world/log';
 import type { CatalogEntry } from '../views/modules';
@@ -94,7 +97,7 @@ export class AppState {
   /** the situation (or story) being opened; a later open supersedes it */
   private building: object | null = null;
   /** the last snapshot from the session, and the lists its deltas build */
-  private snap: Snapshot | null = null;
+  private snap: Shown | null = null;
   private inputs: Input[] = [];
   /** every request goes through here, one at a time, in order */
   private queue: Promise<unknown> = Promise.resolve();
@@ -321,9 +324,11 @@ export class AppState {
 
   /** A snapshot from the session: the lists are changes to the copies here. */
   private apply(s: Snapshot): void {
-    // 'last': the step before is the view the previous snapshot brought.
-    if (s.prev === 'last') s = { ...s, prev: this.snap?.view ?? null };
-    this.snap = s;
+    // Views come as changes to the last one shown; 'last': the step before is that view.
+    const last = this.snap?.view ?? null;
+    const view = decodeView(s.view, last);
+    const prev = s.prev === 'last' ? last : s.prev && decodeView(s.prev, last);
+    this.snap = { ...s, view, prev };
     this.inputs = patch(this.inputs, s.inputs);
     this.records = patch(this.records, s.records);
     this.log = patch(this.log, s.log);
@@ -384,7 +389,7 @@ export class AppState {
       return;
     }
     this.view = s.view;
-    this.prev = s.prev === 'last' ? null : s.prev;
+    this.prev = s.prev;
     this.position = s.position;
     this.length = s.length;
     this.scenarioInputs = s.scenarioInputs;

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Session } from './session';
-import { patch, type Reply, type Request, type Snapshot } from './protocol';
+import { decodeView, patch, type Reply, type Request, type Snapshot } from './protocol';
+import type { KernelView } from '../kernel/view/types';
 import { DEFAULT_SETUP, type Input } from './situation';
 import { LIMITS } from '../app/links';
 import { WorkLimitExceeded } from '../kernel/kernel';
@@ -27,10 +28,11 @@ class Page {
   inputs: Input[] = [];
   log: string[] = [];
   times: number[] = [];
-  last!: Snapshot;
+  last!: Snapshot & { view: KernelView };
   constructor(readonly s: Session) {}
-  ask(req: Request): Snapshot {
-    const snap = ok(this.s.handle(req));
+  ask(req: Request): Snapshot & { view: KernelView } {
+    const sent = ok(this.s.handle(req));
+    const snap = { ...sent, view: decodeView(sent.view, this.last?.view ?? null) };
     this.inputs = patch(this.inputs, snap.inputs);
     this.log = patch(this.log, { keep: snap.log.keep, add: snap.log.add.map((r) => r.text) });
     this.times = patch(this.times, { keep: snap.records.keep, add: snap.records.add.map((r) => r.time) });

@@ -18,7 +18,8 @@ import type { KernelView } from '../kernel/view/types';
 import { Shell } from '../kernel/shell/shell';
 import { Timeline } from './timeline';
 import type { Input, Setup, StepRecord } from './situation';
-import type { Delta, Notice, Progress, Reply, Request, Snapshot } from './protocol';
+import { encodeView, type Delta, type Notice, type Progress, type Reply, type Request, type Snapshot } from './protocol';
+import { count } from '../views/text';
 import { USEC_PER_SEC } from '../kernel/world/events';
 
 /**
@@ -115,7 +116,7 @@ export class Session {
         const secs = Math.max(0, Math.floor((t.failedAt - start) / USEC_PER_SEC));
         return {
           kind: 'budget',
-          text: `klp: stopped ${what} after ${secs.toLocaleString('en')} simulated seconds: it needs more simulation than one line may run unasked (${limit.toLocaleString('en')} units of work). Nothing it did is kept.`,
+          text: `klp: stopped ${what} after ${count(secs)} simulated seconds: it needs more simulation than one line may run unasked (${count(limit)} units of work). Nothing it did is kept.`,
           retry: retry && ({ ...retry, unlimited: true } as Request),
         };
       }
@@ -145,10 +146,11 @@ export class Session {
     const logDelta = delta(this.sent.log, log, (a, b) => a.seq === b.seq && a.text === b.text);
     const view = t.view();
     const prev = pos > 0 ? t.cachedView(pos - 1) : null;
-    const sentPrev = prev !== null && prev === this.sent.view ? 'last' : prev;
+    const last = this.sent.view;
+    const sentPrev = prev !== null && prev === last ? 'last' : prev && encodeView(prev, last);
     this.sent = { inputs: t.inputs.slice(), records: pos, log, view };
     const snap: Snapshot = {
-      view,
+      view: encodeView(view, last),
       prev: sentPrev,
       position: pos,
       length: t.length,
