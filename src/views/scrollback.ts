@@ -4,6 +4,7 @@
  * margin in the DOM (a virtualised list). The maths is here, pure; the
  * Shell and Kernel log views measure the page and draw the window.
  */
+import { count } from './text';
 
 /**
  * Lines kept: GNOME Terminal's default scrollback (the profile key `scrollback-lines`,
@@ -49,7 +50,7 @@ export function clipLine(text: string, max = LINE_DRAWN_MAX): { text: string; mo
 
 /** The mark after a clipped line. */
 export function moreMark(more: number): string {
-  return `… (${more.toLocaleString('en')} more character${more === 1 ? '' : 's'})`;
+  return `… (${count(more)} more character${more === 1 ? '' : 's'})`;
 }
 
 /** Columns a text takes, tabs to the next stop after `start` columns. */

@@ -77,6 +77,15 @@ const KINDS: Kind[] = ['idle', 'kthread', 'user'];
  * in comm (swapper/N); should two tasks still collide, the later one gets a suffix.
  */
 export function taskKeys(tasks: readonly Pick<TaskView, 'comm' | 'pid'>[]): string[] {
+  // A view's task list never changes once made: the step before's keys are this step's `prev` keys.
+  let keys = keysOf.get(tasks);
+  if (!keys) keysOf.set(tasks, (keys = computeKeys(tasks)));
+  return keys;
+}
+
+const keysOf = new WeakMap<readonly object[], string[]>();
+
+function computeKeys(tasks: readonly Pick<TaskView, 'comm' | 'pid'>[]): string[] {
   const seen = new Map<string, number>();
   return tasks.map((t) => {
     const base = `${t.comm}:${t.pid}`;
@@ -574,9 +583,15 @@ export class Mover {
 export function switchedSince(prev: readonly TaskView[] | null, tasks: readonly TaskView[], keys: readonly string[]): Uint8Array {
   const out = new Uint8Array(tasks.length);
   if (!prev) return out;
-  const before = new Map<string, KlpState>();
-  taskKeys(prev).forEach((k, i) => before.set(k, prev[i]!.patchState));
+  // Mostly the very same row at the same place (a view's unchanged tasks are the last view's objects, protocol.ts).
+  let before: Map<string, KlpState> | null = null;
   for (let i = 0; i < tasks.length; i++) {
+    if (prev[i] === tasks[i]) continue;
+    if (!before) {
+      before = new Map();
+      const prevKeys = taskKeys(prev);
+      for (let j = 0; j < prev.length; j++) before.set(prevKeys[j]!, prev[j]!.patchState);
+    }
     const was = before.get(keys[i]!);
     const now = tasks[i]!.patchState;
     if (was !== undefined && was !== -1 && now !== -1 && was !== now) out[i] = 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { middle } from './text';
+import { count, middle } from './text';
 
 describe('middle', () => {
   it('keeps a name that fits', () => {
@@ -13,5 +13,11 @@ describe('middle', () => {
     expect(a).not.toBe(b);
     expect(a.startsWith('test_kl')).toBe(true);
     expect(b.endsWith('demo2')).toBe(true);
+  });
+});
+
+describe('count', () => {
+  it('writes whole counts as toLocaleString("en") does, without Intl', () => {
+    for (const n of [0, 7, 999, 1000, 12_345, 999_999, 1_000_000, 86_400, 123_456_789, -4_321, 2 ** 53 - 1]) expect(count(n)).toBe(n.toLocaleString('en'));
   });
 });

@@ -12,3 +12,13 @@ export function middle(name: string, max: number): string {
   const head = max - 1 - tail;
   return `${name.slice(0, head)}…${name.slice(name.length - tail)}`;
 }
+
+/**
+ * A whole count as English writes it (12,345). Not Intl: the page's first
+ * use of Intl (or toLocaleString) loads ICU's data, over 100 ms on the
+ * page's thread.
+ */
+export function count(n: number): string {
+  const digits = String(Math.trunc(Math.abs(n)));
+  return (n < 0 ? '-' : '') + digits.replace(/\B(?=(\d{3})+$)/g, ',');
+}
