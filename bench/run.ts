@@ -10,6 +10,7 @@ import { benchFrames } from './frames';
 import { benchLongTasks } from './longtasks';
 import { benchScenarios, benchTransition } from './transition';
 import { benchCheckpoints } from './checkpoints';
+import { benchMemory } from './memory';
 
 type Row = [string, string, string];
 const rows: Row[] = [];
@@ -57,6 +58,13 @@ if (!process.argv.includes('--no-browser')) {
       ]);
     for (const x of await benchLongTasks())
       rows.push([`page: longest main-thread task, ${x.what} (engine answered in)`, `${x.longestMs.toFixed(0)} ms (${(x.answerMs / 1000).toFixed(1)} s)`, `≤ 50 ms${ok(x.longestMs <= 50)}`]);
+    const mem = await benchMemory();
+    const top = mem.samples.reduce((a, x) => (x.rendererMB > a.rendererMB ? x : a), mem.samples[0]!);
+    rows.push([
+      `memory: playing a stalled transition at 20,000 tasks, ${mem.seconds} s (${mem.steps} steps): renderer / page heap at the top`,
+      `${top.rendererMB.toFixed(0)} / ${top.pageHeapMB.toFixed(0)} MB`,
+      `renderer ≤ 1,500 MB${ok(top.rendererMB <= 1500)}`,
+    ]);
   } catch (err) {
     rows.push(['views: browser benchmark failed', String(err instanceof Error ? err.message : err).slice(0, 60), '']);
   }
