@@ -22,6 +22,8 @@ export const REPLAY_RUNS = Math.max(50, Math.floor(FUZZ_RUNS / 10));
 export const TIMEOUT = Math.max(60_000, FUZZ_RUNS * 25);
 
 export const shellFactory: ShellFactory = (k) => new Shell(k);
+/** The page's shell (session.ts): a bug inside a command throws instead of becoming an error line. */
+export const pageShell: ShellFactory = (k) => Object.assign(new Shell(k), { rethrowBugs: true });
 
 // ------------------------------------------------------------ text
 
@@ -181,10 +183,14 @@ export const replaySituation = (maxInputs = 20): fc.Arbitrary<Situation> =>
 
 // ------------------------------------------------------------ opening and observing
 
-/** Opens a situation as the app does (AppState.build): set-up, all the inputs, then go to the step. */
-export function openSituation(s: Pick<Situation, 'setup' | 'inputs' | 'step'>, workLimit: number = LIMITS.work): Timeline {
-  const t = new Timeline(s.setup, shellFactory);
-  t.load(s.inputs, workLimit);
+/**
+ * Opens a situation as the app does (Session, op 'open'): the set-up, then
+ * all the inputs, held together to `workLimit` (past it, WorkLimitExceeded),
+ * then go to the step.
+ */
+export function openSituation(s: Pick<Situation, 'setup' | 'inputs' | 'step'>, workLimit: number = LIMITS.work, shell: ShellFactory = shellFactory): Timeline {
+  const t = new Timeline(s.setup, shell, { workLimit });
+  t.load(s.inputs, workLimit - t.replayWork());
   t.goto(s.step);
   return t;
 }
