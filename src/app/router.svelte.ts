@@ -148,6 +148,10 @@ export class Router {
   async sync(replace = false): Promise<void> {
     const token = ++this.syncs;
     replace ||= this.following;
+    // In a task of its own: encoding the link and the history entry (~25 ms on a slow machine)
+    // need not lengthen the one that draws the step.
+    await new Promise((r) => setTimeout(r, 0));
+    if (token !== this.syncs) return;
     const now = await this.hashNow();
     if (token !== this.syncs || !now) return; // a later step already synced, or nothing is shown
     const [hash, appLink, kept] = now;

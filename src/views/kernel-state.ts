@@ -287,7 +287,9 @@ export function kernelState(
   let byId: Map<string, TaskView> | null = null;
   const earlier = (t: TaskView, i: number): TaskView | undefined => {
     if (!prev) return undefined;
-    if (prev.tasks[i] === t) return t;
+    const same = prev.tasks[i];
+    if (same === t) return t;
+    if (same && same.pid === t.pid && same.kind === t.kind && (t.kind !== 'idle' || same.cpu === t.cpu)) return same;
     byId ??= new Map(prev.tasks.map((x) => [taskId(x), x]));
     return byId.get(taskId(t));
   };

@@ -584,15 +584,20 @@ export function switchedSince(prev: readonly TaskView[] | null, tasks: readonly 
   const out = new Uint8Array(tasks.length);
   if (!prev) return out;
   // Mostly the very same row at the same place (a view's unchanged tasks are the last view's objects, protocol.ts).
+  // Else mostly the same task at the same place; a map by key only for the others.
+  const prevKeys = taskKeys(prev);
   let before: Map<string, KlpState> | null = null;
   for (let i = 0; i < tasks.length; i++) {
     if (prev[i] === tasks[i]) continue;
-    if (!before) {
-      before = new Map();
-      const prevKeys = taskKeys(prev);
-      for (let j = 0; j < prev.length; j++) before.set(prevKeys[j]!, prev[j]!.patchState);
+    let was: KlpState | undefined;
+    if (prevKeys[i] === keys[i]) was = prev[i]!.patchState;
+    else {
+      if (!before) {
+        before = new Map();
+        for (let j = 0; j < prev.length; j++) before.set(prevKeys[j]!, prev[j]!.patchState);
+      }
+      was = before.get(keys[i]!);
     }
-    const was = before.get(keys[i]!);
     const now = tasks[i]!.patchState;
     if (was !== undefined && was !== -1 && now !== -1 && was !== now) out[i] = 1;
   }
