@@ -223,20 +223,27 @@ export class Kernel {
       onCpu: false,
     };
     if (parent) klp_copy_process(task, parent);
-    if (opts.kind !== 'idle') this.tasks.push(task);
+    if (opts.kind !== 'idle') {
+      this.tasks.push(task);
+      this.byPid.set(pid, task);
+    }
     return task;
   }
 
   exitTask(task: Task): void {
     const i = this.tasks.indexOf(task);
     if (i >= 0) this.tasks.splice(i, 1);
+    if (this.byPid.get(task.pid) === task) this.byPid.delete(task.pid);
     task.onCpu = false;
   }
 
+  /** find_task_by_vpid() */
   taskByPid(pid: number): Task | undefined {
     if (pid === 0) return this.cpus[0]?.idle;
-    return this.tasks.find((t) => t.pid === pid);
+    return this.byPid.get(pid);
   }
+  /** the pid hash: `ls -R /proc` at 20,000 tasks looked every pid up in the list (still charged as a scan, limits.ts) */
+  private readonly byPid = new Map<number, Task>();
 
   /** Runs fn as `current` on the task's CPU (a system call, a work item). */
   runAs<T>(task: Task, fn: () => T): T {

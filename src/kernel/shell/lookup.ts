@@ -1,7 +1,8 @@
 /**
  * Path lookups made on a command's behalf, charged to the work budget: one
- * unit each, and a scan of the task list for one under /proc/<pid> (procfs
- * finds the task with Kernel.taskByPid(), which walks the list).
+ * unit each, and a scan of the task list for one under /proc/<pid> (what
+ * Kernel.taskByPid() cost when it walked the list; it now uses a pid hash,
+ * but links' budgets were set by that charge, so it stays).
  * `ls -R /proc` or `cat /proc/*\/stack` at 20,000 tasks make 20,000 such
  * lookups and more: the budget must see them.
  */
