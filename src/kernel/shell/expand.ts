@@ -16,11 +16,28 @@ interface Piece {
   quoted: boolean;
 }
 
+/** The positional parameters: the login shell has none, and there is no `set --`. */
+const POSITIONAL: readonly string[] = [];
+
 function param(sh: Shell, name: string): string {
+  if (name === '#') return String(POSITIONAL.length);
+  if (name === '@' || name === '*') return POSITIONAL.join(' ');
+  if (/^[0-9]+$/.test(name) && Number(name) > 0) return POSITIONAL[Number(name) - 1] ?? '';
   if (name === '?') return String(sh.status);
   if (name === '$') return String(sh.task.pid);
   if (name === '!') return sh.lastBackground ? String(sh.lastBackground) : '';
   return sh.vars.get(name) ?? '';
+}
+
+/**
+ * ${#NAME}: the characters of the value, in a UTF-8 locale (mbstrlen(), so
+ * é counts one); of `@` and `*`, the number of positional parameters.
+ */
+function paramLength(sh: Shell, name: string): number {
+  if (name === '@' || name === '*') return POSITIONAL.length;
+  let n = 0;
+  for (const _ of param(sh, name)) n++;
+  return n;
 }
 
 /** The bytes one simple command's expansions have built so far (limits.ts COMMAND_WORDS_MAX). */
@@ -32,6 +49,7 @@ function pieces(sh: Shell, word: Word, errs: string[], room: ExpansionRoom): Pie
   const ps = word.parts.map((p) => {
     if (p.kind === 'literal') return { text: p.text, quoted: p.quoted };
     if (p.kind === 'param') return { text: param(sh, p.name), quoted: p.quoted };
+    if (p.kind === 'length') return { text: String(paramLength(sh, p.name)), quoted: p.quoted };
     return { text: sh.substitute(p.list, errs), quoted: p.quoted };
   });
   // Measured before the pieces are joined: the string past the limit is never built.

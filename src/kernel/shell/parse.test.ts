@@ -14,6 +14,7 @@ import {
 
 const lit = (text: string, quoted = false): WordPart => ({ kind: 'literal', text, quoted });
 const param = (name: string, quoted = false): WordPart => ({ kind: 'param', name, quoted });
+const len = (name: string, quoted = false): WordPart => ({ kind: 'length', name, quoted });
 const sub = (list: CommandList, quoted = false): WordPart => ({ kind: 'command', list, quoted });
 /** A word; with no parts given it is one unquoted literal equal to raw. */
 const w = (raw: string, ...parts: WordPart[]): Word => ({ parts: parts.length ? parts : [lit(raw)], raw });
@@ -130,6 +131,10 @@ const cases: [string, string, CommandList][] = [
   ['$VAR and ${VAR}', 'echo $HOME ${USER}x', one(['echo', w('$HOME', param('HOME')), w('${USER}x', param('USER'), lit('x'))])],
   ['special parameters', 'echo $? $$ $! $1 ${10}',
     one(['echo', w('$?', param('?')), w('$$', param('$')), w('$!', param('!')), w('$1', param('1')), w('${10}', param('10'))])],
+  ['${#NAME} is a length; ${#} is the parameter #', 'echo ${#X} "${#1}" ${#}',
+    one(['echo', w('${#X}', len('X')), w('"${#1}"', len('1', true)), w('${#}', param('#'))])],
+  ['${##}, ${#@}, ${#-} are lengths of special parameters', 'echo ${##}${#@}${#-}',
+    one(['echo', w('${##}${#@}${#-}', len('#'), len('@'), len('-'))])],
   ['quoted parameters', 'echo "x=$X ${Y}!"',
     one(['echo', w('"x=$X ${Y}!"', lit('x=', true), param('X', true), lit(' ', true), param('Y', true), lit('!', true))])],
   ['lone $ is literal', 'echo $ "$" a$', one(['echo', w('$', lit('$')), w('"$"', lit('$', true)), w('a$', lit('a$'))])],
@@ -194,6 +199,8 @@ const errors: [string, string][] = [
   ['echo "a\\"', 'bash: unexpected EOF while looking for matching `"\''],
   ['echo ${X', "bash: unexpected EOF while looking for matching `}'"],
   ['echo ${a b}', 'bash: ${a b}: bad substitution'],
+  ['echo ${#X:-a}', 'bash: ${#X:-a}: bad substitution'],
+  ['echo ${#a b}', 'bash: ${#a b}: bad substitution'],
   ['echo $(ls', 'bash: syntax error: unexpected end of file'],
   ['echo "$(ls', 'bash: syntax error: unexpected end of file'],
   ['echo "$(ls"', 'bash: unexpected EOF while looking for matching `"\''],

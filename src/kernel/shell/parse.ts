@@ -15,6 +15,8 @@ export type WordPart =
   | { kind: 'literal'; text: string; quoted: boolean }
   // $X, ${X}, $?, $$, $!, and also $0-$9, $#, $@, $*, $- (name is what follows `$`).
   | { kind: 'param'; name: string; quoted: boolean }
+  // ${#X}: the length of parameter X (${#} alone is the parameter #).
+  | { kind: 'length'; name: string; quoted: boolean }
   // $(...), parsed into a full AST.
   | { kind: 'command'; list: CommandList; quoted: boolean };
 
@@ -378,8 +380,11 @@ class Parser {
       const end = s.indexOf('}', p + 2);
       if (end < 0) throw unmatched('}');
       const name = s.slice(p + 2, end);
-      if (!BRACED_PARAM.test(name)) throw syntaxError(`\${${name}}: bad substitution`);
-      parts.push({ kind: 'param', name, quoted });
+      // ${#NAME} with any name ${NAME} takes: ${##}, ${#-}, ${#?}, ${#@} too are lengths in bash
+      // (parameter_brace_expand); any other operator after the name stays unsupported.
+      if (name.length > 1 && name[0] === '#' && BRACED_PARAM.test(name.slice(1))) parts.push({ kind: 'length', name: name.slice(1), quoted });
+      else if (!BRACED_PARAM.test(name)) throw syntaxError(`\${${name}}: bad substitution`);
+      else parts.push({ kind: 'param', name, quoted });
       this.pos = end + 1;
       return;
     }

@@ -43,6 +43,8 @@ interface Redirected {
   out: Sink;
   err: Sink;
   input: string;
+  /** the file `<` opened for it, or null */
+  inputFile: string | null;
   stdoutSink: Sink;
   stderrSink: Sink;
 }
@@ -346,7 +348,7 @@ export class Shell {
       this.status = 1;
       return { stdout: '', stderr: errs.join('') };
     }
-    const { out, err, input, stdoutSink, stderrSink } = io;
+    const { out, err, input, inputFile, stdoutSink, stderrSink } = io;
     const name = argv[0]!;
     const args = argv.slice(1);
     this.lastChild = 0;
@@ -370,6 +372,7 @@ export class Shell {
         shell: this,
         task,
         stdin: input,
+        stdinFile: inputFile,
         out: (t) => void write(stdoutSink, t),
         err: (t) => void write(stderrSink, t),
         write: (t) => write(stdoutSink, t),
@@ -441,6 +444,7 @@ export class Shell {
     let stdoutSink = out;
     let stderrSink = err;
     let input = stdin;
+    let inputFile: string | null = null;
     for (const r of redirects) {
       if (r.op === '<') {
         const path = expandWord(this, r.target as Word, errs, room);
@@ -451,6 +455,7 @@ export class Shell {
           return null;
         }
         input = content;
+        inputFile = normalizePath(path, this.cwd);
         continue;
       }
       if (r.op === '>&' && typeof r.target === 'number') {
@@ -465,7 +470,7 @@ export class Shell {
       else if (r.fd === 2) stderrSink = sink;
       else stdoutSink = sink;
     }
-    return { out, err, input, stdoutSink, stderrSink };
+    return { out, err, input, inputFile, stdoutSink, stderrSink };
   }
 
   /**

@@ -9,6 +9,8 @@ export interface CommandContext {
   /** the process running the command (bash itself for builtins) */
   task: Task;
   stdin: string;
+  /** the file `<` opened as standard input, an absolute path; null for a pipe or the terminal */
+  stdinFile: string | null;
   out(text: string): void;
   err(text: string): void;
   /**

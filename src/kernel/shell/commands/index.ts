@@ -4,7 +4,8 @@
  */
 import type { Command } from '../types';
 import { insmod, lsmod, modinfo, modprobe, rmmod } from './kmod';
-import { cat, cd, echo, grep, head, ls, pwd, stat, tail, wc } from './text';
+import { cat, cd, echo, grep, head, ls, pwd, stat, tail } from './text';
+import { wc } from './wc';
 import { dmesg, exitCmd, exportCmd, falseCmd, help, history, jobs, kill, ps, sysctl, trueCmd, uname, wait } from './system';
 import { sleep } from './sleep';
 import {

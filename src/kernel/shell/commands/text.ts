@@ -1,5 +1,5 @@
 /**
- * File and text tools: cat, ls, stat, grep, head, tail, wc, echo.
+ * File and text tools: cat, ls, stat, grep, head, tail, echo (wc has wc.ts).
  */
 import type { Command, CommandContext } from '../types';
 import { strError, EACCES, EISDIR, ENOENT } from '../../world/errno';
@@ -8,13 +8,24 @@ import { modeString, normalizePath, type FsNode } from '../../fs/node';
 import { compileGrep, RegexError, RegexExhausted, type LineMatcher } from '../regex';
 import { WORK_PER_REGEX_STEP } from '../limits';
 
-/** Reads a file as a command would: the content, or -errno. */
-export function readPath(ctx: CommandContext, path: string): string | number {
+/** Opens a file for reading as a command would: the node, or -errno (a directory opens; reading it fails). */
+export function openPath(ctx: CommandContext, path: string): FsNode | number {
   const node = countedLookup(ctx.k, path, ctx.shell.cwd);
   if (!node) return -ENOENT;
+  if (node.kind === 'file' && (!node.read || !(node.mode & 0o444))) return -EACCES;
+  return node;
+}
+
+/** Reads what openPath() opened: the content, or -errno. */
+export function readOpened(node: FsNode): string | number {
   if (node.kind === 'dir') return -EISDIR;
-  if (!node.read || !(node.mode & 0o444)) return -EACCES;
-  return node.read();
+  return node.read ? node.read() : -EACCES;
+}
+
+/** Reads a file as a command would: the content, or -errno. */
+export function readPath(ctx: CommandContext, path: string): string | number {
+  const node = openPath(ctx, path);
+  return typeof node === 'number' ? node : readOpened(node);
 }
 
 export const cat: Command = (ctx, args) => {
@@ -298,19 +309,6 @@ function pick(content: string, c: Count, fromEnd: boolean, delim: string): strin
 
 export const head = lineFilter(false);
 export const tail = lineFilter(true);
-
-export const wc: Command = (ctx, args) => {
-  const files = args.filter((a) => !a.startsWith('-'));
-  const content = files.length ? readPath(ctx, files[0]!) : ctx.stdin;
-  if (typeof content === 'number') {
-    ctx.err(`wc: ${files[0]}: ${strError(content)}\n`);
-    return 1;
-  }
-  const lines = (content.match(/\n/g) ?? []).length;
-  if (args.includes('-l')) ctx.out(`${lines}${files.length ? ` ${files[0]}` : ''}\n`);
-  else ctx.out(`${String(lines).padStart(7)} ${String(content.split(/\s+/).filter(Boolean).length).padStart(7)} ${String(content.length).padStart(7)}\n`);
-  return 0;
-};
 
 export const cd: Command = (ctx, args) => {
   const target = args[0] ?? ctx.shell.vars.get('HOME') ?? '/';
