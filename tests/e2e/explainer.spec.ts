@@ -91,13 +91,25 @@ test('view options work after every route; a large machine keeps its size and st
   await expect(page.locator('html')).not.toHaveAttribute('data-talk', '');
   await type(page, 'insmod test_modules/test_klp_livepatch.ko');
   await expect(page).toHaveURL(/cpus=16;extraTasks=2000;.*step=1/);
-  await expect(page.getByRole('region', { name: 'Task migration' }).locator('canvas')).toBeVisible();
+  const canvas = page.getByRole('region', { name: 'Task migration' }).locator('canvas');
+  await expect(canvas).toBeVisible();
+  // …with its 2,000 marks painted.
+  const painted = () =>
+    canvas.evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+      return n;
+    });
+  await expect.poll(painted).toBeGreaterThan(2000);
   // The link reopens that machine at that step.
   const link = page.url();
   await page.goto('about:blank');
   await page.goto(link);
   await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveValue('1');
   await expect(page.getByRole('region', { name: 'Task migration' })).toContainText(/of 2\d{3} tasks switched/);
+  // Opened at that step, the canvas is painted too (its first paint came before it existed, and was skipped).
+  await expect.poll(painted).toBeGreaterThan(2000);
 });
 
 test('embedded, "open in klpscope" opens the full app at the same step', async ({ page }) => {
