@@ -58,7 +58,10 @@ export async function readLog(log: Locator, parts: string[]): Promise<string[]> 
 /** Runs kernel events while they make progress, as the selftests' waits do. */
 export async function settle(page: Page): Promise<void> {
   const button = page.getByRole('button', { name: 'run to settled' });
-  if (await button.isEnabled()) await button.click();
+  if (!(await button.isEnabled())) return;
+  await button.click();
+  // The engine answers from its worker: settled once the button has nothing left to do.
+  await expect(button).toBeDisabled({ timeout: 15_000 });
 }
 
 /** The Kernel log's message texts, in order. */
