@@ -25,7 +25,7 @@ export type EventKind =
 
 /**
  * What an event runs: a module-level function and its arguments, never a
- * closure, so a copy of the kernel (session/checkpoint.ts) copies the
+ * closure, so a copy of the kernel (session/fork.ts, a checkpoint) copies the
  * arguments with everything else and the function is shared.
  */
 // `any`: naming the Kernel here would make the event queue import the kernel.
