@@ -1,0 +1,62 @@
+/**
+ * The page draws in turns, one view per task of the page's thread: built
+ * all at once, the first screen and the views below it took 200–400 ms in
+ * one task (issue 10: no task over 50 ms), and the caption and the shell
+ * waited for all of it. A view asks for a turn; turns are given one per
+ * macrotask, the first screen's (priority 0) before the ones below the fold,
+ * so the browser can paint and answer keys in between.
+ */
+export const FIRST_SCREEN = 0;
+export const BELOW_FOLD = 1;
+
+interface Waiter {
+  priority: number;
+  /** order of asking, to keep turns first come first served within a priority */
+  seq: number;
+  go: () => void;
+}
+
+const waiting: Waiter[] = [];
+let seq = 0;
+let scheduled = false;
+
+/** Resolves in a task of its own, after every turn asked for earlier at this priority or a lower one. */
+export function nextTurn(priority = BELOW_FOLD): Promise<void> {
+  return new Promise((go) => {
+    waiting.push({ priority, seq: seq++, go });
+    schedule();
+  });
+}
+
+function schedule(): void {
+  if (scheduled || waiting.length === 0) return;
+  scheduled = true;
+  // A message to ourselves: a new task at once (setTimeout nests into 4 ms steps after a few).
+  post();
+}
+
+let channel: MessageChannel | null = null;
+function post(): void {
+  if (typeof MessageChannel === 'undefined') {
+    setTimeout(turn, 0);
+    return;
+  }
+  if (!channel) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = turn;
+  }
+  channel.port2.postMessage(null);
+}
+
+function turn(): void {
+  scheduled = false;
+  let best = 0;
+  for (let i = 1; i < waiting.length; i++) {
+    const w = waiting[i]!;
+    const b = waiting[best]!;
+    if (w.priority < b.priority || (w.priority === b.priority && w.seq < b.seq)) best = i;
+  }
+  const [w] = waiting.splice(best, 1);
+  w?.go();
+  schedule();
+}
