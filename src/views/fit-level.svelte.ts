@@ -5,9 +5,12 @@
  * (or the view has no level left) the focus is scrolled into view inside the
  * box. A new step, new focus or a new box size starts again from level 0.
  * All of it happens before the browser paints: a step never shows its
- * picture at a level it then leaves.
+ * picture at a level it then leaves. The first measure waits for the
+ * browser's own layout of the step (afterLayout), the next ones see only
+ * this view change.
  */
 import { tick, untrack } from 'svelte';
+import { afterLayout } from './after-layout';
 import { measureFit, needsLess, revealIn } from './fit';
 
 export interface FitLevelOptions {
@@ -37,7 +40,8 @@ export class FitLevel {
       const level = this.level;
       void o.reset();
       if (!fit) return;
-      void tick().then(() => {
+      const first = level === 0 ? o.box() : null;
+      void (first ? afterLayout(first) : tick()).then(() => {
         const box = o.box();
         if (!box || level !== this.level) return;
         if (needsLess(level, o.max, measureFit(box))) this.level = level + 1;
