@@ -125,7 +125,7 @@ export class JobTable {
   format(job: Job, long = false): string {
     const state = this.state(job);
     const text = state === 'Running' ? `${job.text} &` : job.text;
-    return `[${job.n}]${this.mark(job)}${long ? ` ${job.pid} ` : '  '}${state.padEnd(24)}${text}\n`;
+    return `[${job.n}]${this.mark(job)}${long ? ` ${String(job.pid).padStart(5)} ` : '  '}${state.padEnd(24)}${text}\n`;
   }
 
   /** The job leaves the table; its status stays known to `wait PID`. */
