@@ -238,6 +238,22 @@ describe('where a sleep cannot pause the job, it runs at once as before', () => 
   });
 });
 
+describe('what runs at once', () => {
+  it('sleep 0 pauses nothing: the job ends before the prompt, as a lone sleep 0 & does', () => {
+    const m = machine();
+    const out = m.run('sleep 0 && echo x &');
+    expect(out).toBe(`[1] ${pidOf(out)}\nx\n[1]+  Done                    sleep 0 && echo x\n`);
+    expect(m.run('sleep 0 &')).toMatch(/^\[1\] \d+\n\[1\]\+  Done                    sleep 0\n$/);
+  });
+
+  it('& inside ( … ) starts no job of bash\'s: it runs there and then, and the shell says it made the line wait', () => {
+    const m = machine();
+    expect(m.run('( sleep 2 & echo a )')).toBe("klp: `sleep 2 &' inside a subshell ran to its end at once here, its 2 s before the prompt.\na\n");
+    expect(m.run('jobs')).toBe('');
+    expect(m.elapsed()).toBe(2);
+  });
+});
+
 describe('bounds', () => {
   it('background jobs do not count against the line\'s day', () => {
     const m = machine();

@@ -326,8 +326,7 @@ export class Shell {
     let stderr = '';
     for (const item of list.items) {
       if (this.stopped) break;
-      // In a subshell (a job, `( … )`, a pipeline's element) `&` starts no job of this shell's: it runs there and then.
-      const r = item.background && this.substDepth === 0 && this.subshells === 0 ? this.runBackground(item, stdin) : this.runAndOr(item, stdin);
+      const r = !item.background ? this.runAndOr(item, stdin) : this.substDepth === 0 && this.subshells === 0 ? this.runBackground(item, stdin) : this.runAside(item, stdin);
       stdout += r.stdout;
       stderr += r.stderr;
     }
@@ -386,6 +385,21 @@ export class Shell {
       { err: false, text: r.stdout },
       { err: true, text: r.stderr + note },
     ]);
+  }
+
+  /**
+   * `cmd &` in a subshell (a job, `( … )`, a pipeline's element, $(...)):
+   * a process of the subshell's, no job of this shell's. The simulation
+   * runs it there and then, and says so when that made the line wait (in
+   * a $(...) bash too waits, for the output the process may still write).
+   */
+  private runAside(item: AndOr, stdin: string): Output {
+    const before = this.slept;
+    const r = this.runAndOr(item, stdin);
+    const slept = this.slept - before;
+    if (slept === 0 || this.substDepth > 0) return r;
+    const note = `klp: \`${jobText(item)} &' inside a subshell ran to its end at once here, its ${slept} s before the prompt.\n`;
+    return { stdout: r.stdout, stderr: r.stderr + this.show([{ err: true, text: note }]).stderr };
   }
 
   /**
@@ -525,7 +539,7 @@ export class Shell {
         const it = f.list.items[f.next++];
         if (!it) frames.pop();
         // `cmd &` inside the job: a process of the subshell's, not a job of bash's; it runs there and then
-        else if (it.background) this.showRest(this.runAndOr(it, ''));
+        else if (it.background) this.showRest(this.runAside(it, ''));
         else frames.push({ kind: 'and-or', item: it, next: 0 });
       } else {
         const i = f.next++;

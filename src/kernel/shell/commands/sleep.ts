@@ -76,12 +76,14 @@ export const sleep: Command = (ctx, args) => {
  */
 function sleepInBackground(ctx: CommandContext, seconds: number): void {
   const { k, task, shell } = ctx;
+  const delay = Math.round(seconds * USEC_PER_SEC);
+  // `sleep 0`: over before anything could wait for it (a timer due now would wait for time to pass)
+  if (delay === 0) return;
   task.calls = [...SLEEP_SITES.nanosleep];
   reenter(k, task, 0); // its stack: the code each call runs, as the patches in force choose
   task.behavior = { type: 'sleeper' };
   task.state = 'S';
   ctx.detach();
-  const delay = Math.round(seconds * USEC_PER_SEC);
   if (!Number.isSafeInteger(k.now + delay)) return;
   shell.sleepers.set(task.pid, k.now + delay);
   k.schedule(delay, 'timer', `hrtimer_wakeup: sleep:${task.pid}`, sleepEnds, shell, task);
