@@ -21,8 +21,11 @@ export interface Caption {
 const said = (r: StepRecord, w: Word, args: Record<string, string> = {}) =>
   r.log.some((l) => l.msg === w.id && Object.entries(args).every(([k, v]) => l.args?.[k] === v));
 
+/** Bash's job control lines on stderr (`[1] 46`, `[1]+  Done …`): news of jobs, not a failure of the command. */
+const JOB_LINE = /^\[\d+\][-+ ] ?(\d+$| )/;
+
 function commandCaption(r: StepRecord, line: string): Caption {
-  const failed = r.term.find((t) => t.kind === 'err')?.text;
+  const failed = r.term.find((t) => t.kind === 'err' && !JOB_LINE.test(t.text))?.text;
   const words = line.trim().split(/\s+/);
   const cmd = words[0] ?? '';
   if (cmd === 'insmod' || cmd === 'modprobe') {
@@ -67,6 +70,9 @@ function commandCaption(r: StepRecord, line: string): Caption {
   // `sleep N &` returns at once: the time passes only as later steps let it (hrtimer_nanosleep in the job).
   if (cmd === 'sleep' && /&\s*$/.test(line)) return { fn: 'hrtimer_nanosleep', text: `sleep runs in the background, asleep in hrtimer_nanosleep(); the prompt returns at once, and no virtual time passes for it until later steps let it.` };
   if (cmd === 'sleep') return { fn: 'klp_transition_work_fn', text: `${words[1] ?? ''} virtual seconds pass, with every retry and fake signal they bring.` };
+  // A job (`cmd &`): what follows a sleep of it runs in later steps, when the sleep ends.
+  if (/&\s*$/.test(line) && r.term.some((t) => t.kind === 'err' && /^\[\d+\] \d+$/.test(t.text)))
+    return { fn: 'kernel_clone', text: `bash forks the job (kernel_clone()) and the prompt returns at once; when a sleep of the job ends, what follows it runs, as later steps let the time pass.` };
   return { fn: '', text: failed ? failed : `The shell runs \`${line}\`.` };
 }
 

@@ -11,6 +11,7 @@ import { compare, replay } from '../kernel/selftest/replay';
 import { Kernel, WorkLimitExceeded } from '../kernel/kernel';
 import { TYPED_WORK } from '../session/session';
 import { Shell } from '../kernel/shell/shell';
+import type { TermChunk } from '../kernel/shell/terminal';
 import { nextEventMakesProgress, settle, whySettlingStops } from '../kernel/settle';
 import { formatTimestamp, type LogRecord } from '../kernel/world/log';
 import { USEC_PER_SEC } from '../kernel/world/events';
@@ -171,14 +172,17 @@ function shellCommand(args: string[]): Promise<number> | number {
     kernel = new Kernel();
     shell = new Shell(kernel);
   };
-  /** Runs one line (a command, a pacing word, .ctrl-c) and returns what it printed. */
-  const apply = (line: string): { stdout: string; stderr: string; blocked?: boolean; exited?: number } => {
-    if (line.trim() === '.ctrl-c') return { stdout: '', stderr: shell.interrupt().stderr };
+  /**
+   * Runs one line (a command, a pacing word, .ctrl-c) and returns what it
+   * printed, in order, with what background jobs printed meanwhile.
+   */
+  const apply = (line: string): { chunks: TermChunk[]; blocked?: boolean; exited?: number } => {
+    if (line.trim() === '.ctrl-c') return { chunks: [{ err: true, text: shell.interrupt().stderr }, ...shell.takeTerminal()] };
     const word = pacingWord(kernel, line);
-    if (word !== null) return { stdout: word, stderr: '' };
+    if (word !== null) return { chunks: [{ err: false, text: word }, ...shell.takeTerminal()] };
     const r = shell.run(line);
     if (settleEachLine) settle(kernel);
-    return { stdout: r.stdout, stderr: r.stderr, blocked: !!r.blocked, exited: r.exited };
+    return { chunks: shell.takeTerminal(), blocked: !!r.blocked, exited: r.exited };
   };
   /** A new line, within `limit` units of work; past it the machine is as before the line. */
   const attempt = (line: string, limit: number) => {
@@ -194,11 +198,8 @@ function shellCommand(args: string[]): Promise<number> | number {
       boot();
       for (const l of done) apply(l);
       const secs = Math.floor((reached - start) / USEC_PER_SEC);
-      return {
-        stdout: '',
-        stderr: `klp sh: stopped after ${secs} simulated seconds: the line needs more simulation than one line may run unasked (${limit} units of work). Nothing it did is kept; .finish runs it to its end.\n`,
-        stopped: line,
-      };
+      const text = `klp sh: stopped after ${secs} simulated seconds: the line needs more simulation than one line may run unasked (${limit} units of work). Nothing it did is kept; .finish runs it to its end.\n`;
+      return { chunks: [{ err: true, text }], stopped: line };
     } finally {
       kernel.workLimit = Infinity;
     }
@@ -225,10 +226,9 @@ function shellCommand(args: string[]): Promise<number> | number {
     // Looking around (.pending, .help …) keeps the stopped line for .finish; another line forgets it.
     if (r.stopped) stopped = r.stopped;
     else if (finish || !line.trim().startsWith('.')) stopped = null;
-    process.stdout.write(r.stdout);
+    for (const c of r.chunks) (c.err ? process.stderr : process.stdout).write(c.text);
     // The shell's own commands, then the words that pace the machine from here.
     if (line.trim() === 'help') process.stdout.write(`\nklp sh: between commands${settleEachLine ? '' : ' (--no-settle)'}:\n${PACING_HELP}`);
-    process.stderr.write(r.stderr);
     if (r.blocked) process.stderr.write('klp sh: Ctrl-C (or .ctrl-c) sends it SIGINT.\n');
     if (r.exited !== undefined) {
       exitStatus = r.exited;

@@ -4,7 +4,8 @@ import { Shell } from '../kernel/shell/shell';
 import { SCENARIOS } from '../scenarios';
 import { playStep } from '../scenarios/run';
 import { snapshot } from '../kernel/view/snapshot';
-import type { Kernel } from '../kernel/kernel';
+import { Kernel } from '../kernel/kernel';
+import { settle } from '../kernel/settle';
 import { deepCopy, UncopyableState } from './deep-copy';
 import { fork } from './fork';
 
@@ -79,4 +80,31 @@ describe('a copy of the machine (fork)', () => {
       for (const [i, m] of left.entries()) expect(state(m.k), `the machine left before step ${i + 1}`).toBe(m.was);
     });
   }
+});
+
+describe('a copy of the machine while a background job sleeps', () => {
+  it('goes on as the original does: the job runs the rest of its commands in each, alike, and only there', () => {
+    const run = (m: { k: Kernel; shell: Shell }, line: string) => {
+      m.shell.run(line);
+      settle(m.k);
+      return m.shell.takeTerminal();
+    };
+    const original = { k: new Kernel(), shell: null as unknown as Shell };
+    original.shell = new Shell(original.k);
+    run(original, '{ sleep 2; echo a; } &');
+    run(original, 'sleep 1 && echo b && sleep 3 && echo c > /dev/kmsg &');
+    // both paused mid-way: the first in its sleep, the second in its second sleep
+    run(original, 'sleep 1');
+    const copy = fork(original);
+    const before = state(original.k);
+    const next = ['echo fg; sleep 3; echo fg2', 'jobs', 'sleep 2'];
+    const shownCopy = next.map((l) => run(copy, l));
+    expect(state(original.k), 'the original, while the copy ran on').toBe(before);
+    const shownOriginal = next.map((l) => run(original, l));
+    expect(shownCopy).toEqual(shownOriginal);
+    const text = shownOriginal.flat().map((c) => c.text).join('');
+    expect(text).toBe('fg\na\n[1]-  Done                    { sleep 2; echo a; }\n[2]+  Done                    sleep 1 && echo b && sleep 3 && echo c > /dev/kmsg\nfg2\n');
+    expect(state(copy.k)).toBe(state(original.k));
+    for (const m of [original, copy]) expect(m.k.log.records.filter((r) => r.text === 'c')).toHaveLength(1);
+  });
 });

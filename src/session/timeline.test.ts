@@ -153,3 +153,34 @@ describe('a command that never returns', () => {
     expect(t.blocked()).toEqual(blocked);
   });
 });
+
+describe("a background job's output in the page's terminal", () => {
+  const text = (rec: { term: { kind: string; text: string }[] }) => rec.term.map((l) => `${l.kind}: ${l.text}`);
+
+  it('shows in the order the terminal showed it: [1] PID first, the job between the foreground commands', () => {
+    const t = withShell();
+    const rec = t.command('{ sleep 1; echo bg; } & echo fg0; sleep 2; echo fg1');
+    const pid = /^\[1\] (\d+)$/.exec(rec.term[1]!.text)![1];
+    expect(text(rec)).toEqual([
+      'prompt: { sleep 1; echo bg; } & echo fg0; sleep 2; echo fg1',
+      `err: [1] ${pid}`,
+      'out: fg0',
+      'out: bg',
+      'err: [1]+  Done                    { sleep 1; echo bg; }',
+      'out: fg1',
+    ]);
+  });
+
+  it('shows in the step whose events ran it; Done comes with the next command, as bash reports it at its next prompt', () => {
+    const t = withShell();
+    t.command('sleep 5 && echo hi &');
+    expect(text(t.advance(4))).toEqual([]);
+    expect(text(t.advance(2))).toEqual(['out: hi']);
+    expect(text(t.command('true'))).toEqual(['prompt: true', 'err: [1]+  Done                    sleep 5 && echo hi']);
+    // replayed (going back and forth), the steps show the same
+    const shown = t.records.map(text);
+    t.goto(0);
+    t.goto(t.length);
+    expect(t.records.map(text)).toEqual(shown);
+  });
+});

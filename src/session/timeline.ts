@@ -10,6 +10,7 @@
 import { Kernel } from '../kernel/kernel';
 import type { Shell } from '../kernel/shell/shell';
 import type { Blocked } from '../kernel/shell/blocked';
+import type { TermChunk } from '../kernel/shell/terminal';
 import { selftestSetup } from '../kernel/selftest/setup';
 import { settle as settleKernel, nextEventMakesProgress } from '../kernel/settle';
 import { snapshot } from '../kernel/view/snapshot';
@@ -271,8 +272,8 @@ export class Timeline {
       if (!this.shell) throw new Error(NO_SHELL);
       term.push({ kind: 'prompt', text: input.line });
       const r = this.shell.run(input.line);
-      for (const t of lines(r.stdout)) term.push({ kind: 'out', text: t });
-      for (const t of lines(r.stderr)) term.push({ kind: 'err', text: t });
+      // The line's output as the terminal showed it, a background job's among it (terminal.ts).
+      term.push(...termLines(this.shell.takeTerminal()));
       // A terminal would close with its bash; the page's terminal is the only one, so it stays.
       if (r.exited !== undefined)
         term.push({ kind: 'err', text: `klp: bash exited with status ${r.exited}; a real terminal would close here. This page keeps its terminal, and the same shell reads on.` });
@@ -288,6 +289,8 @@ export class Timeline {
     } else {
       wakeTask(k, input.pid);
     }
+    // A background job that ran while the kernel's events did printed then, between prompts.
+    if (this.shell && input.kind !== 'command') term.push(...termLines(this.shell.takeTerminal()));
     const rec: StepRecord = { input, event, term, log: k.log.records.slice(from), time: k.now };
     this.inputWork[this.records.length] = k.work - work; // the same on every replay: the engine is deterministic
     this.records.push(rec);
@@ -314,6 +317,7 @@ export class Timeline {
     k.workLimit = Infinity;
     this.bootWork = k.work;
     this.shell?.history.splice(0);
+    this.shell?.takeTerminal(); // the set-up's output is not shown
     this.inputs.length = 0;
     this.records.length = 0;
     this.inputWork.length = 0;
@@ -347,6 +351,18 @@ export function addTask(k: Kernel, t: TaskSetup): void {
   });
   task.unreliableStack = t.unreliable ?? false;
   task.onCpu = running;
+}
+
+/** The terminal's chunks as lines: a stream's consecutive chunks run on as the terminal shows them. */
+function termLines(chunks: readonly TermChunk[]): TermLine[] {
+  const out: TermLine[] = [];
+  for (let i = 0; i < chunks.length; ) {
+    const err = chunks[i]!.err;
+    let text = '';
+    for (; i < chunks.length && chunks[i]!.err === err; i++) text += chunks[i]!.text;
+    for (const t of lines(text)) out.push({ kind: err ? 'err' : 'out', text: t });
+  }
+  return out;
 }
 
 function lines(text: string): string[] {

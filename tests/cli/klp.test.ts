@@ -101,6 +101,13 @@ describe('klp sh', () => {
     expect(out).toContain('klp sh: .nonsense: unknown word (.step, .settle, .advance, .pending, .help)\n');
   });
 
+  it("a background job's output shows when a pacing word lets its sleep end; Done after the next line", () => {
+    const r = klpWith('{ sleep 2; echo from-the-job; } &\n.advance 3\ntrue\n', 'sh', '--no-settle');
+    const out = shOutput(r.stdout);
+    expect(out).toMatch(/\* 2\.000000 hrtimer_wakeup: sleep:\d+\n\* now 3\.000000\nfrom-the-job\n$/);
+    expect(r.stderr).toMatch(/^\[1\] \d+\n\[1\]\+  Done {20}\{ sleep 2; echo from-the-job; \}\n$/);
+  });
+
   it('a line past its work budget stops, is undone, and .finish runs it to its end', () => {
     const lines = [
       'insmod test_modules/test_klp_callbacks_busy.ko block_transition=Y',

@@ -135,7 +135,7 @@ describe('background jobs', () => {
     const pid = Number(/^\[1\] (\d+)\n$/.exec(r.stderr)![1]);
     expect(m.k.taskByPid(pid)?.comm).toBe('test_klp-call_g');
     expect(m.run('jobs').stdout).toBe('[1]+  Running                 ./test_klp-call_getpid &\n');
-    expect(m.run('jobs -l').stdout).toBe(`[1]+ ${pid} Running                 ./test_klp-call_getpid &\n`);
+    expect(m.run('jobs -l').stdout).toBe(`[1]+ ${String(pid).padStart(5)} Running                 ./test_klp-call_getpid &\n`);
     expect(m.run('jobs -p').stdout).toBe(`${pid}\n`);
     const k = m.run('kill %1');
     expect(k.status).toBe(0);

@@ -1,8 +1,8 @@
 /**
  * The shell's own work is bounded and counted by the kernel's one work
  * budget (issue 10): grep's matcher, expansions, what a line writes, the
- * sleeps of a line, background sleeps, and errors that must not end the
- * shell. Bash's words were checked with Debian 12's bash 5.2 and grep 3.8
+ * sleeps of a line, background sleeps (and jobs, job-run.test.ts), and
+ * errors that must not end the shell. Bash's words were checked with Debian 12's bash 5.2 and grep 3.8
  * (../shared/realkernel/ask.sh).
  */
 import { describe, expect, it } from 'vitest';
@@ -171,12 +171,23 @@ describe('sleep', () => {
     expect(m.run('jobs').stdout).toBe('[1]+  Running                 sleep 2d &\n');
   });
 
-  it('a job of several commands still runs to its end at once, and the shell says that its sleeps made the prompt wait', () => {
+  it('a job of several commands sleeps in the background too: the prompt does not wait for it (job-run.ts)', () => {
     const m = machine();
     const t0 = m.k.now;
     const r = m.run('sleep 5 && echo hi &');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^\[1\] \d+\n$/);
+    expect(m.k.now).toBe(t0);
+    expect(m.run('sleep 5').stdout).toBe('hi\n');
+    expect(m.k.now - t0).toBe(5 * USEC_PER_SEC);
+  });
+
+  it('one whose sleep sits where it cannot pause still runs to its end at once, and the shell says why the prompt waited', () => {
+    const m = machine();
+    const t0 = m.k.now;
+    const r = m.run('sleep 5 | cat && echo hi &');
     expect(r.stdout).toBe('hi\n');
-    expect(r.stderr).toMatch(/^\[1\] \d+\nklp: only a lone sleep runs in the background here; this job of several commands ran to its end at once, its 5 s before the prompt\.\n/);
+    expect(r.stderr).toMatch(/^\[1\] \d+\nklp: a sleep of this job sits in a pipeline, where the simulation cannot pause a background job; the job ran to its end at once, its 5 s before the prompt\.\n/);
     expect(m.k.now - t0).toBe(5 * USEC_PER_SEC);
   });
 

@@ -24,7 +24,7 @@ function param(sh: Shell, name: string): string {
   if (name === '@' || name === '*') return POSITIONAL.join(' ');
   if (/^[0-9]+$/.test(name) && Number(name) > 0) return POSITIONAL[Number(name) - 1] ?? '';
   if (name === '?') return String(sh.status);
-  if (name === '$') return String(sh.task.pid);
+  if (name === '$') return String(sh.k.loginShell.pid); // a subshell's $$ is still bash's
   if (name === '!') return sh.lastBackground ? String(sh.lastBackground) : '';
   return sh.vars.get(name) ?? '';
 }

@@ -4,16 +4,21 @@
  * has ended it says so (`[N]+  Done                    CMD`) before the
  * next prompt, or after the next foreground command, or when `jobs` lists
  * it; then the job is gone (`kill %N`: "no such job"). The simulation runs
- * most commands to their end at once, so such a job is Done by the time the
- * line that started it returns. A `sleep N &` job runs until its timer ends
- * it N seconds later in virtual time (commands/sleep.ts); a process that
- * keeps running on its own (the getpid helper) stays Running until it is
- * killed, and one that sleeps for good (an insmod whose module_init never
- * returns, blocked.ts) stays Running for ever.
+ * most commands to their end at once, so a job without sleeps is Done by
+ * the time the line that started it returns. A `sleep N &` job runs until
+ * its timer ends it N seconds later in virtual time (commands/sleep.ts); a
+ * job of several commands runs its commands as its sleeps end
+ * (job-run.ts); a process that keeps running on its own (the getpid
+ * helper) stays Running until it is killed, and one that sleeps for good
+ * (an insmod whose module_init never returns, blocked.ts) stays Running for
+ * ever.
  *
- * The words are bash 5.2's, checked at a terminal.
+ * The words are bash 5.2's, checked at a terminal and with Debian 12's
+ * bash 5.2 (../shared/realkernel/ask.sh): the text of a group
+ * (`{ sleep 1; echo done; }`, `( sleep 1; echo sub )`) and `jobs -l`'s
+ * pid in five columns (`[1]-   116 Running`).
  */
-import type { AndOr, Pipeline, SimpleCommand } from './parse';
+import { isGroup, type AndOr, type CommandList, type CommandNode, type Pipeline, type Redirect, type SimpleCommand } from './parse';
 
 export interface Job {
   /** the job number, %N */
@@ -33,25 +38,36 @@ export interface Job {
 const SIGNAL_WORDS = { TERM: 'Terminated', KILL: 'Killed' } as const;
 export const SIGNAL_NUMBERS = { TERM: 15, KILL: 9 } as const;
 
-function simpleText(c: SimpleCommand): string {
-  const words = [
-    ...c.assignments.map((a) => `${a.name}=${a.value.raw}`),
-    ...c.words.map((w) => w.raw),
-    ...c.redirects.map((r) => {
-      const target = typeof r.target === 'number' ? String(r.target) : r.target.raw;
-      if (r.op === '>&' || r.op === '&>') return r.op === '&>' ? `&> ${target}` : `${r.fd}>&${target}`;
-      return `${r.fd === (r.op === '<' ? 0 : 1) ? '' : r.fd}${r.op} ${target}`;
-    }),
-  ];
-  return words.join(' ');
+function redirectText(r: Redirect): string {
+  const target = typeof r.target === 'number' ? String(r.target) : r.target.raw;
+  if (r.op === '>&' || r.op === '&>') return r.op === '&>' ? `&> ${target}` : `${r.fd}>&${target}`;
+  return `${r.fd === (r.op === '<' ? 0 : 1) ? '' : r.fd}${r.op} ${target}`;
 }
 
-const pipelineText = (p: Pipeline) => p.commands.map(simpleText).join(' | ');
+function simpleText(c: SimpleCommand): string {
+  return [...c.assignments.map((a) => `${a.name}=${a.value.raw}`), ...c.words.map((w) => w.raw), ...c.redirects.map(redirectText)].join(' ');
+}
+
+/**
+ * `{ a; b & }` and `( a; b )`: each item ends in `;` or ` &`, but the last
+ * of a subshell, which ends in ` )` (bash 5.2's make_command_string()).
+ */
+function groupText(subshell: boolean, body: CommandList): string {
+  const items = body.items.map((it, i) => `${andOrText(it)}${it.background ? ' &' : subshell && i === body.items.length - 1 ? '' : ';'}`);
+  return subshell ? `( ${items.join(' ')} )` : `{ ${items.join(' ')} }`;
+}
+
+function commandText(c: CommandNode): string {
+  if (!isGroup(c)) return simpleText(c);
+  return [groupText(c.subshell, c.body), ...c.redirects.map(redirectText)].join(' ');
+}
+
+const pipelineText = (p: Pipeline) => p.commands.map(commandText).join(' | ');
+
+const andOrText = (item: AndOr) => [pipelineText(item.first), ...item.rest.map((r) => `${r.op} ${pipelineText(r.pipeline)}`)].join(' ');
 
 /** How bash prints a job's command back (without the trailing `&`). */
-export function jobText(item: AndOr): string {
-  return [pipelineText(item.first), ...item.rest.map((r) => `${r.op} ${pipelineText(r.pipeline)}`)].join(' ');
-}
+export const jobText = andOrText;
 
 export class JobTable {
   readonly jobs: Job[] = [];
@@ -125,7 +141,7 @@ export class JobTable {
   format(job: Job, long = false): string {
     const state = this.state(job);
     const text = state === 'Running' ? `${job.text} &` : job.text;
-    return `[${job.n}]${this.mark(job)}${long ? ` ${job.pid} ` : '  '}${state.padEnd(24)}${text}\n`;
+    return `[${job.n}]${this.mark(job)}${long ? ` ${String(job.pid).padStart(5)} ` : '  '}${state.padEnd(24)}${text}\n`;
   }
 
   /** The job leaves the table; its status stays known to `wait PID`. */

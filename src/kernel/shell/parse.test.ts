@@ -5,6 +5,8 @@ import {
   type AndOr,
   type CommandList,
   type Redirect,
+  type CommandNode,
+  type GroupCommand,
   type SimpleCommand,
   type Word,
   type WordPart,
@@ -25,7 +27,8 @@ const cmd = (
   redirects: Redirect[] = [],
   assignments: SimpleCommand['assignments'] = [],
 ): SimpleCommand => ({ assignments, words: words.map(toWord), redirects });
-const item = (commands: SimpleCommand[], background = false, rest: AndOr['rest'] = []): AndOr => ({
+const group = (subshell: boolean, body: CommandList, redirects: Redirect[] = []): GroupCommand => ({ subshell, body, redirects });
+const item = (commands: CommandNode[], background = false, rest: AndOr['rest'] = []): AndOr => ({
   first: { commands },
   rest,
   background,
@@ -165,6 +168,18 @@ const cases: [string, string, CommandList][] = [
   ['assignment after a redirect', '>f X=1 cmd', one(['cmd'], [to('f')], [{ name: 'X', value: w('1') }])],
   ['escaped = is not an assignment', 'X\\=1', one([w('X\\=1', lit('X'), lit('=', true), lit('1'))])],
   ['invalid name is not an assignment', '1X=2', one(['1X=2'])],
+
+  // groups
+  ['a group', '{ a; b; }', list(item([group(false, list(item([cmd(['a'])]), item([cmd(['b'])])))]))],
+  ['a subshell needs no blanks or last separator', '(a;b)', list(item([group(true, list(item([cmd(['a'])]), item([cmd(['b'])])))]))],
+  ['a group run in the background, in an and-or list', 'a && { b & } &',
+    list(item([cmd(['a'])], true, [{ op: '&&', pipeline: { commands: [group(false, list(item([cmd(['b'])], true)))] } }]))],
+  ['groups nest; after a group } needs no ;', '{ { a; } }', list(item([group(false, list(item([group(false, list(item([cmd(['a'])])))])))]))],
+  ['subshells nest', '( (a) )', list(item([group(true, list(item([group(true, list(item([cmd(['a'])])))])))]))],
+  ['redirections after a group, and a group in a pipeline', '{ a; } > f 2>&1 | (b)',
+    list(item([group(false, list(item([cmd(['a'])])), [to('f'), to(1, '>&', 2)]), group(true, list(item([cmd(['b'])])))]))],
+  ['newlines separate inside a group', '{\na\n}', list(item([group(false, list(item([cmd(['a'])])))]))],
+  ['a quoted brace is a word', "'{' a }", one([w("'{'", lit('{', true)), 'a', '}'])],
 ];
 
 describe('parse', () => {
@@ -213,8 +228,17 @@ const errors: [string, string][] = [
   ['echo > | x', "bash: syntax error near unexpected token `|'"],
   ['echo > > x', "bash: syntax error near unexpected token `>'"],
   ['echo 2>&', "bash: syntax error near unexpected token `newline'"],
-  ['(a)', "bash: `(' is not supported by this shell"],
-  ['{ a; }', "bash: `{' is not supported by this shell"],
+  ['{ }', "bash: syntax error near unexpected token `}'"],
+  ['( )', "bash: syntax error near unexpected token `)'"],
+  ['{ a; } b', "bash: syntax error near unexpected token `b'"],
+  ['(a) b', "bash: syntax error near unexpected token `b'"],
+  ['{ a }', 'bash: syntax error: unexpected end of file'],
+  ['(a', 'bash: syntax error: unexpected end of file'],
+  ['{ a; ) }', "bash: syntax error near unexpected token `)'"],
+  ['( a; } )', "bash: syntax error near unexpected token `}'"],
+  ['}', "bash: syntax error near unexpected token `}'"],
+  ['((a))', "bash: `((' is not supported by this shell"],
+  [`${'{ '.repeat(65)}a;${' }'.repeat(65)}`, 'bash: groups nested too deeply'],
   ['if true; then a; fi', "bash: `if' is not supported by this shell"],
   ['a; fi', "bash: syntax error near unexpected token `fi'"],
   ["echo $'a'", "bash: `$'' is not supported by this shell"],

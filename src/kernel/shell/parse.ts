@@ -1,6 +1,7 @@
 /**
  * Parser for the subset of bash that klpscope's simulated shell understands:
  * lists (`;` `&&` `||` `&`), pipelines, simple commands with redirections,
+ * groups (`{ list; }` and the subshell `( list )`, with redirections),
  * quoting, parameter and `$(...)` command substitution, leading assignments
  * and comments. It only builds an AST; expansion and execution belong to the
  * executor. Error messages copy bash's so the terminal feels real.
@@ -45,8 +46,19 @@ export interface SimpleCommand {
   redirects: Redirect[];
 }
 
+/** `{ list; }` runs the list in this shell; `( list )` in a subshell, whose variables and directory stay its own. */
+export interface GroupCommand {
+  subshell: boolean;
+  body: CommandList;
+  redirects: Redirect[];
+}
+
+export type CommandNode = SimpleCommand | GroupCommand;
+
+export const isGroup = (c: CommandNode): c is GroupCommand => 'body' in c;
+
 export interface Pipeline {
-  commands: SimpleCommand[];
+  commands: CommandNode[];
 }
 
 /** `a && b || c &`: background applies to the whole and-or list, as in bash. */
@@ -70,7 +82,7 @@ export class ShellSyntaxError extends Error {
 /** Parses one command line (or script). Throws only ShellSyntaxError. */
 export function parse(input: string): CommandList {
   try {
-    return new Parser(String(input)).parseList(false);
+    return new Parser(String(input)).parseList('eof');
   } catch (e) {
     if (e instanceof ShellSyntaxError) throw e;
     // Callers rely on a single error type; a bug here must not crash the terminal.
@@ -116,17 +128,23 @@ class Parser {
 
   // ---- grammar -------------------------------------------------------------
 
-  /** Items separated by `;`, `&` or newline; nested lists end at (and eat) `)`. */
-  parseList(nested: boolean): CommandList {
+  /**
+   * Items separated by `;`, `&` or newline, up to `end`: the end of input,
+   * or the `)` of a `$(...)` or subshell, or the `}` of a group (eaten).
+   * A group's body may not be empty; a `$(...)`'s may.
+   */
+  parseList(end: 'eof' | ')' | '}', group = false): CommandList {
     const items: AndOr[] = [];
+    const closes = (t: Token) => (end === '}' ? isCloseBrace(t) : end === ')' && t.kind === 'op' && t.op === ')');
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
       if (t.kind === 'op' && t.op === 'eof') {
-        if (nested) throw unexpectedEof();
+        if (end !== 'eof') throw unexpectedEof();
         return { items };
       }
-      if (nested && t.kind === 'op' && t.op === ')') {
+      if (closes(t)) {
+        if (group && items.length === 0) throw this.unexpected(t);
         this.tok = null;
         return { items };
       }
@@ -136,7 +154,11 @@ class Parser {
       if (sep.kind === 'op' && (sep.op === ';' || sep.op === '&' || sep.op === '\n')) {
         this.tok = null;
         item.background = sep.op === '&';
-      } else if (!(sep.kind === 'op' && (sep.op === 'eof' || (nested && sep.op === ')')))) {
+      } else if (end === '}' && isCloseBrace(sep) && endsWithGroup(item)) {
+        // `{ { a; } }`: after a group, `}` is a reserved word again and needs no `;` before it
+        this.tok = null;
+        return { items };
+      } else if (!(sep.kind === 'op' && (sep.op === 'eof' || (end === ')' && sep.op === ')')))) {
         throw this.unexpected(sep);
       }
     }
@@ -163,7 +185,31 @@ class Parser {
     return { commands };
   }
 
-  private parseCommand(): SimpleCommand {
+  private parseCommand(): CommandNode {
+    const t = this.peek();
+    if (t.kind === 'op' && t.op === '(') return this.parseGroup(true);
+    if (isOpenBrace(t)) return this.parseGroup(false);
+    return this.parseSimple();
+  }
+
+  /** `( list )` or `{ list; }`, and the redirections after it. */
+  private parseGroup(subshell: boolean): GroupCommand {
+    // `((` is bash's arithmetic command, not two subshells
+    if (subshell && this.src[this.pos] === '(') throw unsupported('((');
+    if (this.depth >= MAX_DEPTH) throw syntaxError('groups nested too deeply');
+    this.tok = null;
+    this.depth++;
+    const body = this.parseList(subshell ? ')' : '}', true);
+    this.depth--;
+    const redirects: Redirect[] = [];
+    for (let t = this.peek(); t.kind === 'redir'; t = this.peek()) {
+      this.tok = null;
+      redirects.push(this.parseRedirect(t));
+    }
+    return { subshell, body, redirects };
+  }
+
+  private parseSimple(): SimpleCommand {
     const cmd: SimpleCommand = { assignments: [], words: [], redirects: [] };
     for (;;) {
       const t = this.peek();
@@ -179,11 +225,7 @@ class Parser {
         cmd.redirects.push(this.parseRedirect(t));
       } else break;
     }
-    if (isEmpty(cmd)) {
-      const t = this.peek();
-      if (t.kind === 'op' && t.op === '(') throw unsupported('('); // a subshell, not a stray paren
-      throw this.unexpected(t);
-    }
+    if (isEmpty(cmd)) throw this.unexpected(this.peek());
     return cmd;
   }
 
@@ -366,7 +408,7 @@ class Parser {
       if (this.depth >= MAX_DEPTH) throw syntaxError('command substitution nested too deeply');
       this.pos = p + 2;
       this.depth++;
-      const list = this.parseList(true);
+      const list = this.parseList(')');
       this.depth--;
       parts.push({ kind: 'command', list, quoted });
       return;
@@ -402,10 +444,20 @@ class Parser {
 
 const isEmpty = (c: SimpleCommand) => !c.assignments.length && !c.words.length && !c.redirects.length;
 
-// Compound commands are not supported; reject their reserved words rather than
-// run e.g. `if` as a command. Only an unquoted word at command start is reserved.
-const OPENERS = new Set(['!', '{', '[[', 'if', 'for', 'while', 'until', 'case', 'select', 'function']);
+// Compound commands other than groups are not supported; reject their reserved words
+// rather than run e.g. `if` as a command. Only an unquoted word at command start is reserved.
+const OPENERS = new Set(['!', '[[', 'if', 'for', 'while', 'until', 'case', 'select', 'function']);
 const CLOSERS = new Set(['}', 'then', 'else', 'elif', 'fi', 'do', 'done', 'esac']);
+
+/** The reserved word `{` or `}`: unquoted, alone. */
+const isBrace = (t: Token, brace: '{' | '}') => t.kind === 'word' && t.word.raw === brace && t.word.parts.length === 1;
+const isOpenBrace = (t: Token) => isBrace(t, '{');
+const isCloseBrace = (t: Token) => isBrace(t, '}');
+
+const endsWithGroup = (item: AndOr) => {
+  const last = item.rest.length ? item.rest[item.rest.length - 1]!.pipeline : item.first;
+  return isGroup(last.commands[last.commands.length - 1]!);
+};
 
 function checkReservedWord(word: Word): void {
   if (OPENERS.has(word.raw)) throw unsupported(word.raw);

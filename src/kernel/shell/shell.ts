@@ -9,13 +9,17 @@ import { strError, EACCES, EISDIR, ENOENT } from '../world/errno';
 import { lookup, createFile, SELFTEST_DIR } from '../fs/vfs';
 import type { FileNode } from '../fs/node';
 import { normalizePath } from '../fs/node';
-import type { Task } from '../world/tasks';
-import { parse, ShellSyntaxError, type AndOr, type CommandList, type Pipeline, type SimpleCommand, type Word } from './parse';
+import { SLEEP_SITES, type Task } from '../world/tasks';
+import { reenter } from '../world/task-events';
+import { klp_update_patch_state } from '../livepatch/transition';
+import { isGroup, parse, ShellSyntaxError, type AndOr, type CommandList, type GroupCommand, type Pipeline, type SimpleCommand, type Word } from './parse';
 import { expandWords, expandWord, ExpansionRoom } from './expand';
 import { COMMAND_WORDS_MAX, ExpansionTooLarge, LINE_OUTPUT_MAX, mebibytes, taskListScan, WORD_MAX, WORK_PER_BYTE_WRITTEN } from './limits';
 import type { Command, CommandContext } from './types';
 import { COMMANDS, BUILTINS } from './commands';
 import { JobTable, jobText } from './jobs';
+import { jobRun, unpausable, type JobRun } from './job-run';
+import { joined, TERMINAL_KEPT, type Output, type TermChunk } from './terminal';
 import { KernelOops, die } from '../world/oops';
 import { blockedNotice, blockedOf, interruptBlocked, type Blocked } from './blocked';
 
@@ -49,9 +53,16 @@ interface Redirected {
   stderrSink: Sink;
 }
 
+/** What a background job's subshell leaves off with: a sleep it waits for, a process asleep for good, or its end. */
+type JobOutcome = { paused: number } | { hung: Task } | { status: number };
+
+/** A job's subshell has no jobs of its own (the simulated one starts none that outlive a command). */
+const NO_JOBS = new JobTable([]);
+
 export class Shell {
   cwd = SELFTEST_DIR;
-  readonly vars = new Map<string, string>();
+  /** the variables: bash's, or while a subshell runs (a job, `( … )`), the subshell's own copy */
+  vars = new Map<string, string>();
   status = 0;
   lastBackground = 0;
   readonly history: string[] = [];
@@ -63,6 +74,19 @@ export class Shell {
   private substDepth = 0;
   /** running a job that is one simple command (`sleep 5 &`): the command may stay in the background */
   private loneJob = false;
+  /** the next simple command is a whole pipeline of a background job: a sleep there pauses the job (job-run.ts) */
+  private pausing = false;
+  /** the sleep that went on in the background and so paused the job, 0 if none */
+  private pausedOn = 0;
+  /** the background job whose subshell runs commands now (job-run.ts), null for bash itself */
+  private job: JobRun | null = null;
+  /** running the commands of a background job (its own subshell, or a job run at once): bash says nothing of them */
+  private inBackground = 0;
+  /** > 0 while stdout (stderr) goes to a pipe or a group's redirection rather than the terminal */
+  private stdoutCaptured = 0;
+  private stderrCaptured = 0;
+  /** what the terminal shows that no one has taken yet, in the order it was written (terminal.ts) */
+  readonly tty: TermChunk[] = [];
   /** $(...) run so far: an assignment-only command's status is that of its last one */
   private substitutions = 0;
   /** the pid of the process the last simple command forked */
@@ -83,10 +107,16 @@ export class Shell {
   private killed = false;
   /** it was fatal_error() (out of memory): the login shell stays, only the line ends */
   private fatal = false;
-  /** how deep in subshells (pipeline elements, jobs, $(...)) the shell runs now */
+  /** how deep in subshells (pipeline elements, jobs, `( … )`, $(...)) the shell runs now */
   private subshells = 0;
-  /** background sleeps (`sleep N &`): pid → when its timer ends it, in virtual µs (commands/sleep.ts) */
+  /**
+   * background sleeps (`sleep N &`, and a job's sleep): pid → when its timer
+   * ends it, in virtual µs (commands/sleep.ts); a job paused at a sleep is
+   * here too, under its own pid, for `wait`
+   */
   readonly sleepers = new Map<number, number>();
+  /** background jobs paused at a sleep, by the sleep's pid: its end resumes them (childExited()) */
+  readonly waiting = new Map<number, JobRun>();
 
   /**
    * A bug inside a command or the shell propagates instead of becoming an
@@ -103,20 +133,67 @@ export class Shell {
     this.vars.set('PWD', this.cwd);
   }
 
+  /** the process running the shell's builtins: bash, or the subshell of the job running now */
   get task(): Task {
-    return this.k.loginShell;
+    return (this.job && this.k.taskByPid(this.job.pid)) || this.k.loginShell;
   }
 
-  /** Runs fn as a subshell would: an `exit` inside it ends the subshell, not this shell. */
+  /** A background job's subshell runs commands now (`wait` has no jobs to wait for, a sleep elsewhere cannot pause it). */
+  get inJob(): boolean {
+    return this.job !== null;
+  }
+
+  /** The jobs `jobs`, `wait` and `kill %N` see: bash's, none in a job's subshell. */
+  get visibleJobs(): JobTable {
+    return this.job ? NO_JOBS : this.jobs;
+  }
+
+  /** Everything the terminal has shown since it was last taken, in order (the page and `klp sh` show it). */
+  takeTerminal(): TermChunk[] {
+    return this.tty.splice(0);
+  }
+
+  /**
+   * Runs fn as a subshell would: an `exit` inside it ends the subshell, not
+   * this shell, and its variables and directory are its own.
+   */
   private subshell<T>(fn: () => T): T {
-    const outer = { exiting: this.exiting, killed: this.killed, fatal: this.fatal };
+    const outer = { exiting: this.exiting, killed: this.killed, fatal: this.fatal, vars: this.vars, cwd: this.cwd };
+    this.vars = new Map(this.vars);
     this.subshells++;
     try {
       return fn();
     } finally {
       this.subshells--;
-      ({ exiting: this.exiting, killed: this.killed, fatal: this.fatal } = outer);
+      ({ exiting: this.exiting, killed: this.killed, fatal: this.fatal, vars: this.vars, cwd: this.cwd } = outer);
     }
+  }
+
+  /**
+   * Output as it is written: what goes to the terminal now joins the
+   * terminal's chunks, in order; what goes to a pipe, a $(...), a
+   * redirected group or a helper's caller is returned, to go there.
+   */
+  private show(chunks: TermChunk[]): Output {
+    const onTty = this.depth <= 1 && this.substDepth === 0;
+    const rest = { stdout: '', stderr: '' };
+    for (const c of chunks) {
+      if (!c.text) continue;
+      if (onTty && (c.err ? this.stderrCaptured : this.stdoutCaptured) === 0) this.tty.push(c);
+      else if (c.err) rest.stderr += c.text;
+      else rest.stdout += c.text;
+    }
+    return rest;
+  }
+
+  /** Output that came back to where the terminal is: it goes there. */
+  private showRest(r: Output): void {
+    this.show([{ err: false, text: r.stdout }, { err: true, text: r.stderr }]);
+  }
+
+  /** Does what this line writes reach the terminal (so a job started here may print there later)? */
+  private get onTerminal(): boolean {
+    return this.depth === 1 && this.substDepth === 0 && this.stdoutCaptured === 0 && this.stderrCaptured === 0;
   }
 
   /** nothing more of this line runs: a process holds the terminal for good, or bash is exiting */
@@ -133,28 +210,47 @@ export class Shell {
     this.exiting = status;
     this.killed = how.killed ?? false;
     this.fatal = how.fatal ?? false;
+    // An interactive bash says "exit" as it leaves (on stderr); killed, it says nothing.
+    if (!this.killed && !this.fatal && this.subshells === 0 && this.substDepth === 0) this.tty.push({ err: true, text: 'exit\n' });
   }
 
   /** Runs one command line. Nothing runs when it does not parse. */
   run(line: string): ShellResult {
     const result: ShellResult = { stdout: '', stderr: '', status: 0 };
     if (line.trim()) this.history.push(line);
-    if (this.depth === 0) {
+    // The outermost line writes to the terminal; a helper's body (run inside a command), to that command.
+    const top = this.depth === 0;
+    if (top) {
       this.slept = 0;
       this.written = 0;
       this.cut = false;
+      if (this.tty.length > TERMINAL_KEPT) this.tty.splice(0, this.tty.length - TERMINAL_KEPT);
     }
+    const mark = this.tty.length;
+    /** The line's output: on the terminal since `mark` for the outermost line, else what came back. */
+    const finish = (rest: Output): ShellResult => {
+      if (top) {
+        this.show([{ err: false, text: rest.stdout }, { err: true, text: rest.stderr }]);
+        const shown = this.tty.slice(mark);
+        result.stdout = joined(shown, false);
+        result.stderr = joined(shown, true);
+      } else {
+        result.stdout = rest.stdout;
+        result.stderr = rest.stderr;
+      }
+      result.status = this.status;
+      return result;
+    };
     let list: CommandList;
     try {
       list = parse(line);
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
-      result.stderr = `${e.message}\n`;
-      result.status = this.status = 2;
-      return result;
+      this.status = 2;
+      return finish({ stdout: '', stderr: `${e.message}\n` });
     }
     this.depth++;
-    let out: { stdout: string; stderr: string };
+    let out: Output;
     try {
       out = this.runList(list, '');
     } catch (e) {
@@ -176,32 +272,29 @@ export class Shell {
     } finally {
       this.depth--;
     }
-    result.stdout = out.stdout;
-    const hung = this.depth === 0 ? this.hung : null;
+    let notices = '';
+    const hung = top ? this.hung : null;
     if (hung) {
       // The terminal waits for it for ever: no prompt, no job notices; the next line is another terminal's.
       this.hung = null;
       result.blocked = blockedOf(hung);
       this.stuck.push(result.blocked);
-      result.stderr = out.stderr + blockedNotice(result.blocked);
-    } else {
+      notices += blockedNotice(result.blocked);
+    } else if (top) {
       // Before the next prompt bash says which jobs have ended.
-      result.stderr = out.stderr + (this.depth === 0 ? this.jobs.notify() : '');
+      notices += this.jobs.notify();
     }
-    if (this.depth === 0 && this.cut) {
-      result.stderr += `klp: this line wrote ${mebibytes(LINE_OUTPUT_MAX)}, the most the simulation lets one command line write; the rest of its output was dropped and the rest of the line not run.\n`;
+    if (top && this.cut) {
+      notices += `klp: this line wrote ${mebibytes(LINE_OUTPUT_MAX)}, the most the simulation lets one command line write; the rest of its output was dropped and the rest of the line not run.\n`;
       this.status = 1;
     }
-    if (this.depth === 0 && this.exiting !== null) {
-      // An interactive bash says "exit" as it leaves (on stderr); killed, it says nothing.
+    if (top && this.exiting !== null) {
       if (!this.fatal) result.exited = this.exiting;
-      if (!this.killed && !this.fatal) result.stderr = `exit\n${result.stderr}`;
       this.exiting = null;
       this.killed = false;
       this.fatal = false;
     }
-    result.status = this.status;
-    return result;
+    return finish({ stdout: out.stdout, stderr: out.stderr + notices });
   }
 
   /** Ctrl-C at this terminal: SIGINT to the process that blocks it, if one does (blocked.ts). */
@@ -228,12 +321,12 @@ export class Shell {
     return r.stdout.slice(0, end);
   }
 
-  private runList(list: CommandList, stdin: string): { stdout: string; stderr: string } {
+  private runList(list: CommandList, stdin: string): Output {
     let stdout = '';
     let stderr = '';
     for (const item of list.items) {
       if (this.stopped) break;
-      const r = item.background && this.substDepth === 0 ? this.runBackground(item, stdin) : this.runAndOr(item, stdin);
+      const r = !item.background ? this.runAndOr(item, stdin) : this.substDepth === 0 && this.subshells === 0 ? this.runBackground(item, stdin) : this.runAside(item, stdin);
       stdout += r.stdout;
       stderr += r.stderr;
     }
@@ -243,22 +336,35 @@ export class Shell {
   /**
    * `cmd &`: a job. Bash forks the command itself (a lone external command)
    * or a subshell running the list, prints `[N] PID`, and returns status 0
-   * at once. The simulation runs the job to its end here and now, but for
-   * the commands that keep running: the getpid helper, and a lone `sleep N`
+   * at once. A job of several commands runs in the background for real
+   * (startJob()) wherever its sleeps let it pause (job-run.ts); one they do
+   * not, and a lone command, run to their end here and now, but for the
+   * commands that keep running: the getpid helper, and a lone `sleep N`
    * (its process sleeps until its timer ends it, commands/sleep.ts).
    */
-  private runBackground(item: AndOr, stdin: string): { stdout: string; stderr: string } {
-    const lone = item.rest.length === 0 && item.first.commands.length === 1;
+  private runBackground(item: AndOr, stdin: string): Output {
+    const only = item.rest.length === 0 && item.first.commands.length === 1 ? item.first.commands[0]! : null;
+    const lone = only !== null && !isGroup(only);
+    const why = lone ? null : unpausable(item);
+    if (!lone && why === null && this.onTerminal) return this.startJob(item);
     const subshell = lone ? 0 : this.k.allocPid();
     this.lastChild = 0;
     const before = this.lastBackground;
     const sleptBefore = this.slept;
+    // Its output follows the `[N] PID` bash prints as it forks.
+    this.stdoutCaptured++;
+    this.stderrCaptured++;
+    this.inBackground++;
     this.loneJob = lone;
-    let r: { stdout: string; stderr: string };
+    let r: Output;
     try {
-      r = this.runAndOr(item, stdin);
+      // A lone command runs in a subshell of its own (runPipeline()); a list, all of it in one.
+      r = lone ? this.runAndOr(item, stdin) : this.subshell(() => this.runAndOr({ ...item, background: false }, stdin));
     } finally {
       this.loneJob = false;
+      this.inBackground--;
+      this.stdoutCaptured--;
+      this.stderrCaptured--;
     }
     // A process of the job that sleeps for good keeps it running; the shell does not wait for it.
     const hung = this.hung;
@@ -272,11 +378,205 @@ export class Shell {
     this.status = 0;
     // Say so when the simulation's shortcut shows: the job's sleeps made the prompt wait.
     const slept = this.slept - sleptBefore;
-    const note = slept > 0 ? `klp: only a lone sleep runs in the background here; this job of several commands ran to its end at once, its ${slept} s before the prompt.\n` : '';
-    return { stdout: r.stdout, stderr: `[${job.n}] ${pid}\n${r.stderr}${note}` };
+    const where = why ?? 'a line whose output does not go to the terminal';
+    const note = slept > 0 ? `klp: a sleep of this job sits in ${where}, where the simulation cannot pause a background job; the job ran to its end at once, its ${slept} s before the prompt.\n` : '';
+    return this.show([
+      { err: true, text: `[${job.n}] ${pid}\n` },
+      { err: false, text: r.stdout },
+      { err: true, text: r.stderr + note },
+    ]);
   }
 
-  private runAndOr(item: AndOr, stdin: string): { stdout: string; stderr: string } {
+  /**
+   * `cmd &` in a subshell (a job, `( … )`, a pipeline's element, $(...)):
+   * a process of the subshell's, no job of this shell's. The simulation
+   * runs it there and then, and says so when that made the line wait (in
+   * a $(...) bash too waits, for the output the process may still write).
+   */
+  private runAside(item: AndOr, stdin: string): Output {
+    const before = this.slept;
+    const r = this.runAndOr(item, stdin);
+    const slept = this.slept - before;
+    if (slept === 0 || this.substDepth > 0) return r;
+    const note = `klp: \`${jobText(item)} &' inside a subshell ran to its end at once here, its ${slept} s before the prompt.\n`;
+    return { stdout: r.stdout, stderr: r.stderr + this.show([{ err: true, text: note }]).stderr };
+  }
+
+  /**
+   * A job of several commands, run for real in the background: its
+   * subshell (a process of its own) runs the commands up to a sleep, and
+   * the rest when that sleep ends (childExited()).
+   */
+  private startJob(item: AndOr): Output {
+    const sub = this.fork('bash');
+    this.k.charge(taskListScan(this.k));
+    const job = this.jobs.add(sub.pid, jobText(item), null);
+    this.lastBackground = sub.pid;
+    const shown = this.show([{ err: true, text: `[${job.n}] ${sub.pid}\n` }]);
+    this.continueJob(jobRun(sub.pid, item, this.vars, this.cwd, this.status));
+    this.status = 0;
+    return shown;
+  }
+
+  /**
+   * A process ended: if a background job's subshell was waiting for it (the
+   * sleep it paused at), the subshell's wait4() returns with its status and
+   * the job goes on. Returns whether a job was waiting for it.
+   */
+  childExited(pid: number, status: number): boolean {
+    const run = this.waiting.get(pid);
+    if (!run) return false;
+    this.waiting.delete(pid);
+    this.sleepers.delete(run.pid);
+    const sub = this.k.taskByPid(run.pid);
+    if (!sub) return true; // the job was killed: nothing more of it runs
+    run.status = status;
+    // Back from its system call the subshell returns to user space, where a pending task switches.
+    klp_update_patch_state(this.k, sub, 'exit_to_user_mode_loop');
+    sub.calls = [];
+    sub.chain = [];
+    sub.behavior = { type: 'command' };
+    sub.state = 'R';
+    this.continueJob(run);
+    return true;
+  }
+
+  /** Runs a job's subshell from where it stands until it pauses at a sleep, waits for good, or ends. */
+  private continueJob(run: JobRun): void {
+    const sub = this.k.taskByPid(run.pid)!;
+    let outcome: JobOutcome;
+    try {
+      outcome = this.asJob(run, () => this.advanceJob(run, sub));
+    } catch (e) {
+      if (e instanceof WorkLimitExceeded || (this.rethrowBugs && !(e instanceof KernelOops))) throw e;
+      if (e instanceof KernelOops) {
+        // the subshell touched freed kernel memory: it is killed (SIGKILL), and the job with it
+        die(this.k, e);
+        this.jobs.signalled(run.pid, 'KILL');
+        outcome = { status: 128 + 9 };
+      } else {
+        this.tty.push({ err: true, text: `bash: internal error: ${errorText(e)}\n` });
+        outcome = { status: 1 };
+      }
+    }
+    if ('status' in outcome) {
+      this.jobs.ended(run.pid, outcome.status);
+      this.k.exitTask(sub);
+      return;
+    }
+    // The subshell waits in wait4() for its child: the sleep, or a process that never returns.
+    sub.calls = [...SLEEP_SITES.wait4];
+    reenter(this.k, sub, 0);
+    sub.behavior = { type: 'sleeper' };
+    sub.state = 'S';
+    if ('hung' in outcome) {
+      const job = this.jobs.jobs.find((j) => j.pid === run.pid);
+      if (job) job.holder = outcome.hung.pid;
+      return;
+    }
+    this.waiting.set(outcome.paused, run);
+    const end = this.sleepers.get(outcome.paused);
+    if (end !== undefined) this.sleepers.set(run.pid, end);
+  }
+
+  /**
+   * Runs fn as the job's subshell: its variables, directory, status and
+   * output meter, at the terminal, outside any command of bash's; then puts
+   * bash's back. A job may go on in the middle of one of bash's commands
+   * (a foreground sleep during which its timer fires).
+   */
+  private asJob<T>(run: JobRun, fn: () => T): T {
+    const saved = {
+      vars: this.vars, cwd: this.cwd, status: this.status, lastChild: this.lastChild, hung: this.hung,
+      exiting: this.exiting, killed: this.killed, fatal: this.fatal, subshells: this.subshells,
+      written: this.written, cut: this.cut, depth: this.depth, substDepth: this.substDepth,
+      loneJob: this.loneJob, pausing: this.pausing, pausedOn: this.pausedOn, job: this.job,
+      inBackground: this.inBackground, stdoutCaptured: this.stdoutCaptured, stderrCaptured: this.stderrCaptured,
+    };
+    this.vars = run.vars;
+    this.cwd = run.cwd;
+    this.status = run.status;
+    this.written = run.written;
+    Object.assign(this, {
+      lastChild: 0, hung: null, exiting: null, killed: false, fatal: false, subshells: 1, cut: false, depth: 1, substDepth: 0,
+      loneJob: false, pausing: false, pausedOn: 0, job: run, inBackground: 1, stdoutCaptured: 0, stderrCaptured: 0,
+    });
+    try {
+      return fn();
+    } finally {
+      run.vars = this.vars;
+      run.cwd = this.cwd;
+      run.status = this.status;
+      run.written = this.written;
+      Object.assign(this, saved);
+    }
+  }
+
+  /** The job's frames, run one command at a time (job-run.ts). */
+  private advanceJob(run: JobRun, sub: Task): JobOutcome {
+    const frames = run.frames;
+    while (frames.length) {
+      if (this.exiting !== null) {
+        // `exit` ends the innermost `( … )` of the job, or the job
+        let f = frames.pop();
+        while (f && f.kind !== 'subshell') f = frames.pop();
+        if (!f) break;
+        this.vars = f.vars;
+        this.cwd = f.cwd;
+        this.status = this.exiting;
+        this.exiting = null;
+        this.killed = this.fatal = false;
+        continue;
+      }
+      // a process of it asleep for good, its output used up, or its subshell killed: nothing more runs
+      if (this.hung || this.cut || this.k.taskByPid(sub.pid) !== sub) break;
+      const f = frames[frames.length - 1]!;
+      if (f.kind === 'subshell') {
+        frames.pop();
+        this.vars = f.vars;
+        this.cwd = f.cwd;
+      } else if (f.kind === 'list') {
+        const it = f.list.items[f.next++];
+        if (!it) frames.pop();
+        // `cmd &` inside the job: a process of the subshell's, not a job of bash's; it runs there and then
+        else if (it.background) this.showRest(this.runAside(it, ''));
+        else frames.push({ kind: 'and-or', item: it, next: 0 });
+      } else {
+        const i = f.next++;
+        if (i > f.item.rest.length) {
+          frames.pop();
+          continue;
+        }
+        if (i > 0 && (f.item.rest[i - 1]!.op === '&&') !== (this.status === 0)) continue;
+        const p = i === 0 ? f.item.first : f.item.rest[i - 1]!.pipeline;
+        const only = p.commands.length === 1 ? p.commands[0]! : null;
+        if (only && isGroup(only) && only.redirects.length === 0) {
+          if (only.subshell) {
+            frames.push({ kind: 'subshell', vars: this.vars, cwd: this.cwd });
+            this.vars = new Map(this.vars);
+          }
+          frames.push({ kind: 'list', list: only.body, next: 0 });
+          continue;
+        }
+        this.pausing = only !== null && !isGroup(only);
+        this.pausedOn = 0;
+        try {
+          this.showRest(this.runPipeline(p, '', false));
+        } finally {
+          this.pausing = false;
+        }
+        if (this.pausedOn) return { paused: this.pausedOn };
+      }
+    }
+    if (this.hung) return { hung: this.hung };
+    if (this.cut) {
+      this.tty.push({ err: true, text: `klp: this job wrote ${mebibytes(LINE_OUTPUT_MAX)}, the most the simulation lets one command line write; the rest of its output was dropped and the rest of it not run.\n` });
+      return { status: 1 };
+    }
+    return { status: this.exiting ?? this.status };
+  }
+
+  private runAndOr(item: AndOr, stdin: string): Output {
     let r = this.runPipeline(item.first, stdin, item.background);
     let stdout = r.stdout;
     let stderr = r.stderr;
@@ -290,7 +590,7 @@ export class Shell {
     return { stdout, stderr };
   }
 
-  private runPipeline(p: Pipeline, stdin: string, background: boolean): { stdout: string; stderr: string } {
+  private runPipeline(p: Pipeline, stdin: string, background: boolean): Output {
     let input = stdin;
     let stderr = '';
     let stdout = '';
@@ -298,13 +598,61 @@ export class Shell {
     const subshells = p.commands.length > 1 || background;
     p.commands.forEach((cmd, i) => {
       if (this.stopped) return;
-      const run = () => this.runSimple(cmd, input, background && i === p.commands.length - 1);
-      const r = subshells ? this.subshell(run) : run();
+      const last = i === p.commands.length - 1;
+      const run = () => (isGroup(cmd) ? this.runGroup(cmd, input) : this.runSimple(cmd, input, background && last));
+      // all but the last write to the next one's input
+      if (!last) this.stdoutCaptured++;
+      let r: Output;
+      try {
+        r = subshells ? this.subshell(run) : run();
+      } finally {
+        if (!last) this.stdoutCaptured--;
+      }
       stderr += r.stderr;
-      if (i === p.commands.length - 1) stdout = r.stdout;
+      if (last) stdout = r.stdout;
       else input = r.stdout;
     });
     return { stdout, stderr };
+  }
+
+  /**
+   * `{ list; }` in this shell, `( list )` in a subshell, its redirections
+   * applied to the whole list: what the list writes to a redirected stream
+   * is kept from the terminal and goes to the file (or the other stream).
+   */
+  private runGroup(g: GroupCommand, stdin: string): Output {
+    const errs: string[] = [];
+    let io: Redirected | null;
+    try {
+      io = this.redirect(g.redirects, stdin, errs, new ExpansionRoom());
+    } catch (e) {
+      if (!(e instanceof ExpansionTooLarge)) throw e;
+      return this.show([{ err: true, text: this.outOfMemory(e, errs).stderr }]);
+    }
+    if (!io) {
+      this.status = 1;
+      return this.show([{ err: true, text: errs.join('') }]);
+    }
+    const { out, err, input, stdoutSink, stderrSink } = io;
+    const outAway = stdoutSink !== out;
+    const errAway = stderrSink !== err;
+    if (outAway) this.stdoutCaptured++;
+    if (errAway) this.stderrCaptured++;
+    let r: Output;
+    try {
+      r = g.subshell ? this.subshell(() => this.runList(g.body, input)) : this.runList(g.body, input);
+    } finally {
+      if (outAway) this.stdoutCaptured--;
+      if (errAway) this.stderrCaptured--;
+    }
+    // Metered as the list's commands wrote it: delivered here, not counted again.
+    if (outAway) deliver(stdoutSink, r.stdout);
+    if (errAway) deliver(stderrSink, r.stderr);
+    return this.show([
+      { err: true, text: errs.join('') },
+      { err: false, text: out.text + (outAway ? '' : r.stdout) },
+      { err: true, text: err.text + (errAway ? '' : r.stderr) },
+    ]);
   }
 
   private openForWrite(word: Word, append: boolean, errs: string[], room: ExpansionRoom): Sink | null {
@@ -322,8 +670,17 @@ export class Shell {
     return { text: '', file: node as FileNode, append, error: 0 };
   }
 
-  private runSimple(cmd: SimpleCommand, stdin: string, background: boolean): { stdout: string; stderr: string } {
+  /** A simple command; its output shown (show()) as it ends. */
+  private runSimple(cmd: SimpleCommand, stdin: string, background: boolean): Output {
+    // A sleep here may pause the job; one in this command's $(...) may not.
+    const pausing = this.pausing;
+    this.pausing = false;
+    return this.show(this.simple(cmd, stdin, background, pausing));
+  }
+
+  private simple(cmd: SimpleCommand, stdin: string, background: boolean, pausing: boolean): TermChunk[] {
     const errs: string[] = [];
+    const errors = (): TermChunk[] => [{ err: true, text: errs.join('') }];
     const room = new ExpansionRoom();
     const substitutionsBefore = this.substitutions;
     let argv: string[];
@@ -333,20 +690,20 @@ export class Shell {
       argv = expandWords(this, cmd.words, errs, room);
       assigns = cmd.assignments.map((a) => [a.name, expandWord(this, a.value, errs, room)] as const);
       // A $(...) whose command sleeps for good: bash still waits for it.
-      if (this.hung) return { stdout: '', stderr: errs.join('') };
+      if (this.hung) return errors();
       if (argv.length === 0) {
         for (const [n, v] of assigns) this.vars.set(n, v);
         if (this.substitutions === substitutionsBefore) this.status = 0;
-        return { stdout: '', stderr: errs.join('') };
+        return errors();
       }
       io = this.redirect(cmd.redirects, stdin, errs, room);
     } catch (e) {
       if (!(e instanceof ExpansionTooLarge)) throw e;
-      return this.outOfMemory(e, errs);
+      return [{ err: true, text: this.outOfMemory(e, errs).stderr }];
     }
     if (!io) {
       this.status = 1;
-      return { stdout: '', stderr: errs.join('') };
+      return errors();
     }
     const { out, err, input, inputFile, stdoutSink, stderrSink } = io;
     const name = argv[0]!;
@@ -355,17 +712,7 @@ export class Shell {
     let notice = '';
     let killed = false;
     let detached = false;
-    const write = (sink: Sink, rawText: string): number => {
-      const text = this.meterOutput(rawText);
-      if (!sink.file) {
-        sink.text += text;
-        return 0;
-      }
-      const ret = sink.file.write!(text, sink.append);
-      sink.append = true;
-      if (ret < 0) sink.error = ret;
-      return ret;
-    };
+    const write = (sink: Sink, rawText: string): number => deliver(sink, this.meterOutput(rawText));
     const run = (command: Command, task: Task): number => {
       const ctx: CommandContext = {
         k: this.k,
@@ -376,7 +723,7 @@ export class Shell {
         out: (t) => void write(stdoutSink, t),
         err: (t) => void write(stderrSink, t),
         write: (t) => write(stdoutSink, t),
-        background: background && this.loneJob,
+        background: (background && this.loneJob) || pausing,
         detach: () => void (detached = true),
       };
       // fork(), runAs() and the exit each go through the task list
@@ -418,11 +765,13 @@ export class Shell {
           // A process asleep for good stays (blocked.ts); any other has exited.
           if (child.sleepsForever && this.k.tasks.includes(child)) this.hung = child;
           else if (!detached) this.k.exitTask(child);
+          // a sleep of a job's that goes on in the background: the job waits for it (job-run.ts)
+          else if (pausing) this.pausedOn = child.pid;
         }
         // A foreground command killed by a signal: bash names the signal.
-        if (killed && !background) notice += 'Killed\n';
+        if (killed && !background && !this.inBackground) notice += 'Killed\n';
         // After a foreground command bash reports the jobs that ended meanwhile.
-        if (!background && !this.hung && this.depth === 1 && this.substDepth === 0) notice += this.jobs.notify();
+        if (!background && !this.inBackground && !this.hung && this.depth === 1 && this.substDepth === 0) notice += this.jobs.notify();
       }
     }
     if (stdoutSink.error) {
@@ -431,7 +780,7 @@ export class Shell {
       this.status = 1;
     }
     for (const [n, v] of assigns) this.vars.set(n, v);
-    return { stdout: out.text, stderr: errs.join('') + err.text + notice };
+    return [...errors(), { err: false, text: out.text }, { err: true, text: err.text + notice }];
   }
 
   /**
@@ -508,6 +857,18 @@ export class Shell {
     const sh = this.task;
     return this.k.spawn({ comm, kind: 'user', cpu: sh.cpu, chain: [], behavior: { type: 'command' }, state: 'R', parent: sh });
   }
+}
+
+/** Text to a sink: its file (a failed write leaves the error in the sink) or the text it collects. */
+function deliver(sink: Sink, text: string): number {
+  if (!sink.file) {
+    sink.text += text;
+    return 0;
+  }
+  const ret = sink.file.write!(text, sink.append);
+  sink.append = true;
+  if (ret < 0) sink.error = ret;
+  return ret;
 }
 
 /** An exception's message, for the error line that replaces it. */

@@ -1,10 +1,11 @@
 /**
  * GNU sleep. In the foreground the simulated time passes, with every event
  * due on the way, at most a simulated day per command line however many
- * sleeps (and waits) it holds. As a job (`sleep N &`) it runs for real in
+ * sleeps (and waits) it holds. As a job (`sleep N &`), or as a command of a
+ * job of several (`sleep N && echo hi &`, job-run.ts), it runs for real in
  * the background: its process sleeps in clock_nanosleep() until its timer
  * ends it N seconds later in virtual time, whenever later commands or
- * events let that time pass.
+ * events let that time pass; the job then goes on.
  */
 import type { Command, CommandContext } from '../types';
 import type { Kernel } from '../../kernel';
@@ -57,6 +58,11 @@ export const sleep: Command = (ctx, args) => {
     sleepInBackground(ctx, total);
     return 0;
   }
+  if (ctx.shell.inJob) {
+    // Time passes only at the places a job can pause (job-run.ts): not in the middle of one of its commands.
+    ctx.err(`klp: sleep: in a pipeline or a $(...) a sleep cannot pause this background job; it ended at once, its ${total} s not waited.\n`);
+    return 0;
+  }
   const ran = passTime(ctx, total);
   if (ran < total) ctx.err(dayUsedUp('sleep', ran, total));
   return 0;
@@ -70,21 +76,26 @@ export const sleep: Command = (ctx, args) => {
  */
 function sleepInBackground(ctx: CommandContext, seconds: number): void {
   const { k, task, shell } = ctx;
+  const delay = Math.round(seconds * USEC_PER_SEC);
+  // `sleep 0`: over before anything could wait for it (a timer due now would wait for time to pass)
+  if (delay === 0) return;
   task.calls = [...SLEEP_SITES.nanosleep];
   reenter(k, task, 0); // its stack: the code each call runs, as the patches in force choose
   task.behavior = { type: 'sleeper' };
   task.state = 'S';
   ctx.detach();
-  const delay = Math.round(seconds * USEC_PER_SEC);
   if (!Number.isSafeInteger(k.now + delay)) return;
   shell.sleepers.set(task.pid, k.now + delay);
   k.schedule(delay, 'timer', `hrtimer_wakeup: sleep:${task.pid}`, sleepEnds, shell, task);
 }
 
-/** hrtimer_wakeup(): the background sleep's time is up and it exits. */
+/**
+ * hrtimer_wakeup(): the background sleep's time is up and it exits: a job
+ * of its own is done, or the job that waits for it goes on.
+ */
 function sleepEnds(k: Kernel, shell: Shell, task: Task): void {
   shell.sleepers.delete(task.pid);
-  if (!k.tasks.includes(task)) return; // killed meanwhile
-  shell.jobs.ended(task.pid, 0);
+  if (!k.tasks.includes(task)) return void shell.waiting.delete(task.pid); // killed meanwhile
   k.exitTask(task);
+  if (!shell.childExited(task.pid, 0)) shell.jobs.ended(task.pid, 0);
 }

@@ -7,6 +7,9 @@ import { formatTimestamp, LEVEL_NAMES } from '../../world/log';
 import { strError } from '../../world/errno';
 import { lookup } from '../../fs/vfs';
 import { passTime, SLEEP_MAX } from './sleep';
+import { SIGNAL_NUMBERS } from '../jobs';
+import { taskListScan } from '../limits';
+import type { Task } from '../../world/tasks';
 import { USEC_PER_SEC } from '../../world/events';
 
 export { SLEEP_MAX };
@@ -88,10 +91,13 @@ export const uname: Command = (ctx, args) => {
 export const ps: Command = (ctx, args) => {
   const all = args.some((a) => /^-?[eA]$|^aux$|^-ef$/.test(a));
   const bracketKthreads = args.some((a) => a === 'aux' || a === '-ef');
-  const tasks = all ? ctx.k.tasks : ctx.k.tasks.filter((t) => t === ctx.shell.task || t === ctx.task || t.ppid === ctx.shell.task.pid);
+  // The terminal's processes: bash and what it forked, a job's subshell's children too.
+  const bash = ctx.k.loginShell;
+  const onTty = (t: Task) => t.kind === 'user' && (t === bash || descendsFrom(ctx.k, t, bash.pid));
+  const tasks = all ? ctx.k.tasks : ctx.k.tasks.filter((t) => onTty(t) || t === ctx.task);
   ctx.out('    PID TTY          TIME CMD\n');
   for (const t of tasks) {
-    const tty = t.kind === 'user' && (t === ctx.shell.task || t.ppid === ctx.shell.task.pid) ? 'pts/0' : '?';
+    const tty = onTty(t) ? 'pts/0' : '?';
     const cmd = t.kind === 'kthread' && bracketKthreads ? `[${t.comm}]` : t.comm;
     ctx.out(`${String(t.pid).padStart(7)} ${tty.padEnd(8)} 00:00:00 ${cmd}\n`);
   }
@@ -141,14 +147,16 @@ export const kill: Command = (ctx, args) => {
   let status = 0;
   for (const p of targets) {
     let pid: number;
+    let group = false;
     if (p.startsWith('%')) {
-      const job = ctx.shell.jobs.spec(p);
+      const job = ctx.shell.visibleJobs.spec(p);
       if (!job) {
         ctx.err(`bash: kill: ${p}: no such job\n`);
         status = 1;
         continue;
       }
       pid = job.pid;
+      group = true;
     } else if (/^\d+$/.test(p)) pid = Number(p);
     else {
       ctx.err(`bash: kill: ${p}: arguments must be process or job IDs\n`);
@@ -171,19 +179,42 @@ export const kill: Command = (ctx, args) => {
       if (signal === 'KILL') ctx.shell.exit(128 + 9, { killed: true });
       continue;
     }
-    if (signal !== 'OTHER' && task.kind === 'user' && task.pid !== 1) {
-      ctx.k.exitTask(task);
-      ctx.shell.jobs.signalled(task.pid, signal);
+    if (signal === 'OTHER' || task.kind !== 'user' || task.pid === 1) continue;
+    // A job is its process group (bash has job control): its subshell first, so that it runs nothing more.
+    const victims = group ? [task, ...descendants(ctx, task.pid)] : [task];
+    for (const t of victims) {
+      if (t.sleepsForever && t.state === 'D') {
+        t.sigPending = true;
+        continue;
+      }
+      ctx.k.exitTask(t);
+      ctx.shell.jobs.signalled(t.pid, signal);
+      // a job's subshell waiting for this process goes on, with its status
+      ctx.shell.childExited(t.pid, 128 + SIGNAL_NUMBERS[signal]);
     }
   }
   return status;
 };
 
+/** The processes forked, directly or not, by this one (a job's subshell's sleep). */
+function descendants(ctx: CommandContext, pid: number): Task[] {
+  ctx.k.charge(taskListScan(ctx.k));
+  return ctx.k.tasks.filter((t) => t.kind === 'user' && descendsFrom(ctx.k, t, pid));
+}
+
+function descendsFrom(k: CommandContext['k'], t: Task, pid: number): boolean {
+  for (let p = t.ppid, hops = 0; p > 1 && hops < 64; hops++) {
+    if (p === pid) return true;
+    p = k.taskByPid(p)?.ppid ?? 0;
+  }
+  return false;
+}
+
 /** jobs [-lp] [%N…]: the jobs and their states; a job listed as ended is then gone. */
 export const jobs: Command = (ctx, args) => {
   const opts = args.filter((a) => /^-[lprs]+$/.test(a)).join('');
   const specs = args.filter((a) => !/^-[lprs]+$/.test(a));
-  const table = ctx.shell.jobs;
+  const table = ctx.shell.visibleJobs;
   let status = 0;
   const chosen = specs.length
     ? specs.flatMap((w) => {
@@ -216,32 +247,37 @@ function waitNote(ctx: CommandContext, pid: number): void {
 }
 
 /**
- * Background sleeps among these processes: simulated time passes until the
- * last of them (with `first`, the first) has ended, within the line's day.
- * Past it bash would wait on: taken as Ctrl-C, like a wait for ever.
+ * Background sleeps among these jobs: simulated time passes until `done`,
+ * sleep after sleep (a job of several commands may sleep again when one
+ * ends), within the line's day. Past it bash would wait on: taken as
+ * Ctrl-C, like a wait for ever.
  */
-function untilSleepsEnd(ctx: CommandContext, pids: number[], first = false): void {
-  const ends = pids.map((p) => ctx.shell.sleepers.get(p)).filter((t) => t !== undefined);
-  if (ends.length === 0) return;
-  const seconds = ((first ? Math.min(...ends) : Math.max(...ends)) - ctx.k.now) / USEC_PER_SEC;
-  const ran = passTime(ctx, seconds);
-  if (ran < seconds)
-    ctx.err(
-      `klp: wait: one command line runs at most a simulated day (${SLEEP_MAX} s); ${ran} s passed of the ${seconds} s the sleep has left; ` +
-        'bash would wait on until Ctrl-C: taken as pressed (status 130).\n',
-    );
+function untilSleepsEnd(ctx: CommandContext, pids: number[], done: () => boolean, first = false): void {
+  while (!done()) {
+    const ends = pids.map((p) => ctx.shell.sleepers.get(p)).filter((t) => t !== undefined);
+    if (ends.length === 0) return;
+    const seconds = ((first ? Math.min(...ends) : Math.max(...ends)) - ctx.k.now) / USEC_PER_SEC;
+    const ran = passTime(ctx, seconds);
+    if (ran < seconds) {
+      ctx.err(
+        `klp: wait: one command line runs at most a simulated day (${SLEEP_MAX} s); ${ran} s passed of the ${seconds} s the sleep has left; ` +
+          'bash would wait on until Ctrl-C: taken as pressed (status 130).\n',
+      );
+      return;
+    }
+  }
 }
 
 /** wait [%N|PID…]: the status of the jobs it waits for (the last one's); with none named, all of them and 0. */
 export const wait: Command = (ctx, args) => {
-  const table = ctx.shell.jobs;
+  const table = ctx.shell.visibleJobs;
   const words = args.filter((a) => a !== '-n' && a !== '-f');
   const running = () => table.jobs.filter((j) => !table.finished(j));
   if (words.length === 0) {
     const first = args.includes('-n');
-    const before = new Set(running());
-    untilSleepsEnd(ctx, [...before].map((j) => j.pid), first);
-    const ended = [...before].filter((j) => table.finished(j));
+    const before = [...running()];
+    untilSleepsEnd(ctx, before.map((j) => j.pid), () => (first ? before.some((j) => table.finished(j)) : before.every((j) => table.finished(j))), first);
+    const ended = before.filter((j) => table.finished(j));
     // wait -n: the status of the job that ended
     if (first && ended.length) {
       table.remove(ended[0]!);
@@ -264,7 +300,7 @@ export const wait: Command = (ctx, args) => {
         status = 127;
         continue;
       }
-      untilSleepsEnd(ctx, [job.pid]);
+      untilSleepsEnd(ctx, [job.pid], () => table.finished(job));
       if (!table.finished(job)) {
         waitNote(ctx, job.holder ?? job.pid);
         status = 130;
@@ -277,7 +313,7 @@ export const wait: Command = (ctx, args) => {
       const pid = Number(w);
       const job = table.jobs.find((j) => j.pid === pid);
       if (job) {
-        untilSleepsEnd(ctx, [job.pid]);
+        untilSleepsEnd(ctx, [job.pid], () => table.finished(job));
         if (!table.finished(job)) {
           waitNote(ctx, job.holder ?? job.pid);
           status = 130;
@@ -345,6 +381,7 @@ export const help: Command = (ctx) => {
       'Jobs:      CMD &   jobs [-l]   wait [%N]   kill [-9] %N|PID   ($! is the last job\'s pid)',
       'Time:      sleep N   (N virtual seconds pass, with every retry and signal they bring; a day at most a line)',
       '           sleep N &   (a sleep in the background: it ends when later commands let N seconds pass; wait waits for it)',
+      '           sleep N && CMD &   { sleep N; CMD; } &   (sleep N; CMD) &   (a job: CMD runs when its sleep ends)',
       'Selftests: set_ftrace_enabled [--fail] N   trace_function FUNC   cleanup_tracing',
       '           start_getpid_helpers   kill_getpid_helpers   ./test_klp-call_getpid &',
       "Debug:     echo 'file kernel/livepatch/* +p' > /sys/kernel/debug/dynamic_debug/control",
