@@ -16,7 +16,7 @@ export async function openBlank(page: Page): Promise<void> {
  * numbered from the session's first in data-line, and keeps the newest in view; a
  * command's prompt line and its output arrive together).
  */
-export async function type(page: Page, line: string): Promise<void> {
+export async function type(page: Page, line: string, timeout = 15_000): Promise<void> {
   const out = page.getByRole('log', { name: 'Shell output' });
   const newest = () =>
     out.evaluate((box) => {
@@ -28,7 +28,7 @@ export async function type(page: Page, line: string): Promise<void> {
   await shell.fill(line);
   await shell.press('Enter');
   // The engine runs in a worker and answers when the command has run: give a loaded machine time.
-  await expect.poll(newest, { timeout: 15_000 }).toBeGreaterThan(before);
+  await expect.poll(newest, { timeout }).toBeGreaterThan(before);
 }
 
 /**
