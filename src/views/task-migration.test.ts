@@ -213,14 +213,14 @@ describe('marks and motion', () => {
       frames = [];
       fs.forEach((f) => f(now));
     };
-    function setup() {
+    function setup(later = false) {
       frames = [];
       now = 0;
       vi.stubGlobal('requestAnimationFrame', (f: FrameRequestCallback) => frames.push(f));
       vi.stubGlobal('cancelAnimationFrame', (id: number) => frames.splice(id - 1, 1));
       vi.spyOn(performance, 'now').mockImplementation(() => now);
       const drawn: number[][] = [];
-      return { drawn, mover: new Mover((xy) => drawn.push([...xy])) };
+      return { drawn, mover: new Mover((xy) => drawn.push([...xy]), later) };
     }
     afterEach(() => {
       vi.unstubAllGlobals();
@@ -255,6 +255,21 @@ describe('marks and motion', () => {
       expect(drawn.at(-1)).toEqual([...B]);
       expect(frames).toHaveLength(0);
       expect([...mover.shown]).toEqual([...B]);
+    });
+
+    it('drawing the first frame later, the task that starts a move draws nothing; the first animation frame does', () => {
+      const { drawn, mover } = setup(true);
+      mover.go({}, ['a:1', 'b:2'], A);
+      expect(drawn).toEqual([[...A]]);
+      mover.go({}, ['a:1', 'b:2'], B);
+      expect(drawn).toHaveLength(1);
+      expect(mover.moving).toBe(true);
+      expect([...mover.shown]).toEqual([...A]);
+      tick(0);
+      expect(drawn.at(-1)).toEqual([...A]);
+      tick(MOVE_MS);
+      expect(drawn.at(-1)).toEqual([...B]);
+      expect(mover.moving).toBe(false);
     });
 
     it('starts an interrupted move from where the marks are, and forgets them when hidden', () => {

@@ -86,14 +86,36 @@ export function taskKeys(tasks: readonly Pick<TaskView, 'comm' | 'pid'>[]): stri
 const keysOf = new WeakMap<readonly object[], string[]>();
 
 function computeKeys(tasks: readonly Pick<TaskView, 'comm' | 'pid'>[]): string[] {
-  const seen = new Map<string, number>();
+  // By pid first (numbers hash fast; only idle tasks share one), the keys themselves strings made once
+  // per task, so a step whose tasks are all new objects (from a checkpoint) compares and hashes them cheaply.
+  const seen = new Map<number, string[]>();
   return tasks.map((t) => {
-    const base = `${t.comm}:${t.pid}`;
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
+    const base = baseKey(t.comm, t.pid);
+    const same = seen.get(t.pid);
+    if (!same) {
+      seen.set(t.pid, [base]);
+      return base;
+    }
+    const n = same.filter((b) => b === base).length;
+    same.push(base);
     return n === 0 ? base : `${base}#${n}`;
   });
 }
+
+/** `comm:pid`, the same string for the same task from view to view. */
+function baseKey(comm: string, pid: number): string {
+  const made = madeKeys.get(pid);
+  if (made?.comm === comm) return made.key;
+  if (madeKeys.size >= MADE_KEYS_MAX) madeKeys.clear();
+  const key = `${comm}:${pid}`;
+  // Idle tasks share pid 0: theirs are made each time (a few, and cheap).
+  if (pid !== 0) madeKeys.set(pid, { comm, key });
+  return key;
+}
+
+const madeKeys = new Map<number, { comm: string; key: string }>();
+/** A bound: pids of machines opened one after another should not pile up. */
+const MADE_KEYS_MAX = 100_000;
 
 /** Task indices sorted by kind (idle, kthread, user), then pid, then CPU. */
 export function sortedOrder(tasks: readonly TaskView[]): number[] {
@@ -540,7 +562,19 @@ export class Mover {
   private keys = new Map<string, number>();
   private step: unknown = undefined;
   private raf = 0;
-  constructor(private readonly draw: (xy: Float64Array) => void) {}
+  /**
+   * @param later a move's first frame is drawn by the first animation frame, not in the task that
+   *   starts it (the canvas: a paint of 10,000 marks less in the task that takes a step in)
+   */
+  constructor(
+    private readonly draw: (xy: Float64Array) => void,
+    private readonly later = false,
+  ) {}
+
+  /** A move is under way: its next frame draws. */
+  get moving(): boolean {
+    return this.raf !== 0;
+  }
 
   go(step: unknown, keys: readonly string[], to: Float64Array): void {
     this.stop();
@@ -551,7 +585,8 @@ export class Mover {
     if (!animate || samePositions(from, to)) return this.show(to);
     const tween = lerpArray(from, to);
     const t0 = performance.now();
-    this.show(from);
+    if (this.later) this.shown = from;
+    else this.show(from);
     const frame = (now: number) => {
       const t = Math.min(1, (now - t0) / MOVE_MS);
       this.show(tween(easeCubicInOut(t)));
