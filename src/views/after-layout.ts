@@ -15,3 +15,17 @@ export function afterLayout(el: Element): Promise<void> {
     ro.observe(el);
   });
 }
+
+/**
+ * For an effect: `fn` once the browser has laid the page out, unless the
+ * effect has run again or gone by then (return what this returns).
+ */
+export function onLaidOut(el: Element, fn: () => void): () => void {
+  let live = true;
+  void afterLayout(el).then(() => {
+    if (live) fn();
+  });
+  return () => {
+    live = false;
+  };
+}
