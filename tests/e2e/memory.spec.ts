@@ -6,11 +6,15 @@
  * and their growth over the last half of the run small: a cache that keeps
  * every step grows with the steps (it reached 4 GB in three minutes and the
  * tab crashed). The figures over time are `npm run bench`'s (bench/memory.ts).
+ *
+ * Five minutes of a 2-core machine's full load beside the other tests is
+ * more than `npm test` can hold (CI caps it at 20 minutes), so it runs on
+ * its own: `npm run test:memory` (E2E_PLAY_SECONDS=300).
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
 
-const PLAY_SECONDS = Number(process.env.E2E_PLAY_SECONDS ?? 300);
+const PLAY_SECONDS = Number(process.env.E2E_PLAY_SECONDS ?? 0);
 /** The bound the README and docs/performance.md state. */
 const MEMORY_BOUND_MB = 1500;
 /** What the last half of the run may add: caches fill in the first minutes, then stay. */
@@ -28,6 +32,7 @@ function residentMB(pid: number): number {
 }
 
 test.setTimeout((PLAY_SECONDS + 240) * 1000);
+test.skip(PLAY_SECONDS <= 0, 'five minutes of play at full load: `npm run test:memory`');
 
 test('five minutes of play at 20,000 tasks stay under the memory bound', async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
