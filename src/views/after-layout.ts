@@ -5,6 +5,7 @@
  * (the task migration view's fit did: 30–50 ms of a step's task). A new
  * ResizeObserver reports its element once, at the next layout.
  */
+import { unlessGone } from './unless-gone';
 export function afterLayout(el: Element): Promise<void> {
   if (typeof ResizeObserver === 'undefined') return Promise.resolve();
   return new Promise((resolve) => {
@@ -21,11 +22,5 @@ export function afterLayout(el: Element): Promise<void> {
  * effect has run again or gone by then (return what this returns).
  */
 export function onLaidOut(el: Element, fn: () => void): () => void {
-  let live = true;
-  void afterLayout(el).then(() => {
-    if (live) fn();
-  });
-  return () => {
-    live = false;
-  };
+  return unlessGone(afterLayout(el), fn);
 }

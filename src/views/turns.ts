@@ -6,6 +6,7 @@
  * macrotask, the first screen's (priority 0) before the ones below the fold,
  * so the browser can paint and answer keys in between.
  */
+import { unlessGone } from './unless-gone';
 export const FIRST_SCREEN = 0;
 export const BELOW_FOLD = 1;
 
@@ -59,4 +60,12 @@ function turn(): void {
   const [w] = waiting.splice(best, 1);
   w?.go();
   schedule();
+}
+
+/**
+ * For an effect: `fn` at its turn, unless the effect has run again or gone
+ * by then (return what this returns).
+ */
+export function onTurn(priority: number, fn: () => void): () => void {
+  return unlessGone(nextTurn(priority), fn);
 }
