@@ -22,7 +22,9 @@ export default defineConfig({
   // The engine answers from a worker: the first boot of a situation can take several seconds on a
   // loaded 2-core machine, so a check waits up to 10 s (twice the default) before it fails.
   expect: { timeout: 10_000, toHaveScreenshot: { maxDiffPixelRatio: 0.005, animations: 'disabled', caret: 'hide', scale: 'css' } },
-  use: { baseURL: `http://127.0.0.1:${PORT}`, trace: 'retain-on-failure' },
+  // A trace records the page at every action and doubles what a test costs on this machine: off unless
+  // asked for (E2E_TRACE=1 npm run test:e2e keeps one for each failing test, to open with `npx playwright show-trace`).
+  use: { baseURL: `http://127.0.0.1:${PORT}`, trace: process.env.E2E_TRACE ? 'retain-on-failure' : 'off' },
   projects: [
     {
       name: 'chromium',

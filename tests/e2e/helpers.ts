@@ -4,10 +4,10 @@ import { expect, type Locator, type Page } from '@playwright/test';
 /** A fresh machine with the selftests' set-up and no step yet. */
 export async function openBlank(page: Page): Promise<void> {
   await page.goto('/#/blank');
-  // The Shell shows once the engine's worker has booted the machine: on a loaded machine
-  // that can take several seconds.
+  // The workbench, and so the Shell, is drawn from the engine's first view of the link's
+  // machine: once it shows, a typed line runs on that machine. On a loaded machine the
+  // worker's boot can take several seconds.
   await expect(page.getByRole('textbox', { name: 'Shell' })).toBeVisible({ timeout: 20_000 });
-  await page.waitForLoadState('networkidle');
 }
 
 /**
@@ -17,18 +17,27 @@ export async function openBlank(page: Page): Promise<void> {
  * command's prompt line and its output arrive together).
  */
 export async function type(page: Page, line: string, timeout = 15_000): Promise<void> {
-  const out = page.getByRole('log', { name: 'Shell output' });
-  const newest = () =>
-    out.evaluate((box) => {
-      const rows = box.querySelectorAll<HTMLElement>('[data-line]');
-      return rows.length ? Number(rows[rows.length - 1]!.dataset.line) : -1;
-    });
-  const before = await newest();
+  const out = await page.getByRole('log', { name: 'Shell output' }).elementHandle();
+  const before = await out!.evaluate(newestLine);
   const shell = page.getByRole('textbox', { name: 'Shell' });
   await shell.fill(line);
   await shell.press('Enter');
   // The engine runs in a worker and answers when the command has run: give a loaded machine time.
-  await expect.poll(newest, { timeout }).toBeGreaterThan(before);
+  // Checked every frame in the page: expect.poll's back-off (100, 250, 500 ms…) would idle through most of a short command.
+  await page.waitForFunction(
+    ([box, n]) => {
+      const rows = box.querySelectorAll<HTMLElement>('[data-line]');
+      return rows.length > 0 && Number(rows[rows.length - 1]!.dataset.line) > n;
+    },
+    [out!, before] as const,
+    { polling: 'raf', timeout },
+  );
+}
+
+/** The number of the newest line a log draws (its rows are numbered from the session's first in data-line), -1 when none. */
+function newestLine(box: Element): number {
+  const rows = box.querySelectorAll<HTMLElement>('[data-line]');
+  return rows.length ? Number(rows[rows.length - 1]!.dataset.line) : -1;
 }
 
 /**
@@ -59,9 +68,10 @@ export async function readLog(log: Locator, parts: string[]): Promise<string[]> 
 export async function settle(page: Page): Promise<void> {
   const button = page.getByRole('button', { name: 'run to settled' });
   if (!(await button.isEnabled())) return;
+  const handle = await button.elementHandle();
   await button.click();
-  // The engine answers from its worker: settled once the button has nothing left to do.
-  await expect(button).toBeDisabled({ timeout: 15_000 });
+  // The engine answers from its worker: settled once the button has nothing left to do (checked every frame, as in type()).
+  await page.waitForFunction((b) => (b as HTMLButtonElement).disabled, handle!, { polling: 'raf', timeout: 15_000 });
 }
 
 /** The Kernel log's message texts, in order. */

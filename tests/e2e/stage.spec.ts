@@ -92,7 +92,11 @@ async function openStep(page: Page, id: string, step: number, options: string): 
   else await page.goto(`/${hash}`);
   // Polled every frame rather than by expect's back-off: ~900 steps add up.
   await page.waitForFunction(
-    (n) => new RegExp(`step ${n} of`).test(document.querySelector('#caption')?.textContent ?? '') && !document.body.textContent?.includes('Loading…'),
+    (n) =>
+      new RegExp(`step ${n} of`).test(document.querySelector('#caption')?.textContent ?? '') &&
+      !document.body.textContent?.includes('Loading…') &&
+      // every view drawn and showing this step (WhenSeen, Turn)
+      !document.querySelector('[aria-busy="true"]'),
     step,
     { polling: 'raf', timeout: 10_000 },
   );
