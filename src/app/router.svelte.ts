@@ -107,9 +107,13 @@ export class Router {
 
   /** The address changed (back/forward, an edited or followed link). */
   async follow(again = false): Promise<void> {
-    if (location.hash === this.link && !again) return;
+    // The address the reader went to, read now: a sync still on its way (the step shown before)
+    // must neither write over it nor be what is decoded after the await below.
+    const hash = location.hash;
+    if (hash === this.link && !again) return;
+    this.syncs++;
     const picked = this.viewPicked();
-    const r = (await this.loadLinks()).decodeLink(location.hash);
+    const r = (await this.loadLinks()).decodeLink(hash);
     if (!r.ok) {
       // Keep everything as it is; put the address back to it.
       this.error = r.error;
@@ -119,7 +123,7 @@ export class Router {
     this.error = null;
     const before = this.link;
     // The address already says where we go: moving there adds no history entry.
-    this.link = location.hash;
+    this.link = hash;
     this.following = true;
     try {
       const link = r.link;

@@ -70,4 +70,25 @@ describe('Router', () => {
     // Speed was not touched meanwhile: the link's (absent, the default) applies.
     expect(app.speed).toBe(DEFAULT_SPEED);
   });
+
+  it('an address followed while the step before is still being written wins', async () => {
+    const address = fakeAddress('#/s/first-livepatch/0?embed');
+    const app = new AppState();
+    const router = new Router(app);
+    await router.start();
+    // A step is shown and its address is on its way (sync waits a task, then encodes)…
+    await app.goto(3);
+    const writing = router.sync();
+    // …when the reader goes to another address; the links module answers after the sync has run.
+    address.hash = '#/s/first-livepatch/5?talk';
+    const links = (router as unknown as { loadLinks(): Promise<unknown> }).loadLinks.bind(router);
+    vi.spyOn(router as unknown as { loadLinks(): Promise<unknown> }, 'loadLinks').mockImplementation(async () => {
+      await writing;
+      return links();
+    });
+    await Promise.all([writing, router.follow()]);
+    expect(app.position).toBe(5);
+    expect(router.options.talk).toBe(true);
+    expect(address.hash).toBe('#/s/first-livepatch/5?talk');
+  });
 });
