@@ -39,7 +39,7 @@ export const test = base.extend<{ browserErrors: BrowserErrors }>({
     async ({ browser }, use) => {
       const errors: string[] = [];
       const allowed: RegExp[] = [];
-      const watched = new WeakSet<BrowserContext>();
+      const watched = new Set<BrowserContext>();
       const watch = (context: BrowserContext) => {
         if (watched.has(context)) return;
         watched.add(context);
@@ -62,6 +62,10 @@ export const test = base.extend<{ browserErrors: BrowserErrors }>({
       });
       browser.off('context', watch);
       const unexpected = errors.filter((e) => !allowed.some((p) => p.test(e)));
+      // A page the test made with browser.newPage() is not closed by Playwright: it would live on in this
+      // worker's browser, its engine still running, beside every later test (the `page` fixture's context
+      // is closed by then; closing it again does nothing).
+      await Promise.all([...watched].map((c) => c.close().catch(() => undefined)));
       if (unexpected.length > 0) {
         throw new Error(`The browser reported ${unexpected.length} error(s):\n${unexpected.map((e) => `  - ${e}`).join('\n')}`);
       }
