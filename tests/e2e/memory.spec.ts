@@ -36,7 +36,7 @@ test.setTimeout((PLAY_SECONDS + 240) * 1000);
 
 test(`${PLAY_SECONDS} s of play at 20,000 tasks stay under the memory bound`, async ({ browser }) => {
   // The renderer processes this test's context starts: its page's (the engine's worker lives there
-  // too). Not the browser's others: pages earlier tests in this worker left open count against no one.
+  // too). Not the others of this worker's browser (an earlier test's page may still be closing).
   const cdp = await browser.newBrowserCDPSession();
   const renderers = async () => {
     const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
@@ -52,7 +52,6 @@ test(`${PLAY_SECONDS} s of play at 20,000 tasks stay under the memory bound`, as
   const timeline = page.getByRole('slider', { name: 'Timeline' });
   await expect(page.locator('input[aria-label="Timeline"][aria-valuetext^="step 3 of"]')).toBeVisible({ timeout: 180_000 });
 
-  console.log('renderers', others.size);
   await page.evaluate('document.activeElement?.blur()');
   await page.keyboard.press(' ');
   const t0 = Date.now();
