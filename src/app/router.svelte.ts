@@ -118,6 +118,8 @@ export class Router {
       // Keep everything as it is; put the address back to it.
       this.error = r.error;
       history.replaceState(null, '', this.link);
+      // A sync dropped above may have been the step shown's own: its address is written now.
+      void this.sync(true);
       return;
     }
     this.error = null;
@@ -136,6 +138,7 @@ export class Router {
         // Keep everything the user had; put the address back to it.
         this.link = before;
         history.replaceState(null, '', before);
+        void this.sync(true);
         return;
       }
       await this.sync(true);

@@ -18,6 +18,16 @@ function fakeAddress(hash: string) {
   return address;
 }
 
+/** The links module answers only once `first` is done: a follow() that starts now decodes after it. */
+function linksAfter(router: Router, first: Promise<unknown>): void {
+  type WithLinks = { loadLinks(): Promise<unknown> };
+  const links = (router as unknown as WithLinks).loadLinks.bind(router);
+  vi.spyOn(router as unknown as WithLinks, 'loadLinks').mockImplementation(async () => {
+    await first;
+    return links();
+  });
+}
+
 describe('Router', () => {
   beforeEach(() => vi.unstubAllGlobals());
   afterEach(() => vi.unstubAllGlobals());
@@ -81,14 +91,25 @@ describe('Router', () => {
     const writing = router.sync();
     // …when the reader goes to another address; the links module answers after the sync has run.
     address.hash = '#/s/first-livepatch/5?talk';
-    const links = (router as unknown as { loadLinks(): Promise<unknown> }).loadLinks.bind(router);
-    vi.spyOn(router as unknown as { loadLinks(): Promise<unknown> }, 'loadLinks').mockImplementation(async () => {
-      await writing;
-      return links();
-    });
+    linksAfter(router, writing);
     await Promise.all([writing, router.follow()]);
     expect(app.position).toBe(5);
     expect(router.options.talk).toBe(true);
     expect(address.hash).toBe('#/s/first-livepatch/5?talk');
+  });
+
+  it('an address refused while the step before is still being written leaves the address at the step shown', async () => {
+    const address = fakeAddress('#/s/first-livepatch/0');
+    const app = new AppState();
+    const router = new Router(app);
+    await router.start();
+    await app.goto(3);
+    const writing = router.sync();
+    // The reader edits the address into one that cannot be opened; the links module answers after the sync was dropped.
+    address.hash = '#/s/no-such-scenario/1';
+    linksAfter(router, writing);
+    await Promise.all([writing, router.follow()]);
+    await vi.waitFor(() => expect(address.hash).toBe('#/s/first-livepatch/3'));
+    expect(router.error).toMatch(/no-such-scenario/);
   });
 });
