@@ -118,3 +118,29 @@ test('the theme button changes the theme, and the link keeps it', async ({ page 
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await expect(page).toHaveURL(/#\/s\/first-livepatch\/1\?theme=dark$/);
 });
+
+test('a picture of two views draws the second a turn after the first, and both end at the step', async ({ page }) => {
+  await openBlank(page);
+  await type(page, 'insmod test_modules/test_klp_callbacks_busy.ko block_transition=Y');
+  await type(page, 'insmod test_modules/test_klp_callbacks_demo.ko');
+  const panels = page.locator('[aria-label="This step\'s picture"] > .panel');
+  await expect(panels).toHaveCount(2);
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+  // Which of the two views is behind the page's step, each time the picture changes.
+  await page.evaluate(() => {
+    const stage = document.querySelector('[aria-label="This step\'s picture"]')!;
+    const seen: string[] = [];
+    (window as unknown as { seen: string[] }).seen = seen;
+    new MutationObserver(() => {
+      const [a, b] = stage.querySelectorAll(':scope > .panel');
+      seen.push(`${a!.querySelector('[aria-busy="true"]') ? 'behind' : 'at step'}/${b!.querySelector('[aria-busy="true"]') ? 'behind' : 'at step'}`);
+    }).observe(stage, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  await type(page, 'sleep 1');
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+  const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+  // First the first view shows the step while the second still shows the one before; then both do.
+  expect(seen).toContain('at step/behind');
+  expect(seen.indexOf('at step/behind')).toBeLessThan(seen.lastIndexOf('at step/at step'));
+  expect(seen).not.toContain('behind/at step');
+});

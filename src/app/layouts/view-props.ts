@@ -4,6 +4,18 @@
  */
 import type { AppState } from '../state.svelte';
 import type { KernelView } from '../../kernel/view/types';
+import type { Actor, KernelViewId } from '../../views/focus';
+
+/** What every layout gives a kernel view it places (KernelPanel, StageView). */
+export interface PanelProps {
+  id: KernelViewId;
+  app: AppState;
+  view: KernelView;
+  /** the actors the step is about */
+  focus: readonly Actor[];
+  /** the view sits in a box of fixed size and must fit it */
+  fit: boolean;
+}
 
 export const runIn = (app: AppState) => (line: string) => app.command(line);
 
