@@ -5,7 +5,7 @@
  * another name, stays inside its task's region and reads in order.
  */
 import { describe, expect, it } from 'vitest';
-import { around, inside, overlaps, placeLabels, segmentCrosses, type Box, type LabelRequest } from './labels';
+import { around, inside, overlaps, placeLabels, segmentCrosses, SquareIndex, type Box, type LabelRequest } from './labels';
 import { footprint, layoutWithLabels, regionBody, syntheticTasks, taskKeys, taskNames, type LabelledLayout, type NameMetrics } from './task-migration';
 import { NONE, PATCHING, task } from './task-fixtures';
 import { Random } from '../kernel/world/random';
@@ -251,5 +251,40 @@ describe('a region with no task', () => {
     const tasks = firstLivepatch();
     const l = layoutWithLabels(tasks, PATCHING, { width: 720, height: 300, labelHeight: 40, emptyWidth: 130 }, [], WORKBENCH).layout;
     expect(l.regions[0]!.width).toBe(l.regions[1]!.width);
+  });
+});
+
+describe('marks indexed as squares of one side', () => {
+  it('place every label where the same marks as boxes do, on random crowds', () => {
+    const rng = new Random(11);
+    for (let round = 0; round < 60; round++) {
+      const side = 2 + rng.int(14);
+      const n = 1 + rng.int(round % 3 === 0 ? 400 : 40);
+      const xy = new Float64Array(2 * n);
+      for (let i = 0; i < 2 * n; i++) xy[i] = side / 2 + rng.next() * ((i % 2 ? 300 : 400) - side);
+      const boxes = Array.from({ length: n }, (_, i) => ({ x: xy[2 * i]! - side / 2, y: xy[2 * i + 1]! - side / 2, width: side, height: side }));
+      const requests = Array.from({ length: 1 + rng.int(6) }, (_, k) => {
+        const i = rng.int(n);
+        return req(`m${k}`, xy[2 * i]!, xy[2 * i + 1]!, 30 + rng.int(60), 12 + rng.int(8), side / 2);
+      });
+      const byBoxes = placeLabels(requests, bounds, { marks: boxes });
+      expect(placeLabels(requests, bounds, { marks: new SquareIndex(xy, side) }), `round ${round}`).toEqual(byBoxes);
+    }
+  });
+
+  it('say which boxes meet a mark and how many marks a line crosses, as looking at every mark does', () => {
+    const rng = new Random(5);
+    const side = 6;
+    const xy = Float64Array.from({ length: 600 }, (_, i) => (i % 2 ? 5 + rng.next() * 290 : 5 + rng.next() * 390));
+    const index = new SquareIndex(xy, side);
+    const squares = Array.from({ length: 300 }, (_, i) => ({ x: xy[2 * i]! - 3, y: xy[2 * i + 1]! - 3, width: side, height: side }));
+    for (let k = 0; k < 300; k++) {
+      const b = { x: rng.next() * 420 - 10, y: rng.next() * 320 - 10, width: rng.next() * 60, height: rng.next() * 30 };
+      expect(index.any(b)).toBe(squares.some((q) => overlaps(b, q)));
+      const [x1, y1, x2, y2] = [rng.next() * 400, rng.next() * 300, rng.next() * 400, rng.next() * 300];
+      const skip = k % 2 ? squares[k % 300]! : null;
+      expect(index.crossings(x1, y1, x2, y2, skip)).toBe(squares.filter((q) => !(skip && overlaps(q, skip)) && segmentCrosses(x1, y1, x2, y2, q)).length);
+    }
+    expect(new SquareIndex(new Float64Array(0), side).any(bounds)).toBe(false);
   });
 });

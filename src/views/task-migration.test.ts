@@ -195,13 +195,13 @@ describe('marks and motion', () => {
   });
 
   it('starts a move from where each task is shown, matched by key', () => {
-    const shownKeys = new Map([
-      ['a:1', 0],
-      ['b:2', 1],
-    ]);
+    const shownKeys = ['a:1', 'b:2'];
     const shown = Float64Array.from([1, 1, 2, 2]);
     const next = Float64Array.from([30, 30, 10, 10, 50, 50]);
     expect([...startPositions(shownKeys, shown, ['b:2', 'a:1', 'new:3'], next)]).toEqual([2, 2, 1, 1, 50, 50]);
+    // in the same order: each from its own place; one new in the middle: the rest still matched by key
+    expect([...startPositions(shownKeys, shown, ['a:1', 'b:2'], next.slice(0, 4))]).toEqual([1, 1, 2, 2]);
+    expect([...startPositions(shownKeys, shown, ['a:1', 'new:3', 'b:2'], next)]).toEqual([1, 1, 10, 10, 2, 2]);
   });
 
   describe('Mover', () => {
@@ -287,6 +287,23 @@ describe('marks and motion', () => {
       expect(frames).toHaveLength(0);
     });
 
+    it('asked again for the step it shows or moves to, neither draws nor stops the move', () => {
+      const { drawn, mover } = setup();
+      const keys = ['a:1', 'b:2'];
+      const [one, two] = [{}, {}];
+      mover.go(one, keys, A);
+      mover.go(one, keys, A);
+      expect(drawn).toEqual([[...A]]);
+      mover.go(two, keys, B);
+      tick(MOVE_MS / 2);
+      const halfway = drawn.length;
+      mover.go(two, keys, B);
+      expect(drawn).toHaveLength(halfway);
+      expect(mover.moving).toBe(true);
+      tick(MOVE_MS);
+      expect(drawn.at(-1)).toEqual([...B]);
+    });
+
     it('places marks when the user prefers reduced motion', () => {
       const { drawn, mover } = setup();
       vi.stubGlobal('matchMedia', (q: string) => ({ matches: q === '(prefers-reduced-motion: reduce)' }));
@@ -322,6 +339,19 @@ describe('marks and motion', () => {
     const keys = taskKeys(smallSystem());
     expect(new Set(keys).size).toBe(keys.length);
     expect(taskKeys([task({ pid: 5, comm: 'x' }), task({ pid: 5, comm: 'x' })])).toEqual(['x:5', 'x:5#1']);
+    const mixed = [
+      [5, 'x'],
+      [5, 'y'],
+      [0, 'swapper/0'],
+      [5, 'x'],
+      [7, 'x'],
+      [0, 'swapper/1'],
+      [5, 'x'],
+      [0, 'swapper/0'],
+    ].map(([pid, comm]) => task({ pid: pid as number, comm: comm as string }));
+    expect(taskKeys(mixed)).toEqual(['x:5', 'y:5', 'swapper/0:0', 'x:5#1', 'x:7', 'swapper/1:0', 'x:5#2', 'swapper/0:0#1']);
+    // pids beyond what a byte per pid covers
+    expect(taskKeys([task({ pid: 2 ** 30, comm: 'a' }), task({ pid: 2 ** 30, comm: 'a' })])).toEqual([`a:${2 ** 30}`, `a:${2 ** 30}#1`]);
   });
 });
 

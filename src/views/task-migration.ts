@@ -12,7 +12,7 @@
 import { easeCubicInOut } from 'd3-ease';
 import { lerp, lerpArray } from './motion';
 import { Random } from '../kernel/world/random';
-import { placeLabels, type Box, type LabelRequest, type PlacedLabel } from './labels';
+import { placeLabels, SquareIndex, type Box, type LabelRequest, type PlacedLabel } from './labels';
 import { middle } from './text';
 import type { KernelView, TaskView, TransitionView } from '../kernel/view/types';
 // By file, not the catalogue's index: this view is first-paint code, the whole catalogue is not.
@@ -86,20 +86,39 @@ export function taskKeys(tasks: readonly Pick<TaskView, 'comm' | 'pid'>[]): stri
 const keysOf = new WeakMap<readonly object[], string[]>();
 
 function computeKeys(tasks: readonly Pick<TaskView, 'comm' | 'pid'>[]): string[] {
-  // By pid first (numbers hash fast; only idle tasks share one), the keys themselves strings made once
-  // per task, so a step whose tasks are all new objects (from a checkpoint) compares and hashes them cheaply.
-  const seen = new Map<number, string[]>();
-  return tasks.map((t) => {
-    const base = baseKey(t.comm, t.pid);
-    const same = seen.get(t.pid);
-    if (!same) {
-      seen.set(t.pid, [base]);
-      return base;
+  // Only tasks that share a pid can share a key (the idle tasks, pid 0): pids are marked in a
+  // byte array, and only a pid met again counts its keys. The keys themselves are strings made
+  // once per task (baseKey), so a step whose tasks are all new objects (from a checkpoint)
+  // compares and hashes them cheaply.
+  const keys = new Array<string>(tasks.length);
+  let top = 0;
+  for (const t of tasks) if (t.pid > top) top = t.pid;
+  const met = top < 1 << 23 ? new Uint8Array(top + 1) : null;
+  const metSet = met ? null : new Set<number>();
+  /** for each pid met again: how many tasks so far have each of its keys */
+  let shared: Map<number, Map<string, number>> | null = null;
+  for (let i = 0; i < tasks.length; i++) {
+    const { comm, pid } = tasks[i]!;
+    const base = baseKey(comm, pid);
+    if (met ? met[pid] === 0 : !metSet!.has(pid)) {
+      if (met) met[pid] = 1;
+      else metSet!.add(pid);
+      keys[i] = base;
+      continue;
     }
-    const n = same.filter((b) => b === base).length;
-    same.push(base);
-    return n === 0 ? base : `${base}#${n}`;
-  });
+    shared ??= new Map();
+    let counts = shared.get(pid);
+    if (!counts) {
+      // The pid's second task: the one before is its first.
+      counts = new Map();
+      for (let j = 0; j < i; j++) if (tasks[j]!.pid === pid) counts.set(keys[j]!, 1);
+      shared.set(pid, counts);
+    }
+    const n = counts.get(base) ?? 0;
+    counts.set(base, n + 1);
+    keys[i] = n === 0 ? base : `${base}#${n}`;
+  }
+  return keys;
 }
 
 /** `comm:pid`, the same string for the same task from view to view. */
@@ -490,7 +509,7 @@ export function layoutWithLabels(
     if (names.length === 0) return { layout, labels: [], room };
     const requests = nameRequests(layout, keys, names, m);
     const headings = layout.regions.map((r) => ({ x: r.x, y: r.y, width: r.width, height: layout.labelHeight }));
-    const marks = tasks.map((_, i) => footprint(layout, i));
+    const marks = new SquareIndex(layout.xy, layout.foot);
     const placed = placeLabels(requests, { x: 0, y: 0, width: layout.width, height: layout.height }, { gap, obstacles: headings, marks });
     const labels = placed.map((p) => ({ ...p, i: byKey.get(p.key)! }));
     const missing = names.filter((n) => !placed.some((p) => p.key === keys[n.i]));
@@ -526,13 +545,16 @@ export function markShape(kind: Kind, size: number): MarkShape {
  * Start positions for a move to `next`: each task from where it is on screen
  * now (found by key), a new task right where it will be.
  */
-export function startPositions(shownKeys: ReadonlyMap<string, number>, shown: Float64Array, keys: readonly string[], next: Float64Array): Float64Array {
+export function startPositions(shownKeys: readonly string[], shown: Float64Array, keys: readonly string[], next: Float64Array): Float64Array {
   const from = new Float64Array(next.length);
+  // Mostly every task is where it was in the list: a map by key only once one is not.
+  let byKey: Map<string, number> | null = null;
   for (let i = 0; i < keys.length; i++) {
-    const j = shownKeys.get(keys[i]!);
+    let j: number | undefined = i;
+    if (shownKeys[i] !== keys[i]) j = (byKey ??= new Map(shownKeys.map((k, n) => [k, n]))).get(keys[i]!);
     const ok = j !== undefined && 2 * j + 1 < shown.length;
-    from[2 * i] = ok ? shown[2 * j]! : next[2 * i]!;
-    from[2 * i + 1] = ok ? shown[2 * j + 1]! : next[2 * i + 1]!;
+    from[2 * i] = ok ? shown[2 * j!]! : next[2 * i]!;
+    from[2 * i + 1] = ok ? shown[2 * j! + 1]! : next[2 * i + 1]!;
   }
   return from;
 }
@@ -559,8 +581,10 @@ function reducedMotion(): boolean {
  */
 export class Mover {
   shown: Float64Array = new Float64Array(0);
-  private keys = new Map<string, number>();
+  /** the keys of the tasks shown, in the order of `shown` */
+  private keys: readonly string[] = [];
   private step: unknown = undefined;
+  private to: Float64Array | null = null;
   private raf = 0;
   /**
    * @param later a move's first frame is drawn by the first animation frame, not in the task that
@@ -577,11 +601,15 @@ export class Mover {
   }
 
   go(step: unknown, keys: readonly string[], to: Float64Array): void {
+    // Asked again for what it shows or is moving to (an effect that ran again for another reason):
+    // at 10,000 tasks a repaint is 10-25 ms for nothing, and a move under way goes on.
+    if (step === this.step && keys === this.keys && to === this.to) return;
+    this.to = to;
     this.stop();
     const animate = this.step !== undefined && step !== this.step && !reducedMotion();
     this.step = step;
     const from = startPositions(this.keys, this.shown, keys, to);
-    this.keys = new Map(keys.map((k, i) => [k, i]));
+    this.keys = keys;
     if (!animate || samePositions(from, to)) return this.show(to);
     const tween = lerpArray(from, to);
     const t0 = performance.now();
@@ -604,8 +632,9 @@ export class Mover {
   forget(): void {
     this.stop();
     this.shown = new Float64Array(0);
-    this.keys.clear();
+    this.keys = [];
     this.step = undefined;
+    this.to = null;
   }
 
   private show(xy: Float64Array): void {

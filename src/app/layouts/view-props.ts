@@ -17,15 +17,10 @@ export interface PanelProps {
   fit: boolean;
 }
 
-export const runIn = (app: AppState) => (line: string) => app.command(line);
+/**
+ * From this many tasks a view below the fold follows the steps only while
+ * on screen (WhenSeen), and the task grid a turn after the step (StageView).
+ */
+export const LARGE_MACHINE = 2000;
 
-export function taskMigrationProps(app: AppState, view: KernelView) {
-  return {
-    view,
-    prev: app.prev,
-    selectedPid: app.selectedPid,
-    onselect: (pid: number | null) => (app.selectedPid = pid),
-    wake: (pid: number) => app.wake(pid),
-    run: runIn(app),
-  };
-}
+export const runIn = (app: AppState) => (line: string) => app.command(line);
