@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Kernel } from '../kernel';
 import { KERN_DEBUG, KERN_DEFAULT, KERN_INFO } from '../world/log';
 import { ALL_SOURCES, LIVEPATCH_TRANSITION, MODULE_MAIN, SCHED_CORE, X86_FAULT, body, debugSite, line, say, type Word } from '.';
-import { kprintf, parseFormat, type Arg } from './printf';
+import { argCount, kprintf, parseFormat, type Arg } from './printf';
 import { MODNAME_PREFIX } from './word';
 
 const WORDS: Word[] = ALL_SOURCES.flatMap((g) => Object.values(g));
@@ -36,6 +36,10 @@ describe('the words catalogue', () => {
       expect(w.id).toBe(`${w.file}:${w.key}`);
     }
     expect(new Set(WORDS.map((w) => w.id)).size).toBe(WORDS.length);
+  });
+
+  it('names as many arguments as each format takes', () => {
+    for (const w of WORDS) expect(w.args.length, `${w.id}: "${w.fmt}"`).toBe(argCount(w.fmt));
   });
 
   it.each(WORDS.filter((w) => w.call !== 'pr_debug' && w.call !== 'pr_cont' && w.call !== 'log').map((w) => [w.id, w]))(
