@@ -40,3 +40,11 @@ describe('${#NAME}: the length of a parameter', () => {
     expect(sh.run('echo ${#X:-a}; echo after')).toMatchObject({ stdout: '', stderr: 'bash: ${#X:-a}: bad substitution\n' });
   });
 });
+
+describe('$0 and $-', () => {
+  it('name the shell and its options as an interactive bash on a terminal does', () => {
+    const sh = shell();
+    expect(sh.run('echo "$0" "$-" ${0} ${-}').stdout).toBe('bash himBHs bash himBHs\n');
+    expect(sh.run('echo ${#0} ${#-}').stdout).toBe('4 6\n');
+  });
+});

@@ -19,6 +19,9 @@ interface Piece {
 /** The positional parameters: the login shell has none, and there is no `set --`. */
 const POSITIONAL: readonly string[] = [];
 
+/** h: hashall, i: interactive, m: job control, B: brace expansion, H: history, s: commands from stdin */
+const INTERACTIVE_FLAGS = 'himBHs';
+
 function param(sh: Shell, name: string): string {
   if (name === '#') return String(POSITIONAL.length);
   if (name === '@' || name === '*') return POSITIONAL.join(' ');
@@ -26,6 +29,9 @@ function param(sh: Shell, name: string): string {
   if (name === '?') return String(sh.status);
   if (name === '$') return String(sh.k.loginShell.pid); // a subshell's $$ is still bash's
   if (name === '!') return sh.lastBackground ? String(sh.lastBackground) : '';
+  // The shell's name, and its options as an interactive bash on a terminal prints them (`echo $-`).
+  if (name === '0') return 'bash';
+  if (name === '-') return INTERACTIVE_FLAGS;
   return sh.vars.get(name) ?? '';
 }
 
