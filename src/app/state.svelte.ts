@@ -145,10 +145,11 @@ export class AppState {
       this.loading = true;
       const m = await s.load();
       if (this.building !== token) return; // something else was opened meanwhile
+      const steps = m.steps();
       this.storyView = m.default;
-      this.storySteps = m.steps;
+      this.storySteps = steps;
       this.loading = false;
-      this.position = Math.max(0, Math.min(step, m.steps.length - 1));
+      this.position = Math.max(0, Math.min(step, steps.length - 1));
       this.refresh();
       return;
     }

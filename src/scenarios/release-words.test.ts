@@ -8,8 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from './index';
 import { FACTS, type ReleaseFact } from '../kernel/release/facts';
 import { previousRelease } from '../kernel/release/releases';
-import { STORY_STEPS as workqueueSteps } from '../stories/workqueue/model';
+import { storySteps } from '../stories/workqueue/model';
 import { API_LABEL, LEDE, STEP_COUNT, STORY_STEPS as api51Steps, storyState } from '../stories/api51/model';
+/** The workqueue story's captions (it simulates them when first asked). */
+const workqueueSteps = storySteps();
 
 /** "5.18", "v5.1", "4.12" (not "7.1.0", a version with a patch level, nor "0.5") */
 const RELEASE = /\bv?([3-7]\.\d{1,2})(?![.\d])/g;

@@ -39,8 +39,8 @@ describe('narrated scenarios', () => {
     if (s.kind !== 'story') continue;
     it(`${s.id}: the story loads its picture and one caption per step, each naming a kernel function`, async () => {
       const m = await s.load();
-      expect(m.steps.length).toBeGreaterThan(3);
-      for (const st of m.steps) {
+      expect(m.steps().length).toBeGreaterThan(3);
+      for (const st of m.steps()) {
         expect(st.caption.length).toBeGreaterThan(10);
         if (st.fn) expect(st.fn).toMatch(/^[a-z_][a-z0-9_]*$/);
       }

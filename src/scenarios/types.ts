@@ -149,11 +149,12 @@ export interface StoryStep {
 /**
  * A story told by its own model and component. Both load with the story
  * (they are not needed before it is opened): the module gives the component
- * drawing step `step`, and the steps' captions.
+ * drawing step `step`, and the steps' captions, made when first asked (a
+ * story may simulate them: not while the page only prefetches its code).
  */
 export interface StoryScenario extends ScenarioBase {
   kind: 'story';
-  load: () => Promise<{ default: Component<{ step: number; fit?: boolean }>; steps: readonly StoryStep[] }>;
+  load: () => Promise<{ default: Component<{ step: number; fit?: boolean }>; steps: () => readonly StoryStep[] }>;
 }
 
 export type Scenario = TimelineScenario | StoryScenario;

@@ -8,8 +8,10 @@
  */
 import { expect, test } from './fixtures';
 import { SCENARIOS } from '../../src/scenarios/index';
-import { STORY_STEPS as workqueueSteps } from '../../src/stories/workqueue/model';
+import { storySteps } from '../../src/stories/workqueue/model';
 import { STORY_STEPS as api51Steps } from '../../src/stories/api51/model';
+/** The workqueue story's captions (it simulates them when first asked). */
+const workqueueSteps = storySteps();
 
 const STORY_LENGTH: Record<string, number> = { 'free-work': workqueueSteps.length - 1, api51: api51Steps.length - 1 };
 

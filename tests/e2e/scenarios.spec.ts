@@ -8,9 +8,11 @@ import { Shell } from '../../src/kernel/shell/shell';
 import { formatTimestamp } from '../../src/kernel/world/log';
 import { SCENARIOS } from '../../src/scenarios/index';
 import { playStep } from '../../src/scenarios/run';
-import { STORY_STEPS as workqueueSteps } from '../../src/stories/workqueue/model';
+import { storySteps } from '../../src/stories/workqueue/model';
 import { STORY_STEPS as api51Steps } from '../../src/stories/api51/model';
 import { readLog } from './helpers';
+/** The workqueue story's captions (it simulates them when first asked). */
+const workqueueSteps = storySteps();
 
 const STORY_STEPS: Record<string, readonly { caption: string }[]> = { 'free-work': workqueueSteps, api51: api51Steps };
 

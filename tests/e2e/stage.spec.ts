@@ -22,9 +22,11 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { SCENARIOS } from '../../src/scenarios/index';
-import { STORY_STEPS as workqueueSteps } from '../../src/stories/workqueue/model';
+import { storySteps } from '../../src/stories/workqueue/model';
 import { STORY_STEPS as api51Steps } from '../../src/stories/api51/model';
 import { report } from './page-checks';
+/** The workqueue story's captions (it simulates them when first asked). */
+const workqueueSteps = storySteps();
 
 const LAST_STEP: Record<string, number> = Object.fromEntries(
   SCENARIOS.map((s) => [s.id, s.kind === 'timeline' ? s.steps.length : ({ 'free-work': workqueueSteps, api51: api51Steps }[s.id]?.length ?? 1) - 1]),

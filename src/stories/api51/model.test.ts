@@ -48,7 +48,7 @@ describe('the story', () => {
 
   it('its scenario loads the picture and these captions together', async () => {
     const m = await api51Scenario.load();
-    expect(m.steps).toBe(STORY_STEPS);
+    expect(m.steps()).toBe(STORY_STEPS);
     expect(typeof m.default).toBe('function');
   });
 

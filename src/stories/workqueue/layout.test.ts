@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { PARTS, STORY_STEPS, VARIANTS, storyState, type PartId } from './model';
+import { PARTS, storySteps, variants, storyState, type PartId } from './model';
 import { MIN_SCALE, MIN_TEXT, ariaLabel, callers, changedResources, fit, fitLayout, layout, ports, shortCommand, statusText, textLines, verdict, type Box, type Layout } from './layout';
 import { textWidth } from '../text';
 
-const all = STORY_STEPS.map((_, i) => storyState(i));
+const all = storySteps().map((_, i) => storyState(i));
 const inside = (b: Box, w: number, h: number) => b.x >= 0 && b.y >= 0 && b.x + b.w <= w + 1e-9 && b.y + b.h <= h + 1e-9;
 const within = (b: Box, o: Box) => b.x >= o.x - 1e-9 && b.y >= o.y - 1e-9 && b.x + b.w <= o.x + o.w + 1e-9 && b.y + b.h <= o.y + o.h + 1e-9;
 const overlap = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 const numbers = (d: string) => (d.match(/-?\d+(\.\d+)?(e-?\d+)?/g) ?? []).map(Number);
-const focusOf = (i: number) => STORY_STEPS[i]!.focus.actors.map((a) => a.part);
+const focusOf = (i: number) => storySteps()[i]!.focus.actors.map((a) => a.part);
 const FONTS = { tid: 'sansBold', cmd: 'mono', pc: 'mono', where: 'sans', callers: 'mono', status: 'sansBold', name: 'mono', line: 'sans', fname: 'mono', count: 'mono', state: 'sans', path: 'mono', verdict: 'sansBold' } as const;
 
 /** Every label's estimated extent stays inside its part's box. */
@@ -78,13 +78,13 @@ describe('layout', () => {
   });
 
   it('marks the cycle edges of the forbidden ending, and none in the real story', () => {
-    const f = VARIANTS[0]!;
+    const f = variants()[0]!;
     const end = layout(storyState(f.first + f.count - 1));
     expect(end.edges.filter((e) => e.inCycle).map((e) => e.id).sort()).toEqual(
       ['waits:A:active(force)', 'holds:B:active(force)', 'waits:B:klp_mutex', 'holds:A:klp_mutex', 'waits:A:active(enabled)', 'holds:A:active(enabled)'].sort(),
     );
     expect([...end.cycleNodes].sort()).toEqual(['A', 'B', 'active(enabled)', 'active(force)', 'klp_mutex']);
-    const r = VARIANTS[1]!;
+    const r = variants()[1]!;
     for (let i = r.first; i < r.first + r.count; i++) expect(layout(storyState(i)).edges.some((e) => e.inCycle)).toBe(false);
   });
 
@@ -168,7 +168,7 @@ describe('words', () => {
   });
 
   it('describes the deadlock for screen readers', () => {
-    const f = VARIANTS[0]!;
+    const f = variants()[0]!;
     const end = storyState(f.first + f.count - 1);
     expect(ariaLabel(end)).toContain('A, in kernfs_drain(): asleep on active(enabled), active(force)');
     expect(ariaLabel(end)).toContain('Deadlock cycles: A → active(force) → B → klp_mutex → A; A → active(enabled) → A.');
@@ -180,14 +180,14 @@ describe('words', () => {
     expect(lines).toContain('klp_mutex: owner A, waiters B.');
     expect(lines).toContain('File force: deactivated, active count 1 (held by B).');
     expect(lines).toContain('Patch P: disabled, off klp_patches.');
-    expect(ariaLabel(storyState(VARIANTS[1]!.first))).toContain('No cycle.');
+    expect(ariaLabel(storyState(variants()[1]!.first))).toContain('No cycle.');
   });
 
   it('gives the verdict of the wait-for graph', () => {
-    const f = VARIANTS[0]!;
+    const f = variants()[0]!;
     expect(verdict(storyState(0)).kind).toBe('none');
     expect(verdict(storyState(f.firstCycle!)).kind).toBe('deadlock');
-    const r = VARIANTS[1]!;
+    const r = variants()[1]!;
     expect(verdict(storyState(r.first + r.count - 1))).toMatchObject({ kind: 'ok', text: expect.stringContaining('module P can be removed') });
   });
 
@@ -196,11 +196,11 @@ describe('words', () => {
   });
 
   it('highlights what changed within a variant only', () => {
-    const f = VARIANTS[0]!;
+    const f = variants()[0]!;
     expect(changedResources(null, storyState(0)).size).toBe(0);
     expect([...changedResources(storyState(0), storyState(1))]).toEqual(['enabled']);
     expect([...changedResources(storyState(4), storyState(5))]).toEqual(['patch' as PartId]);
-    const r = VARIANTS[1]!;
+    const r = variants()[1]!;
     expect(changedResources(storyState(f.first + f.count - 1), storyState(r.first)).size).toBe(0);
   });
 });

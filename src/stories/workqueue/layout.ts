@@ -20,7 +20,7 @@ import { fitName, shortCommand, textWidth, wrap, type Font } from '../text';
 export { shortCommand };
 import {
   FILES,
-  STORY_STEPS,
+  storySteps,
   storyState,
   type Edge,
   type FileName,
@@ -459,7 +459,7 @@ function reservedVerdictLines(max: number): number {
   let n = verdictLines.get(key);
   if (n === undefined) {
     n = 1;
-    for (let i = 0; i < STORY_STEPS.length; i++) n = Math.max(n, verdictText(verdict(storyState(i)), max).length);
+    for (let i = 0; i < storySteps().length; i++) n = Math.max(n, verdictText(verdict(storyState(i)), max).length);
     verdictLines.set(key, n);
   }
   return n;
@@ -473,7 +473,7 @@ function reservedStatusLines(inner: number): number {
   let n = statusLines.get(key);
   if (n === undefined) {
     n = 1;
-    for (let i = 0; i < STORY_STEPS.length; i++) {
+    for (let i = 0; i < storySteps().length; i++) {
       for (const t of storyState(i).threads) n = Math.max(n, wrap(statusText(t), inner, SIZE.status, 'sansBold').length);
     }
     statusLines.set(key, n);
@@ -489,7 +489,7 @@ function reservedPcLines(inner: number, size: number): number {
   let n = pcLines.get(key);
   if (n === undefined) {
     n = 1;
-    for (let i = 0; i < STORY_STEPS.length; i++) {
+    for (let i = 0; i < storySteps().length; i++) {
       for (const t of storyState(i).threads) {
         const pc = pcText(t);
         n = Math.max(n, (pc.inKernel ? breakName(pc.text, inner, size) : wrap(pc.text, inner, size, 'sans')).length);
@@ -575,7 +575,7 @@ function steadyHeights(space: Space): Map<string, number> {
   let h = tallest.get(key);
   if (!h) {
     h = new Map();
-    for (let i = 0; i < STORY_STEPS.length; i++) {
+    for (let i = 0; i < storySteps().length; i++) {
       const l = layout(storyState(i), { width, level: space.level ?? 'full', tight: space.tight === true, steady: false });
       const heads = [['dirHead', l.dirHead] as const, ...[...l.parts].map(([id, p]) => [id, p.box.h] as const)];
       for (const [id, v] of heads) h.set(id, Math.max(h.get(id) ?? 0, v));

@@ -5,9 +5,9 @@ import {
   ATTRS,
   FILES,
   PARTS,
-  STORY_STEPS,
+  storySteps,
   THREADS,
-  VARIANTS,
+  variants,
   findCycles,
   kernfsNodeMachine,
   mutexMachine,
@@ -21,7 +21,7 @@ import {
 } from './model';
 
 const states = (variant: VariantId): StoryState[] => {
-  const v = VARIANTS.find((x) => x.id === variant)!;
+  const v = variants().find((x) => x.id === variant)!;
   return Array.from({ length: v.count }, (_, i) => storyState(v.first + i));
 };
 const forbidden = states('forbidden');
@@ -62,23 +62,23 @@ function checkInvariants(run: readonly StoryState[]) {
 
 describe('the story', () => {
   it('tells the forbidden variant, then the real one', () => {
-    expect(VARIANTS.map((v) => v.id)).toEqual(['forbidden', 'real']);
-    expect(VARIANTS[0]!.first).toBe(0);
-    expect(VARIANTS[1]!.first).toBe(VARIANTS[0]!.count);
-    expect(STORY_STEPS.length).toBe(VARIANTS[0]!.count + VARIANTS[1]!.count);
-    STORY_STEPS.forEach((step, i) => {
+    expect(variants().map((v) => v.id)).toEqual(['forbidden', 'real']);
+    expect(variants()[0]!.first).toBe(0);
+    expect(variants()[1]!.first).toBe(variants()[0]!.count);
+    expect(storySteps().length).toBe(variants()[0]!.count + variants()[1]!.count);
+    storySteps().forEach((step, i) => {
       const s = storyState(i);
       expect(s.step).toBe(i);
       expect(s.caption).toBe(step.caption);
       expect(s.fn).toBe(step.fn);
     });
     expect(storyState(-5).step).toBe(0);
-    expect(storyState(10_000).step).toBe(STORY_STEPS.length - 1);
+    expect(storyState(10_000).step).toBe(storySteps().length - 1);
     expect(storyState(Number.NaN).step).toBe(0);
   });
 
   it('gives every step a focus: parts of its picture, the acting thread among them', () => {
-    STORY_STEPS.forEach((step, i) => {
+    storySteps().forEach((step, i) => {
       expect(step.focus.views).toEqual(['story']);
       const parts = step.focus.actors.map((a) => a.part);
       expect(parts.length, `step ${i}`).toBeGreaterThan(0);
@@ -92,7 +92,7 @@ describe('the story', () => {
   });
 
   it('keeps captions short: one or two sentences, naming at most two kernel functions', () => {
-    STORY_STEPS.forEach((step, i) => {
+    storySteps().forEach((step, i) => {
       const sentences = step.caption.split(/(?<=[.!?]["”]?)\s+(?=[A-Z])/);
       expect(sentences.length, `step ${i}: ${step.caption}`).toBeLessThanOrEqual(2);
       const fns = new Set([...step.caption.matchAll(/\b([a-z_][a-z0-9_]*)\((?:\)|&)/g)].map((m) => m[1]));
@@ -102,7 +102,7 @@ describe('the story', () => {
   });
 
   it('names a kernel function in every caption', () => {
-    for (const s of STORY_STEPS) {
+    for (const s of storySteps()) {
       expect(s.fn).toMatch(/^[a-z_][a-z0-9_]*$/);
       expect(s.caption).toContain(`${s.fn}(`);
       expect(s.file).toMatch(/^(fs|kernel|lib|include)\/[\w/]+\.[ch]$/);
@@ -134,7 +134,7 @@ describe('forbidden: enabled_store() puts the kobject under klp_mutex', () => {
     expect(s.actor).toBe('A');
     expect(s.fn).toBe('kernfs_drain');
     expect(s.threads.find((t) => t.id === 'A')!.status).toBe('blocked');
-    expect(VARIANTS[0]!.firstCycle).toBe(s.step);
+    expect(variants()[0]!.firstCycle).toBe(s.step);
     // from then on the cycle stays
     expect(forbidden.slice(first).every((x) => x.cycle !== null)).toBe(true);
   });
@@ -352,14 +352,14 @@ describe('the files of the patch sysfs tree (issue 9)', () => {
   });
 
   it('says why removing the object directories cannot deadlock, and that stack_order would join the cycle', () => {
-    const freeStart = STORY_STEPS.filter((s) => s.fn === 'klp_free_patch_start');
+    const freeStart = storySteps().filter((s) => s.fn === 'klp_free_patch_start');
     expect(freeStart).toHaveLength(2);
     for (const s of freeStart) {
       expect(s.caption).not.toMatch(/hold no files/);
       expect(s.caption).toMatch(/patched/);
       expect(s.caption).toMatch(/takes no lock/);
     }
-    expect(STORY_STEPS[0]!.caption).toMatch(/stack_order_show\(\) takes klp_mutex/);
-    for (const s of STORY_STEPS) expect(s.caption).not.toMatch(/deactivates enabled, transition and force/);
+    expect(storySteps()[0]!.caption).toMatch(/stack_order_show\(\) takes klp_mutex/);
+    for (const s of storySteps()) expect(s.caption).not.toMatch(/deactivates enabled, transition and force/);
   });
 });

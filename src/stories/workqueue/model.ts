@@ -167,7 +167,7 @@ export interface Cycle {
 }
 
 export interface StoryState extends StoryStep {
-  /** index in STORY_STEPS */
+  /** index in storySteps() */
   step: number;
   variant: VariantId;
   title: string;
@@ -1007,36 +1007,60 @@ export function simulate(variant: VariantId, options: SimulateOptions = {}, firs
 // ---------------------------------------------------------------------------
 // The story: the forbidden variant, then the real one
 
-const FORBIDDEN = simulate('forbidden');
-const REAL = simulate('real', {}, FORBIDDEN.length);
-const ALL: readonly StoryState[] = [...FORBIDDEN, ...REAL];
-
 export interface VariantInfo {
   id: VariantId;
   title: string;
-  /** its first step in STORY_STEPS */
+  /** its first step in storySteps() */
   first: number;
   count: number;
-  /** the first step (in STORY_STEPS) whose wait-for graph has a cycle, or null */
+  /** the first step (in storySteps()) whose wait-for graph has a cycle, or null */
   firstCycle: number | null;
 }
 
-export const VARIANTS: readonly VariantInfo[] = [FORBIDDEN, REAL].map((states) => {
-  const first = states[0]!;
-  return {
-    id: first.variant,
-    title: first.title,
-    first: first.step,
-    count: states.length,
-    firstCycle: states.find((s) => s.cycle !== null)?.step ?? null,
-  };
-});
+interface Story {
+  all: readonly StoryState[];
+  variants: readonly VariantInfo[];
+  steps: readonly StoryStep[];
+}
+
+let told: Story | null = null;
+
+/**
+ * The story, simulated when first asked: not as the module loads (the page
+ * prefetches every story, and simulating this one held its thread ~50 ms).
+ */
+function story(): Story {
+  if (told) return told;
+  const forbidden = simulate('forbidden');
+  const real = simulate('real', {}, forbidden.length);
+  const all = [...forbidden, ...real];
+  const variants = [forbidden, real].map((states) => {
+    const first = states[0]!;
+    return {
+      id: first.variant,
+      title: first.title,
+      first: first.step,
+      count: states.length,
+      firstCycle: states.find((s) => s.cycle !== null)?.step ?? null,
+    };
+  });
+  const steps = all.map(({ caption, fn, file, focus }) => (file ? { caption, fn, file, focus } : { caption, fn, focus }));
+  return (told = { all, variants, steps });
+}
+
+/** The two variants: the forbidden one first, then the real one. */
+export function variants(): readonly VariantInfo[] {
+  return story().variants;
+}
 
 /** Captions for the whole story: the forbidden variant first, then the real one. */
-export const STORY_STEPS: readonly StoryStep[] = ALL.map(({ caption, fn, file, focus }) => (file ? { caption, fn, file, focus } : { caption, fn, focus }));
+export function storySteps(): readonly StoryStep[] {
+  return story().steps;
+}
 
 /** The full picture at a step of the story (clamped to the story). */
 export function storyState(step: number): StoryState {
-  const i = Math.min(ALL.length - 1, Math.max(0, Math.trunc(Number.isFinite(step) ? step : 0)));
-  return ALL[i]!;
+  const { all } = story();
+  const i = Math.min(all.length - 1, Math.max(0, Math.trunc(Number.isFinite(step) ? step : 0)));
+  return all[i]!;
 }
