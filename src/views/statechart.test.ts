@@ -3,6 +3,7 @@ import type { AnyStateMachine } from 'xstate';
 import {
   ariaLabel,
   boxPoint,
+  chartLayout,
   chartScale,
   CHARTS,
   crossings,
@@ -312,5 +313,15 @@ describe('current states from the view', () => {
     const long = { states: [{ key: 'waiting_for_the_free_work', description: '', final: false }] };
     expect(nodeWidth(long)).toBeGreaterThanOrEqual(long.states[0]!.key.length * STATE_FONT * MONO_EM + 16);
     expect(nodeWidth({ states: [] })).toBe(128);
+  });
+});
+
+describe('chartLayout', () => {
+  it('lays each chart out once, as layoutChart does from its machine', () => {
+    for (const def of CHARTS) {
+      const l = chartLayout(def);
+      expect(chartLayout(def)).toBe(l);
+      expect(l).toEqual(layoutChart(machineGraph(def.machine)));
+    }
   });
 });

@@ -447,6 +447,14 @@ export const CHARTS: readonly ChartDef[] = [
   },
 ];
 
+const layouts = new Map<ChartDef, ChartLayout>();
+/** A chart's layout: it depends on the machine's definition only, so it is made once for the page. */
+export function chartLayout(def: ChartDef): ChartLayout {
+  let l = layouts.get(def);
+  if (!l) layouts.set(def, (l = layoutChart(machineGraph(def.machine))));
+  return l;
+}
+
 /** state key → who is in it (patch or module names; the transition's patch). */
 export type Current = Map<string, string[]>;
 
