@@ -441,7 +441,9 @@ function differs(a: SideState, b: SideState): Record<Aspect, boolean> {
   };
 }
 
-const PLAYED: Record<Api, SideState[]> = { old: play('old', STORY), new: play('new', STORY) };
+let bothSides: Record<Api, SideState[]> | null = null;
+/** Both sides played when first asked, not as the module loads (the page prefetches every story's code: ~50 ms). */
+const played = (): Record<Api, SideState[]> => (bothSides ??= { old: play('old', STORY), new: play('new', STORY) });
 
 /** The number of steps of the story. */
 export const STEP_COUNT = STORY.length;
@@ -449,8 +451,9 @@ export const STEP_COUNT = STORY.length;
 /** Both sides after step `n` (clamped to the story). */
 export function storyState(n: number): StoryState {
   const i = Math.min(Math.max(Math.trunc(Number.isFinite(n) ? n : 0), 0), STORY.length - 1);
-  const old = PLAYED.old[i]!;
-  const neu = PLAYED.new[i]!;
+  const { old: olds, new: news } = played();
+  const old = olds[i]!;
+  const neu = news[i]!;
   return {
     step: i,
     command: STORY[i]!.line,
