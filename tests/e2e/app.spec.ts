@@ -5,15 +5,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { AxeBuilder } from '@axe-core/playwright';
-import { openBlank, settle, type } from './helpers';
-
-const REGIONS = ['Patch stack', 'Task migration', 'Free queue', 'Kernel state'];
-
-/** The text of every view region: what a user sees of the state, once every view shows the step (none is busy). */
-async function views(page: Page): Promise<string[]> {
-  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
-  return Promise.all(REGIONS.map((name) => page.getByRole('region', { name }).innerText()));
-}
+import { openBlank, REGIONS, settle, type, views } from './helpers';
 
 test('opens on the first scenario, ready to step, with every region', async ({ page }) => {
   await page.goto('/');

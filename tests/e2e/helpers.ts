@@ -78,3 +78,16 @@ export async function settle(page: Page): Promise<void> {
 export async function kernelLog(page: Page): Promise<string[]> {
   return readLog(page.getByRole('log', { name: 'Kernel log' }), ['.text']);
 }
+
+/** The kernel views whose text says the state (the first screen's and below the fold). */
+export const REGIONS = ['Patch stack', 'Task migration', 'Free queue', 'Kernel state'];
+
+/**
+ * The text of every view region: what a user sees of the state, once every
+ * view shows the page's step (views below the fold and a picture's second
+ * view follow a turn later, busy meanwhile).
+ */
+export async function views(page: Page): Promise<string[]> {
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+  return Promise.all(REGIONS.map((name) => page.getByRole('region', { name }).innerText()));
+}

@@ -10,10 +10,8 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import LZString from 'lz-string';
-import { openBlank, settle, type } from './helpers';
+import { openBlank, settle, type, views } from './helpers';
 
-const REGIONS = ['Patch stack', 'Task migration', 'Free queue', 'Kernel state'];
-const views = (page: Page) => Promise.all(REGIONS.map((name) => page.getByRole('region', { name }).innerText()));
 
 /** Anything injected would call one of these; none may ever be called. */
 async function armCanary(page: Page): Promise<string[]> {
