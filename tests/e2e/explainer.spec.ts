@@ -88,7 +88,9 @@ test('view options work after every route; a large machine keeps its size and st
 
   await page.goto('/#/blank?tasks=2000&cpus=16&theme=dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-  await expect(page.locator('html')).not.toHaveAttribute('data-talk', '');
+  // A situation's view options apply once the engine has replayed it (a link that fails changes
+  // nothing): the worker's first boot of 2,000 tasks can take a loaded CI host over ten seconds.
+  await expect(page.locator('html')).not.toHaveAttribute('data-talk', '', { timeout: 30_000 });
   await type(page, 'insmod test_modules/test_klp_livepatch.ko');
   await expect(page).toHaveURL(/cpus=16;extraTasks=2000;.*step=1/);
   const canvas = page.getByRole('region', { name: 'Task migration' }).locator('canvas');
