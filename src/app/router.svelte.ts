@@ -33,6 +33,11 @@ export class Router {
   private syncs = 0;
   /** set while following the address: the steps that follow it are not new history */
   private following = false;
+  /**
+   * The address as the browser held it when we last read or wrote it. When the bar says
+   * otherwise, the reader moved it and its hashchange is on its way: a sync must not write over it.
+   */
+  private address = '';
 
   constructor(private readonly app: AppState) {}
 
@@ -84,6 +89,7 @@ export class Router {
   /** Opens the page's own link. A bad one opens the first scenario, with a message. */
   async start(): Promise<void> {
     const hash = legacyLargeSystem() ?? location.hash;
+    this.address = location.hash;
     const before = this.viewPicked();
     if (isKept(history.state)) {
       // A reload of a step no link could hold: the history entry still has it.
@@ -110,6 +116,7 @@ export class Router {
     // The address the reader went to, read now: a sync still on its way (the step shown before)
     // must neither write over it nor be what is decoded after the await below.
     const hash = location.hash;
+    this.address = hash;
     if (hash === this.link && !again) return;
     this.syncs++;
     const picked = this.viewPicked();
@@ -117,7 +124,7 @@ export class Router {
     if (!r.ok) {
       // Keep everything as it is; put the address back to it.
       this.error = r.error;
-      history.replaceState(null, '', this.link);
+      this.write(null, this.link, true);
       // A sync dropped above may have been the step shown's own: its address is written now.
       void this.sync(true);
       return;
@@ -137,7 +144,7 @@ export class Router {
       } else if (!(await this.open(link, picked))) {
         // Keep everything the user had; put the address back to it.
         this.link = before;
-        history.replaceState(null, '', before);
+        this.write(null, before, true);
         void this.sync(true);
         return;
       }
@@ -161,13 +168,19 @@ export class Router {
     if (token !== this.syncs) return;
     const now = await this.hashNow();
     if (token !== this.syncs || !now) return; // a later step already synced, or nothing is shown
+    if (location.hash !== this.address) return; // the reader moved the address: follow() takes it from here
     const [hash, appLink, kept] = now;
     this.appLink = appLink;
     const held = isKept(history.state);
     if (!kept && hash === this.link && !held) return;
     this.link = hash;
-    if (replace || this.app.playing) history.replaceState(kept, '', hash);
-    else history.pushState(kept, '', hash);
+    this.write(kept, hash, replace || this.app.playing);
+  }
+
+  private write(state: Kept | null, hash: string, replace: boolean): void {
+    if (replace) history.replaceState(state, '', hash);
+    else history.pushState(state, '', hash);
+    this.address = location.hash;
   }
 
   /**
@@ -179,7 +192,7 @@ export class Router {
     if (isKept(state)) {
       const { setup, inputs, step } = state.klpscope;
       // The hashchange that may follow this event must not open the address: this entry's state wins.
-      this.link = location.hash;
+      this.link = this.address = location.hash;
       this.following = true;
       try {
         // Our own session made it: its replay was accepted once, so no link budget applies.

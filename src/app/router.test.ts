@@ -98,6 +98,22 @@ describe('Router', () => {
     expect(address.hash).toBe('#/s/first-livepatch/5?talk');
   });
 
+  it('an address the reader moved to before the step shown is written wins, though its hashchange comes after', async () => {
+    const address = fakeAddress('#/s/first-livepatch/0?embed');
+    const app = new AppState();
+    const router = new Router(app);
+    await router.start();
+    await app.goto(3);
+    // The reader sets the address; the browser delivers its hashchange after the sync's task has run.
+    address.hash = '#/s/first-livepatch/5?talk';
+    await router.sync();
+    expect(address.hash).toBe('#/s/first-livepatch/5?talk');
+    await router.follow();
+    expect(app.position).toBe(5);
+    expect(router.options.talk).toBe(true);
+    expect(address.hash).toBe('#/s/first-livepatch/5?talk');
+  });
+
   it('an address refused while the step before is still being written leaves the address at the step shown', async () => {
     const address = fakeAddress('#/s/first-livepatch/0');
     const app = new AppState();
