@@ -328,7 +328,7 @@ export class AppState {
     // Views come as changes to the last one shown; 'last': the step before is that view.
     const last = this.snap?.view ?? null;
     const view = decodeView(s.view, last);
-    const prev = s.prev === 'last' ? last : s.prev && decodeView(s.prev, last);
+    const prev = s.prev === 'last' ? last : s.prev && decodeView(s.prev, view);
     this.snap = { ...s, view, prev };
     this.inputs = patch(this.inputs, s.inputs);
     this.records = patch(this.records, s.records);

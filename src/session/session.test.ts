@@ -23,16 +23,22 @@ function ok(r: Reply): Snapshot {
   return r.snap;
 }
 
+/** A snapshot as the page reads it: its views decoded, and how the view before crossed. */
+type Seen = Omit<Snapshot, 'view' | 'prev'> & { view: KernelView; prev: KernelView | null; sentPrev: Snapshot['prev'] };
+
 /** A page's copy of the lists, built only from the deltas, as state.svelte.ts builds it. */
 class Page {
   inputs: Input[] = [];
   log: string[] = [];
   times: number[] = [];
-  last!: Snapshot & { view: KernelView };
+  last!: Seen;
   constructor(readonly s: Session) {}
-  ask(req: Request): Snapshot & { view: KernelView } {
+  ask(req: Request): Seen {
     const sent = ok(this.s.handle(req));
-    const snap = { ...sent, view: decodeView(sent.view, this.last?.view ?? null) };
+    const last = this.last?.view ?? null;
+    const view = decodeView(sent.view, last);
+    const prev = sent.prev === 'last' ? last : sent.prev && decodeView(sent.prev, view);
+    const snap = { ...sent, view, prev, sentPrev: sent.prev };
     this.inputs = patch(this.inputs, snap.inputs);
     this.log = patch(this.log, { keep: snap.log.keep, add: snap.log.add.map((r) => r.text) });
     this.times = patch(this.times, { keep: snap.records.keep, add: snap.records.add.map((r) => r.time) });
@@ -53,8 +59,8 @@ describe('Session', () => {
     expect(step.log.keep).toBeGreaterThan(0); // the log before the step is not sent again
     expect(step.records.keep).toBe(step.position - 1);
     // A step forward: the view before is the one the page already has.
-    expect(step.prev).toBe('last');
-    expect(page.ask({ op: 'goto', step: 1 }).prev).not.toBe('last');
+    expect(step.sentPrev).toBe('last');
+    expect(page.ask({ op: 'goto', step: 1 }).sentPrev).not.toBe('last');
     page.ask({ op: 'goto', step: 2 });
     page.ask({ op: 'goto', step: 5 });
     const fresh = new Page(new Session()).ask({ op: 'open', setup: DEFAULT_SETUP, inputs: page.inputs, step: 5, workLimit: Infinity });
@@ -62,6 +68,24 @@ describe('Session', () => {
     expect(page.inputs).toEqual(fresh.inputs.add);
     expect(page.log).toEqual(fresh.log.add.map((r) => r.text));
     expect(page.times.length).toBe(5);
+  });
+
+  it('sends the view before a step as a change to the step’s own view, which crosses with it', () => {
+    // A step that changes a few tasks: the stalled transition waits a second.
+    const inputs: Input[] = [...STALL, { kind: 'advance', seconds: 1 }];
+    const at = (step: number) => new Page(new Session()).ask({ op: 'open', setup: DEFAULT_SETUP, inputs, step, workLimit: Infinity }).view;
+    const s = new Session();
+    // A page's first snapshot: it has no view yet, so the view is whole; the step before is the
+    // same machine but for what the step changed, and crosses as that change.
+    const first = ok(s.handle(open(inputs)));
+    expect(first.view.tasks.kind).toBe('whole');
+    const prev = first.prev;
+    expect(prev !== null && prev !== 'last' && prev.tasks.kind).toBe('change');
+    // Decoded against the view, it is the session's own view of the step before.
+    const page = new Page(new Session());
+    expect(JSON.stringify(page.ask(open(inputs)).prev)).toBe(JSON.stringify(at(inputs.length - 1)));
+    // Going back a step: the view before that is decoded against the new view too.
+    expect(JSON.stringify(page.ask({ op: 'goto', step: 3 }).prev)).toBe(JSON.stringify(at(2)));
   });
 
   it('stops a new input at its budget, keeps nothing of it, and runs it to the end when asked', () => {

@@ -147,7 +147,9 @@ export class Session {
     const view = t.view();
     const prev = pos > 0 ? t.cachedView(pos - 1) : null;
     const last = this.sent.view;
-    const sentPrev = prev !== null && prev === last ? 'last' : prev && encodeView(prev, last);
+    // The view before differs from this step's view by what the step changed: it crosses as that
+    // change (a page's first snapshot at 10,000 tasks was two whole views, ~100 ms to take in).
+    const sentPrev = prev !== null && prev === last ? 'last' : prev && encodeView(prev, view);
     this.sent = { inputs: t.inputs.slice(), records: pos, log, view };
     const snap: Snapshot = {
       view: encodeView(view, last),
