@@ -173,6 +173,9 @@ test('a situation no link could reopen gets no link; the address keeps the last 
   expect(page.url()).toBe(url);
   // A link carries the steps after this one too; acting here drops them, and the link comes back.
   await page.getByRole('button', { name: 'Step back' }).click();
+  // The step back is the engine's answer: until it shows, the terminal still shows the long line, and
+  // lsmod's lines (numbered as that line's were) would not look new to type().
+  await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveValue('1');
   await type(page, 'lsmod');
   await expect(page.getByRole('button', { name: 'Copy link to this step' })).toBeEnabled();
   await expect(page).toHaveURL(/#\/x\/.*lsmod;step=2/);
