@@ -86,16 +86,39 @@ export class Router {
     void this.sync(true);
   }
 
-  /** Opens the page's own link. A bad one opens the first scenario, with a message. */
-  async start(): Promise<void> {
+  /**
+   * Navigations (the page's own link, a followed address, Back and Forward) one at a time, in the
+   * order the browser told us: each reads the address and the history entry when its turn comes, so
+   * a Back pressed while the page's link still opens is not undone when that link's opening ends.
+   */
+  private navigating: Promise<unknown> = Promise.resolve();
+  private serially(op: () => Promise<void>): Promise<void> {
+    const run = this.navigating.then(op);
+    this.navigating = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * Opens the page's own link once `when` resolves (the page's first turn). A bad one opens the first
+   * scenario, with a message.
+   */
+  start(when: Promise<void> = Promise.resolve()): Promise<void> {
+    // What the user picks from now on, while the link opens, is a later choice than the link's.
+    const before = this.viewPicked();
+    return this.serially(async () => {
+      await when;
+      await this.startNow(before);
+    });
+  }
+
+  private async startNow(before: Picked): Promise<void> {
     const hash = legacyLargeSystem() ?? location.hash;
     this.address = location.hash;
-    const before = this.viewPicked();
     if (isKept(history.state)) {
       // A reload of a step no link could hold: the history entry still has it.
       const r = (await this.loadLinks()).decodeLink(hash);
       if (r.ok && r.link.kind !== 'home' && r.link.kind !== 'blank') this.applyOptions(r.link.kind === 'scenario' ? r.link.options : r.link.situation.options, before);
-      return this.popped(history.state);
+      return this.poppedNow(history.state);
     }
     if (hash === '' || hash === '#' || hash === '#/') {
       await this.open({ kind: 'home' }, before);
@@ -112,14 +135,18 @@ export class Router {
   }
 
   /** The address changed (back/forward, an edited or followed link). */
-  async follow(again = false): Promise<void> {
+  follow(again = false): Promise<void> {
+    const picked = this.viewPicked();
+    return this.serially(() => this.followNow(again, picked));
+  }
+
+  private async followNow(again: boolean, picked: Picked): Promise<void> {
     // The address the reader went to, read now: a sync still on its way (the step shown before)
     // must neither write over it nor be what is decoded after the await below.
     const hash = location.hash;
     this.address = hash;
     if (hash === this.link && !again) return;
     this.syncs++;
-    const picked = this.viewPicked();
     const r = (await this.loadLinks()).decodeLink(hash);
     if (!r.ok) {
       // Keep everything as it is; put the address back to it.
@@ -188,7 +215,11 @@ export class Router {
    * could not be a link reopens it; one without, at the address of what is
    * shown, reopens that address (the hash did not change, so no hashchange).
    */
-  async popped(state: unknown): Promise<void> {
+  popped(state: unknown): Promise<void> {
+    return this.serially(() => this.poppedNow(state));
+  }
+
+  private async poppedNow(state: unknown): Promise<void> {
     if (isKept(state)) {
       const { setup, inputs, step } = state.klpscope;
       // The hashchange that may follow this event must not open the address: this entry's state wins.
@@ -202,7 +233,7 @@ export class Router {
         this.following = false;
       }
     } else if (this.unshareable && location.hash === this.link) {
-      await this.follow(true);
+      await this.followNow(true, this.viewPicked());
     }
   }
 

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppState, DEFAULT_SPEED } from './state.svelte';
 import { Router } from './router.svelte';
+import { DEFAULT_SETUP } from '../session/situation';
 
 /** The address bar and history the router writes to, without a browser. */
 function fakeAddress(hash: string) {
@@ -112,6 +113,24 @@ describe('Router', () => {
     expect(app.position).toBe(5);
     expect(router.options.talk).toBe(true);
     expect(address.hash).toBe('#/s/first-livepatch/5?talk');
+  });
+
+  it('Back or Forward while the page’s own link still opens is applied after it, not undone by it', async () => {
+    fakeAddress('#/s/first-livepatch/1');
+    const app = new AppState();
+    const router = new Router(app);
+    // The links module answers late: the page's link is still opening when the reader goes to an
+    // entry that holds a situation (a step no link could hold, kept in its history state).
+    let loaded!: () => void;
+    linksAfter(router, new Promise<void>((r) => (loaded = r)));
+    const opening = router.start();
+    const kept = { klpscope: { setup: DEFAULT_SETUP, inputs: [{ kind: 'command', line: 'cat /proc/cmdline' }, { kind: 'command', line: 'lsmod' }], step: 2 } };
+    const moved = router.popped(kept);
+    loaded();
+    await Promise.all([opening, moved]);
+    expect(app.scenario).toBeNull();
+    expect(app.position).toBe(2);
+    expect(app.history).toEqual(['cat /proc/cmdline', 'lsmod']);
   });
 
   it('an address refused while the step before is still being written leaves the address at the step shown', async () => {
