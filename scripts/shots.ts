@@ -44,6 +44,9 @@ for (const [w, h] of sizes) {
           await page.waitForLoadState('networkidle');
           await page.waitForTimeout(300);
           const file = `${out}/${t.id}-${n}-${mode}-${theme}-${w}x${h}.png`;
+          // The views below the fold are painted only near the viewport (content-visibility: auto):
+          // a capture of the whole page shows them all.
+          if (full) await page.evaluate(() => document.querySelectorAll<HTMLElement>('.more > .panel').forEach((p) => (p.style.contentVisibility = 'visible')));
           await page.screenshot({ path: file, fullPage: full });
           const [sw, sh] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
           console.log(`${file}  scroll ${sw}x${sh}${sw > w || sh > h ? '  (overflows)' : ''}`);
