@@ -13,7 +13,7 @@ import { TYPED_WORK } from '../session/session';
 import { Shell } from '../kernel/shell/shell';
 import type { TermChunk } from '../kernel/shell/terminal';
 import { nextEventMakesProgress, settle, whySettlingStops } from '../kernel/settle';
-import { formatTimestamp, type LogRecord } from '../kernel/world/log';
+import { dmesgText } from '../kernel/world/log';
 import { USEC_PER_SEC } from '../kernel/world/events';
 import { SLEEP_MAX } from '../kernel/shell/commands/system';
 
@@ -56,8 +56,6 @@ const PACING_HELP = SH_HELP.slice(SH_HELP.indexOf('  .step'));
 /** Seconds since boot, as dmesg prints them. */
 const seconds = (usec: number) => `${Math.floor(usec / USEC_PER_SEC)}.${String(usec % USEC_PER_SEC).padStart(6, '0')}`;
 
-const logLines = (records: LogRecord[]) => records.map((r) => `${formatTimestamp(r.usec)} ${r.text}\n`).join('');
-
 /**
  * The pacing words of `klp sh`: they move the machine on between commands.
  * Returns what to print, or null when the line is not one of them.
@@ -72,7 +70,7 @@ function pacingWord(kernel: Kernel, line: string): string | null {
     if (ev) ran.push(`* ${seconds(ev.at)} ${ev.label}\n`);
     return ev;
   };
-  const report = () => ran.join('') + logLines(kernel.log.records.slice(from));
+  const report = () => ran.join('') + dmesgText(kernel.log.records.slice(from));
   if (extra.length) return `klp sh: ${word}: too many arguments\n`;
   switch (word) {
     case '.help':

@@ -83,6 +83,11 @@ export class KernelLog {
   }
 }
 
+/** Records as plain `dmesg` prints them: `[    1.234567] text`, a line each (no level column). */
+export function dmesgText(records: readonly LogRecord[]): string {
+  return records.map((r) => `${formatTimestamp(r.usec)} ${r.text}\n`).join('');
+}
+
 /** `[    1.234567] ` as dmesg prints the timestamp. */
 export function formatTimestamp(usec: number): string {
   const sec = Math.floor(usec / 1e6);
