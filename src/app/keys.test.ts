@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { handleKey } from './keys';
+import { handleKey, type KeyActions } from './keys';
 import type { AppState } from './state.svelte';
 
-function press(key: string, target: { tagName: string; role?: string }) {
+function press(key: string, target: { tagName: string; role?: string }, more: Partial<KeyActions> = {}, canStep = true) {
   const calls: string[] = [];
-  const app = { pause: () => calls.push('pause'), step: () => calls.push('step'), back: () => calls.push('back') } as unknown as AppState;
+  const app = { canStep, pause: () => calls.push('pause'), step: () => calls.push('step'), back: () => calls.push('back') } as unknown as AppState;
   let prevented = false;
   const el = { tagName: target.tagName, isContentEditable: false, getAttribute: (n: string) => (n === 'role' ? (target.role ?? null) : null) };
   const e = { key, target: el, ctrlKey: false, metaKey: false, altKey: false, preventDefault: () => (prevented = true) } as unknown as KeyboardEvent;
-  handleKey(e, app, { openHelp: () => {}, toggleBlank: () => {} });
+  handleKey(e, app, { openHelp: () => {}, toggleBlank: () => {}, ...more });
   return { calls, prevented };
 }
 
@@ -22,5 +22,19 @@ describe('page keys', () => {
     expect(press('PageDown', { tagName: 'DIV', role: 'log' })).toEqual({ calls: [], prevented: false });
     expect(press('PageUp', { tagName: 'DIV', role: 'log' })).toEqual({ calls: [], prevented: false });
     expect(press('ArrowRight', { tagName: 'DIV', role: 'log' })).toEqual({ calls: ['pause', 'step'], prevented: true });
+  });
+
+  it('past a scenario’s end the clicker opens what comes after (the closing slide), and back closes it first', () => {
+    const shown: string[] = [];
+    const closing = { pastEnd: () => (shown.push('closing'), true), back: () => false };
+    expect(press('PageDown', { tagName: 'BODY' }, closing, false)).toEqual({ calls: ['pause'], prevented: true });
+    expect(shown).toEqual(['closing']);
+    // Where a step is left, it steps: the hook is not asked.
+    expect(press('PageDown', { tagName: 'BODY' }, closing, true).calls).toEqual(['pause', 'step']);
+    expect(shown).toEqual(['closing']);
+    // Nothing after the end (the workbench): a step as before (it does nothing).
+    expect(press('ArrowRight', { tagName: 'BODY' }, { pastEnd: () => false }, false).calls).toEqual(['pause', 'step']);
+    expect(press('PageUp', { tagName: 'BODY' }, { back: () => true }).calls).toEqual([]);
+    expect(press('PageUp', { tagName: 'BODY' }, { back: () => false }).calls).toEqual(['back']);
   });
 });

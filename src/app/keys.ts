@@ -11,6 +11,10 @@ export interface KeyActions {
   toggleBlank: () => void;
   /** talk mode: show or hide the controls */
   toggleControls?: () => void;
+  /** a step forward where there is none (a scenario's end): true if it did something (talk mode's closing slide) */
+  pastEnd?: () => boolean;
+  /** a step back: true if it did something else instead (the closing slide goes back to the last step) */
+  back?: () => boolean;
 }
 
 export function handleKey(e: KeyboardEvent, app: AppState, actions: KeyActions): void {
@@ -27,11 +31,11 @@ export function handleKey(e: KeyboardEvent, app: AppState, actions: KeyActions):
     case 'ArrowRight':
     case 'PageDown':
       app.pause();
-      app.step();
+      if (app.canStep || !actions.pastEnd?.()) app.step();
       break;
     case 'ArrowLeft':
     case 'PageUp':
-      app.back();
+      if (!actions.back?.()) app.back();
       break;
     case '+':
     case '=':

@@ -15,6 +15,7 @@ const LATER: (() => Promise<unknown>)[] = [
   () => import('./layouts/Embed.svelte'),
   () => import('./KeyHelp.svelte'),
   () => import('./Intro.svelte'),
+  () => import('./Closing.svelte'),
   () => import('../views/FuncStacks.svelte'),
   () => import('../views/Modules.svelte'),
   () => import('../views/FreeQueue.svelte'),

@@ -3,6 +3,7 @@
  * into them at a step; a presenter's clicker keys step through the captions.
  */
 import { SCENARIOS } from '../../src/scenarios/index';
+import { qrModules, qrPath } from '../../src/views/qr';
 import { expect, test } from './fixtures';
 
 test('a link opens talk mode at a step; the clicker keys step, go back and blank', async ({ page }) => {
@@ -60,4 +61,36 @@ test('following another link applies its view options; the picker keeps them', a
   await page.getByRole('combobox', { name: 'Scenario' }).selectOption({ label: `${SCENARIOS.findIndex((s) => s.id === 'reversing') + 1}. Reversing a transition` });
   await expect(page).toHaveURL(/#\/s\/reversing\/0\?talk$/);
   await expect(page.getByRole('region', { name: 'Last command' })).toBeVisible();
+});
+
+test('past a scenario’s last step the clicker shows a closing slide: the story’s link as text and as a QR code', async ({ page }) => {
+  const s = SCENARIOS.find((x) => x.id === 'first-livepatch')!;
+  const last = s.kind === 'timeline' ? s.steps.length : 0;
+  await page.goto(`/#/s/first-livepatch/${last}?talk`);
+  await expect(page.locator('#caption')).toContainText(`step ${last} of ${last}`);
+  await page.keyboard.press('PageDown');
+  const slide = page.getByRole('dialog', { name: s.title });
+  await expect(slide).toBeVisible();
+  // The story from its first step, in the workbench, whole: what a phone opens.
+  const href = new URL('/#/s/first-livepatch/0', page.url()).href;
+  await expect(slide.getByRole('link')).toHaveAttribute('href', href);
+  await expect(slide.getByRole('link')).toHaveText(href);
+  const code = slide.getByRole('img', { name: `QR code of ${href}` });
+  await expect(code).toBeVisible();
+  await expect(code.locator('path')).toHaveAttribute('d', qrPath(qrModules(href)));
+  // The slide is not a step: the address and the timeline stay at the last one, and back closes it.
+  await expect(page).toHaveURL(new RegExp(`#/s/first-livepatch/${last}\\?talk$`));
+  await page.keyboard.press('PageUp');
+  await expect(slide).toHaveCount(0);
+  await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveValue(String(last));
+  // On from the slide: the following scenario, still in talk mode.
+  await page.keyboard.press('PageDown');
+  await expect(slide).toBeVisible();
+  await page.keyboard.press('PageDown');
+  await expect(page).toHaveURL(/#\/s\/how-tasks-switch\/0\?talk$/);
+  await expect(slide).toHaveCount(0);
+  // The audience's phone: the link opens the story at its first step, not in talk mode.
+  await page.goto(href);
+  await expect(page.locator('#caption')).toContainText(`step 0 of ${last}`);
+  await expect(page.locator('html')).not.toHaveAttribute('data-talk', '');
 });
