@@ -38,6 +38,13 @@ describe('the single-file page', () => {
     const icon = PAGE.replace('</head>', '<link rel="icon" href="./favicon.ico"></head>');
     expect(() => inlineBundle(icon, (f) => files[f])).toThrow(/still loads  ?href="\.\/favicon\.ico"/);
   });
+
+  it("reads what the page's tags load, not text inside its code (a library's '<img src=\"' builder)", () => {
+    const builder: Record<string, string> = { ...files, 'assets/index-a1.js': 'export const img = (u) => `<img src="` + u + `" alt="">`;' };
+    expect(inlineBundle(PAGE, (f) => builder[f]).html).toContain('<img src="');
+    const both = PAGE.replace('</head>', '<img src="./logo.png"></head>');
+    expect(() => inlineBundle(both, (f) => builder[f])).toThrow(/still loads  ?src="\.\/logo\.png"/);
+  });
 });
 
 describe("a script's text inside <script>", () => {
