@@ -71,6 +71,8 @@ test('past a scenario’s last step the clicker shows a closing slide: the story
   await page.keyboard.press('PageDown');
   const slide = page.getByRole('dialog', { name: s.title });
   await expect(slide).toBeVisible();
+  // A dialog: the keyboard's focus is in it, on the way back.
+  await expect(slide.getByRole('button', { name: /back to the last step/ })).toBeFocused();
   // The story from its first step, in the workbench, whole: what a phone opens.
   const href = new URL('/#/s/first-livepatch/0', page.url()).href;
   await expect(slide.getByRole('link')).toHaveAttribute('href', href);
@@ -83,6 +85,11 @@ test('past a scenario’s last step the clicker shows a closing slide: the story
   await page.keyboard.press('PageUp');
   await expect(slide).toHaveCount(0);
   await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveValue(String(last));
+  // Escape closes it too.
+  await page.keyboard.press('PageDown');
+  await expect(slide).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(slide).toHaveCount(0);
   // On from the slide: the following scenario, still in talk mode.
   await page.keyboard.press('PageDown');
   await expect(slide).toBeVisible();
