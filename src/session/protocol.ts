@@ -45,7 +45,7 @@ export function patch<T>(list: readonly T[], d: Delta<T>): T[] {
  * change to the tasks of the last view sent (which the page has): a step
  * changes a few tasks of 10,000, and copying 10,000 objects across (twice at
  * a page's first snapshot: the view and the one before) took the page
- * ~100 ms; the same tasks as a few arrays copy about seven times faster.
+ * ~100 ms; the same tasks as a few arrays copy in ~1 ms (Node: 70 ms before).
  */
 export type SentView = Omit<KernelView, 'tasks'> & { tasks: SentTasks };
 
