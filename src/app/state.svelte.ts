@@ -11,7 +11,7 @@
  * returns to the step it showed, with nothing lost.
  */
 import { DEFAULT_SETUP, type Input, type Setup, type StepRecord } from '../session/situation';
-import { decodeView, patch, type Notice, type Progress, type Reply, type Request, type Snapshot } from '../session/protocol';
+import { decodeView, patch, tasksToDecode, type Notice, type Progress, type Reply, type Request, type Snapshot } from '../session/protocol';
 
 /** A snapshot as the page keeps it: its views whole again. */
 type Shown = Omit<Snapshot, 'view' | 'prev'> & { view: KernelView; prev: KernelView | null };
@@ -21,9 +21,12 @@ import type { CatalogEntry } from '../views/modules';
 import type { Component } from 'svelte';
 import type { Scenario, StoryScenario, StoryStep, TimelineScenario } from '../scenarios/types';
 import { startHost, Stopped, type EngineHost } from './engine-host';
+import { FIRST_SCREEN, nextTurn } from '../views/turns';
 
 /** A request shorter than this shows no progress: it would only flicker. */
 const BUSY_AFTER_MS = 150;
+/** More tasks than this decoded for one snapshot (a machine of thousands, seen anew): its views draw a turn later. */
+const MANY_TASKS = 2_000;
 
 export const SPEED_MIN = 0.25;
 export const SPEED_MAX = 32;
@@ -306,7 +309,14 @@ export class AppState {
     const run = this.queue.then(async () => {
       try {
         const reply = await this.host.request(req);
-        if (reply.ok) this.apply(reply.snap);
+        if (reply.ok) {
+          const snap = this.decode(reply.snap);
+          // Thousands of tasks made anew (a cold load, a jump at 10,000 tasks) take a task of their own;
+          // the views they change are drawn in the next.
+          if (tasksToDecode(reply.snap.view) + (reply.snap.prev && reply.snap.prev !== 'last' ? tasksToDecode(reply.snap.prev) : 0) > MANY_TASKS)
+            await nextTurn(FIRST_SCREEN);
+          this.apply(reply.snap, snap);
+        }
         return reply;
       } catch (e) {
         if (e instanceof Stopped) return null;
@@ -323,12 +333,16 @@ export class AppState {
     return run;
   }
 
-  /** A snapshot from the session: the lists are changes to the copies here. */
-  private apply(s: Snapshot): void {
+  /** A snapshot's views, decoded against the last one shown. */
+  private decode(s: Snapshot): Pick<Shown, 'view' | 'prev'> {
     // Views come as changes to the last one shown; 'last': the step before is that view.
     const last = this.snap?.view ?? null;
     const view = decodeView(s.view, last);
-    const prev = s.prev === 'last' ? last : s.prev && decodeView(s.prev, view);
+    return { view, prev: s.prev === 'last' ? last : s.prev && decodeView(s.prev, view) };
+  }
+
+  /** A snapshot from the session: the lists are changes to the copies here. */
+  private apply(s: Snapshot, { view, prev }: Pick<Shown, 'view' | 'prev'>): void {
     this.snap = { ...s, view, prev };
     this.inputs = patch(this.inputs, s.inputs);
     this.records = patch(this.records, s.records);

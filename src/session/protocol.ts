@@ -162,6 +162,11 @@ export function decodeView(v: SentView, last: KernelView | null): KernelView {
   return { ...v, tasks };
 }
 
+/** How many task objects `decodeView` makes for this view. */
+export function tasksToDecode(v: SentView): number {
+  return v.tasks.cols.n;
+}
+
 function sameTask(a: TaskView, b: TaskView): boolean {
   for (const key of Object.keys(a) as (keyof TaskView)[]) {
     const x = a[key];

@@ -608,7 +608,8 @@ export class Mover {
     this.stop();
     const animate = this.step !== undefined && step !== this.step && !reducedMotion();
     this.step = step;
-    const from = startPositions(this.keys, this.shown, keys, to);
+    // Nothing shown yet (a first look): nothing to start from.
+    const from = this.shown.length === 0 ? to : startPositions(this.keys, this.shown, keys, to);
     this.keys = keys;
     if (!animate || samePositions(from, to)) return this.show(to);
     const tween = lerpArray(from, to);
