@@ -1,6 +1,7 @@
 /**
  * The scenario picker's list: names only. A scenario's steps and captions
- * load when it is opened, so they cost nothing at first paint.
+ * (its file, ./builtin/<id>.json) load when it is opened, so they cost
+ * nothing at first paint.
  */
 import type { Scenario } from './types';
 import { workqueueScenario } from '../stories/workqueue/scenario';
@@ -12,22 +13,28 @@ export interface ScenarioEntry {
   load: () => Promise<Scenario>;
 }
 
+/** A built-in scenario's file, read through the format's checks like a user's own (they load with it). */
+const builtin = async (file: Promise<{ default: unknown }>, id: string) => {
+  const [{ readScenario }, data] = await Promise.all([import('./format'), file]);
+  return readScenario(data.default, `builtin/${id}.json`);
+};
+
 export const SCENARIO_LIST: readonly ScenarioEntry[] = [
-  { id: 'first-livepatch', title: 'First livepatch', load: () => import('./first-livepatch').then((m) => m.firstLivepatch) },
-  { id: 'how-tasks-switch', title: 'How tasks switch', load: () => import('./how-tasks-switch').then((m) => m.howTasksSwitch) },
-  { id: 'disable-and-remove', title: 'Disable and remove', load: () => import('./disable-and-remove').then((m) => m.disableAndRemove) },
-  { id: 'stalled-transition', title: 'A stalled transition', load: () => import('./stalled-transition').then((m) => m.stalledTransition) },
-  { id: 'reversing', title: 'Reversing a transition', load: () => import('./reversing').then((m) => m.reversing) },
-  { id: 'hung-insmod', title: 'A hung insmod', load: () => import('./hung-insmod').then((m) => m.hungInsmod) },
-  { id: 'stacked-patches', title: 'Stacked patches', load: () => import('./stacked-patches').then((m) => m.stackedPatches) },
-  { id: 'atomic-replace', title: 'Atomic replace', load: () => import('./atomic-replace').then((m) => m.atomicReplace) },
-  { id: 'downgrade-replace', title: 'Downgrading with atomic replace', load: () => import('./downgrade-replace').then((m) => m.downgradeReplace) },
-  { id: 'modules-coming-going', title: 'Modules coming and going', load: () => import('./modules-coming-going').then((m) => m.modulesComingGoing) },
-  { id: 'patching-fails', title: 'When patching fails', load: () => import('./patching-fails').then((m) => m.patchingFails) },
-  { id: 'shadow-variables', title: 'Shadow variables', load: () => import('./shadow-variables').then((m) => m.shadowVariables) },
-  { id: 'system-state', title: 'System state', load: () => import('./system-state').then((m) => m.systemState) },
-  { id: 'forced-removal', title: 'Why rmmod -f is refused', load: () => import('./forced-removal').then((m) => m.forcedRemoval) },
-  { id: 'forced-unload', title: 'When rmmod -f is allowed', load: () => import('./forced-unload').then((m) => m.forcedUnload) },
+  { id: 'first-livepatch', title: 'First livepatch', load: () => builtin(import('./builtin/first-livepatch.json'), 'first-livepatch') },
+  { id: 'how-tasks-switch', title: 'How tasks switch', load: () => builtin(import('./builtin/how-tasks-switch.json'), 'how-tasks-switch') },
+  { id: 'disable-and-remove', title: 'Disable and remove', load: () => builtin(import('./builtin/disable-and-remove.json'), 'disable-and-remove') },
+  { id: 'stalled-transition', title: 'A stalled transition', load: () => builtin(import('./builtin/stalled-transition.json'), 'stalled-transition') },
+  { id: 'reversing', title: 'Reversing a transition', load: () => builtin(import('./builtin/reversing.json'), 'reversing') },
+  { id: 'hung-insmod', title: 'A hung insmod', load: () => builtin(import('./builtin/hung-insmod.json'), 'hung-insmod') },
+  { id: 'stacked-patches', title: 'Stacked patches', load: () => builtin(import('./builtin/stacked-patches.json'), 'stacked-patches') },
+  { id: 'atomic-replace', title: 'Atomic replace', load: () => builtin(import('./builtin/atomic-replace.json'), 'atomic-replace') },
+  { id: 'downgrade-replace', title: 'Downgrading with atomic replace', load: () => builtin(import('./builtin/downgrade-replace.json'), 'downgrade-replace') },
+  { id: 'modules-coming-going', title: 'Modules coming and going', load: () => builtin(import('./builtin/modules-coming-going.json'), 'modules-coming-going') },
+  { id: 'patching-fails', title: 'When patching fails', load: () => builtin(import('./builtin/patching-fails.json'), 'patching-fails') },
+  { id: 'shadow-variables', title: 'Shadow variables', load: () => builtin(import('./builtin/shadow-variables.json'), 'shadow-variables') },
+  { id: 'system-state', title: 'System state', load: () => builtin(import('./builtin/system-state.json'), 'system-state') },
+  { id: 'forced-removal', title: 'Why rmmod -f is refused', load: () => builtin(import('./builtin/forced-removal.json'), 'forced-removal') },
+  { id: 'forced-unload', title: 'When rmmod -f is allowed', load: () => builtin(import('./builtin/forced-unload.json'), 'forced-unload') },
   { id: workqueueScenario.id, title: workqueueScenario.title, load: async () => workqueueScenario },
   { id: api51Scenario.id, title: api51Scenario.title, load: async () => api51Scenario },
 ];

@@ -8,11 +8,19 @@ import type { Timeline, StepRecord } from '../session/timeline';
 import { lookup } from '../kernel/fs/vfs';
 import { failedPictureClaims } from './picture';
 import type { Claim, PictureClaim } from './types';
+import { line, wordById } from '../kernel/words';
 
 const PICTURE_KEYS = ['mark', 'switched', 'pendingShown', 'oldCode', 'blocker', 'inStack', 'signalled', 'tries', 'card', 'object', 'funcStack', 'freeWork', 'freePhase', 'moduleRef', 'moduleGone', 'sysfs', 'shadowVars'] as const;
 
 export function isPictureClaim(c: Claim): c is PictureClaim {
   return PICTURE_KEYS.some((k) => k in c);
+}
+
+/** The line a `said` claim expects (its entry checked when the scenario is read: format.ts). */
+function saidLine(c: Extract<Claim, { said: string }>): string {
+  const w = wordById(c.said);
+  if (!w) throw new Error(`no entry "${c.said}" in the kernel's words`);
+  return line(w, c.with as never, c.modname ? { modname: c.modname } : undefined);
 }
 
 function read(t: Timeline, path: string): string | null {
@@ -28,7 +36,10 @@ export function failedClaims(t: Timeline, rec: StepRecord, claims: readonly Clai
   const out = failedPictureClaims(view, t.position > 0 ? t.cachedView(t.position - 1) : null, claims.filter(isPictureClaim));
   for (const c of claims) {
     if (isPictureClaim(c)) continue;
-    if ('log' in c) {
+    if ('said' in c) {
+      const text = saidLine(c);
+      if (!rec.log.some((l) => l.text.includes(text))) out.push(`no log line with "${text}"`);
+    } else if ('log' in c) {
       if (!rec.log.some((l) => l.text.includes(c.log))) out.push(`no log line with "${c.log}"`);
     } else if ('noLog' in c) {
       if (rec.log.some((l) => l.text.includes(c.noLog))) out.push(`a log line has "${c.noLog}"`);

@@ -1,43 +1,50 @@
 /**
  * Every narrated scenario, loaded (for tests and Node). The app lists them
- * from catalog.ts and loads one when it is opened.
+ * from catalog.ts and loads one when it is opened. The narrated scenarios are
+ * files in the scenario format (./builtin/*.json, docs/scenario-format.md),
+ * read through its checks like a user's own; the two stories are told by
+ * their own models.
  */
 import type { Scenario } from './types';
-import { firstLivepatch } from './first-livepatch';
-import { disableAndRemove } from './disable-and-remove';
-import { stalledTransition } from './stalled-transition';
-import { reversing } from './reversing';
-import { stackedPatches } from './stacked-patches';
-import { atomicReplace } from './atomic-replace';
-import { modulesComingGoing } from './modules-coming-going';
-import { systemState } from './system-state';
-import { patchingFails } from './patching-fails';
-import { downgradeReplace } from './downgrade-replace';
-import { forcedRemoval } from './forced-removal';
-import { forcedUnload } from './forced-unload';
-import { howTasksSwitch } from './how-tasks-switch';
-import { hungInsmod } from './hung-insmod';
-import { shadowVariables } from './shadow-variables';
+import { readScenario } from './format';
+import { wordById } from '../kernel/words';
+import firstLivepatch from './builtin/first-livepatch.json';
+import howTasksSwitch from './builtin/how-tasks-switch.json';
+import disableAndRemove from './builtin/disable-and-remove.json';
+import stalledTransition from './builtin/stalled-transition.json';
+import reversing from './builtin/reversing.json';
+import hungInsmod from './builtin/hung-insmod.json';
+import stackedPatches from './builtin/stacked-patches.json';
+import atomicReplace from './builtin/atomic-replace.json';
+import downgradeReplace from './builtin/downgrade-replace.json';
+import modulesComingGoing from './builtin/modules-coming-going.json';
+import patchingFails from './builtin/patching-fails.json';
+import shadowVariables from './builtin/shadow-variables.json';
+import systemState from './builtin/system-state.json';
+import forcedRemoval from './builtin/forced-removal.json';
+import forcedUnload from './builtin/forced-unload.json';
 import { workqueueScenario } from '../stories/workqueue/scenario';
 import { api51Scenario } from '../stories/api51/scenario';
 
+const builtin = (data: unknown, id: string) => readScenario(data, `builtin/${id}.json`, { knownWord: (w) => wordById(w) !== undefined });
+
 /** In the picker's order: a path from the first patch to the corner cases, the two stories last. */
 export const SCENARIOS: readonly Scenario[] = [
-  firstLivepatch,
-  howTasksSwitch,
-  disableAndRemove,
-  stalledTransition,
-  reversing,
-  hungInsmod,
-  stackedPatches,
-  atomicReplace,
-  downgradeReplace,
-  modulesComingGoing,
-  patchingFails,
-  shadowVariables,
-  systemState,
-  forcedRemoval,
-  forcedUnload,
+  builtin(firstLivepatch, 'first-livepatch'),
+  builtin(howTasksSwitch, 'how-tasks-switch'),
+  builtin(disableAndRemove, 'disable-and-remove'),
+  builtin(stalledTransition, 'stalled-transition'),
+  builtin(reversing, 'reversing'),
+  builtin(hungInsmod, 'hung-insmod'),
+  builtin(stackedPatches, 'stacked-patches'),
+  builtin(atomicReplace, 'atomic-replace'),
+  builtin(downgradeReplace, 'downgrade-replace'),
+  builtin(modulesComingGoing, 'modules-coming-going'),
+  builtin(patchingFails, 'patching-fails'),
+  builtin(shadowVariables, 'shadow-variables'),
+  builtin(systemState, 'system-state'),
+  builtin(forcedRemoval, 'forced-removal'),
+  builtin(forcedUnload, 'forced-unload'),
   workqueueScenario,
   api51Scenario,
 ];

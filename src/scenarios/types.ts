@@ -76,6 +76,12 @@ export type PictureClaim =
 export type Claim =
   /** the step printed a kernel log line containing this */
   | { log: string }
+  /**
+   * the step printed this entry of the kernel's words catalogue (its id, `file:key`, e.g.
+   * "kernel/livepatch/core.c:enablingPatch") with these arguments; a test module's entry
+   * names the module printing it (`modname`)
+   */
+  | { said: string; with?: Record<string, string | number>; modname?: string }
   /** the step printed no kernel log line containing this */
   | { noLog: string }
   /** the shell printed (stdout or stderr) a line containing this */

@@ -33,3 +33,11 @@ export * from './sources';
 
 /** Every file's group: the catalogue's own tests read them, and dynamic debug lists their pr_debug() sites. */
 export const ALL_SOURCES: readonly Readonly<Record<string, Word>>[] = Object.values(SOURCES);
+
+let byId: Map<string, Word> | null = null;
+
+/** An entry by its id (`file:key`, what a log record carries as `msg`). */
+export function wordById(id: string): Word | undefined {
+  byId ??= new Map(ALL_SOURCES.flatMap((g) => Object.values(g).map((w) => [w.id, w] as const)));
+  return byId.get(id);
+}
