@@ -1,6 +1,7 @@
 /**
  * The small part of links the page needs at once: the view options every
- * link may carry, and the link of a narrated scenario at a step. The rest
+ * link may carry, and the link of a narrated scenario at a step (a built-in
+ * one by its name, a user's own by its file, compressed). The rest
  * (explorations, decoding untrusted links) is in links.ts, loaded on demand.
  */
 export interface ViewOptions {
@@ -31,4 +32,15 @@ export function viewItems(o: Partial<ViewOptions>): string[] {
 export function scenarioHash(id: string, step: number, options: Partial<ViewOptions> = {}): string {
   const q = viewItems(options);
   return `#/s/${id}/${step}${q.length ? `?${q.join('&')}` : ''}`;
+}
+
+/** The hash for a user's own scenario at a step: `shared` is its file, compressed (links.ts, encodeAuthored). */
+export function authoredHash(shared: string, step: number, options: Partial<ViewOptions> = {}): string {
+  const q = viewItems(options);
+  return `#/u/${shared}/${step}${q.length ? `?${q.join('&')}` : ''}`;
+}
+
+/** The hash of a scenario at a step, whichever it is. */
+export function storyHash(s: { id: string; shared?: string }, step: number, options: Partial<ViewOptions> = {}): string {
+  return s.shared ? authoredHash(s.shared, step, options) : scenarioHash(s.id, step, options);
 }

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import LZString from 'lz-string';
-import { decodeLink, encodeSituation, scenarioHash, LIMITS, type Link, type Situation, type ViewOptions } from './links';
+import { decodeLink, encodeAuthored, encodeSituation, scenarioHash, LIMITS, type Link, type Situation, type ViewOptions } from './links';
+import { authoredHash } from './link-view';
+import { AUTHORED_WORK } from './state.svelte';
 import { roundTripSituation, viewOptions } from '../../tests/property/arbitraries';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -37,6 +39,11 @@ function checkRanges(link: Link): void {
   if (link.kind === 'scenario') {
     expect(link.id).toMatch(/^[a-z0-9-]{1,40}$/);
     inRange(link.step, 0, 100_000);
+    return checkOptions(link.options);
+  }
+  if (link.kind === 'authored') {
+    inRange(link.step, 0, 100_000);
+    expect(link.shared).toMatch(/^[A-Za-z0-9+$-]*$/);
     return checkOptions(link.options);
   }
   const { setup, inputs, step, options: o } = link.situation;
@@ -212,6 +219,18 @@ describe('encodeSituation / decodeLink round trip', () => {
     );
   });
 
+  it("gives a shared scenario's replay a link's budget", () => {
+    expect(AUTHORED_WORK).toBe(LIMITS.work);
+  });
+
+  it('round-trips a shared scenario: its file, and the link as this page writes it', () => {
+    const file = { format: 'klpscope-scenario/1', title: 'Mine <b>', steps: [{ caption: 'x\u202ey' }] };
+    const shared = encodeAuthored(file);
+    expect(ok(authoredHash(shared, 3, { talk: true, embed: false }))).toEqual({ kind: 'authored', file, shared, step: 3, options: { talk: true, embed: false } });
+    // Percent-encoded by a client: read the same, and written back plain.
+    expect(ok(`#/u/${shared.replace(/\+/g, '%2B')}/0`)).toEqual({ kind: 'authored', file, shared, step: 0, options: { talk: false, embed: false } });
+  });
+
   it('keeps commands as data: script tags and handlers survive unchanged, and never reach the grammar', () => {
     const lines = ['<script>alert(1)</script>', '"><img src=x onerror=alert(document.cookie)>', 'javascript:alert(1)', ';step=99;talk', '$@wake=1', '%E0%A4%A'];
     const s: Situation = { setup: { config: {}, selftest: true, lines: [] }, inputs: lines.map((line) => ({ kind: 'command', line })), step: 6, options: { talk: false, embed: false } };
@@ -303,7 +322,11 @@ describe('decodeLink rejects hostile and broken links', () => {
     ['task on a missing cpu (set)', '#/x/cpus=2;task=a,user,,2', /on CPU 2, but there are 2 CPUs/],
     ['task frame', '#/x/task=a,user,,,do_sys(1)', /not a function name/],
     ['task frame with a script', '#/x/task=a,user,,,%3Cscript%3E', /not a function name/],
-    ['unknown route', '#/y/abc', /should start with #\/s\/, #\/x\/, #\/z\/ or #\/blank/],
+    ['unknown route', '#/y/abc', /should start with #\/s\/, #\/u\/, #\/x\/, #\/z\/ or #\/blank/],
+    ['shared scenario without a step', `#/u/${LZString.compressToEncodedURIComponent('{}')}`, /cut: it should be #\/u\/<the scenario>\/<step>/],
+    ['shared scenario that is not JSON', `#/u/${LZString.compressToEncodedURIComponent('{"format":')}/0`, /is not JSON/],
+    ['shared scenario cut short', `#/u/${LZString.compressToEncodedURIComponent(JSON.stringify({ title: 'x'.repeat(200) })).slice(0, 30)}/0`, /cut short/],
+    ['shared scenario step', `#/u/${LZString.compressToEncodedURIComponent('{}')}/x`, /The step 'x' is not a whole number/],
     ['javascript: string', 'javascript:alert(1)', /does not know the link/],
     ['blank with extras', '#/blank/1', /does not know the link/],
     ['scenario name', '#/s/Stalled_Transition/1', /not a scenario name/],

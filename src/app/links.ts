@@ -7,6 +7,8 @@
  *   #/blank          a fresh machine
  *   #/blank?tasks=<n>&cpus=<n>[&seed=<n>][&talk…]   a fresh machine of that size (an exploration)
  *   #/?talk…         the first scenario in those view options
+ *   #/u/<lz>/<step>[?talk…]   a user's own scenario at a step: its file (docs/scenario-format.md),
+ *                    as minified JSON compressed like #/z/, read through the format's checks
  *
  * The readable text is `;`-separated items; values are percent-encoded
  * (only A-Z a-z 0-9 - _ . ~ / : @ , $ = stay as they are):
@@ -44,7 +46,9 @@ export type Link =
   | { kind: 'home'; options?: ViewOptions }
   | { kind: 'blank' }
   | { kind: 'scenario'; id: string; step: number; options: ViewOptions }
-  | { kind: 'exploration'; situation: Situation };
+  | { kind: 'exploration'; situation: Situation }
+  /** a user's own scenario: its file, parsed but not yet read through the format's checks, and as the link carried it */
+  | { kind: 'authored'; file: unknown; shared: string; step: number; options: ViewOptions };
 
 export type LinkResult = { ok: true; link: Link } | { ok: false; error: string };
 
@@ -174,7 +178,31 @@ function parseLink(hash: string): Link {
   if (h.startsWith('/x/')) return { kind: 'exploration', situation: parseText(h.slice(3)) };
   if (h.startsWith('/z/')) return { kind: 'exploration', situation: parseText(inflate(h.slice(3))) };
   if (h.startsWith('/s/')) return parseScenario(h.slice(3));
-  return fail(`klpscope does not know the link '${show(h)}': it should start with #/s/, #/x/, #/z/ or #/blank.`);
+  if (h.startsWith('/u/')) return parseAuthored(h.slice(3));
+  return fail(`klpscope does not know the link '${show(h)}': it should start with #/s/, #/u/, #/x/, #/z/ or #/blank.`);
+}
+
+/** A user's own scenario as a link carries it: its file, minified JSON, compressed. */
+export function encodeAuthored(file: unknown): string {
+  return LZString.compressToEncodedURIComponent(JSON.stringify(file));
+}
+
+function parseAuthored(rest: string): Link {
+  const q = rest.indexOf('?');
+  const parts = (q < 0 ? rest : rest.slice(0, q)).split('/');
+  if (parts.length !== 2) fail("The scenario in the link is cut: it should be #/u/<the scenario>/<step>.");
+  const [shared = '', step = ''] = parts;
+  if (!/^\d{1,6}$/.test(step) || +step > LIMITS.scenarioStep) fail(`The step '${show(step)}' is not a whole number from 0 to ${LIMITS.scenarioStep}.`);
+  let file: unknown;
+  try {
+    file = JSON.parse(inflate(shared));
+  } catch (e) {
+    if (e instanceof LinkError) throw e;
+    fail("The scenario in the link is not JSON: it may have been cut short.");
+  }
+  // The file as this page writes it: a link a client percent-encoded reads the same, and is written back plain.
+  const plain = /^[A-Za-z0-9+$-]*$/.test(shared) ? shared : encodeAuthored(file);
+  return { kind: 'authored', file, shared: plain, step: +step, options: parseOptions(q < 0 ? '' : rest.slice(q + 1)) };
 }
 
 function parseScenario(rest: string): Link {

@@ -5,7 +5,7 @@
  * A link is untrusted: a bad one is refused with a message and changes
  * nothing the user had. links.ts (decoding, explorations) loads on demand.
  */
-import { scenarioHash, type ViewOptions } from './link-view';
+import { scenarioHash, storyHash, type ViewOptions } from './link-view';
 import type { Link } from './links';
 import type { AppState } from './state.svelte';
 import { DEFAULT_SETUP, type Input, type Setup } from '../session/situation';
@@ -64,7 +64,7 @@ export class Router {
     if (!s && !sit) return null; // nothing is shown yet: the address stays as it is
     if ((s && app.onScenarioPath) || !sit) {
       this.unshareable = null;
-      return [scenarioHash(s!.id, app.position, view), scenarioHash(s!.id, app.position, full), null];
+      return [storyHash(s!, app.position, view), storyHash(s!, app.position, full), null];
     }
     const { encodeSituation, decodeLink, LIMITS } = await this.loadLinks();
     const at = { setup: sit.setup, inputs: sit.inputs, step: app.position };
@@ -117,7 +117,7 @@ export class Router {
     if (isKept(history.state)) {
       // A reload of a step no link could hold: the history entry still has it.
       const r = (await this.loadLinks()).decodeLink(hash);
-      if (r.ok && r.link.kind !== 'home' && r.link.kind !== 'blank') this.applyOptions(r.link.kind === 'scenario' ? r.link.options : r.link.situation.options, before);
+      if (r.ok && r.link.kind !== 'home' && r.link.kind !== 'blank') this.applyOptions(r.link.kind === 'exploration' ? r.link.situation.options : r.link.options, before);
       return this.poppedNow(history.state);
     }
     if (hash === '' || hash === '#' || hash === '#/') {
@@ -164,7 +164,10 @@ export class Router {
     try {
       const link = r.link;
       const app = this.app;
-      const same = link.kind === 'scenario' && app.scenario?.id === link.id && app.onScenarioPath;
+      const shown = app.scenario?.kind === 'timeline' ? app.scenario : null;
+      const same =
+        app.onScenarioPath &&
+        ((link.kind === 'scenario' && app.scenario?.id === link.id && !shown?.shared) || (link.kind === 'authored' && shown?.shared === link.shared));
       if (same) {
         this.applyOptions(link.options, picked);
         await app.goto(link.step);
@@ -277,6 +280,26 @@ export class Router {
       }
       this.applyOptions(link.options, before);
       await app.openScenario(await entry.load(), link.step);
+      return true;
+    }
+    if (link.kind === 'authored') {
+      const { readScenario, ScenarioFormatError } = await import('../scenarios/format');
+      let s;
+      try {
+        s = { ...readScenario(link.file, 'the link'), shared: link.shared };
+      } catch (e) {
+        const problems = e instanceof ScenarioFormatError ? e.problems : [String(e)];
+        const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
+        this.error = `The scenario in the link cannot be opened: ${problems.slice(0, 3).join('; ')}${more}.`;
+        return false;
+      }
+      try {
+        await app.openScenario(s, Math.min(link.step, s.steps.length));
+      } catch (e) {
+        this.error = `The scenario in the link could not be replayed (${e instanceof Error ? e.message : 'error'}).`;
+        return false;
+      }
+      this.applyOptions(link.options, before);
       return true;
     }
     const sit = link.situation;

@@ -27,6 +27,8 @@ import { FIRST_SCREEN, nextTurn } from '../views/turns';
 const BUSY_AFTER_MS = 150;
 /** More tasks than this decoded for one snapshot (a machine of thousands, seen anew): its views draw a turn later. */
 const MANY_TASKS = 2_000;
+/** The simulation work a user's own scenario may take to open: a link's (links.ts LIMITS.work, not imported: first-paint code). */
+export const AUTHORED_WORK = 50_000_000;
 
 export const SPEED_MIN = 0.25;
 export const SPEED_MAX = 32;
@@ -51,7 +53,14 @@ function describe(req: Request): string {
 }
 
 /** What the session needs of a narrated scenario: its set-up and what each step does. */
-const scenarioRequest = (s: TimelineScenario, step: number): Request => ({ op: 'scenario', setup: s.setup, steps: s.steps.map((st) => st.do), step });
+const scenarioRequest = (s: TimelineScenario, step: number): Request => ({
+  op: 'scenario',
+  setup: s.setup,
+  steps: s.steps.map((st) => st.do),
+  step,
+  // A user's own scenario came in a link: its replay has a link's budget.
+  ...(s.shared ? { workLimit: AUTHORED_WORK } : {}),
+});
 
 export class AppState {
   view = $state.raw<KernelView | null>(null);

@@ -136,6 +136,8 @@ interface ScenarioBase {
 
 export interface TimelineScenario extends ScenarioBase {
   kind: 'timeline';
+  /** a user's own scenario: its file as its link carries it (compressed, links.ts); absent for a built-in one */
+  shared?: string;
   setup: Setup;
   /** what the page says before the first step */
   intro: string;

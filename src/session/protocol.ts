@@ -13,7 +13,8 @@ import type { ScenarioStep } from '../scenarios/types';
 
 export type Request =
   /** a narrated scenario's set-up and steps (its own inputs), at a step */
-  | { op: 'scenario'; setup: Setup; steps: ScenarioStep['do'][]; step: number }
+  /** a narrated scenario at a step; a user's own (from a link) is held to `workLimit` as a link is */
+  | { op: 'scenario'; setup: Setup; steps: ScenarioStep['do'][]; step: number; workLimit?: number }
   /** a situation (a link's, or a fresh machine), held to `workLimit` if it is untrusted */
   | { op: 'open'; setup: Setup; inputs: Input[]; step: number; workLimit: number }
   /** a line typed at the shell (or a button's); `unlimited` once the user said "run it to the end" */

@@ -162,6 +162,15 @@ describe('Session', () => {
     expect(light.work).toBeGreaterThan(bare.work);
   });
 
+  it("holds a shared scenario's steps to a link's budget; a built-in one has none", () => {
+    const commands = STALL.filter((i) => i.kind === 'command').map((i) => ({ command: (i as { line: string }).line }));
+    const steps = [...commands, { advance: 86_400 }];
+    const shared = new Session().handle({ op: 'scenario', setup: DEFAULT_SETUP, steps, step: 0, workLimit: LIMITS.work });
+    expect(shared).toEqual({ ok: false, error: new WorkLimitExceeded().message, limit: true });
+    expect(ok(new Session().handle({ op: 'scenario', setup: DEFAULT_SETUP, steps: commands, step: 1, workLimit: LIMITS.work })).length).toBe(commands.length);
+    expect(ok(new Session().handle({ op: 'scenario', setup: DEFAULT_SETUP, steps, step: 0 })).length).toBe(steps.length);
+  });
+
   it('reports progress while it works, with the virtual time the request started at', () => {
     const seen: { now: number; from: number }[] = [];
     const s = new Session((p) => seen.push(p));

@@ -55,8 +55,14 @@ export class Session {
 
   private run(req: Request): Notice | null {
     if (req.op === 'scenario') {
-      const t = this.timeline(req.setup);
-      for (const d of req.steps) playStep(t, { do: d });
+      const limit = req.workLimit ?? Infinity;
+      const t = this.timeline(req.setup, limit);
+      t.k.workLimit = t.k.work + limit - t.replayWork();
+      try {
+        for (const d of req.steps) playStep(t, { do: d });
+      } finally {
+        t.k.workLimit = Infinity;
+      }
       t.goto(req.step);
       this.adopt(t, req.steps.length);
       return null;

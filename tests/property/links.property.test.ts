@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import LZString from 'lz-string';
 import { decodeLink, encodeSituation, scenarioHash, LIMITS, type Link, type LinkResult, type Situation } from '../../src/app/links';
+import { authoredHash } from '../../src/app/link-view';
 import { Timeline } from '../../src/session/timeline';
 import { checkInvariants } from '../../src/kernel/invariants';
 import { SCENARIOS, findScenario } from '../../src/scenarios/index';
@@ -55,6 +56,11 @@ function checkRewrites(link: Link): void {
   if (link.kind === 'scenario') {
     expect(Number.isSafeInteger(link.step) && link.step >= 0 && link.step <= LIMITS.scenarioStep, `step ${link.step}`).toBe(true);
     const again = decodeLink(scenarioHash(link.id, link.step, link.options));
+    expect(again).toEqual({ ok: true, link });
+    return;
+  }
+  if (link.kind === 'authored') {
+    const again = decodeLink(authoredHash(link.shared, link.step, link.options));
     expect(again).toEqual({ ok: true, link });
     return;
   }
