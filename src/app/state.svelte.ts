@@ -195,6 +195,21 @@ export class AppState {
     this.refresh();
   }
 
+  /**
+   * The situation shown is this scenario's (an author's story, its texts
+   * edited or its steps grown by what was just done at its end): its
+   * narration from now on, with nothing replayed. The caller knows the
+   * set-up and the first `s.steps.length` inputs are the scenario's.
+   */
+  async narrate(s: TimelineScenario): Promise<void> {
+    if (this.story || !this.snap) return;
+    const reply = await this.request({ op: 'narrated', steps: s.steps.length });
+    if (!reply?.ok) return;
+    this.scenario = s;
+    this.left = null;
+    this.refresh();
+  }
+
   /** Runs a command as typed at the shell (buttons come here too). */
   command(line: string): Promise<void> {
     this.pause();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { FORMAT, readScenario, scenarioFile, ScenarioFormatError, TEXT_LIMITS } from './format';
 import { wordById } from '../kernel/words';
+import { decodeLink } from '../app/links';
 
 const DIR = new URL('./builtin/', import.meta.url);
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json'));
@@ -49,6 +50,15 @@ describe('the scenario format', () => {
     const s = readScenario(data, f, { knownWord });
     expect(`${s.id}.json`).toBe(f);
     expect(scenarioFile(s)).toEqual(data);
+  });
+
+  it("reads the docs' example, and the README's link to it carries that very file", () => {
+    const example = JSON.parse(readFileSync(new URL('../../docs/example-scenario.json', import.meta.url), 'utf8'));
+    expect(problems(example)).toEqual([]);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const hash = /\]\(http:\/\/localhost:5173\/(#\/u\/[A-Za-z0-9+$-]+\/0)\)/.exec(readme)?.[1];
+    const r = decodeLink(hash ?? '');
+    expect(r.ok && r.link.kind === 'authored' && r.link.file).toEqual(example);
   });
 
   it('reads a small scenario of a user', () => {

@@ -12,8 +12,7 @@ import type { Input, Setup, StepRecord } from './situation';
 import type { ScenarioStep } from '../scenarios/types';
 
 export type Request =
-  /** a narrated scenario's set-up and steps (its own inputs), at a step */
-  /** a narrated scenario at a step; a user's own (from a link) is held to `workLimit` as a link is */
+  /** a narrated scenario's set-up and steps (its own inputs), at a step; a user's own (from a link) is held to `workLimit` as a link is */
   | { op: 'scenario'; setup: Setup; steps: ScenarioStep['do'][]; step: number; workLimit?: number }
   /** a situation (a link's, or a fresh machine), held to `workLimit` if it is untrusted */
   | { op: 'open'; setup: Setup; inputs: Input[]; step: number; workLimit: number }
@@ -24,7 +23,9 @@ export type Request =
   | { op: 'settle'; unlimited?: boolean }
   | { op: 'advance'; seconds: number; unlimited?: boolean }
   | { op: 'wake'; pid: number }
-  | { op: 'interrupt' };
+  | { op: 'interrupt' }
+  /** the situation shown is a scenario's path for its first `steps` inputs (an author's story, grown by a step): nothing runs */
+  | { op: 'narrated'; steps: number };
 
 /**
  * A list as a change to the copy the page already has: keep its first

@@ -94,6 +94,9 @@ export class Session {
         return this.act(t, { kind: 'wake', pid: req.pid }, this.typedWork);
       case 'interrupt':
         return this.act(t, { kind: 'interrupt' }, this.typedWork);
+      case 'narrated':
+        this.scenarioInputs = Math.max(0, Math.min(req.steps, t.length));
+        return null;
       case 'command': {
         const limit = req.unlimited ? Infinity : this.typedWork;
         const stopped = this.act(t, { kind: 'command', line: req.line }, limit, req);
