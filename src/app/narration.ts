@@ -42,3 +42,43 @@ function withoutLead(caption: string, fn: string | undefined): string {
   const lead = `${fn}(): `;
   return fn && caption.startsWith(lead) ? caption[lead.length]!.toUpperCase() + caption.slice(lead.length + 1) : caption;
 }
+
+/** A piece of a caption: plain text, or a `code` span (`fn` when it names a function call, `name()`: linked to its source). */
+export interface CaptionPart {
+  text: string;
+  code: boolean;
+  fn?: string;
+}
+
+/**
+ * A caption's text in pieces: between backticks is code (the scenario
+ * format's one piece of markup); a backtick without its pair is text.
+ */
+export function captionParts(text: string): CaptionPart[] {
+  const out: CaptionPart[] = [];
+  let rest = text;
+  for (;;) {
+    const open = rest.indexOf('`');
+    const close = open < 0 ? -1 : rest.indexOf('`', open + 1);
+    if (close < 0 || close === open + 1) {
+      if (rest) out.push({ text: rest, code: false });
+      return merge(out);
+    }
+    if (open > 0) out.push({ text: rest.slice(0, open), code: false });
+    const code = rest.slice(open + 1, close);
+    const call = /^([A-Za-z_][A-Za-z0-9_]*)\(\)$/.exec(code);
+    out.push(call ? { text: code, code: true, fn: call[1]! } : { text: code, code: true });
+    rest = rest.slice(close + 1);
+  }
+}
+
+/** Neighbouring text pieces as one (an empty pair of backticks stays text). */
+function merge(parts: CaptionPart[]): CaptionPart[] {
+  const out: CaptionPart[] = [];
+  for (const p of parts) {
+    const last = out.at(-1);
+    if (last && !last.code && !p.code) last.text += p.text;
+    else out.push({ ...p });
+  }
+  return out;
+}

@@ -23,7 +23,7 @@ const STORY = {
       fn: 'klp_enable_patch',
       focus: { views: ['patches'], actors: [{ patch: 'test_klp_livepatch' }] },
     },
-    { do: { settle: true }, caption: 'The idle tasks follow: the transition completes.', focus: { views: ['tasks'] } },
+    { do: { settle: true }, caption: 'The idle tasks follow: the transition completes in `klp_complete_transition()`, and `transition` reads `0`.', focus: { views: ['tasks'] } },
     { do: { command: 'cat /sys/kernel/livepatch/test_klp_livepatch/transition' }, caption: 'Nothing is left in transition.', focus: { views: ['shell'] } },
   ],
 };
@@ -36,6 +36,9 @@ test('a scenario carried by a link opens at its step, with its own captions, and
   await expect(page.getByRole('combobox', { name: 'Scenario' }).locator('option:checked')).toHaveText('Shared: My talk: one patch');
   await page.getByRole('button', { name: 'Step forward' }).click();
   await expect(page.locator('#caption')).toContainText('The idle tasks follow');
+  // `code` spans are code; one that is a call links to the function's source.
+  await expect(page.locator('#caption code', { hasText: 'transition' }).first()).toHaveText('transition');
+  await expect(page.locator('#caption a', { hasText: 'klp_complete_transition()' })).toHaveAttribute('href', /elixir\.bootlin\.com\/.*klp_complete_transition/);
   // The address follows, still carrying the whole scenario.
   await expect.poll(() => new URL(page.url()).hash).toMatch(/^#\/u\/[A-Za-z0-9+$-]+\/2$/);
   await page.reload();
