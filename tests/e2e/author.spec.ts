@@ -6,6 +6,8 @@
  * replays the story in its new order.
  */
 import type { Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
 import { openBlank, type } from './helpers';
 
@@ -89,3 +91,37 @@ test('a caption left empty is named before the story can play', async ({ page })
   await expect(panel.getByRole('alert')).toContainText('steps[1].caption: is empty');
   await expect(panel.getByRole('button', { name: 'Play from the start' })).toBeDisabled();
 });
+
+test('the scenario exports as a file in the scenario format, and that file imports back', async ({ page }) => {
+  await writeStory(page);
+  const panel = page.getByRole('complementary', { name: 'Your scenario' });
+  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Export file' }).click()]);
+  expect(download.suggestedFilename()).toBe('our-fix-live.json');
+  const path = (await download.path())!;
+  const file = JSON.parse(readFileSync(path, 'utf8'));
+  expect(file).toMatchObject({ format: 'klpscope-scenario/1', id: 'our-fix-live', title: 'Our fix, live' });
+  expect(file.steps.map((s: { caption: string }) => s.caption)).toEqual(CAPTIONS);
+  await panel.getByRole('button', { name: 'Discard' }).click();
+  await panel.getByRole('button', { name: 'Really discard?' }).click();
+  await expect(panel.getByRole('button', { name: /Start from here/ })).toBeVisible();
+  await panel.locator('input[type=file]').setInputFiles(path);
+  await expect(panel.getByRole('listitem')).toHaveCount(3);
+  await expect(page.locator('#caption')).toContainText('step 0 of 3');
+  // A file that is not a scenario is refused, saying where.
+  await panel.locator('input[type=file]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...file, steps: [] })) });
+  await expect(panel.getByRole('status').filter({ hasText: 'bad.json is not a klpscope scenario: steps: is empty' })).toBeVisible();
+  await expect(panel.getByRole('listitem')).toHaveCount(3);
+});
+
+for (const theme of ['light', 'dark']) {
+  test(`the author panel has no serious accessibility violations, ${theme} theme`, async ({ page }) => {
+    await page.goto(`/#/blank?theme=${theme}`);
+    await expect(page.getByRole('textbox', { name: 'Shell' })).toBeVisible({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Write your own scenario' }).click();
+    await page.getByRole('complementary', { name: 'Your scenario' }).getByRole('button', { name: /Start from here/ }).click();
+    await type(page, 'insmod test_modules/test_klp_livepatch.ko');
+    await expect(page.getByRole('complementary', { name: 'Your scenario' }).getByRole('listitem')).toHaveCount(1);
+    const results = await new AxeBuilder({ page }).include('aside.author').analyze();
+    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+}

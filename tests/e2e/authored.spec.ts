@@ -37,7 +37,7 @@ test('a scenario carried by a link opens at its step, with its own captions, and
   await page.getByRole('button', { name: 'Step forward' }).click();
   await expect(page.locator('#caption')).toContainText('The idle tasks follow');
   // `code` spans are code; one that is a call links to the function's source.
-  await expect(page.locator('#caption code', { hasText: 'transition' }).first()).toHaveText('transition');
+  await expect(page.locator('#caption code').filter({ hasText: /^transition$/ })).toHaveCount(1);
   await expect(page.locator('#caption a', { hasText: 'klp_complete_transition()' })).toHaveAttribute('href', /elixir\.bootlin\.com\/.*klp_complete_transition/);
   // The address follows, still carrying the whole scenario.
   await expect.poll(() => new URL(page.url()).hash).toMatch(/^#\/u\/[A-Za-z0-9+$-]+\/2$/);
