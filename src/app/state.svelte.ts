@@ -210,6 +210,17 @@ export class AppState {
     this.refresh();
   }
 
+  /**
+   * The views at these steps (a handout's pages), the step shown staying as
+   * it is; null if stopped. The engine's refusal (too many tasks) throws in its words.
+   */
+  async stepViews(steps: number[]): Promise<KernelView[] | null> {
+    const reply = await this.request({ op: 'views', steps });
+    if (!reply) return null;
+    if (!reply.ok) throw new Error(reply.error);
+    return (reply.views ?? []).map((v) => decodeView(v, null));
+  }
+
   /** Runs a command as typed at the shell (buttons come here too). */
   command(line: string): Promise<void> {
     this.pause();

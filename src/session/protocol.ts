@@ -25,7 +25,9 @@ export type Request =
   | { op: 'wake'; pid: number }
   | { op: 'interrupt' }
   /** the situation shown is a scenario's path for its first `steps` inputs (an author's story, grown by a step): nothing runs */
-  | { op: 'narrated'; steps: number };
+  | { op: 'narrated'; steps: number }
+  /** the views at these steps (a handout's pages), each whole; the step shown stays */
+  | { op: 'views'; steps: number[] };
 
 /**
  * A list as a change to the copy the page already has: keep its first
@@ -230,4 +232,7 @@ export interface Progress {
 }
 
 /** What the session sends back for a request: its snapshot, or why it was refused (nothing changed). */
-export type Reply = { ok: true; snap: Snapshot } | { ok: false; error: string; limit: boolean };
+export type Reply = { ok: true; snap: Snapshot; views?: SentView[] } | { ok: false; error: string; limit: boolean };
+
+/** A handout's pages hold at most this many tasks in all (a printout of 10,000 tasks a page is no handout). */
+export const HANDOUT_TASKS = 100_000;

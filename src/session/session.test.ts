@@ -171,6 +171,20 @@ describe('Session', () => {
     expect(ok(new Session().handle({ op: 'scenario', setup: DEFAULT_SETUP, steps, step: 0 })).length).toBe(steps.length);
   });
 
+  it("gives a handout the view at each step it asks for, and stays at the step shown", () => {
+    const s = new Session();
+    ok(s.handle(open()));
+    const r = s.handle({ op: 'views', steps: [0, 2, STALL.length] });
+    if (!r.ok) throw new Error(r.error);
+    expect(r.snap.position).toBe(STALL.length);
+    const at = (step: number) => ok(new Session().handle({ op: 'open', setup: DEFAULT_SETUP, inputs: STALL, step, workLimit: Infinity })).view;
+    expect(r.views!.map((v) => decodeView(v, null))).toEqual([0, 2, STALL.length].map((n) => decodeView(at(n), null)));
+    // Thousands of tasks on every page: refused in words, and nothing changes.
+    const big = new Session();
+    ok(big.handle({ op: 'open', setup: { ...DEFAULT_SETUP, config: { extraTasks: 10_000 } }, inputs: STALL, step: 1, workLimit: Infinity }));
+    expect(big.handle({ op: 'views', steps: Array.from({ length: 12 }, (_, i) => i) })).toEqual({ ok: false, error: expect.stringMatching(/too large to print/), limit: false });
+  });
+
   it('reports progress while it works, with the virtual time the request started at', () => {
     const seen: { now: number; from: number }[] = [];
     const s = new Session((p) => seen.push(p));

@@ -18,7 +18,7 @@ import type { KernelView } from '../kernel/view/types';
 import { Shell } from '../kernel/shell/shell';
 import { Timeline } from './timeline';
 import type { Input, Setup, StepRecord } from './situation';
-import { encodeView, type Delta, type Notice, type Progress, type Reply, type Request, type Snapshot } from './protocol';
+import { encodeView, HANDOUT_TASKS, type Delta, type Notice, type Progress, type Reply, type Request, type Snapshot } from './protocol';
 import { count } from '../views/text';
 import { USEC_PER_SEC } from '../kernel/world/events';
 
@@ -45,11 +45,32 @@ export class Session {
 
   handle(req: Request): Reply {
     try {
+      if (req.op === 'views') {
+        const views = this.views(req.steps).map((v) => encodeView(v, null));
+        return { ok: true, snap: this.snapshot(null), views };
+      }
       const notice = this.run(req);
       return { ok: true, snap: this.snapshot(notice) };
     } catch (e) {
       // Opening failed: what the page shows (and this session holds) is unchanged.
       return { ok: false, error: e instanceof Error ? e.message : String(e), limit: e instanceof WorkLimitExceeded };
+    }
+  }
+
+  /** The views at these steps; the timeline is back at its step after. */
+  private views(steps: readonly number[]): KernelView[] {
+    const t = this.t;
+    if (!t) throw new Error('no situation is open');
+    if (t.view().tasks.length * steps.length > HANDOUT_TASKS)
+      throw new Error(`a handout of ${steps.length} pages of ${t.view().tasks.length} tasks each is too large to print (at most ${HANDOUT_TASKS} tasks in all)`);
+    const at = t.position;
+    try {
+      return steps.map((n) => {
+        t.goto(Math.max(0, Math.min(n, t.length)));
+        return t.view();
+      });
+    } finally {
+      t.goto(at);
     }
   }
 
@@ -97,6 +118,8 @@ export class Session {
       case 'narrated':
         this.scenarioInputs = Math.max(0, Math.min(req.steps, t.length));
         return null;
+      case 'views':
+        return null; // handle() answers it
       case 'command': {
         const limit = req.unlimited ? Infinity : this.typedWork;
         const stopped = this.act(t, { kind: 'command', line: req.line }, limit, req);

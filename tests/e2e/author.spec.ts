@@ -125,3 +125,21 @@ for (const theme of ['light', 'dark']) {
     expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   });
 }
+
+test('a run-to-settled step splits its first event off as a step of its own', async ({ page }) => {
+  await openBlank(page);
+  await page.getByRole('button', { name: 'Write your own scenario' }).click();
+  const panel = page.getByRole('complementary', { name: 'Your scenario' });
+  await panel.getByRole('button', { name: 'Start from here (step 0)' }).click();
+  await type(page, 'insmod test_modules/test_klp_livepatch.ko');
+  await page.getByRole('button', { name: 'run to settled' }).first().click();
+  await expect(panel.getByRole('listitem')).toHaveCount(2);
+  await panel.getByRole('button', { name: 'Split the first event off step 2' }).click();
+  await expect(panel.getByRole('listitem')).toHaveCount(3);
+  await expect(panel.getByRole('listitem', { name: 'Step 2' })).toContainText('step ▶');
+  await expect(panel.getByRole('listitem', { name: 'Step 3' })).toContainText('run to settled');
+  await panel.getByRole('button', { name: 'Show step 2' }).click();
+  await expect(page.locator('#caption')).toContainText('step 2 of 3');
+  // One idle CPU switched at that event: two are still pending.
+  await expect(page.getByRole('region', { name: 'Task migration' }).getByText(/47 of 49 tasks switched/)).toBeVisible();
+});

@@ -25,6 +25,17 @@ async function armCanary(page: Page): Promise<string[]> {
 }
 
 const PAYLOAD = `<img src=x onerror="__klpCanary('img')"><script>__klpCanary('script')</script>`;
+/** A good shared scenario (docs/scenario-format.md), which the hostile ones change. */
+const SHARED = {
+  format: 'klpscope-scenario/1',
+  id: 'shared',
+  title: 'Shared',
+  summary: 'A patch.',
+  setup: { config: {}, selftest: true, lines: [] },
+  intro: `A fresh machine. ${PAYLOAD}`,
+  introFocus: { views: ['tasks'] },
+  steps: [{ do: { command: 'insmod test_modules/test_klp_livepatch.ko' }, caption: PAYLOAD, focus: { views: ['patches'] } }],
+};
 const HOSTILE: Record<string, string> = {
   'script in a scenario name': `#/s/${encodeURIComponent(PAYLOAD)}/0`,
   'event handler in a command': `#/x/${encodeURIComponent(`$insmod ${PAYLOAD}`)};step=1`,
@@ -35,6 +46,10 @@ const HOSTILE: Record<string, string> = {
   'a truncated compressed link': `#/z/${LZString.compressToEncodedURIComponent('cpus=2;$insmod test_modules/test_klp_livepatch.ko;step=1').slice(0, 20)}`,
   'an unknown setting': '#/s/first-livepatch/2?evil=<b>',
   'a step that is not a number': '#/s/first-livepatch/1e999',
+  // A speaker's own scenario is text, read through the scenario format's checks.
+  'a shared scenario whose title reorders itself': `#/u/${LZString.compressToEncodedURIComponent(JSON.stringify({ ...SHARED, title: 'evil \u202efdp.exe' }))}/0`,
+  'a shared scenario with a field that is markup': `#/u/${LZString.compressToEncodedURIComponent(JSON.stringify({ ...SHARED, html: PAYLOAD }))}/0`,
+  'a shared scenario whose set-up asks for a huge machine': `#/u/${LZString.compressToEncodedURIComponent(JSON.stringify({ ...SHARED, setup: { ...SHARED.setup, config: { extraTasks: 1e9 } } }))}/0`,
 };
 
 for (const [what, hash] of Object.entries(HOSTILE)) {

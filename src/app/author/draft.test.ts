@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actorsText, deleteStep, loadDraft, moveStep, newDraft, parseActors, sameRun, saveDraft, stepAction, withNewSteps, type Said } from './draft';
+import { actorsText, deleteStep, loadDraft, moveStep, newDraft, parseActors, sameRun, saveDraft, splitStep, stepAction, withNewSteps, type Said } from './draft';
 import { findScenario } from '../../scenarios/index';
 import { readScenario } from '../../scenarios/format';
 import type { TimelineScenario } from '../../scenarios/types';
@@ -38,6 +38,13 @@ describe('a draft scenario', () => {
     expect(deleteStep(d, 1).steps.map((s) => s.do)).toEqual([{ command: 'a' }, { command: 'c' }]);
     expect(sameRun(d, { ...d, steps: d.steps.map((s) => ({ ...s, caption: 'other' })) })).toBe(true);
     expect(sameRun(d, moveStep(d, 0, 1))).toBe(false);
+  });
+
+  it('splits the first event off a run-to-settled step, and nothing else', () => {
+    const d = newDraft({ setup: DEFAULT_SETUP, steps: [{ command: 'a' }, { settle: true }], from: null, scenarioSteps: 0, said: () => said });
+    expect(splitStep(d, 1)?.steps.map((s) => s.do)).toEqual([{ command: 'a' }, { event: true }, { settle: true }]);
+    expect(splitStep(d, 0)).toBeNull();
+    expect(splitStep(d, 5)).toBeNull();
   });
 
   it('writes inputs as the format does; Ctrl-C and an unknown pid are no step', () => {

@@ -26,6 +26,9 @@ export type DraftStep = Pick<ScenarioStep, 'do' | 'caption' | 'fn' | 'focus'>;
 
 export const DRAFT_KEY = 'klpscope:draft';
 
+/** A deep copy of plain data; unlike structuredClone it also copies the page's reactive proxies of it. */
+const copy = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
 /** A step's action as the format writes it; null for what a scenario cannot hold (Ctrl-C). */
 export function stepAction(input: Input, commOf: (pid: number) => string | null): ScenarioStep['do'] | null {
   switch (input.kind) {
@@ -83,13 +86,13 @@ export function newDraft(opts: {
     id: 'my-scenario',
     title: from ? `${from.title}, told my way` : 'My scenario',
     summary: from ? from.summary : 'What happens, in one sentence.',
-    setup: structuredClone(opts.setup),
+    setup: copy(opts.setup),
     intro: from ? from.intro : 'A fresh machine: four CPUs, the usual daemons and kernel threads, and a shell.',
-    introFocus: from ? structuredClone(from.introFocus) : { views: ['patches', 'tasks'] },
+    introFocus: from ? copy(from.introFocus) : { views: ['patches', 'tasks'] },
     steps: opts.steps.map((d, i) => {
       const own = from && i < opts.scenarioSteps ? from.steps[i] : null;
       const said = own ? { caption: own.caption, fn: own.fn ?? '', focus: own.focus } : opts.said(i);
-      return { do: d, caption: said.caption, ...(said.fn ? { fn: said.fn } : {}), focus: structuredClone(said.focus) };
+      return { do: d, caption: said.caption, ...(said.fn ? { fn: said.fn } : {}), focus: copy(said.focus) };
     }),
   };
 }
@@ -109,7 +112,7 @@ export function withNewSteps(draft: Draft, setup: Setup, steps: (ScenarioStep['d
     const d = steps[i];
     if (!d) return null; // Ctrl-C is no step of a scenario: the author sees why in the panel
     const s = said(i);
-    added.push({ do: d, caption: s.caption, ...(s.fn ? { fn: s.fn } : {}), focus: structuredClone(s.focus) });
+    added.push({ do: d, caption: s.caption, ...(s.fn ? { fn: s.fn } : {}), focus: copy(s.focus) });
   }
   return { ...draft, steps: [...draft.steps, ...added] };
 }
@@ -120,6 +123,18 @@ export function moveStep(draft: Draft, i: number, by: -1 | 1): Draft {
   const steps = draft.steps.slice();
   [steps[i], steps[j]] = [steps[j]!, steps[i]!];
   return { ...draft, steps };
+}
+
+/**
+ * A "run to settled" step split in two: the first kernel event it ran, as a
+ * step of its own, then the rest (split again for the next). Null for a step
+ * that is one thing already.
+ */
+export function splitStep(draft: Draft, i: number): Draft | null {
+  const s = draft.steps[i];
+  if (!s || !('settle' in s.do)) return null;
+  const first: DraftStep = { do: { event: true }, caption: 'The next kernel event (split from the step after it: say what it does).', focus: copy(s.focus) };
+  return { ...draft, steps: [...draft.steps.slice(0, i), first, ...draft.steps.slice(i)] };
 }
 
 export function deleteStep(draft: Draft, i: number): Draft {

@@ -234,8 +234,10 @@ function patches(p: PictureInput, width: number): [string, number] {
   const out: string[] = [];
   let y = 0;
   const line = (text: string, attrs: Record<string, string | number>) => {
-    y += 18;
-    out.push(el('text', { y, 'font-size': 14, ...attrs }, esc(text)));
+    for (const l of wrap(text, width, 14 * SANS_PX)) {
+      y += 18;
+      out.push(el('text', { y, 'font-size': 14, ...attrs }, esc(l)));
+    }
   };
   line(`klp_patches, newest on top. klp_transition_patch is ${m.transitionPatch ?? 'none'}.`, { fill: c.muted });
   if (m.stack.length === 0) line('klp_patches is empty: no patch is loaded.', {});
