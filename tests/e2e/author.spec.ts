@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
-import { openBlank, type } from './helpers';
+import { openBlank, type, views } from './helpers';
 
 const CAPTIONS = ['We load the fix: klp_enable_patch() starts the transition.', 'One idle CPU goes round its idle loop and switches.', 'Reading the file: nothing is in transition any more.'];
 
@@ -45,8 +45,12 @@ test('a speaker writes a three-step scenario, and its link opens the same story 
   const url = await page.evaluate(() => navigator.clipboard.readText());
   expect(url).toMatch(/#\/u\/[A-Za-z0-9+$-]+\/0$/);
   const shellLine = await page.getByRole('log', { name: 'Shell output' }).locator('[data-line]').last().innerText();
+  // The views at the story's last step, the panel closed (a page as wide as the fresh one).
+  await panel.getByRole('button', { name: 'Close the author panel' }).click();
+  await expect(page.locator('#caption')).toContainText('step 3 of 3');
+  const want = await views(page);
 
-  const fresh = await (await browser.newContext()).newPage();
+  const fresh = await (await browser.newContext({ viewport: page.viewportSize() })).newPage();
   await fresh.goto(url);
   await expect(fresh.getByRole('combobox', { name: 'Scenario' }).locator('option:checked')).toHaveText('Shared: Our fix, live');
   for (const [i, text] of CAPTIONS.entries()) {
@@ -55,7 +59,7 @@ test('a speaker writes a three-step scenario, and its link opens the same story 
     await expect(fresh.locator('#caption')).toContainText(text);
   }
   await expect(fresh.getByRole('log', { name: 'Shell output' }).locator('[data-line]').last()).toHaveText(shellLine);
-  await expect(fresh.locator('[data-focus="view:shell"]').first()).toBeVisible();
+  await expect.poll(() => views(fresh)).toEqual(want);
 
   await fresh.goto(url.replace(/\/0$/, '/3?talk'));
   await expect(fresh.locator('#caption')).toContainText(CAPTIONS[2]!);
