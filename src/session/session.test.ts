@@ -171,6 +171,15 @@ describe('Session', () => {
     expect(ok(new Session().handle({ op: 'scenario', setup: DEFAULT_SETUP, steps, step: 0 })).length).toBe(steps.length);
   });
 
+  it('takes the situation shown as a story\'s path for its first steps, running nothing', () => {
+    const s = new Session();
+    const opened = ok(s.handle(open()));
+    expect(opened.scenarioInputs).toBe(0);
+    const r = ok(s.handle({ op: 'narrated', steps: 2 }));
+    expect([r.scenarioInputs, r.position, r.length]).toEqual([2, opened.position, opened.length]);
+    expect(ok(s.handle({ op: 'narrated', steps: 99 })).scenarioInputs).toBe(STALL.length);
+  });
+
   it("gives a handout the view at each step it asks for, and stays at the step shown", () => {
     const s = new Session();
     ok(s.handle(open()));
