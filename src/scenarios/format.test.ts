@@ -64,6 +64,8 @@ describe('the scenario format', () => {
   it('reads a small scenario of a user', () => {
     expect(problems(SMALL)).toEqual([]);
     expect(readScenario(SMALL).steps[1]!.do).toEqual({ settle: true });
+    // The summary is the picker's: a user's own may go without.
+    expect(readScenario(changed('summary', undefined)).summary).toBe('');
   });
 
   it.each([

@@ -162,7 +162,8 @@ class Reader {
     if (o.format !== FORMAT) this.bad('format', o.format === undefined ? `is missing (it should be "${FORMAT}")` : `is ${describe(o.format)}; this page reads "${FORMAT}"`);
     const id = this.matching(o.id, 'id', ID, 'lower-case letters, digits and dashes', TEXT_LIMITS.id);
     const title = this.text(o.title, 'title', TEXT_LIMITS.title);
-    const summary = this.text(o.summary, 'summary', TEXT_LIMITS.summary);
+    // A one-sentence summary is the picker's: a user's own story may go without.
+    const summary = o.summary === undefined || o.summary === '' ? '' : this.text(o.summary, 'summary', TEXT_LIMITS.summary);
     const setup = this.setup(o.setup, 'setup');
     const intro = this.text(o.intro, 'intro', TEXT_LIMITS.intro);
     const introFocus = this.focus(o.introFocus, 'introFocus');
@@ -171,7 +172,7 @@ class Reader {
     else if (o.steps.length === 0) this.bad('steps', 'is empty: a scenario has at least one step');
     else if (o.steps.length > MAX_STEPS) this.bad('steps', `has ${o.steps.length} steps; the limit is ${MAX_STEPS}`);
     else steps = o.steps.map((s, i) => this.step(s, `steps[${i}]`)).filter((s): s is ScenarioStep => s !== undefined);
-    if (this.problems.length || !id || !title || !summary || !setup || !intro || !introFocus) return undefined;
+    if (this.problems.length || !id || !title || summary === undefined || !setup || !intro || !introFocus) return undefined;
     return { kind: 'timeline', id, title, summary, setup, intro, introFocus, steps };
   }
 

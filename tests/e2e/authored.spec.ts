@@ -57,6 +57,18 @@ test('in talk mode and embedded, a shared scenario keeps its captions', async ({
   await expect(page.locator('#caption')).toContainText('We load the fix');
 });
 
+test("a shared story's closing slide offers its link, too long to scan, and no next scenario", async ({ page }) => {
+  await page.goto(link(STORY, 3, '?talk'));
+  await expect(page.locator('#caption')).toContainText('Nothing is left in transition');
+  await page.keyboard.press('PageDown');
+  const slide = page.getByRole('dialog', { name: 'My talk: one patch' });
+  await expect(slide).toContainText('too long to read out or to scan');
+  await expect(slide).toContainText('The end of this story.');
+  await expect(slide.getByRole('img', { name: /QR code/ })).toHaveCount(0);
+  // Its link is the story's, at its first step.
+  await expect(slide.getByRole('link', { name: 'open it here' })).toHaveAttribute('href', /#\/u\/[A-Za-z0-9+$-]+\/0$/);
+});
+
 test('a shared scenario that does not fit the format is refused, saying where', async ({ page }) => {
   const bad = structuredClone(STORY) as typeof STORY & { steps: { focus: { views: string[] } }[] };
   bad.steps[1]!.focus.views = ['taks'];

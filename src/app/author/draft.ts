@@ -85,7 +85,7 @@ export function newDraft(opts: {
     format: FORMAT,
     id: 'my-scenario',
     title: from ? `${from.title}, told my way` : 'My scenario',
-    summary: from ? from.summary : 'What happens, in one sentence.',
+    summary: from ? from.summary : '',
     setup: copy(opts.setup),
     intro: from ? from.intro : 'A fresh machine: four CPUs, the usual daemons and kernel threads, and a shell.',
     introFocus: from ? copy(from.introFocus) : { views: ['patches', 'tasks'] },
@@ -133,7 +133,7 @@ export function moveStep(draft: Draft, i: number, by: -1 | 1): Draft {
 export function splitStep(draft: Draft, i: number): Draft | null {
   const s = draft.steps[i];
   if (!s || !('settle' in s.do)) return null;
-  const first: DraftStep = { do: { event: true }, caption: 'The next kernel event (split from the step after it: say what it does).', focus: copy(s.focus) };
+  const first: DraftStep = { do: { event: true }, caption: 'The next kernel event.', focus: copy(s.focus) };
   return { ...draft, steps: [...draft.steps.slice(0, i), first, ...draft.steps.slice(i)] };
 }
 

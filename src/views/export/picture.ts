@@ -10,7 +10,7 @@
  */
 import type { KernelView, TaskView } from '../../kernel/view/types';
 import { VIEW_TITLES, type Focus, type KernelViewId } from '../focus';
-import { layoutWithLabels, markLook, markShape, summarize, taskNames, type MarkShape } from '../task-migration';
+import { blockerText, describeTask, isBlockingFrame, layoutWithLabels, markLook, markShape, moreFrames, stackWindow, summarize, taskNames, type MarkShape } from '../task-migration';
 import { patchStackModel, type PatchCard, type Tone } from '../patch-stack';
 import { cut, el, esc, fmt, wrap } from './svg';
 import type { StepRecord } from '../../session/situation';
@@ -179,7 +179,11 @@ function tasks(p: PictureInput, width: number): [string, number] {
   const focusComms = (p.focus.actors ?? []).flatMap((a) => ('task' in a ? [a.task] : []));
   const names = taskNames(view.tasks, focusComms);
   const labelFont = 13;
-  const { layout, labels } = layoutWithLabels(view.tasks, tr, { width, labelHeight: 38 }, names, {
+  // The task the step is about (its first focused one), beside the grid when there is room: its state and stack.
+  const shownIdx = names.find((n) => n.focus)?.i ?? -1;
+  const detailWidth = shownIdx >= 0 && width >= 640 ? 280 : 0;
+  const gridWidth = detailWidth ? width - detailWidth - 12 : width;
+  const { layout, labels } = layoutWithLabels(view.tasks, tr, { width: gridWidth, labelHeight: 38 }, names, {
     height: Math.ceil(labelFont * 1.3 + 4),
     charPx: labelFont * MONO_PX,
     padX: 4,
@@ -222,7 +226,39 @@ function tasks(p: PictureInput, width: number): [string, number] {
     );
   }
   out.push(el('g', { transform: `translate(0 ${top})` }, ...body));
-  return [out.join(''), top + layout.height];
+  let height = layout.height;
+  if (detailWidth) {
+    const [svg, h] = taskDetail(view.tasks[shownIdx]!, tr, detailWidth, c);
+    out.push(el('g', { transform: `translate(${width - detailWidth} ${top})` }, svg));
+    height = Math.max(height, h);
+  }
+  return [out.join(''), top + height];
+}
+
+/** The task a step is about, as the view's side panel tells it: its state, why it waits, its stack (innermost first). */
+function taskDetail(t: TaskView, tr: PictureInput['view']['transition'], width: number, c: Palette): [string, number] {
+  const out: string[] = [];
+  let y = 0;
+  const text = (s: string, size: number, attrs: Record<string, string | number> = {}, mono = false) => {
+    for (const l of wrap(s, width - 16, size * (mono ? MONO_PX : SANS_PX))) {
+      y += size * 1.35;
+      out.push(el('text', { x: 8, y, 'font-size': size, ...(mono ? { 'font-family': c.mono } : {}), ...attrs }, esc(l)));
+    }
+  };
+  y += 4;
+  text(`${t.comm}  pid ${t.pid}`, 16, { 'font-weight': 700 });
+  text(describeTask(t).split(', ').slice(2).join(', '), 12, { fill: c.muted });
+  if (t.pending) text(blockerText(t, tr), 12, { fill: c.pending }, true);
+  if (t.stack.length) {
+    text('Call stack, innermost frame first', 12, { fill: c.muted });
+    const blocking = t.stack.findIndex((f) => isBlockingFrame(f, t.blockedBy));
+    for (const line of stackWindow(t.stack.length, blocking >= 0 ? [blocking] : [], 10)) {
+      if (line.kind === 'more') text(moreFrames(line), 12, { fill: c.muted, 'font-style': 'italic' });
+      else text(`${line.j + 1}. ${t.stack[line.j]!}${line.j === blocking ? '  ← klp_check_stack() finds it' : ''}`, 12, line.j === blocking ? { fill: c.pending } : {}, true);
+    }
+  }
+  const h = y + 8;
+  return [el('rect', { width, height: h, rx: 4, fill: c.panel, stroke: c.border }) + out.join(''), h];
 }
 
 const TONE: Record<Tone, keyof Palette> = { enabled: 'patched', patching: 'patched', unpatching: 'unpatched', gone: 'nop', busy: 'nop' };
