@@ -2,6 +2,8 @@
  * The machine a Kernel is built as: plain data with no engine code, so the
  * page (links carry a config) can read it without loading the kernel.
  */
+import type { Release } from './release/releases';
+
 export interface KernelConfig {
   /** online CPUs */
   cpus: number;
@@ -27,6 +29,12 @@ export interface KernelConfig {
    * 6.1 has it).
    */
   moduleForceUnload?: boolean;
+  /**
+   * The release whose selftests' harness the shell's selftest helpers follow
+   * (a transcript's `# kernel:` line; absent: mainline). The kernel itself is
+   * mainline's still: the dial of issue 12 is not built yet.
+   */
+  harness?: Release;
 }
 
 export const DEFAULT_CONFIG: KernelConfig = { cpus: 4, seed: 1, extraTasks: 0, reliableStacks: true, forceMarksEveryPatch: false, moduleForceUnload: false };

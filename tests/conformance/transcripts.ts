@@ -20,3 +20,14 @@ export function transcriptFiles(): string[] {
 export function readTranscript(file: string): string {
   return readFileSync(file, 'utf8');
 }
+
+/** The transcripts of one older release (`v6.1`, …), as that release's selftests wrote them. */
+export function versionFiles(release: string): string[] {
+  const dir = join(TRANSCRIPT_DIR, 'versions', release);
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.transcript'))
+        .sort()
+        .map((f) => join(dir, f))
+    : [];
+}

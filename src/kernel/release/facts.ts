@@ -148,6 +148,12 @@ export const FACTS = {
     commit: '3dae09de4061',
     subject: 'Documentation/ABI: "Date: Jan 2025, KernelVersion: 6.14.0" (Wardenjohn)',
   },
+  ftraceEnabledFailFlag: {
+    says: "the selftests' set_ftrace_enabled takes --fail for a write that must be refused; without it a refused write skips the test (before, the helper logged sysctl's answer whatever it was)",
+    since: '6.4',
+    subject:
+      'tools/testing/selftests/livepatch/functions.sh: first in the 6.4 sources read (../shared/conformance/versions, row 20); 6.1 logs always, as 5.10; 6.2 and 6.3 were not read',
+  },
 } as const satisfies Record<string, ReleaseFact>;
 
 export type FactId = keyof typeof FACTS;

@@ -40,7 +40,8 @@ export function selftestMachine(config: Partial<KernelConfig> = {}): { kernel: K
  * copy of it (session/fork.ts), which must give the same transcript.
  */
 export function replay(t: Transcript, config: Partial<KernelConfig> = {}, between?: (m: { k: Kernel; shell: Shell }) => { k: Kernel; shell: Shell }): ReplayResult {
-  const machine = selftestMachine(config);
+  // A transcript of an older release is run with that release's harness (its helpers' words).
+  const machine = selftestMachine(t.kernel && !config.harness ? { ...config, harness: t.kernel } : config);
   let { kernel, shell } = machine;
   const { mark } = machine;
   const failures: string[] = [];

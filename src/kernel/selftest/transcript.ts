@@ -3,6 +3,8 @@
  * test logs, `# exec:` commands it runs silently, `# wait:` and `# assert:`
  * checks, and the expected kernel log lines.
  */
+import type { Release } from '../release/releases';
+
 export type Step =
   | { kind: 'command'; text: string; line: number }
   | { kind: 'exec'; text: string; line: number }
@@ -10,6 +12,8 @@ export type Step =
 
 export interface Transcript {
   title: string;
+  /** the release whose selftests wrote it (`# kernel: v6.1 …`); absent: mainline */
+  kernel?: Release;
   steps: Step[];
   /** every expected output line, `% ` lines included, in order */
   expected: string[];
@@ -21,6 +25,11 @@ export function parseTranscript(text: string): Transcript {
     const line = raw.replace(/\r$/, '');
     const n = i + 1;
     if (line.startsWith('# title: ')) t.title = line.slice(9);
+    else if (line.startsWith('# kernel: ')) {
+      // Its first word names the release: "v6.1 (6.1.0-57-amd64, Debian, run in QEMU)".
+      const m = /^v?(\d+\.\d+)\b/.exec(line.slice(10));
+      if (m) t.kernel = m[1] as Release;
+    }
     else if (line.startsWith('# exec: ')) t.steps.push({ kind: 'exec', text: line.slice(8), line: n });
     else if (line.startsWith('# wait: ')) t.steps.push({ kind: 'wait', text: line.slice(8), line: n });
     else if (line.startsWith('# assert: ')) t.steps.push({ kind: 'assert', text: line.slice(10), line: n });
