@@ -1,7 +1,9 @@
 /**
  * The klpscope command line, on the same engine as the app:
- *   klp replay FILE        replay a transcript, print `% ` lines and the filtered log
- *   klp check FILE...      replay and compare; `N passed, M failed`
+ *   klp replay [--kernel R] FILE     replay a transcript, print `% ` lines and the filtered log
+ *   klp check [--kernel R] FILE...   replay and compare; `N passed, M failed`
+ *   (a transcript's `# kernel: vX.Y` line picks the release whose selftest harness runs it;
+ *   --kernel overrides it)
  *   klp sh [--no-settle] [--budget UNITS]   an interactive root shell on a simulated machine
  */
 import { readFileSync } from 'node:fs';
@@ -9,6 +11,8 @@ import { createInterface } from 'node:readline';
 import { parseTranscript } from '../kernel/selftest/transcript';
 import { compare, replay } from '../kernel/selftest/replay';
 import { Kernel, WorkLimitExceeded } from '../kernel/kernel';
+import type { KernelConfig } from '../kernel/config';
+import type { Release } from '../kernel/release/releases';
 import { TYPED_WORK } from '../session/session';
 import { Shell } from '../kernel/shell/shell';
 import type { TermChunk } from '../kernel/shell/terminal';
@@ -18,7 +22,7 @@ import { USEC_PER_SEC } from '../kernel/world/events';
 import { SLEEP_MAX } from '../kernel/shell/commands/system';
 
 function usage(): number {
-  process.stderr.write('usage: klp replay FILE | klp check FILE... | klp sh [--no-settle] [--budget UNITS]\n');
+  process.stderr.write('usage: klp replay [--kernel RELEASE] FILE | klp check [--kernel RELEASE] FILE... | klp sh [--no-settle] [--budget UNITS]\n');
   return 2;
 }
 
@@ -110,15 +114,33 @@ function load(file: string) {
   return parseTranscript(readFileSync(file, 'utf8'));
 }
 
-function replayCommand(files: string[]): number {
+/** `--kernel 6.1` (or `v6.1`): the release whose harness runs the transcripts, whatever their `# kernel:` says. */
+function kernelOption(args: string[]): { files: string[]; config: Partial<KernelConfig> } | null {
+  const i = args.indexOf('--kernel');
+  if (i < 0) return { files: args, config: {} };
+  const m = /^v?(\d+\.\d+)$/.exec(args[i + 1] ?? '');
+  if (!m) {
+    process.stderr.write(`klp: --kernel: ${args[i + 1] ?? ''}: not a release like 6.1\n`);
+    return null;
+  }
+  return { files: [...args.slice(0, i), ...args.slice(i + 2)], config: { harness: m[1] as Release } };
+}
+
+function replayCommand(args: string[]): number {
+  const opts = kernelOption(args);
+  if (!opts) return usage();
+  const { files, config } = opts;
   if (files.length !== 1) return usage();
-  const r = replay(load(files[0]!));
+  const r = replay(load(files[0]!), config);
   process.stdout.write(r.output.map((l) => `${l}\n`).join(''));
   for (const f of r.failures) process.stderr.write(`${files[0]}: ${f}\n`);
   return r.failures.length ? 1 : 0;
 }
 
-function checkCommand(files: string[]): number {
+function checkCommand(args: string[]): number {
+  const opts = kernelOption(args);
+  if (!opts) return usage();
+  const { files, config } = opts;
   if (files.length === 0) return usage();
   let passed = 0;
   let failed = 0;
@@ -126,7 +148,7 @@ function checkCommand(files: string[]): number {
     let diff: string | null;
     try {
       const t = load(file);
-      diff = compare(t, replay(t));
+      diff = compare(t, replay(t, config));
     } catch (e) {
       diff = `error: ${e instanceof Error ? e.message : String(e)}`;
     }

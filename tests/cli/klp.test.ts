@@ -37,6 +37,23 @@ describe('klp', () => {
     expect(r.stdout).toBe('% insmod test_modules/test_klp_callbacks_mod.ko\ntest_klp_callbacks_mod: test_klp_callbacks_mod_init\n');
   });
 
+  it("check runs a transcript with its release's harness, or the one --kernel names", () => {
+    const body = '# title: t\n% insmod test_modules/test_klp_livepatch.ko\n# exec: set_ftrace_enabled 0\n' + [
+      "livepatch: enabling patch 'test_klp_livepatch'",
+      "livepatch: 'test_klp_livepatch': initializing patching transition",
+      "livepatch: 'test_klp_livepatch': starting patching transition",
+      "livepatch: 'test_klp_livepatch': completing patching transition",
+      "livepatch: 'test_klp_livepatch': patching complete",
+      'livepatch: sysctl: setting key "kernel.ftrace_enabled": Device or resource busy',
+    ].join('\n');
+    const old = transcript(`# kernel: v6.1 (test)\n${body}`);
+    expect(klp('check', old).stdout).toBe('1 passed, 0 failed\n');
+    expect(klp('check', '--kernel', '6.4', old).stdout).toMatch(/^FAIL .*\n0 passed, 1 failed\n$/);
+    expect(klp('check', '--kernel', '5.10', transcript(body)).stdout).toBe('1 passed, 0 failed\n');
+    const bad = klp('check', '--kernel', 'latest', old);
+    expect([bad.status, bad.stderr]).toEqual([2, expect.stringContaining('klp: --kernel: latest: not a release like 6.1')]);
+  });
+
   it('replay says which check failed, on stderr, and exits non-zero', () => {
     const file = transcript('% insmod test_modules/test_klp_livepatch.ko\n# assert: /proc/cmdline = something else\n');
     const r = klp('replay', file);
