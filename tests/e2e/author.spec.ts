@@ -149,3 +149,17 @@ test('a run-to-settled step splits its first event off as a step of its own', as
   // One idle CPU switched at that event: two are still pending.
   await expect(page.getByRole('region', { name: 'Task migration' }).getByText(/47 of 49 tasks switched/)).toBeVisible();
 });
+
+test('a built-in scenario that begins with the same step does not grow the story', async ({ page }) => {
+  await openBlank(page);
+  await page.getByRole('button', { name: 'Write your own scenario' }).click();
+  const panel = page.getByRole('complementary', { name: 'Your scenario' });
+  await panel.getByRole('button', { name: 'Start from here (step 0)' }).click();
+  await type(page, 'cat /proc/cmdline');
+  await expect(panel.getByRole('listitem')).toHaveCount(1);
+  // First livepatch begins with that very command; the panel stays open as the link is followed.
+  await page.goto('/#/s/first-livepatch/4');
+  await expect(page.locator('#caption')).toContainText('First livepatch · step 4 of 8');
+  await expect(panel.getByText('Not what is shown now.')).toBeVisible();
+  await expect(panel.getByRole('listitem')).toHaveCount(1);
+});
