@@ -5,7 +5,7 @@
  * embedded too. The draft survives a reload; moving and deleting steps
  * replays the story in its new order.
  */
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
@@ -13,12 +13,18 @@ import { openBlank, type, views } from './helpers';
 
 const CAPTIONS = ['We load the fix: klp_enable_patch() starts the transition.', 'One idle CPU goes round its idle loop and switches.', 'Reading the file: nothing is in transition any more.'];
 
-async function writeStory(page: Page): Promise<void> {
+/** A fresh machine, the author panel open, a story started there and its first command typed: the panel. */
+async function startStory(page: Page, first: string): Promise<Locator> {
   await openBlank(page);
   await page.getByRole('button', { name: 'Write your own scenario' }).click();
   const panel = page.getByRole('complementary', { name: 'Your scenario' });
   await panel.getByRole('button', { name: 'Start from here (step 0)' }).click();
-  await type(page, 'insmod test_modules/test_klp_livepatch.ko');
+  await type(page, first);
+  return panel;
+}
+
+async function writeStory(page: Page): Promise<void> {
+  const panel = await startStory(page, 'insmod test_modules/test_klp_livepatch.ko');
   await expect(panel.getByRole('listitem', { name: 'Step 1' })).toContainText('# insmod test_modules/test_klp_livepatch.ko');
   await page.getByRole('button', { name: 'Step forward' }).click();
   await expect(panel.getByRole('listitem', { name: 'Step 2' })).toContainText('step ▶');
@@ -133,11 +139,7 @@ for (const theme of ['light', 'dark']) {
 }
 
 test('a run-to-settled step splits its first event off as a step of its own', async ({ page }) => {
-  await openBlank(page);
-  await page.getByRole('button', { name: 'Write your own scenario' }).click();
-  const panel = page.getByRole('complementary', { name: 'Your scenario' });
-  await panel.getByRole('button', { name: 'Start from here (step 0)' }).click();
-  await type(page, 'insmod test_modules/test_klp_livepatch.ko');
+  const panel = await startStory(page, 'insmod test_modules/test_klp_livepatch.ko');
   await page.getByRole('button', { name: 'run to settled' }).first().click();
   await expect(panel.getByRole('listitem')).toHaveCount(2);
   await panel.getByRole('button', { name: 'Split the first event off step 2' }).click();
@@ -151,11 +153,7 @@ test('a run-to-settled step splits its first event off as a step of its own', as
 });
 
 test('a built-in scenario that begins with the same step does not grow the story', async ({ page }) => {
-  await openBlank(page);
-  await page.getByRole('button', { name: 'Write your own scenario' }).click();
-  const panel = page.getByRole('complementary', { name: 'Your scenario' });
-  await panel.getByRole('button', { name: 'Start from here (step 0)' }).click();
-  await type(page, 'cat /proc/cmdline');
+  const panel = await startStory(page, 'cat /proc/cmdline');
   await expect(panel.getByRole('listitem')).toHaveCount(1);
   // First livepatch begins with that very command; the panel stays open as the link is followed.
   await page.goto('/#/s/first-livepatch/4');
