@@ -123,7 +123,7 @@ function kernelOption(args: string[]): { files: string[]; config: Partial<Kernel
     process.stderr.write(`klp: --kernel: ${args[i + 1] ?? ''}: not a release like 6.1\n`);
     return null;
   }
-  return { files: [...args.slice(0, i), ...args.slice(i + 2)], config: { harness: m[1] as Release } };
+  return { files: [...args.slice(0, i), ...args.slice(i + 2)], config: { release: m[1] as Release, harness: m[1] as Release } };
 }
 
 function replayCommand(args: string[]): number {

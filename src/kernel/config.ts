@@ -30,9 +30,13 @@ export interface KernelConfig {
    */
   moduleForceUnload?: boolean;
   /**
+   * The release simulated (release/profile.ts: what its livepatch core does
+   * differently, uname -r, the modules its tree builds); absent: mainline.
+   */
+  release?: Release;
+  /**
    * The release whose selftests' harness the shell's selftest helpers follow
-   * (a transcript's `# kernel:` line; absent: mainline). The kernel itself is
-   * mainline's still: the dial of issue 12 is not built yet.
+   * (a transcript's `# kernel:` line; absent: mainline).
    */
   harness?: Release;
 }

@@ -19,7 +19,10 @@ import type { KlpObject, KlpPatch } from './livepatch/types';
 import { klp_is_object_loaded } from './livepatch/callbacks';
 
 /** Patch states a patch may rest in between events. */
-const RESTING = new Set(['patching', 'enabled', 'unpatching', 'disabled', 'failed', 'refused', 'freed']);
+const RESTING = new Set(['patching', 'enabled', 'unpatching', 'disabled', 'failed', 'refused', 'freed', 'registered']);
+
+/** Before 5.1 a patch holds its module's reference only from enabling to the end of its unpatching. */
+const HOLDS_REFERENCE = new Set(['enabling', 'patching', 'enabled', 'unpatching']);
 
 export function checkInvariants(k: Kernel): string[] {
   const v: string[] = [];
@@ -49,10 +52,11 @@ export function checkInvariants(k: Kernel): string[] {
     }
   }
 
-  // 11. klp_patches holds enabled patches and the transition patch only.
+  // 11. klp_patches holds enabled patches and the transition patch only (before 5.1 also the registered, disabled ones).
   for (const p of k.klp.patches) {
     const s = p.machine.value;
-    if (s !== 'enabled' && s !== 'patching' && s !== 'unpatching') v.push(`disabled patch ${p.mod.name} (${String(s)}) on klp_patches`);
+    if (s !== 'enabled' && s !== 'patching' && s !== 'unpatching' && !(s === 'registered' && k.profile.registerApi))
+      v.push(`disabled patch ${p.mod.name} (${String(s)}) on klp_patches`);
   }
 
   // 14. A livepatch module is pinned while its patch exists; refcounts never go negative.
@@ -64,7 +68,8 @@ export function checkInvariants(k: Kernel): string[] {
       const forced = hasTaint(k.tainted, TAINT_FORCED_RMMOD) ? ': rmmod -f freed it under its patch (taint R), a deliberately broken kernel' : '';
       v.push(`patch ${p.mod.name} outlived its module${forced}`);
     }
-    if (moduleRefcnt(p.mod) < 1) v.push(`module ${p.mod.name} not pinned by its patch`);
+    const holds = !k.profile.registerApi || HOLDS_REFERENCE.has(String(p.machine.value));
+    if (holds && moduleRefcnt(p.mod) < 1) v.push(`module ${p.mod.name} not pinned by its patch`);
   }
   for (const m of k.modules.values()) if (moduleRefcnt(m) < 0) v.push(`module ${m.name} refcnt ${moduleRefcnt(m)}`);
 
@@ -88,7 +93,7 @@ export function checkInvariants(k: Kernel): string[] {
   if (listed.join() !== expected.join()) v.push(`/sys/kernel/livepatch lists [${listed}] for patches [${expected}]`);
   for (const p of k.klp.patches) {
     if (!p.kobj.inSysfs) v.push(`listed patch ${p.mod.name} has no sysfs directory`);
-    for (const o of p.objs) if (!lookup(k, `/sys/kernel/livepatch/${p.mod.name}/${o.kobj.name}/patched`)) v.push(`${p.mod.name}/${o.kobj.name} has no sysfs directory`);
+    for (const o of p.objs) if (!lookup(k, `/sys/kernel/livepatch/${p.mod.name}/${o.kobj.name}`)) v.push(`${p.mod.name}/${o.kobj.name} has no sysfs directory`);
   }
   const mods = lookup(k, '/sys/module');
   const modList = mods?.kind === 'dir' ? mods.list().sort() : [];
@@ -217,6 +222,12 @@ export function watchInvariants(k: Kernel): InvariantWatch {
     if (p.listed || k.klp.patches.includes(p)) broken.push(`7.13: patch ${p.mod.name}'s directory removed while it is on klp_patches`);
     if (p.objs.length > 0) broken.push(`7.13: patch ${p.mod.name}'s directory removed before its objects were freed`);
     const fromFreeWork = k.current?.calls.some((c) => c.fn === 'klp_free_patch_work_fn') ?? false;
+    // Before 5.1: klp_unregister_patch() from the module's own init or exit, never from a sysfs write.
+    if (k.profile.registerApi) {
+      const state = moduleState(p.mod);
+      if (state !== 'coming' && state !== 'going') broken.push(`7.13: patch ${p.mod.name}'s kobject released while its module is ${state}, not by its init or exit`);
+      return;
+    }
     if (!fromFreeWork && p.machine.value !== 'failed')
       broken.push(`7.13: patch ${p.mod.name}'s kobject released by ${k.current ? who(k.current) : 'no task'}, not by free_work`);
   };
@@ -224,6 +235,12 @@ export function watchInvariants(k: Kernel): InvariantWatch {
   const onModulePut = (p: KlpPatch) => {
     // §7.14: module_put() is the last access to the patch: after its directory is gone, once, and never if forced.
     if (p.machine.context.forced) broken.push(`7.14: module_put() of ${p.mod.name}, whose patch was forced`);
+    // Before 5.1 the reference of each enable is dropped when its unpatching ends (or its enabling is cancelled), never after a force.
+    if (k.profile.registerApi) {
+      if (k.klp.forced) broken.push(`7.14: module_put() of ${p.mod.name} after a transition was forced (klp_forced)`);
+      if (p.machine.value !== 'registered') broken.push(`7.14: module_put() of ${p.mod.name} while its patch is ${String(p.machine.value)}`);
+      return;
+    }
     if (p.kobj.inSysfs || k.klp.all.includes(p)) broken.push(`7.14: module_put() of ${p.mod.name} while its patch still exists`);
     if (putOnce.has(p)) broken.push(`7.14: module_put() of ${p.mod.name} twice for one patch`);
     putOnce.add(p);

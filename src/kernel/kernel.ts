@@ -30,7 +30,8 @@ import { PATHS } from './livepatch/freed';
 import { moduleApi } from './module/api';
 import { idleWorker, workerRuns } from './module/work';
 import { HungTaskDetector } from './world/hung-task';
-import { MAINLINE } from './release/releases';
+import { MAINLINE, type Release } from './release/releases';
+import { kernelProfile, type KernelProfile } from './release/profile';
 import type { KlpObserver } from './livepatch/trace';
 import type { Mutant } from './mutants';
 import type { ModuleApi } from './catalog/api';
@@ -66,19 +67,27 @@ export class WorkLimitExceeded extends Error {
  * function patching" test and its test_klp_mod_* modules arrived with the
  * livepatching pull for 7.1, 2026-04-16).
  */
-export const KERNEL_RELEASE = `${MAINLINE}.0`;
+export const KERNEL_RELEASE = utsRelease(MAINLINE);
+/** uname -r of a simulated release: its first build, "6.1.0" */
+export function utsRelease(r: Release): string {
+  return `${r}.0`;
+}
 /** init_utsname()->version */
 export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC';
 /** The release and version as a report prints them ("%s %.*s", the version up to its first blank: "#1"). */
-export const UTS_ARGS = { release: KERNEL_RELEASE, version_len: UTS_VERSION.indexOf(' '), version: UTS_VERSION } as const;
+export const utsArgs = (k: Kernel) => ({ release: k.uts, version_len: UTS_VERSION.indexOf(' '), version: UTS_VERSION }) as const;
 /** linux_banner: the first line of the boot log, and /proc/version */
-export const LINUX_BANNER = `Linux version ${KERNEL_RELEASE} (klpscope@localhost) ${UTS_VERSION}`;
+export const linuxBanner = (k: Kernel): string => `Linux version ${k.uts} (klpscope@localhost) ${UTS_VERSION}`;
 
 /** How long a woken worker or task takes to get going: small, but ordered. */
 export const WAKE_LATENCY = 50;
 
 export class Kernel {
   readonly config: KernelConfig;
+  /** what this release's livepatch core does differently (config.release; mainline when absent) */
+  readonly profile: KernelProfile;
+  /** uname -r */
+  readonly uts: string;
   readonly queue = new EventQueue();
   readonly rng: Random;
   readonly log: KernelLog;
@@ -117,6 +126,8 @@ export class Kernel {
     retry: null as KernelEvent | null,
     /** /sys/kernel/livepatch exists (klp_init() succeeded) */
     initialized: true,
+    /** 4.15–5.0's global klp_forced: a transition was forced since boot */
+    forced: false,
   };
 
   /** who watches the livepatch core's steps (livepatch/trace.ts): the invariant watch in tests, nobody in the app */
@@ -141,17 +152,20 @@ export class Kernel {
   readonly printedOnce = new Set<string>();
 
   /** kernel.ftrace_enabled, tracing and kprobes live in Ftrace; the boot command line here */
-  cmdline = `BOOT_IMAGE=/boot/vmlinuz-${KERNEL_RELEASE} root=/dev/vda1 ro console=ttyS0 quiet`;
+  cmdline: string;
   private addressCursor = 0;
 
   constructor(config: Partial<KernelConfig> = {}) {
     this.config = { ...DEFAULT_CONFIG, ...config };
+    this.profile = kernelProfile(this.config.release);
+    this.uts = utsRelease(this.profile.release);
+    this.cmdline = `BOOT_IMAGE=/boot/vmlinuz-${this.uts} root=/dev/vda1 ro console=ttyS0 quiet`;
     this.rng = new Random(this.config.seed);
     this.log = new KernelLog(this.queue);
     this.ftrace = new Ftrace(this);
     registerDebugSites(this.dyndbg);
     bootTasks(this);
-    say(this, INIT_MAIN.banner, { linux_banner: LINUX_BANNER });
+    say(this, INIT_MAIN.banner, { linux_banner: linuxBanner(this) });
     say(this, X86_SETUP.commandLine, { boot_command_line: this.cmdline });
     say(this, SMP.broughtUp, { nodes: 1, nodes_s: '', cpus: this.config.cpus, cpus_s: this.config.cpus === 1 ? '' : 's' });
   }

@@ -15,11 +15,23 @@ import { watchInvariants } from '../../src/kernel/invariants';
 import type { Mutant } from '../../src/kernel/mutants';
 import { addTask, wakeTask } from '../../src/session/timeline';
 import type { TaskSetup } from '../../src/session/situation';
+import { DIAL_RELEASES, kernelProfile } from '../../src/kernel/release/profile';
+import { findModuleByName } from '../../src/kernel/catalog';
 
 const LP = '/sys/kernel/livepatch';
 const BUSY_PARAM = '/sys/module/test_klp_callbacks_busy/parameters/block_transition';
 const PATCHES = ['test_klp_callbacks_demo', 'test_klp_callbacks_demo2', 'test_klp_livepatch', 'test_klp_atomic_replace', 'test_klp_syscall', 'livepatch_sample', 'test_klp_mod_patch'];
 const MODULES = [...PATCHES, 'test_klp_callbacks_busy', 'test_klp_callbacks_mod', 'test_klp_mod_target'];
+
+/**
+ * Before 5.1 there are no selftest modules: the runs use the samples of the
+ * callbacks document (a busy module asleep 30 s in the function the demo
+ * patches) on the register + enable API.
+ */
+const SAMPLES = '/usr/src/linux/samples/livepatch';
+const OLD_PATCHES = ['livepatch_callbacks_demo', 'livepatch_sample'];
+const OLD_MODULES = [...OLD_PATCHES, 'livepatch_callbacks_busymod', 'livepatch_callbacks_mod'];
+const sampleFile = (m: string) => `${SAMPLES}/${m.replace(/_/g, '-')}.ko`;
 
 /** Where set-up tasks sleep: inside patched functions (cmdline_proc_show, meminfo_proc_show), or elsewhere. */
 const SLEEPS = [
@@ -42,6 +54,7 @@ const config: fc.Arbitrary<Partial<KernelConfig>> = fc.record({
   seed: fc.integer({ min: 1, max: 1000 }),
   reliableStacks: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   forceMarksEveryPatch: fc.boolean(),
+  release: fc.constantFrom(...DIAL_RELEASES),
 });
 
 /** What a run does: a command line, a number of single kernel events (-1: settle), or waking a set-up task. */
@@ -68,9 +81,22 @@ const line = (patches: string[]) =>
     { weight: 1, arbitrary: fc.constantFrom('cat /proc/cmdline', 'cat /proc/meminfo | grep Mem', 'cat /proc/test_klp_mod_target') },
   );
 
-const act = (patches: string[]): fc.Arbitrary<Act> =>
+/** The same kinds of lines before 5.1, about the samples. */
+const oldLine = (patches: string[]) =>
   fc.oneof(
-    { weight: 9, arbitrary: fc.record({ line: line(patches), events: fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 5 })) }) },
+    { weight: 3, arbitrary: fc.constantFrom(`insmod ${sampleFile('livepatch_callbacks_busymod')} sleep_secs=30`, `insmod ${sampleFile('livepatch_callbacks_busymod')}`) },
+    { weight: 6, arbitrary: fc.constantFrom(...patches.map(sampleFile)).map((f) => `insmod ${f}`) },
+    { weight: 1, arbitrary: fc.constant(`insmod ${sampleFile('livepatch_callbacks_mod')}`) },
+    { weight: 8, arbitrary: fc.tuple(fc.constantFrom(...patches), fc.constantFrom('0', '0', '1')).map(([p, v]) => `echo ${v} > ${LP}/${p}/enabled`) },
+    { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...patches), fc.constantFrom('force', 'signal')).map(([p, f]) => `echo 1 > ${LP}/${p}/${f}`) },
+    { weight: 4, arbitrary: fc.constantFrom(...OLD_MODULES).map((m) => `rmmod ${m}`) },
+    { weight: 3, arbitrary: fc.constantFrom('sleep 1', 'sleep 16', 'sleep 31') },
+    { weight: 1, arbitrary: fc.constantFrom('cat /proc/cmdline', 'echo -19 > /sys/module/livepatch_callbacks_demo/parameters/pre_patch_ret') },
+  );
+
+const act = (patches: string[], old: boolean): fc.Arbitrary<Act> =>
+  fc.oneof(
+    { weight: 9, arbitrary: fc.record({ line: old ? oldLine(patches) : line(patches), events: fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 5 })) }) },
     { weight: 1, arbitrary: fc.nat(3).map((i) => ({ wake: i })) },
   );
 
@@ -81,8 +107,17 @@ export interface ConsistencyCase {
 }
 
 export const consistencyCase: fc.Arbitrary<ConsistencyCase> = fc
-  .record({ config, tasks: fc.array(task, { maxLength: 3 }), patches: fc.shuffledSubarray(PATCHES, { minLength: 1, maxLength: 3 }) })
-  .chain(({ config, tasks, patches }) => fc.array(act(patches), { maxLength: 16 }).map((acts) => ({ config, tasks, acts })));
+  .record({ config, tasks: fc.array(task, { maxLength: 3 }) })
+  .chain(({ config, tasks }) => {
+    const profile = kernelProfile(config.release);
+    const old = !profile.selftests;
+    // only the patch modules this release's tree builds
+    const built = (old ? OLD_PATCHES : PATCHES).filter((m) => findModuleByName(m, profile));
+    return fc
+      .shuffledSubarray(built, { minLength: 1, maxLength: Math.min(3, built.length) })
+      .chain((patches) => fc.array(act(patches, old), { maxLength: 16 }))
+      .map((acts) => ({ config, tasks, acts }));
+  });
 
 /** Runs a case, with a planted bug if asked: the kernel and its shell, and the first violations met (with what came just before) or []. */
 export function playCase(c: ConsistencyCase, mutant: Mutant | null = null): { k: Kernel; sh: Shell; violations: string[] } {

@@ -34,6 +34,8 @@ export type WorkResult = void | {
   while: (m: ModuleApi) => boolean;
   /** what runs once the condition no longer holds */
   then: (m: ModuleApi) => void;
+  /** a timed sleep (msleep(N)): it wakes by itself this many microseconds later */
+  wakesAfter?: number;
 };
 
 export type WorkFn = (m: ModuleApi) => WorkResult;
@@ -69,15 +71,21 @@ export interface ModuleApi {
   set_param(name: string, value: ParamValue): void;
   /** The module's static variables. */
   readonly data: Record<string, unknown>;
-  /** klp_enable_patch(&patch) with this module's patch */
+  /** klp_enable_patch(&patch) with this module's patch (before 5.1: of the patch it registered) */
   klp_enable_patch(): number;
+  /** 4.12–5.0: klp_register_patch(&patch) */
+  klp_register_patch(): number;
+  /** 4.12–5.0: klp_unregister_patch(&patch) */
+  klp_unregister_patch(): number;
+  /** the livepatch API of the release the module was built for (its source differs by it) */
+  readonly registerApi: boolean;
   klp_get_state(id: number): KlpStateView | null;
   klp_get_prev_state(id: number): KlpStateView | null;
   /** schedule_work(): runs fn on a kworker */
   schedule_work(name: string, fn: WorkFn): void;
   /** schedule_delayed_work(): runs fn on a kworker once `delay` jiffies have passed */
   schedule_delayed_work(name: string, delay: number, fn: WorkFn): void;
-  /** cancel_delayed_work_sync(): the work will not run (none of these ever sleeps, so none is running) */
+  /** cancel_delayed_work_sync(): the work will not run; one running now is waited for */
   cancel_delayed_work_sync(name: string): void;
   /** flush_work(): waits until the work is done */
   flush_work(name: string): void;

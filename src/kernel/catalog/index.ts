@@ -3,6 +3,8 @@
  * a module is adding its entry here.
  */
 import type { ModuleSpec } from './types';
+import { kernelProfile, type KernelProfile } from '../release/profile';
+import { compareReleases, type Release } from '../release/releases';
 import { test_klp_atomic_replace } from './test_klp_atomic_replace';
 import { test_klp_callbacks_busy } from './test_klp_callbacks_busy';
 import { test_klp_callbacks_demo } from './test_klp_callbacks_demo';
@@ -19,6 +21,7 @@ import { livepatch_sample } from './livepatch_sample';
 import { livepatch_shadow_mod } from './livepatch_shadow_mod';
 import { livepatch_shadow_fix1 } from './livepatch_shadow_fix1';
 import { livepatch_shadow_fix2 } from './livepatch_shadow_fix2';
+import { livepatch_callbacks_busymod, livepatch_callbacks_demo, livepatch_callbacks_mod } from './livepatch_callbacks';
 
 export const CATALOG: readonly ModuleSpec[] = [
   test_klp_atomic_replace,
@@ -39,9 +42,21 @@ export const CATALOG: readonly ModuleSpec[] = [
   livepatch_shadow_mod,
   livepatch_shadow_fix1,
   livepatch_shadow_fix2,
+  livepatch_callbacks_demo,
+  livepatch_callbacks_mod,
+  livepatch_callbacks_busymod,
 ];
 
-export function findModuleByName(name: string): ModuleSpec | undefined {
+/**
+ * The modules a release's tree builds: a test module needs the selftests
+ * (5.1); a sample, the release that added it.
+ */
+export function catalogOf(profile: KernelProfile = kernelProfile()): ModuleSpec[] {
+  const built = (since: Release) => compareReleases(profile.release, since) >= 0;
+  return CATALOG.filter((m) => (m.file.startsWith('test_modules/') ? profile.selftests && built(m.since ?? '5.1') : built(m.since ?? '4.0')));
+}
+
+export function findModuleByName(name: string, profile?: KernelProfile): ModuleSpec | undefined {
   const n = name.replace(/-/g, '_');
-  return CATALOG.find((m) => m.name === n);
+  return catalogOf(profile).find((m) => m.name === n);
 }

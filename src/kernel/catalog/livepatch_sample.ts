@@ -7,6 +7,7 @@ export const livepatch_sample: ModuleSpec = {
   file: 'samples/livepatch/livepatch-sample.ko',
   description: 'Livepatch sample: cmdline_proc_show',
   source: 'samples/livepatch/livepatch-sample.c',
+  since: '4.0',
   size: 12288,
   livepatch: true,
   functions: { livepatch_cmdline_proc_show: () => 'this has been live patched\n' },

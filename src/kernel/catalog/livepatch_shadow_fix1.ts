@@ -29,6 +29,8 @@ export const livepatch_shadow_fix1: ModuleSpec = {
   file: 'samples/livepatch/livepatch-shadow-fix1.ko',
   description: 'Live patching demo for shadow variables',
   source: 'samples/livepatch/livepatch-shadow-fix1.c (mainline, with secs_to_jiffies())',
+  // added by "livepatch: introduce shadow variable API" (439e7271dc2b, 4.13); the code is mainline's
+  since: '4.13',
   size: 16384,
   livepatch: true,
   functions: {

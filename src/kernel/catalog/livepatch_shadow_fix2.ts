@@ -18,6 +18,8 @@ export const livepatch_shadow_fix2: ModuleSpec = {
   file: 'samples/livepatch/livepatch-shadow-fix2.ko',
   description: 'Live patching demo for shadow variables',
   source: 'samples/livepatch/livepatch-shadow-fix2.c (mainline)',
+  // added by "livepatch: introduce shadow variable API" (439e7271dc2b, 4.13); the code is mainline's
+  since: '4.13',
   size: 16384,
   livepatch: true,
   functions: {

@@ -43,6 +43,8 @@ export const livepatch_shadow_mod: ModuleSpec = {
   file: 'samples/livepatch/livepatch-shadow-mod.ko',
   description: 'Buggy module for shadow variable demo',
   source: 'samples/livepatch/livepatch-shadow-mod.c (mainline, with secs_to_jiffies())',
+  // added by "livepatch: introduce shadow variable API" (439e7271dc2b, 4.13); the code is mainline's
+  since: '4.13',
   size: 16384,
   livepatch: false,
   functions: {

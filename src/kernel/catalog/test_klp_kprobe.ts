@@ -9,6 +9,8 @@ export const test_klp_kprobe: ModuleSpec = {
   file: 'test_modules/test_klp_kprobe.ko',
   description: 'Livepatch test: kprobes',
   source: 'tools/testing/selftests/livepatch/test_modules/test_klp_kprobe.c, kernelorg-mirror/linux_kernel_git_modules_linux@a729e841269c',
+  // test-kprobe.sh is newer than v6.12 (../shared/conformance/versions/README.md)
+  since: '6.13',
   size: 12288,
   livepatch: false,
   params: [{ name: 'has_post_handler', type: 'bool', mode: 0o444, default: true, description: 'Whether to use a post_handler (default=true)' }],

@@ -4,6 +4,7 @@
  * klp_state id 1. Version 1 cannot take the change over from another patch;
  * version 2 (state2, and state3 built from the same source) can.
  */
+import { FACTS } from '../release/facts';
 import type { ModuleApi, ObjectView } from './api';
 import type { ModuleSpec } from './types';
 import { callbackInfo, emptyExit } from './callback-info';
@@ -72,6 +73,7 @@ function statePatch(name: string, version: number, source: string): ModuleSpec {
   return {
     name,
     file: `test_modules/${name}.ko`,
+    since: FACTS.systemState.since,
     description: 'Livepatch test: system state modification',
     source,
     size: 12288,

@@ -5,6 +5,7 @@
  * (a callback's own printouts, a proc file, a worker loop).
  */
 import type { InitSleeps, ModuleApi, ObjectView } from './api';
+import type { Release } from '../release/releases';
 
 export type ParamType = 'int' | 'bool' | 'intarray' | 'charp';
 export type ParamValue = number | boolean | number[] | string;
@@ -66,8 +67,10 @@ export interface CallInfo {
 export interface ModuleSpec {
   /** the module name (what lsmod and /sys/module show) */
   name: string;
-  /** where the .ko file lives, relative to the selftest directory or absolute */
+  /** where the .ko file lives: test_modules/… (the selftests') or samples/livepatch/… (the kernel tree's) */
   file: string;
+  /** the first release whose tree has it (absent: a sample 4.0, a test module the selftests' 5.1) */
+  since?: Release;
   description: string;
   /** where the behaviour was read from */
   source: string;

@@ -4,7 +4,7 @@
  * and per task comm, stack, status and patch_state.
  */
 import type { Kernel } from '../kernel';
-import { LINUX_BANNER } from '../kernel';
+import { linuxBanner } from '../kernel';
 import { VMLINUX, inSchedFunctions, symbolOffset } from '../world/code';
 import { EINVAL } from '../world/errno';
 import { kstrtoint } from '../module/params';
@@ -122,7 +122,7 @@ export function procNode(k: Kernel, parts: string[]): FsNode | null {
       case 'meminfo':
         return showFile(k, VMLINUX, 'meminfo_proc_show');
       case 'version':
-        return roFile(() => `${LINUX_BANNER}\n`);
+        return roFile(() => `${linuxBanner(k)}\n`);
       case 'modules':
         return roFile(() => procModules(k));
       case 'sys':

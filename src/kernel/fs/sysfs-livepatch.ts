@@ -1,11 +1,14 @@
 /**
  * /sys/kernel/livepatch: a directory per patch kobject still in sysfs, with
- * enabled, transition, force, replace and stack_order; a directory per
- * object with `patched`; an empty directory per function ("<name>,<sympos>").
+ * the files of the release (mainline: enabled, transition, force, replace and
+ * stack_order; 4.15–5.0: enabled, transition, signal, force); a directory per
+ * object with `patched` (since 6.1); an empty directory per function
+ * ("<name>,<sympos>").
  */
 import type { Kernel } from '../kernel';
 import { patchEnabled } from '../machines/patch.machine';
 import { enabled_store, force_store, stackOrder } from '../livepatch/core';
+import { registered_enabled_store, registered_force_store, signal_store } from '../livepatch/register';
 import type { KlpPatch } from '../livepatch/types';
 import { PATHS, patchFreed, touchPatch, walkPatches } from '../livepatch/freed';
 import { attrNames } from './livepatch-attrs';
@@ -32,19 +35,23 @@ export function livepatchNode(k: Kernel, parts: string[]): FsNode | null {
 
 function attrNode(k: Kernel, patch: KlpPatch, parts: string[]): FsNode | null {
   const objs = () => patch.objs.filter((o) => o.kobj.inSysfs);
-  if (parts.length === 1) return dir(() => [...attrNames('patch'), ...objs().map((o) => o.kobj.name)]);
+  const release = k.profile.release;
+  const registered = patch.machine.machine.id === 'registeredPatch';
+  if (parts.length === 1) return dir(() => [...attrNames('patch', release), ...objs().map((o) => o.kobj.name)]);
   const name = parts[1]!;
-  if (parts.length === 2) {
+  if (parts.length === 2 && attrNames('patch', release).includes(name)) {
     switch (name) {
       case 'enabled':
         return rwFile(
           () => `${patchEnabled(String(patch.machine.value)) ? 1 : 0}\n`,
-          (data) => enabled_store(k, patch, data),
+          (data) => (registered ? registered_enabled_store(k, patch, data) : enabled_store(k, patch, data)),
         );
+      case 'signal':
+        return woFile((data) => signal_store(k, patch, data));
       case 'transition':
         return roFile(() => `${k.klpTransitionPatch() === patch ? 1 : 0}\n`);
       case 'force':
-        return woFile((data) => force_store(k, patch, data));
+        return woFile((data) => (registered ? registered_force_store(k, patch, data) : force_store(k, patch, data)));
       case 'replace':
         return roFile(() => `${patch.machine.context.replace ? 1 : 0}\n`);
       case 'stack_order':
@@ -58,8 +65,8 @@ function attrNode(k: Kernel, patch: KlpPatch, parts: string[]): FsNode | null {
   const obj = objs().find((o) => o.kobj.name === name);
   if (!obj) return null;
   const funcs = () => obj.funcs.filter((f) => f.kobj.inSysfs);
-  if (parts.length === 2) return dir(() => [...attrNames('object'), ...funcs().map((f) => f.kobj.name)]);
-  if (parts.length === 3 && parts[2] === 'patched') return roFile(() => `${obj.patched ? 1 : 0}\n`);
+  if (parts.length === 2) return dir(() => [...attrNames('object', release), ...funcs().map((f) => f.kobj.name)]);
+  if (parts.length === 3 && parts[2] === 'patched' && attrNames('object', release).includes('patched')) return roFile(() => `${obj.patched ? 1 : 0}\n`);
   const func = funcs().find((f) => f.kobj.name === parts[2]);
   if (!func || parts.length > 3) return null;
   return dir(() => []);

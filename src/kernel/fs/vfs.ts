@@ -4,8 +4,7 @@
  * the selftest directory holds the test modules; /tmp takes ordinary files.
  */
 import type { Kernel } from '../kernel';
-import { KERNEL_RELEASE } from '../kernel';
-import { CATALOG } from '../catalog';
+import { catalogOf } from '../catalog';
 import { livepatchNode } from './sysfs-livepatch';
 import { moduleNode } from './sysfs-module';
 import { procNode } from './procfs';
@@ -16,21 +15,27 @@ import { dir, normalizePath, roFile, rwFile, type FsNode } from './node';
 /** Where the shell starts: the livepatch selftests, next to their built test_modules/. */
 export const SELFTEST_DIR = '/usr/src/linux/tools/testing/selftests/livepatch';
 export const GETPID_HELPER = 'test_klp-call_getpid';
-const SAMPLES_DIR = `/lib/modules/${KERNEL_RELEASE}/kernel/samples/livepatch`;
+/** The kernel tree the modules were built in: the samples' .ko files sit beside their sources. */
+export const KERNEL_TREE = '/usr/src/linux';
 
 /** Regular files users create (echo > /tmp/x), kept in the kernel. */
 function files(k: Kernel): Map<string, string> {
   return k.userFiles;
 }
 
-/** The .ko files on disk: path → module name. */
-export function moduleFiles(): Map<string, string> {
+/**
+ * The .ko files on disk: path → module name. The selftests' test modules sit
+ * in their directory; a sample is installed under /lib/modules/<release> and
+ * also left in the tree it was built in (samples/livepatch/, where the
+ * callbacks document loads them from).
+ */
+export function moduleFiles(k: Kernel): Map<string, string> {
   const out = new Map<string, string>();
-  for (const spec of CATALOG) {
-    const path = spec.file.startsWith('samples/')
-      ? `${SAMPLES_DIR}/${spec.file.slice(spec.file.lastIndexOf('/') + 1)}`
-      : `${SELFTEST_DIR}/${spec.file}`;
-    out.set(path, spec.name);
+  for (const spec of catalogOf(k.profile)) {
+    if (spec.file.startsWith('samples/')) {
+      out.set(`/lib/modules/${k.uts}/kernel/samples/livepatch/${spec.file.slice(spec.file.lastIndexOf('/') + 1)}`, spec.name);
+      out.set(`${KERNEL_TREE}/${spec.file}`, spec.name);
+    } else out.set(`${SELFTEST_DIR}/${spec.file}`, spec.name);
   }
   return out;
 }
@@ -39,7 +44,7 @@ function plainDir(k: Kernel, path: string): FsNode | null {
   const entries = new Set<string>();
   const prefix = path === '/' ? '/' : `${path}/`;
   const known = [
-    ...moduleFiles().keys(),
+    ...moduleFiles(k).keys(),
     `${SELFTEST_DIR}/${GETPID_HELPER}`,
     ...files(k).keys(),
     '/tmp/.keep',
@@ -99,7 +104,7 @@ export function lookup(k: Kernel, rawPath: string, cwd = SELFTEST_DIR): FsNode |
         return 0;
       },
     );
-  if (moduleFiles().has(path) || path === `${SELFTEST_DIR}/${GETPID_HELPER}`) return roFile(() => '\u007fELF', path.endsWith('.ko') ? 0o644 : 0o755);
+  if (moduleFiles(k).has(path) || path === `${SELFTEST_DIR}/${GETPID_HELPER}`) return roFile(() => '\u007fELF', path.endsWith('.ko') ? 0o644 : 0o755);
   return plainDir(k, path);
 }
 

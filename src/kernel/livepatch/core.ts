@@ -5,14 +5,14 @@
  * holds the lifecycle rules; these functions are its actions and the code
  * between its events.
  */
-import { initialTransition } from 'xstate';
+import { initialTransition, type SnapshotFrom } from 'xstate';
 import type { Kernel } from '../kernel';
 import { WAKE_LATENCY } from '../kernel';
-import { drive } from '../world/drive';
+import { drive, type ActionImpls } from '../world/drive';
 import { VMLINUX } from '../world/code';
 import { EINVAL, ENOENT } from '../world/errno';
 import { LIVEPATCH_CORE as W, say } from '../words';
-import { patchMachine, type PatchEvent } from '../machines/patch.machine';
+import { patchEnabled, patchMachine, type PatchEvent } from '../machines/patch.machine';
 import { KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED } from '../machines/transition.machine';
 import type { LoadedModule } from '../module/types';
 import { moduleSend } from '../module/loader';
@@ -42,16 +42,43 @@ const KSYM_NAME_LEN = 512;
 const objName = (obj: KlpObject) => obj.name ?? VMLINUX;
 const kobj = (name: string): Kobj => ({ name, inSysfs: false, refcount: 0 });
 
+/**
+ * The actions both APIs' patch machines name for the same kernel code:
+ * __klp_enable_patch()'s and __klp_disable_patch()'s steps and the
+ * transition calls.
+ */
+export function sharedPatchActions(k: Kernel, patch: KlpPatch): ActionImpls {
+  const name = patch.mod.name;
+  return {
+    pr_err_not_livepatch_module: () => say(k, W.notLivepatchModule, { patch: name }),
+    pr_notice_enabling: () => say(k, W.enablingPatch, { patch: name }),
+    klp_init_transition_patched: () => klp_init_transition(k, patch, KLP_TRANSITION_PATCHED),
+    pr_warn_object_failed: (p) => say(k, p.stage === 'pre_patch' ? W.prePatchFailed : W.patchObjectFailed, { object: String(p.object) }),
+    pr_warn_failed_to_enable: () => say(k, W.enableFailed, { patch: name }),
+    klp_cancel_transition: () => klp_cancel_transition(k),
+    klp_start_transition: () => klp_start_transition(k),
+    klp_try_complete_transition: () => klp_try_complete_transition(k),
+    klp_reverse_transition: () => klp_reverse_transition(k),
+    klp_force_transition: () => klp_force_transition(k),
+    klp_init_transition_unpatched: () => {
+      klp_init_transition(k, patch, KLP_TRANSITION_UNPATCHED);
+      for (const obj of patch.objs) if (obj.patched) klp_pre_unpatch_callback(k, obj);
+    },
+    module_put: () => klpModulePut(k, patch),
+    markForced: () => {},
+  };
+}
+
 /** Sends an event to a patch's machine and runs what it decides. Returns the errno. */
 export function patchSend(k: Kernel, patch: KlpPatch, event: PatchEvent): number {
   const name = patch.mod.name;
   return drive(
     patchMachine,
-    () => patch.machine,
+    () => patch.machine as SnapshotFrom<typeof patchMachine>,
     (s) => (patch.machine = s),
     event,
     {
-      pr_err_not_livepatch_module: () => say(k, W.notLivepatchModule, { patch: name }),
+      ...sharedPatchActions(k, patch),
       warn_unreliable_stack: () => {
         if (k.config.reliableStacks) return;
         say(k, W.noConsistencyModel);
@@ -63,19 +90,6 @@ export function patchSend(k: Kernel, patch: KlpPatch, event: PatchEvent): number
         klp_free_patch_start(k, patch);
         klp_free_patch_finish(k, patch);
       },
-      pr_notice_enabling: () => say(k, W.enablingPatch, { patch: name }),
-      klp_init_transition_patched: () => klp_init_transition(k, patch, KLP_TRANSITION_PATCHED),
-      pr_warn_object_failed: (p) => say(k, p.stage === 'pre_patch' ? W.prePatchFailed : W.patchObjectFailed, { object: String(p.object) }),
-      pr_warn_failed_to_enable: () => say(k, W.enableFailed, { patch: name }),
-      klp_cancel_transition: () => klp_cancel_transition(k),
-      klp_start_transition: () => klp_start_transition(k),
-      klp_try_complete_transition: () => klp_try_complete_transition(k),
-      klp_reverse_transition: () => klp_reverse_transition(k),
-      klp_force_transition: () => klp_force_transition(k),
-      klp_init_transition_unpatched: () => {
-        klp_init_transition(k, patch, KLP_TRANSITION_UNPATCHED);
-        for (const obj of patch.objs) if (obj.patched) klp_pre_unpatch_callback(k, obj);
-      },
       klp_free_patch_async: () => klp_free_patch_async(k, patch),
       klp_free_replaced_patches_async: () => {
         for (const old of [...k.klp.patches]) {
@@ -85,14 +99,12 @@ export function patchSend(k: Kernel, patch: KlpPatch, event: PatchEvent): number
       },
       klp_unpatch_objects: () => klp_unpatch_objects(k, patch),
       kobject_put_patch: () => kobjectPutPatch(k, patch),
-      module_put: () => klpModulePut(k, patch),
-      markForced: () => {},
     },
   );
 }
 
 /** The struct klp_patch a module's init passes in: its static objects and funcs. */
-function newPatch(k: Kernel, mod: LoadedModule): KlpPatch {
+export function newPatch(mod: LoadedModule, machine?: KlpPatch['machine']): KlpPatch {
   const spec = mod.spec.patch!;
   const replace =
     typeof spec.replace === 'boolean' ? spec.replace : Boolean(mod.params[spec.replace.param]);
@@ -100,7 +112,7 @@ function newPatch(k: Kernel, mod: LoadedModule): KlpPatch {
     mod,
     objs: [],
     states: (spec.states ?? []).map((s) => ({ id: s.id, version: s.version, data: null })),
-    machine: initialTransition(patchMachine, { name: mod.name, replace })[0],
+    machine: machine ?? initialTransition(patchMachine, { name: mod.name, replace })[0],
     kobj: kobj(mod.name),
     listed: false,
     freeWorkPending: false,
@@ -152,7 +164,7 @@ function newFunc(obj: KlpObject, oldName: string, newName: string | null, sympos
 export function klp_enable_patch(k: Kernel, mod: LoadedModule): number {
   const spec = mod.spec.patch;
   if (!spec) return -EINVAL;
-  const patch = newPatch(k, mod);
+  const patch = newPatch(mod);
   let ret = patchSend(k, patch, {
     type: 'klp_enable_patch',
     malformed: spec.objects.length === 0,
@@ -192,7 +204,7 @@ function klp_init_patch_early(_k: Kernel, patch: KlpPatch): void {
 }
 
 /** klp_init_patch(): sysfs, nops for a replace patch, objects; then onto klp_patches. */
-function klp_init_patch(k: Kernel, patch: KlpPatch): number {
+export function klp_init_patch(k: Kernel, patch: KlpPatch): number {
   patch.kobj.inSysfs = true;
   if (patch.machine.context.replace) klp_add_nops(k, patch);
   for (const obj of patch.objs) {
@@ -278,7 +290,7 @@ export function klp_init_object_loaded(k: Kernel, patch: KlpPatch, obj: KlpObjec
 }
 
 /** klp_free_patch_start(): what is safe under klp_mutex: off the list, objects and funcs put. */
-function klp_free_patch_start(k: Kernel, patch: KlpPatch): void {
+export function klp_free_patch_start(k: Kernel, patch: KlpPatch): void {
   if (patch.listed) {
     k.klp.patches.splice(k.klp.patches.indexOf(patch), 1);
     patch.listed = false;
@@ -305,7 +317,7 @@ function kobjectPut(o: Kobj): void {
 }
 
 /** kobject_put(&patch->kobj): the directory goes; its release completes patch->finish. */
-function kobjectPutPatch(k: Kernel, patch: KlpPatch): void {
+export function kobjectPutPatch(k: Kernel, patch: KlpPatch): void {
   k.klpObserver?.({ type: 'kobject_put', patch });
   kobjectPut(patch.kobj);
   k.klp.all.splice(k.klp.all.indexOf(patch), 1);
@@ -314,7 +326,7 @@ function kobjectPutPatch(k: Kernel, patch: KlpPatch): void {
 }
 
 /** module_put(patch->mod): "after the last access to struct klp_patch" */
-function klpModulePut(k: Kernel, patch: KlpPatch): void {
+export function klpModulePut(k: Kernel, patch: KlpPatch): void {
   k.klpObserver?.({ type: 'module_put', patch });
   moduleSend(k, patch.mod, { type: 'module_put' });
 }
@@ -411,10 +423,13 @@ function klp_cleanup_module_patches_limited(k: Kernel, mod: LoadedModule, limit:
     touchPatch(k, patch, 'klp_cleanup_module_patches_limited', ['klp_module_going', ...PATHS.deleteModule]);
     const obj = patch.objs.find((o) => o.name === mod.name);
     if (!obj) continue;
-    if (patch !== k.klpTransitionPatch()) klp_pre_unpatch_callback(k, obj);
-    say(k, W.revertingOnUnload, { patch: patch.mod.name, module: mod.name });
-    klp_unpatch_object(k, obj);
-    klp_post_unpatch_callback(k, obj);
+    if (patchActive(k, patch)) {
+      if (patch !== k.klpTransitionPatch()) klp_pre_unpatch_callback(k, obj);
+      say(k, W.revertingOnUnload, { patch: patch.mod.name, module: mod.name });
+      klp_unpatch_object(k, obj);
+      klp_post_unpatch_callback(k, obj);
+    }
+    // klp_free_object_loaded()
     obj.mod = null;
     for (const f of obj.funcs) {
       f.oldFunc = null;
@@ -444,6 +459,8 @@ export function klp_module_coming(k: Kernel, mod: LoadedModule): number {
       say(k, W.comingInitFailed, { patch: patch.mod.name, module: mod.name, ret });
       return comingFailed(k, mod, patch, obj, ret);
     }
+    // Only an enabled patch or the one in transition patches it (before 5.1 a disabled one stays listed).
+    if (!patchActive(k, patch)) continue;
     say(k, W.applyingToLoading, { patch: patch.mod.name, module: mod.name });
     ret = klp_pre_patch_callback(k, obj);
     if (ret) {
@@ -468,6 +485,11 @@ function comingFailed(k: Kernel, mod: LoadedModule, patch: KlpPatch, obj: KlpObj
   obj.mod = null;
   klp_cleanup_module_patches_limited(k, mod, patch);
   return ret;
+}
+
+/** patch->enabled || patch == klp_transition_patch */
+function patchActive(k: Kernel, patch: KlpPatch): boolean {
+  return patchEnabled(String(patch.machine.value)) || patch === k.klpTransitionPatch();
 }
 
 /** klp_module_going(): after the module's exit ran, revert it everywhere. */

@@ -23,6 +23,7 @@ import {
 import { klp_find_ops, klp_ftrace_handler, klp_unpatch_objects } from './patch';
 import { klp_post_patch_callback, klp_post_unpatch_callback, klp_is_object_loaded } from './callbacks';
 import { klp_discard_nops, klp_unpatch_replaced_patches, patchSend } from './core';
+import { registeredPatchSend } from './register';
 import type { KlpFunc, KlpPatch } from './types';
 import { FUNC_OFFSET, PATHS, patchFreed, touchPatch } from './freed';
 import { KernelOops } from '../world/oops';
@@ -85,9 +86,13 @@ export function transitionSend(k: Kernel, event: TransitionEvent): number {
         everyTask(k).forEach((t) => klp_update_patch_state(k, t, 'klp_force_transition'));
       },
       mark_forced_patches: (p) => {
-        // Since 5.18 (2957308343fa) only the patches the forced transition removes are marked; 5.1–5.17 marked all.
+        // Since 5.18 (2957308343fa) only the patches the forced transition removes are marked; 5.1–5.17 marked all;
+        // 4.15–5.0 set one global klp_forced, which keeps every later unpatching from dropping its reference.
         const patch = currentPatch(k);
-        if (k.config.forceMarksEveryPatch) for (const each of k.klp.patches) patchSend(k, each, { type: 'forced' });
+        if (k.profile.forcedFlagGlobal) {
+          k.klp.forced = true;
+          for (const each of k.klp.all) if (String(each.machine.value) !== 'registered') patchEvent(k, each, 'forced');
+        } else if (k.config.forceMarksEveryPatch || k.profile.forceMarksEveryPatch) for (const each of k.klp.patches) patchSend(k, each, { type: 'forced' });
         else if (p.target === KLP_TRANSITION_UNPATCHED) patchSend(k, patch, { type: 'forced' });
         else if (patch.machine.context.replace)
           for (const other of k.klp.patches) if (other !== patch) patchSend(k, other, { type: 'forced' });
@@ -250,10 +255,17 @@ export function klp_try_complete_transition(k: Kernel): void {
   }
   if (k.mutant === 'complete-while-blocked') complete = true;
   const patch = currentPatch(k);
-  transitionSend(k, { type: 'klp_try_complete_transition', complete });
+  transitionSend(k, { type: 'klp_try_complete_transition', complete, autoSignals: k.profile.autoSignals });
   if (!complete) return;
   // The transition machine completed it; now free what the new state leaves unused.
-  patchSend(k, patch, { type: 'transition.completed' });
+  patchEvent(k, patch, 'transition.completed');
+}
+
+/** An event of the transition for the patch's own machine, whichever API its release has. */
+function patchEvent(k: Kernel, patch: KlpPatch, type: 'transition.completed' | 'forced'): void {
+  if (patch.machine.machine.id === 'registeredPatch')
+    registeredPatchSend(k, patch, type === 'forced' ? { type } : { type, klpForced: k.klp.forced });
+  else patchSend(k, patch, { type });
 }
 
 /** Would the pending retry switch anyone (or complete)? Used by settling. */
@@ -301,7 +313,7 @@ function klp_complete_transition(k: Kernel, target: KlpState): void {
 }
 
 /** klp_send_signals(): wake interruptible kthreads, fake-signal user tasks. */
-function klp_send_signals(k: Kernel, announce: boolean): void {
+export function klp_send_signals(k: Kernel, announce: boolean): void {
   if (announce) say(k, W.signaling);
   for (const task of k.tasks) {
     if (!task.pending) continue;

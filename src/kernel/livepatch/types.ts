@@ -8,6 +8,7 @@ import type { FtraceOps } from '../world/ftrace';
 import type { CallbackSpec } from '../catalog/types';
 import type { KlpStateView } from '../catalog/api';
 import type { patchMachine } from '../machines/patch.machine';
+import type { registeredPatchMachine } from '../machines/registered-patch.machine';
 import type { LoadedModule } from '../module/types';
 
 /** A kobject as far as sysfs and the free path care. */
@@ -55,8 +56,11 @@ export interface KlpPatch {
   mod: LoadedModule;
   objs: KlpObject[];
   states: KlpStateView[];
-  /** the patch's lifecycle machine (enabled, forced and replace live in it) */
-  machine: SnapshotFrom<typeof patchMachine>;
+  /**
+   * the patch's lifecycle machine (enabled, forced and replace live in it): since 5.1
+   * patchMachine, before it registeredPatchMachine (the register/enable API)
+   */
+  machine: SnapshotFrom<typeof patchMachine> | SnapshotFrom<typeof registeredPatchMachine>;
   kobj: Kobj;
   /** on klp_patches */
   listed: boolean;

@@ -11,6 +11,7 @@
  */
 import { assign, setup } from 'xstate';
 import { EBUSY, EINVAL, ENODEV } from '../world/errno';
+import { SHARED_PATCH_ACTIONS } from './patch-actions';
 
 export interface PatchContext {
   /** patch->mod->name: also the sysfs directory name */
@@ -86,30 +87,14 @@ export const patchMachine = setup({
     replace: ({ context }) => context.replace,
   },
   actions: {
-    /** The call returns this errno. */
-    reject: (_, _p: { errno: number }) => {},
-    pr_err_not_livepatch_module: () => {},
+    ...SHARED_PATCH_ACTIONS,
     warn_unreliable_stack: () => {},
     pr_err_incompatible: () => {},
     klp_init_patch_early: () => {},
-    /** klp_enable_patch()'s error path: klp_free_patch_start(), unlock, klp_free_patch_finish() */
-    free_patch_sync: () => {},
-    pr_notice_enabling: () => {},
-    klp_init_transition_patched: () => {},
-    pr_warn_object_failed: (_, _p: { object: string; stage: 'pre_patch' | 'patch' }) => {},
-    pr_warn_failed_to_enable: () => {},
-    klp_cancel_transition: () => {},
-    klp_start_transition: () => {},
-    klp_try_complete_transition: () => {},
-    klp_reverse_transition: () => {},
-    klp_force_transition: () => {},
-    /** __klp_disable_patch(): init the unpatching transition, pre_unpatch callbacks */
-    klp_init_transition_unpatched: () => {},
     klp_free_patch_async: () => {},
     klp_free_replaced_patches_async: () => {},
     klp_unpatch_objects: () => {},
     kobject_put_patch: () => {},
-    module_put: () => {},
     markForced: assign({ forced: true }),
   },
 }).createMachine({

@@ -15,7 +15,7 @@ type Snap = SnapshotFrom<typeof transitionMachine>;
 
 const init = (patch: string, target: 0 | 1) => ({ type: 'klp_init_transition', patch, target }) as const;
 const startEv = { type: 'klp_start_transition' } as const;
-const tryComplete = (complete: boolean) => ({ type: 'klp_try_complete_transition', complete }) as const;
+const tryComplete = (complete: boolean, autoSignals = true) => ({ type: 'klp_try_complete_transition', complete, autoSignals }) as const;
 const reverse = { type: 'klp_reverse_transition' } as const;
 const cancel = { type: 'klp_cancel_transition' } as const;
 const force = { type: 'klp_force_transition' } as const;
@@ -135,6 +135,15 @@ describe('transition machine: running', () => {
       { before: 30, announce: false },
       { before: 45, announce: false },
     ]);
+  });
+
+  it('before 5.1 no retry sends a signal: the signal file was the only way', () => {
+    let s = running;
+    for (let i = 0; i < 31; i++) {
+      const [next, actions] = transition(transitionMachine, s, tryComplete(false, false));
+      expect(summary(actions)).toEqual([{ type: 'schedule_retry' }]);
+      s = next;
+    }
   });
 
   it('reverse logs the old target, flips it, announces the new one and resets the counter', () => {

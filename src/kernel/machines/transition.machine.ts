@@ -28,8 +28,11 @@ export type TransitionEvent =
   | { type: 'klp_init_transition'; patch: string; target: 0 | 1 }
   | { type: 'klp_start_transition' }
   | { type: 'klp_cancel_transition' }
-  /** klp_try_complete_transition(), after every task and idle task was tried */
-  | { type: 'klp_try_complete_transition'; complete: boolean }
+  /**
+   * klp_try_complete_transition(), after every task and idle task was tried;
+   * `autoSignals`: the release sends fake signals by itself (5.1, when the signal file went)
+   */
+  | { type: 'klp_try_complete_transition'; complete: boolean; autoSignals: boolean }
   | { type: 'klp_reverse_transition' }
   | { type: 'klp_force_transition' }
   /** the end of klp_complete_transition() */
@@ -43,7 +46,8 @@ export const transitionMachine = setup({
   guards: {
     complete: ({ event }) => event.type === 'klp_try_complete_transition' && event.complete,
     targetPatched: ({ context }) => context.target === KLP_TRANSITION_PATCHED,
-    signalsDue: ({ context }) => context.signals > 0 && context.signals % SIGNALS_TIMEOUT === 0,
+    signalsDue: ({ context, event }) =>
+      event.type === 'klp_try_complete_transition' && event.autoSignals && context.signals > 0 && context.signals % SIGNALS_TIMEOUT === 0,
   },
   actions: {
     pr_debug_initializing: (_, _p: { target: KlpState }) => {},

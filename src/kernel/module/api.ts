@@ -9,6 +9,7 @@ import { EEXIST } from '../world/errno';
 import { say, type Args, type Word } from '../words';
 import type { ShadowSay } from '../livepatch/shadow';
 import { klp_enable_patch } from '../livepatch/core';
+import { klp_enable_registered_patch, klp_register_patch, klp_unregister_patch } from '../livepatch/register';
 import { klp_get_prev_state, klp_get_state } from '../livepatch/state';
 import type { LoadedModule } from './types';
 import { startWork, finishWork, scheduleDelayedWork, cancelDelayedWork } from './work';
@@ -41,7 +42,10 @@ export function moduleApi(k: Kernel, mod: LoadedModule): ModuleApi {
       mod.params[name] = value;
     },
     data: mod.data,
-    klp_enable_patch: () => klp_enable_patch(k, mod),
+    klp_enable_patch: () => (k.profile.registerApi ? klp_enable_registered_patch(k, mod) : klp_enable_patch(k, mod)),
+    klp_register_patch: () => klp_register_patch(k, mod),
+    klp_unregister_patch: () => klp_unregister_patch(k, mod),
+    registerApi: k.profile.registerApi,
     klp_get_state: (id) => (mod.patch ? klp_get_state(mod.patch, id) : null),
     klp_get_prev_state: (id) => klp_get_prev_state(k, id),
     schedule_work: (name: string, fn: WorkFn) => startWork(k, mod, name, fn),

@@ -13,6 +13,7 @@ import { moduleMachine, type ModuleEvent } from '../machines/module.machine';
 import type { ModuleSpec } from '../catalog/types';
 import { klp_module_coming, klp_module_going } from '../livepatch/core';
 import { moduleApi } from './api';
+import { livepatchExit, livepatchInit } from '../catalog/livepatch-init';
 import { parseParam } from './params';
 import { moduleState, type LoadedModule } from './types';
 import { SLEEP_SITES } from '../world/tasks';
@@ -133,7 +134,7 @@ export function load_module(k: Kernel, spec: ModuleSpec, args: string): number {
     return err;
   }
   // do_init_module()
-  const init = spec.init ?? (spec.patch ? (m: ReturnType<typeof moduleApi>) => m.klp_enable_patch() : null);
+  const init = spec.init ?? (spec.patch ? livepatchInit : null);
   const ret = init ? init(moduleApi(k, mod)) : 0;
   if (typeof ret === 'object') {
     initSleeps(k, mod, ret.waitsIn, ret.sleepsIn);
@@ -222,7 +223,8 @@ export function delete_module(k: Kernel, name: string, flags = O_NONBLOCK): numb
 
 /** delete_module() once the module is GOING: exit, klp_module_going(), free. */
 function unloadModule(k: Kernel, mod: LoadedModule): void {
-  mod.spec.exit?.(moduleApi(k, mod));
+  if (mod.spec.patch) livepatchExit(moduleApi(k, mod), mod.spec.exit);
+  else mod.spec.exit?.(moduleApi(k, mod));
   klp_module_going(k, mod);
   // last_unloaded_module, for the "Modules linked in:" of a later Oops
   k.lastUnloaded = { name: mod.name, taints: moduleTaintLetters(mod.taints) };

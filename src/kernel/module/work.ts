@@ -55,6 +55,7 @@ export function startWork(k: Kernel, mod: LoadedModule, name: string, fn: WorkFn
     work.worker = worker;
     work.blockedWhile = res.while;
     work.then = res.then;
+    if (res.wakesAfter !== undefined) k.schedule(res.wakesAfter, 'timer', `${name}: ${mod.name}`, msleepReturns, mod, work);
     return;
   }
   if (res) k.runAs(worker, () => res.then(m));
@@ -68,6 +69,8 @@ export function startWork(k: Kernel, mod: LoadedModule, name: string, fn: WorkFn
  */
 export function scheduleDelayedWork(k: Kernel, mod: LoadedModule, name: string, delay: number, fn: WorkFn): void {
   if (mod.timers.has(name)) return;
+  // __queue_delayed_work(): no delay, no timer: the work is queued at once
+  if (delay === 0) return startWork(k, mod, name, fn);
   const ev = k.schedule(jiffiesToUsec(delay), 'delayed-work', `${name}: ${mod.name}`, timerExpires, mod, name, fn);
   mod.timers.set(name, ev);
 }
@@ -78,11 +81,19 @@ function timerExpires(k: Kernel, mod: LoadedModule, name: string, fn: WorkFn): v
   startWork(k, mod, name, fn);
 }
 
-/** cancel_delayed_work_sync(): the timer is stopped; nothing of it is running (these work functions never sleep). */
+/**
+ * cancel_delayed_work_sync(): the timer is stopped; a work function running
+ * now (asleep in a timed msleep()) is waited for: time passes for the
+ * caller until it has returned.
+ */
 export function cancelDelayedWork(k: Kernel, mod: LoadedModule, name: string): void {
   const ev = mod.timers.get(name);
   if (ev) k.queue.cancel(ev);
   mod.timers.delete(name);
+  const work = mod.works.get(name);
+  const caller = k.current;
+  while (work?.worker && k.queue.peek()) k.step();
+  k.current = caller;
 }
 
 /** The sleeping loop saw its condition gone: it finishes, the kworker goes idle. */

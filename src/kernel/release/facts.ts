@@ -63,6 +63,18 @@ export const FACTS = {
     commit: '0b3d52790e1c',
     subject: 'livepatch: Remove signal sysfs attribute (ended it; the fake signal became automatic)',
   },
+  forcedFlagGlobal: {
+    says: 'a forced transition sets the one global klp_forced, after which no unpatching transition drops its patch module\'s reference: no livepatch module can be removed again until reboot',
+    since: '4.15',
+    until: '5.1',
+    commit: 'c99a2be790b0',
+    subject: 'livepatch: force transition to finish (began it; 5.1 marks patches one by one: forceMarksEveryPatch)',
+  },
+  livepatchSelftests: {
+    says: 'the livepatch selftests (tools/testing/selftests/livepatch) and their test modules; before them the callbacks document\'s worked examples with the samples were the tests',
+    since: '5.1',
+    subject: 'selftests/livepatch: introduce tests (Joe Lawrence, 2019-01-11; ../shared/livepatch/history-and-callbacks.md, v5.1 row)',
+  },
   forceFile: {
     says: 'a write-only force file',
     since: '4.15',

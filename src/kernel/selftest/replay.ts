@@ -14,6 +14,8 @@ import { modeString } from '../fs/node';
 import type { Transcript } from './transcript';
 import { selftestFilter, selftestSetup } from './setup';
 import { FUNCTIONS_SH, say } from '../words';
+import { kernelProfile } from '../release/profile';
+import { replayDocument } from './document';
 
 export interface ReplayResult {
   output: string[];
@@ -40,8 +42,12 @@ export function selftestMachine(config: Partial<KernelConfig> = {}): { kernel: K
  * copy of it (session/fork.ts), which must give the same transcript.
  */
 export function replay(t: Transcript, config: Partial<KernelConfig> = {}, between?: (m: { k: Kernel; shell: Shell }) => { k: Kernel; shell: Shell }): ReplayResult {
-  // A transcript of an older release is run with that release's harness (its helpers' words).
-  const machine = selftestMachine(t.kernel && !config.harness ? { ...config, harness: t.kernel } : config);
+  // A transcript of an older release is run on that release's kernel, with its harness (its helpers' words);
+  // before the selftests (5.1) the harness is a document's worked examples.
+  const release = config.harness ?? t.kernel;
+  if (release) config = { release, harness: release, ...config };
+  if (release && !kernelProfile(release).selftests) return replayDocument(t, config);
+  const machine = selftestMachine(config);
   let { kernel, shell } = machine;
   const { mark } = machine;
   const failures: string[] = [];

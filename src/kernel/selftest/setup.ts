@@ -18,11 +18,16 @@ export const SELFTEST_SETUP = [
  * before the shell's code has loaded): the same writes, the same log line.
  */
 export function selftestSetup(k: Kernel): void {
+  livepatchDebugSetup(k);
+  setFtraceEnabled(k, '1', false);
+}
+
+/** The dynamic debug half of it: the livepatch core's pr_debug lines, but not the per-task ones. */
+export function livepatchDebugSetup(k: Kernel): void {
   const control = lookup(k, '/sys/kernel/debug/dynamic_debug/control');
   if (control?.kind !== 'file' || !control.write) throw new Error('no dynamic debug control file');
   control.write('file kernel/livepatch/* +p\n', false);
   control.write('func klp_try_switch_task -p\n', false);
-  setFtraceEnabled(k, '1', false);
 }
 
 /**
@@ -30,5 +35,8 @@ export function selftestSetup(k: Kernel): void {
  * module loader's taint notices.
  */
 export function selftestFilter(text: string): boolean {
-  return (text.includes('livepatch:') || text.includes('test_klp')) && !/(tainting|taints) kernel/.test(text);
+  return (text.includes('livepatch:') || text.includes('test_klp')) && !TAINT_NOTICE.test(text);
 }
+
+/** The module loader's taint notices, which check_result() filters out. */
+export const TAINT_NOTICE = /(tainting|taints) kernel/;

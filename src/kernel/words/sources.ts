@@ -28,3 +28,4 @@ export { FUNCTIONS_SH } from './tools/testing/selftests/livepatch/functions_sh';
 export { SHADOW_MOD_SAMPLE } from './samples/livepatch/livepatch-shadow-mod';
 export { SHADOW_FIX1_SAMPLE } from './samples/livepatch/livepatch-shadow-fix1';
 export { SHADOW_FIX2_SAMPLE } from './samples/livepatch/livepatch-shadow-fix2';
+export { CALLBACKS_DEMO_SAMPLE, CALLBACKS_MOD_SAMPLE, CALLBACKS_BUSYMOD_SAMPLE } from './samples/livepatch/livepatch-callbacks';

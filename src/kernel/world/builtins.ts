@@ -3,7 +3,7 @@
  * functions behind /proc files, and system calls.
  */
 import type { Kernel } from '../kernel';
-import { LINUX_BANNER } from '../kernel';
+import { linuxBanner } from '../kernel';
 import type { Task } from './tasks';
 
 export type Builtin = (k: Kernel, task: Task) => string | number;
@@ -50,6 +50,6 @@ export const BUILTINS: Record<string, Builtin> = {
     MEMINFO.map(([key, v]) =>
       key.startsWith('HugePages') ? `${`${key}:`.padEnd(16)}${String(v).padStart(8)}\n` : `${`${key}:`.padEnd(16)}${String(v).padStart(8)} kB\n`,
     ).join(''),
-  version_proc_show: () => `${LINUX_BANNER}\n`,
+  version_proc_show: (k) => `${linuxBanner(k)}\n`,
   __x64_sys_getpid: (_k, task) => task.tgid,
 };

@@ -17,7 +17,7 @@
  * keeps the loop's phase.
  */
 import type { Kernel } from '../kernel';
-import { UTS_ARGS } from '../kernel';
+import { utsArgs } from '../kernel';
 import { USEC_PER_SEC, type KernelEvent } from './events';
 import { KERN_INFO } from './log';
 import { showTraceLogLvl } from './show-trace';
@@ -136,7 +136,7 @@ export class HungTaskDetector {
     if (this.warnings > 0) this.warnings--;
     const k = this.k;
     say(k, HUNG_TASK.blocked, { comm: t.comm, pid: t.pid, seconds: Math.floor((k.now - t.hungSince!) / USEC_PER_SEC) });
-    say(k, HUNG_TASK.tainted, { tainted: printTainted(k.tainted), ...UTS_ARGS });
+    say(k, HUNG_TASK.tainted, { tainted: printTainted(k.tainted), ...utsArgs(k) });
     say(k, HUNG_TASK.disables);
     schedShowTask(k, t);
     if (this.warnings === 0) say(k, HUNG_TASK.suppressed);

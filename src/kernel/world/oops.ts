@@ -15,7 +15,7 @@
  * with UID and the preemption model, print_tainted_verbose(), "Oops: Oops:").
  */
 import type { Kernel } from '../kernel';
-import { UTS_ARGS } from '../kernel';
+import { utsArgs } from '../kernel';
 import { KERN_DEFAULT } from './log';
 import { symbolOffset } from './code';
 import { moduleTaintLetters, printTainted, printTaintedVerbose, TAINT_DIE } from './taint';
@@ -81,7 +81,7 @@ export function die(k: Kernel, oops: KernelOops): number {
   say(k, X86_FAULT.errorCode, { error_code: code, reason: 'not-present page' });
   // __die(): __die_header(), then show_regs(): dump_stack_print_info(), show_ip(), the stack
   say(k, X86_DUMPSTACK.oops, { str: 'Oops', err: code, die_counter: ++k.dieCounter, smp: ' SMP', pagealloc: '', kasan: '', pti: ' NOPTI' });
-  say(k, DUMP_STACK.cpu, { cpu: task.cpu, uid: 0, pid: task.pid, comm: task.comm, kdump: '', tainted: printTainted(k.tainted), ...UTS_ARGS, preempt_model: 'PREEMPT(voluntary)', build_id: '' }, lvl);
+  say(k, DUMP_STACK.cpu, { cpu: task.cpu, uid: 0, pid: task.pid, comm: task.comm, kdump: '', tainted: printTainted(k.tainted), ...utsArgs(k), preempt_model: 'PREEMPT(voluntary)', build_id: '' }, lvl);
   if (k.tainted) say(k, DUMP_STACK.tainted, { tainted_verbose: printTaintedVerbose(k.tainted) }, lvl);
   say(k, DUMP_STACK.hardware, { arch_desc: HARDWARE_NAME }, lvl);
   say(k, X86_DUMPSTACK.rip, { cs: 0x10, ip: symbolOffset(fault.rip) }, lvl);

@@ -2,7 +2,6 @@
  * kmod's insmod, rmmod, modprobe, lsmod and modinfo, with their messages.
  */
 import type { Command } from '../types';
-import { KERNEL_RELEASE } from '../../kernel';
 import { modStrError, strError } from '../../world/errno';
 import { lookup, moduleFiles } from '../../fs/vfs';
 import { normalizePath } from '../../fs/node';
@@ -12,7 +11,6 @@ import { moduleRefcnt, moduleState } from '../../module/types';
 import type { CommandContext } from '../types';
 import { VMLINUX } from '../../world/code';
 
-const MODULE_DIR = `/lib/modules/${KERNEL_RELEASE}`;
 
 /**
  * kmod_new(): every kmod tool starts by reading /proc/cmdline, for module
@@ -34,8 +32,8 @@ export const insmod: Command = (ctx, args) => {
   }
   kmodNew(ctx);
   const abs = normalizePath(path, ctx.shell.cwd);
-  const name = moduleFiles().get(abs);
-  const spec = name ? findModuleByName(name) : undefined;
+  const name = moduleFiles(ctx.k).get(abs);
+  const spec = name ? findModuleByName(name, ctx.k.profile) : undefined;
   if (!spec) {
     const node = lookup(ctx.k, path, ctx.shell.cwd);
     ctx.err(`insmod: ERROR: could not load module ${path}: ${node ? 'Invalid module format' : 'No such file or directory'}\n`);
@@ -106,10 +104,10 @@ export const modprobe: Command = (ctx, args) => {
     return 1;
   }
   kmodNew(ctx);
-  const spec = findModuleByName(name);
+  const spec = findModuleByName(name, ctx.k.profile);
   if (!spec) {
     // kmod's modprobe: the lookup found no module of that name (insmod() and rmmod() word it differently)
-    ctx.err(remove ? `modprobe: FATAL: Module ${name} not found.\n` : `modprobe: FATAL: Module ${name} not found in directory ${MODULE_DIR}\n`);
+    ctx.err(remove ? `modprobe: FATAL: Module ${name} not found.\n` : `modprobe: FATAL: Module ${name} not found in directory /lib/modules/${ctx.k.uts}\n`);
     return 1;
   }
   if (remove) {
@@ -146,13 +144,13 @@ export const modinfo: Command = (ctx, args) => {
     return 1;
   }
   kmodNew(ctx);
-  const byPath = moduleFiles().get(normalizePath(arg, ctx.shell.cwd));
-  const spec = findModuleByName(byPath ?? arg.replace(/\.ko$/, ''));
+  const byPath = moduleFiles(ctx.k).get(normalizePath(arg, ctx.shell.cwd));
+  const spec = findModuleByName(byPath ?? arg.replace(/\.ko$/, ''), ctx.k.profile);
   if (!spec) {
     ctx.err(`modinfo: ERROR: Module ${arg} not found.\n`);
     return 1;
   }
-  const file = [...moduleFiles()].find(([, n]) => n === spec.name)![0];
+  const file = [...moduleFiles(ctx.k)].find(([, n]) => n === spec.name)![0];
   const line = (k: string, v: string) => ctx.out(`${`${k}:`.padEnd(16)}${v}\n`);
   line('filename', file);
   if (spec.livepatch) line('livepatch', 'Y');
@@ -161,7 +159,7 @@ export const modinfo: Command = (ctx, args) => {
   line('depends', '');
   line('retpoline', 'Y');
   line('name', spec.name);
-  line('vermagic', `${KERNEL_RELEASE} SMP preempt mod_unload modversions`);
+  line('vermagic', `${ctx.k.uts} SMP preempt mod_unload modversions`);
   for (const p of spec.params ?? []) line('parm', `${p.name}:${p.description} (${p.type === 'intarray' ? 'array of int' : p.type})`);
   return 0;
 };

@@ -2,7 +2,7 @@
  * dmesg, sysctl, uname, ps, kill and the shell's own small builtins.
  */
 import type { Command, CommandContext } from '../types';
-import { KERNEL_RELEASE, UTS_VERSION } from '../../kernel';
+import { UTS_VERSION } from '../../kernel';
 import { formatTimestamp, LEVEL_NAMES } from '../../world/log';
 import { strError } from '../../world/errno';
 import { lookup } from '../../fs/vfs';
@@ -82,8 +82,8 @@ export const sysctl: Command = (ctx, args) => {
 };
 
 export const uname: Command = (ctx, args) => {
-  if (args.includes('-r')) ctx.out(`${KERNEL_RELEASE}\n`);
-  else if (args.includes('-a')) ctx.out(`Linux klpscope ${KERNEL_RELEASE} ${UTS_VERSION} x86_64 GNU/Linux\n`);
+  if (args.includes('-r')) ctx.out(`${ctx.k.uts}\n`);
+  else if (args.includes('-a')) ctx.out(`Linux klpscope ${ctx.k.uts} ${UTS_VERSION} x86_64 GNU/Linux\n`);
   else ctx.out('Linux\n');
   return 0;
 };

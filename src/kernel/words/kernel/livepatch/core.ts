@@ -1,4 +1,4 @@
-/** kernel/livepatch/core.c (mainline): pr_fmt is KBUILD_MODNAME ": ", and KBUILD_MODNAME is livepatch. */
+/** kernel/livepatch/core.c (mainline, and what older releases print differently): pr_fmt is KBUILD_MODNAME ": ", and KBUILD_MODNAME is livepatch. */
 import { source } from '../../word';
 
 export const LIVEPATCH_CORE = source('kernel/livepatch/core.c', { pr_fmt: 'livepatch: ', module: 'livepatch' }, (p) => ({
@@ -18,6 +18,8 @@ export const LIVEPATCH_CORE = source('kernel/livepatch/core.c', { pr_fmt: 'livep
   enableFailed: p.pr_warn('__klp_enable_patch', "failed to enable patch '%s'\n", 'patch'),
   notLivepatchModule: p.pr_err('klp_enable_patch', 'module %s is not marked as a livepatch module\n', 'patch'),
   noConsistencyModel: p.pr_warn('klp_enable_patch', "This architecture doesn't have support for the livepatch consistency model.\n"),
+  // 4.12–5.0 (4.19's klp_register_patch()): an error that refuses the patch, -ENOSYS
+  noConsistencyModelRefused: p.pr_err('klp_register_patch', "This architecture doesn't have support for the livepatch consistency model.\n"),
   mayNeverComplete: p.pr_warn('klp_enable_patch', 'The livepatch transition may never complete.\n'),
   incompatible: p.pr_err('klp_enable_patch', 'Livepatch patch (%s) is not compatible with the already installed livepatches.\n', 'patch'),
   revertingOnUnload: p.pr_notice('klp_cleanup_module_patches_limited', "reverting patch '%s' on unloading module '%s'\n", 'patch', 'module'),

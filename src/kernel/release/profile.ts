@@ -1,0 +1,49 @@
+/**
+ * A kernel profile: what the livepatch core of one release does differently
+ * from mainline, each difference one entry read from a release fact (facts.ts,
+ * with the commit that made it). The Kernel is built from a profile; the rules
+ * ask it instead of comparing version numbers.
+ */
+import { FACTS, holdsIn } from './facts';
+import { compareReleases, MAINLINE, type Release } from './releases';
+
+export interface KernelProfile {
+  release: Release;
+  /**
+   * 4.12–5.0: a patch module's init calls klp_register_patch() then
+   * klp_enable_patch(), its exit klp_unregister_patch(); a disabled patch
+   * stays registered (its directory too) and `echo 1` enables it again.
+   */
+  registerApi: boolean;
+  /** ≤5.0: only the topmost enabled patch may be disabled, only the first disabled one enabled */
+  stacking: boolean;
+  /** 4.15–5.0: one global klp_forced; after it no unpatching drops a module reference */
+  forcedFlagGlobal: boolean;
+  /** 5.1–5.17: a forced transition marks every patch on klp_patches */
+  forceMarksEveryPatch: boolean;
+  /** since 5.1: klp_try_complete_transition() sends fake signals every SIGNALS_TIMEOUT retries */
+  autoSignals: boolean;
+  /** since 5.1: the selftests exist, with their test modules (before: the samples only) */
+  selftests: boolean;
+}
+
+/** The releases the dial offers, oldest first: one per era the oracle covers, then mainline. */
+export const DIAL_RELEASES: readonly Release[] = ['4.19', '5.10', '6.1', '6.4', '6.12', MAINLINE];
+
+export function kernelProfile(release: Release = MAINLINE): KernelProfile {
+  return {
+    release,
+    registerApi: holdsIn(FACTS.registerThenEnable, release),
+    stacking: compareReleases(release, FACTS.noStackingOrder.since) < 0,
+    forcedFlagGlobal: holdsIn(FACTS.forcedFlagGlobal, release),
+    forceMarksEveryPatch: holdsIn(FACTS.forceMarksEveryPatch, release),
+    autoSignals: compareReleases(release, FACTS.signalFile.until) >= 0,
+    selftests: holdsIn(FACTS.livepatchSelftests, release),
+  };
+}
+
+/** "4.19", "v4.19", "4.19.71": the release a user or a transcript names; null when it is none. */
+export function parseRelease(text: string): Release | null {
+  const m = /^v?(\d{1,2})\.(\d{1,2})(?:\.\d+)?(?:-\S*)?$/.exec(text.trim());
+  return m ? (`${Number(m[1])}.${Number(m[2])}` as Release) : null;
+}
