@@ -6,6 +6,7 @@ import { decodeLink, encodeAuthored, encodeSituation, scenarioHash, LIMITS, type
 import { authoredHash } from './link-view';
 import { AUTHORED_WORK } from './state.svelte';
 import { roundTripSituation, viewOptions } from '../../tests/property/arbitraries';
+import { DIAL_RELEASES } from '../kernel/release/profile';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
@@ -48,7 +49,8 @@ function checkRanges(link: Link): void {
   }
   const { setup, inputs, step, options: o } = link.situation;
   const c = setup.config;
-  expect(Object.keys(c).every((k) => ['cpus', 'seed', 'extraTasks', 'reliableStacks', 'forceMarksEveryPatch', 'moduleForceUnload'].includes(k))).toBe(true);
+  expect(Object.keys(c).every((k) => ['cpus', 'seed', 'extraTasks', 'reliableStacks', 'forceMarksEveryPatch', 'moduleForceUnload', 'release'].includes(k))).toBe(true);
+  if (c.release !== undefined) expect(DIAL_RELEASES).toContain(c.release);
   if (c.cpus !== undefined) inRange(c.cpus, 1, 256);
   if (c.extraTasks !== undefined) inRange(c.extraTasks, 0, 20_000);
   if (c.seed !== undefined) inRange(c.seed, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
@@ -288,6 +290,8 @@ describe('decodeLink rejects hostile and broken links', () => {
     ['empty number', '#/x/cpus=', /'' for cpus/],
     ['missing value', '#/x/cpus', /needs a value/],
     ['boolean not 0 or 1', '#/x/reliableStacks=true', /must be 0 or 1/],
+    ['a kernel the dial does not offer', '#/x/kernel=2.6', /not one klpscope simulates/],
+    ['a kernel that is no release', '#/x/kernel=mainline', /not one klpscope simulates/],
     ['unknown key', '#/x/foo=1', /^Unknown setting 'foo' in the link\.$/],
     ['unknown input', '#/x/@step', /Unknown input '@step'/],
     ['settle with a value', '#/x/@settle=3', /takes no value/],

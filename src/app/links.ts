@@ -30,6 +30,8 @@ import LZString from 'lz-string';
 import { DEFAULT_CONFIG, type KernelConfig } from '../kernel/config';
 import type { Input, Setup, TaskSetup } from '../session/situation';
 import { clampSpeed, scenarioHash, SPEED_LIMITS, viewItems, type ViewOptions } from './link-view';
+import { DIAL_RELEASES, parseRelease } from '../kernel/release/profile';
+import type { Release } from '../kernel/release/releases';
 
 export { scenarioHash, type ViewOptions };
 
@@ -103,6 +105,7 @@ export function encodeSituation(s: Situation): string {
 function situationText(s: Situation): string {
   const { config, selftest, lines, tasks = [] } = s.setup;
   const out: string[] = [];
+  if (config.release !== undefined) out.push(`kernel=${config.release}`);
   for (const key of CONFIG_KEYS) {
     const v = config[key];
     if (v !== undefined) out.push(`${key}=${Number(v)}`);
@@ -303,7 +306,8 @@ function parseText(text: string): Situation {
       continue;
     }
     once(seen, key);
-    if (key === 'cpus' || key === 'extraTasks') config[key] = num(need(key, value), key, LIMITS[key], true);
+    if (key === 'kernel') config.release = release(need(key, value));
+    else if (key === 'cpus' || key === 'extraTasks') config[key] = num(need(key, value), key, LIMITS[key], true);
     else if (key === 'seed') config.seed = num(need(key, value), key, [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], true);
     else if (key === 'reliableStacks' || key === 'forceMarksEveryPatch' || key === 'moduleForceUnload') config[key] = bool(key, value);
     else if (key === 'selftest') selftest = bool(key, value);
@@ -321,6 +325,13 @@ function parseText(text: string): Situation {
   }
   const setup: Setup = { config, selftest, lines, ...(tasks.length ? { tasks } : {}) };
   return { setup, inputs, step, options };
+}
+
+/** `kernel=4.19`: a release the dial offers (mainline is the default, and is not written). */
+function release(value: string): Release {
+  const r = parseRelease(value);
+  if (!r || !DIAL_RELEASES.includes(r)) fail(`The kernel '${show(value)}' is not one klpscope simulates (${DIAL_RELEASES.join(', ')}).`);
+  return r;
 }
 
 /** `comm,kind,flags,cpu,frame…` */

@@ -15,6 +15,7 @@ import { decodeView, patch, tasksToDecode, type Notice, type Progress, type Repl
 
 /** A snapshot as the page keeps it: its views whole again. */
 type Shown = Omit<Snapshot, 'view' | 'prev'> & { view: KernelView; prev: KernelView | null };
+import type { Release } from '../kernel/release/releases';
 import type { KernelView } from '../kernel/view/types';
 import type { LogRecord } from '../kernel/world/log';
 import type { CatalogEntry } from '../views/modules';
@@ -104,6 +105,8 @@ export class AppState {
   busy = $state.raw<{ what: string; progress: Progress | null } | null>(null);
   /** what the last request has to say (a line stopped at its budget, or failed) */
   notice = $state.raw<Notice | null>(null);
+  /** the kernel release the situation shown simulates (undefined: mainline) */
+  release = $state.raw<Release | undefined>(undefined);
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly host: EngineHost;
   /** the situation (or story) being opened; a later open supersedes it */
@@ -379,6 +382,7 @@ export class AppState {
   /** A snapshot from the session: the lists are changes to the copies here. */
   private apply(s: Snapshot, { view, prev }: Pick<Shown, 'view' | 'prev'>): void {
     this.snap = { ...s, view, prev };
+    this.release = s.setup.config.release;
     this.inputs = patch(this.inputs, s.inputs);
     this.records = patch(this.records, s.records);
     this.log = patch(this.log, s.log);

@@ -4,7 +4,7 @@
  *   klp check [--kernel R] FILE...   replay and compare; `N passed, M failed`
  *   (a transcript's `# kernel: vX.Y` line picks the release whose selftest harness runs it;
  *   --kernel overrides it)
- *   klp sh [--no-settle] [--budget UNITS]   an interactive root shell on a simulated machine
+ *   klp sh [--kernel RELEASE] [--no-settle] [--budget UNITS]   an interactive root shell on a simulated machine
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -22,11 +22,11 @@ import { USEC_PER_SEC } from '../kernel/world/events';
 import { SLEEP_MAX } from '../kernel/shell/commands/system';
 
 function usage(): number {
-  process.stderr.write('usage: klp replay [--kernel RELEASE] FILE | klp check [--kernel RELEASE] FILE... | klp sh [--no-settle] [--budget UNITS]\n');
+  process.stderr.write('usage: klp replay [--kernel RELEASE] FILE | klp check [--kernel RELEASE] FILE... | klp sh [--kernel RELEASE] [--no-settle] [--budget UNITS]\n');
   return 2;
 }
 
-const SH_HELP = `usage: klp sh [--no-settle] [--budget UNITS]
+const SH_HELP = `usage: klp sh [--kernel RELEASE] [--no-settle] [--budget UNITS]
 
 An interactive root shell on a simulated machine with livepatch ('help' lists
 the shell's commands, 'exit' leaves).
@@ -176,6 +176,9 @@ function shellCommand(args: string[]): Promise<number> | number {
     }
     args = args.filter((_, i) => i !== bi && i !== bi + 1);
   }
+  const opts = kernelOption(args);
+  if (!opts) return usage();
+  args = opts.files;
   const unknown = args.filter((a) => a !== '--no-settle');
   if (unknown.length) {
     process.stderr.write(`klp sh: unknown option ${unknown[0]}\n`);
@@ -189,7 +192,7 @@ function shellCommand(args: string[]): Promise<number> | number {
   let kernel!: Kernel;
   let shell!: Shell;
   const boot = () => {
-    kernel = new Kernel();
+    kernel = new Kernel(opts.config.release ? { release: opts.config.release } : {});
     shell = new Shell(kernel);
   };
   /**

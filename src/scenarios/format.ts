@@ -12,6 +12,7 @@ import type { Setup, TaskSetup } from '../session/situation';
 import { LIMITS } from '../app/links';
 import { BIDI, showBidi } from '../views/untrusted';
 import type { Claim, ScenarioStep, TimelineScenario } from './types';
+import { DIAL_RELEASES } from '../kernel/release/profile';
 
 /** The format's name and version, the file's first field. */
 export const FORMAT = 'klpscope-scenario/1';
@@ -58,7 +59,9 @@ const COMM = /^[A-Za-z0-9_.:/+-]{1,15}$/;
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
 
 const ACTOR_KINDS = ['task', 'patch', 'func', 'module', 'kobject', 'file', 'state', 'machine', 'shadow', 'part'] as const;
-const CONFIG: Record<string, 'int' | 'bool' | readonly [number, number]> = {
+const CONFIG: Record<string, 'int' | 'bool' | 'release' | readonly [number, number]> = {
+  /** the kernel release simulated: one the dial offers */
+  release: 'release',
   cpus: LIMITS.cpus,
   seed: 'int',
   extraTasks: LIMITS.extraTasks,
@@ -187,6 +190,10 @@ class Reader {
       const type = CONFIG[k];
       if (!type) this.bad(where, `is not a kernel setting (they are ${Object.keys(CONFIG).join(', ')})`);
       else if (type === 'bool') typeof val === 'boolean' ? (config[k] = val) : this.bad(where, `should be true or false, not ${describe(val)}`);
+      else if (type === 'release')
+        typeof val === 'string' && (DIAL_RELEASES as readonly string[]).includes(val)
+          ? (config[k] = val)
+          : this.bad(where, `should be one of the releases klpscope simulates (${DIAL_RELEASES.join(', ')}), not ${describe(val)}`);
       else if (typeof val !== 'number' || !Number.isSafeInteger(val)) this.bad(where, `should be a whole number, not ${describe(val)}`);
       else if (type !== 'int' && (val < type[0] || val > type[1])) this.bad(where, `is ${val}; it may be ${type[0]} to ${type[1]}`);
       else config[k] = val;

@@ -11,7 +11,7 @@ import { Kernel } from '../kernel/kernel';
 import type { Shell } from '../kernel/shell/shell';
 import type { Blocked } from '../kernel/shell/blocked';
 import type { TermChunk } from '../kernel/shell/terminal';
-import { selftestSetup } from '../kernel/selftest/setup';
+import { harnessSetup } from '../kernel/selftest/setup';
 import { settle as settleKernel, nextEventMakesProgress } from '../kernel/settle';
 import { snapshot } from '../kernel/view/snapshot';
 import type { KernelView } from '../kernel/view/types';
@@ -306,7 +306,7 @@ export class Timeline {
     this.shell = this.shellFactory ? this.shellFactory(k) : null;
     for (const t of this.setup.tasks ?? []) addTask(k, t);
     if (this.setup.selftest) {
-      selftestSetup(k);
+      harnessSetup(k);
       settleKernel(k);
     }
     for (const line of this.setup.lines) {

@@ -3,6 +3,7 @@
  * small builders with kernel-like defaults, so each test states only what it
  * is about.
  */
+import { MAINLINE } from '../kernel/release/releases';
 import type { FuncStackView, FuncView, KernelView, ModuleView, ObjectView, PatchView, PendingWork } from '../kernel/view/types';
 
 export const SEC = 1_000_000;
@@ -84,6 +85,7 @@ export function kview(o: Partial<KernelView> = {}): KernelView {
     work: [],
     shadow: [],
     ftraceEnabled: true,
+    kernel: { release: MAINLINE, registerApi: false, autoSignals: true, patchFiles: ['enabled', 'transition', 'force', 'replace', 'stack_order'] },
     cmdline: 'BOOT_IMAGE=/vmlinuz',
     sysfs: [],
     ...o,

@@ -16,7 +16,7 @@ const SYSFS = '/sys/kernel/livepatch';
 // --- patch cards -----------------------------------------------------------
 
 export interface StackButton {
-  label: 'Disable' | 'Reverse' | 'Force';
+  label: 'Disable' | 'Enable' | 'Reverse' | 'Force';
   /** exactly what a user would type */
   command: string;
   /** accessible name, e.g. "Disable test_klp_livepatch" */
@@ -107,6 +107,8 @@ export function stateWord(p: PatchView, replacedBy: string | null = null): { wor
     case 'initializing':
       return { word: 'klp_init_patch()', tone: 'busy' };
     case 'registered':
+      // before 5.1 a patch rests here, disabled (echo 1 enables it again); since 5.1 it only passes through
+      return p.listed && !p.enabled && p.registered ? { word: 'registered, disabled', tone: 'gone' } : { word: p.state, tone: 'busy' };
     case 'enabling':
       return { word: p.state, tone: 'busy' };
     default:
@@ -129,6 +131,7 @@ export function buttonsFor(p: PatchView): StackButton[] {
     ];
   }
   if (p.enabled) return [{ label: 'Disable', command: `echo 0 > ${dir}/enabled`, ariaLabel: `Disable ${p.name}` }];
+  if (p.registered && p.state === 'registered') return [{ label: 'Enable', command: `echo 1 > ${dir}/enabled`, ariaLabel: `Enable ${p.name}` }];
   return [];
 }
 

@@ -3,6 +3,7 @@
  * quiet defaults of an idle machine, so a test spells out only what it is
  * about. No engine involved.
  */
+import { MAINLINE } from '../kernel/release/releases';
 import type {
   FuncStackView,
   FuncView,
@@ -132,6 +133,7 @@ export function kernelView(over: Partial<KernelView> = {}): KernelView {
     work: [],
     shadow: [],
     ftraceEnabled: true,
+    kernel: { release: MAINLINE, registerApi: false, autoSignals: true, patchFiles: ['enabled', 'transition', 'force', 'replace', 'stack_order'] },
     cmdline: 'BOOT_IMAGE=/vmlinuz',
     sysfs: [dirEntry('/sys/kernel/livepatch')],
     ...over,

@@ -9,6 +9,7 @@
  * task has a patch_state, the initial one (!klp_target_state) until it
  * switches to klp_target_state, and TIF_PATCH_PENDING while it has yet to.
  */
+import { MAINLINE } from '../kernel/release/releases';
 import { easeCubicInOut } from 'd3-ease';
 import { lerp, lerpArray } from './motion';
 import { Random } from '../kernel/world/random';
@@ -1035,6 +1036,7 @@ export function syntheticView(n: number, switchedFraction = 0.5, target: 0 | 1 =
     work: [],
     shadow: [],
     ftraceEnabled: true,
+    kernel: { release: MAINLINE, registerApi: false, autoSignals: true, patchFiles: ['enabled', 'transition', 'force', 'replace', 'stack_order'] },
     cmdline: '',
     sysfs: [],
   };

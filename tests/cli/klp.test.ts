@@ -54,6 +54,20 @@ describe('klp', () => {
     expect([bad.status, bad.stderr]).toEqual([2, expect.stringContaining('klp: --kernel: latest: not a release like 6.1')]);
   });
 
+  it('runs the documentation era: a 4.19 transcript on the register + enable API, and a 4.19 shell', () => {
+    const body = [
+      '# kernel: v4.19 (test)',
+      '% insmod samples/livepatch/livepatch-callbacks-mod.ko',
+      'livepatch_callbacks_mod: livepatch_callbacks_mod_init',
+      '% rmmod samples/livepatch/livepatch-callbacks-mod.ko',
+      'livepatch_callbacks_mod: livepatch_callbacks_mod_exit',
+      '',
+    ].join('\n');
+    expect(klp('check', transcript(body)).stdout).toBe('1 passed, 0 failed\n');
+    const sh = shOutput(klpWith('uname -r\ninsmod samples/livepatch/livepatch-sample.ko\necho 0 > /sys/kernel/livepatch/livepatch_sample/enabled\nls /sys/kernel/livepatch\n', 'sh', '--kernel', '4.19').stdout);
+    expect(sh.endsWith('4.19.0\nlivepatch_sample\n')).toBe(true);
+  });
+
   it('replay says which check failed, on stderr, and exits non-zero', () => {
     const file = transcript('% insmod test_modules/test_klp_livepatch.ko\n# assert: /proc/cmdline = something else\n');
     const r = klp('replay', file);

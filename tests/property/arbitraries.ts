@@ -13,6 +13,8 @@ import { checkInvariants } from '../../src/kernel/invariants';
 import { Shell } from '../../src/kernel/shell/shell';
 import { snapshot } from '../../src/kernel/view/snapshot';
 import { commandArb } from './commands';
+import { DIAL_RELEASES } from '../../src/kernel/release/profile';
+import { MAINLINE } from '../../src/kernel/release/releases';
 
 /** How many runs a property makes: FUZZ_RUNS, or 1,000 (what `npm test` runs). */
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
@@ -88,6 +90,7 @@ export const linkConfig: fc.Arbitrary<Partial<KernelConfig>> = fc.record(
     reliableStacks: fc.boolean(),
     forceMarksEveryPatch: fc.boolean(),
     moduleForceUnload: fc.boolean(),
+    release: fc.constantFrom(...DIAL_RELEASES.filter((r) => r !== MAINLINE)),
   },
   { requiredKeys: [] },
 );
@@ -154,6 +157,7 @@ export const replayConfig: fc.Arbitrary<Partial<KernelConfig>> = fc.record(
     extraTasks: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 20 }) }, { weight: 1, arbitrary: fc.integer({ min: 21, max: 300 }) }),
     reliableStacks: fc.boolean(),
     forceMarksEveryPatch: fc.boolean(),
+    release: fc.constantFrom(...DIAL_RELEASES),
   },
   { requiredKeys: [] },
 );

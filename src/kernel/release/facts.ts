@@ -68,12 +68,13 @@ export const FACTS = {
     since: '4.15',
     until: '5.1',
     commit: 'c99a2be790b0',
-    subject: 'livepatch: force transition to finish (began it; 5.1 marks patches one by one: forceMarksEveryPatch)',
+    subject: 'livepatch: force transition to finish (began it; from 5.1 each patch is marked instead)',
   },
   livepatchSelftests: {
     says: 'the livepatch selftests (tools/testing/selftests/livepatch) and their test modules; before them the callbacks document\'s worked examples with the samples were the tests',
     since: '5.1',
-    subject: 'selftests/livepatch: introduce tests (Joe Lawrence, 2019-01-11; ../shared/livepatch/history-and-callbacks.md, v5.1 row)',
+    // dated by ../shared/livepatch/history-and-callbacks.md (its v5.1 row)
+    subject: 'selftests/livepatch: introduce tests (Joe Lawrence, 2019-01-11)',
   },
   forceFile: {
     says: 'a write-only force file',

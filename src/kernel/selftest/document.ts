@@ -23,7 +23,6 @@
 import { Kernel, type KernelConfig } from '../kernel';
 import { Shell } from '../shell/shell';
 import { settle } from '../settle';
-import { KERNEL_TREE } from '../fs/vfs';
 import { LIVEPATCH_TRANSITION } from '../words';
 import { kprintf } from '../words/printf';
 import type { LogRecord } from '../world/log';
@@ -49,7 +48,6 @@ export function replayDocument(t: Transcript, config: Partial<KernelConfig>): Re
   livepatchDebugSetup(kernel);
   settle(kernel);
   const shell = new Shell(kernel);
-  shell.cwd = KERNEL_TREE;
   const output: string[] = [];
   const failures: string[] = [];
   let seen = kernel.log.records.length;

@@ -22,6 +22,15 @@ export function selftestSetup(k: Kernel): void {
   setFtraceEnabled(k, '1', false);
 }
 
+/**
+ * The set-up a session starts from: the selftests' (5.1 on), or before them
+ * the dynamic debug the callbacks document assumes.
+ */
+export function harnessSetup(k: Kernel): void {
+  if (k.profile.selftests) selftestSetup(k);
+  else livepatchDebugSetup(k);
+}
+
 /** The dynamic debug half of it: the livepatch core's pr_debug lines, but not the per-task ones. */
 export function livepatchDebugSetup(k: Kernel): void {
   const control = lookup(k, '/sys/kernel/debug/dynamic_debug/control');

@@ -6,7 +6,7 @@
  */
 import { WorkLimitExceeded, type Kernel } from '../kernel';
 import { strError, EACCES, EISDIR, ENOENT } from '../world/errno';
-import { lookup, createFile, SELFTEST_DIR } from '../fs/vfs';
+import { lookup, createFile, KERNEL_TREE, SELFTEST_DIR } from '../fs/vfs';
 import type { FileNode } from '../fs/node';
 import { normalizePath } from '../fs/node';
 import { SLEEP_SITES, type Task } from '../world/tasks';
@@ -60,7 +60,8 @@ type JobOutcome = { paused: number } | { hung: Task } | { status: number };
 const NO_JOBS = new JobTable([]);
 
 export class Shell {
-  cwd = SELFTEST_DIR;
+  /** where the shell starts: the selftests' directory, or before them (5.1) the kernel tree, where the samples are built */
+  cwd: string;
   /** the variables: bash's, or while a subshell runs (a job, `( … )`), the subshell's own copy */
   vars = new Map<string, string>();
   status = 0;
@@ -127,6 +128,7 @@ export class Shell {
   rethrowBugs = false;
 
   constructor(readonly k: Kernel) {
+    this.cwd = k.profile.selftests ? SELFTEST_DIR : KERNEL_TREE;
     this.jobs = new JobTable(this.k.tasks);
     this.vars.set('HOME', '/root');
     this.vars.set('PATH', '/usr/sbin:/usr/bin:/sbin:/bin');

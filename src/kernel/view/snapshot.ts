@@ -9,6 +9,7 @@ import { SIGNALS_TIMEOUT } from '../machines/transition.machine';
 import { USEC_PER_SEC } from '../world/events';
 import { klpSwitchBlocker } from '../livepatch/transition';
 import { klp_ftrace_handler } from '../livepatch/patch';
+import { attrNames } from '../fs/livepatch-attrs';
 import { stackOrder } from '../livepatch/core';
 import { patchFreed } from '../livepatch/freed';
 import { formatParam } from '../module/params';
@@ -52,6 +53,7 @@ function patchView(k: Kernel, p: Kernel['klp']['all'][number]): PatchView {
     forced: p.machine.context.forced,
     listed: p.listed,
     stackOrder: stackOrder(k, p),
+    ...(p.machine.machine.id === 'registeredPatch' ? { registered: true } : {}),
     sysfs: p.kobj.inSysfs,
     kobjRefs: p.kobj.refcount,
     freeWorkPending: p.freeWorkPending,
@@ -124,7 +126,7 @@ export function snapshot(k: Kernel): KernelView {
   const tr = k.klp.transition;
   const retry = k.klp.retry && !k.klp.retry.cancelled ? k.klp.retry.at : null;
   let nextSignalAt: number | null = null;
-  if (retry !== null) {
+  if (retry !== null && k.profile.autoSignals) {
     // The queued retry runs with the counter as it is now; signals go out when it is a multiple of 15.
     const cnt = tr.context.signals;
     const ahead = cnt > 0 && cnt % SIGNALS_TIMEOUT === 0 ? 0 : SIGNALS_TIMEOUT - (cnt % SIGNALS_TIMEOUT);
@@ -169,6 +171,7 @@ export function snapshot(k: Kernel): KernelView {
     work: k.queue.pending().map((e) => ({ label: e.label, at: e.at, kind: e.kind })),
     shadow: k.shadow.vars.map((s) => ({ obj: s.obj, id: s.id, data: s.data, owner: s.owner, objFreed: k.freed.has(s.obj) })),
     ftraceEnabled: k.ftrace.enabled,
+    kernel: { release: k.profile.release, registerApi: k.profile.registerApi, autoSignals: k.profile.autoSignals, patchFiles: attrNames('patch', k.profile.release) },
     cmdline: k.cmdline,
     sysfs: [
       sysfsEntry(k, '/sys/kernel/livepatch', 4),

@@ -42,6 +42,8 @@ export interface PatchView {
   listed: boolean;
   /** stack_order as the sysfs file reads it */
   stackOrder: number;
+  /** a patch of the register + enable API (before 5.1), whose disabled state is a resting one */
+  registered?: boolean;
   /** its /sys/kernel/livepatch directory exists */
   sysfs: boolean;
   kobjRefs: number;
@@ -143,6 +145,16 @@ export interface ShadowView {
   objFreed: boolean;
 }
 
+export interface ReleaseView {
+  release: string;
+  /** 4.12–5.0: a disabled patch stays registered (and listed) until its module's exit unregisters it */
+  registerApi: boolean;
+  /** since 5.1: retries send fake signals by themselves (klp_signals_cnt) */
+  autoSignals: boolean;
+  /** the files of a patch's sysfs directory in this release */
+  patchFiles: string[];
+}
+
 export interface KernelView {
   /** virtual µs since boot */
   time: number;
@@ -156,6 +168,8 @@ export interface KernelView {
   shadow: ShadowView[];
   ftraceEnabled: boolean;
   cmdline: string;
+  /** what the release simulated does differently, as far as the views show it */
+  kernel: ReleaseView;
   /** /sys/kernel/livepatch, and /sys/module/<m> for the loaded catalogue modules */
   sysfs: SysfsEntry[];
 }
