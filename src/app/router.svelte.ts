@@ -11,7 +11,6 @@ import type { AppState } from './state.svelte';
 import { DEFAULT_SETUP, type Input, type Setup } from '../session/situation';
 import { DEFAULT_SPEED } from './state.svelte';
 import { SCENARIO_LIST, findEntry } from '../scenarios/catalog';
-import type { Release } from '../kernel/release/releases';
 
 type Links = typeof import('./links');
 /** A history entry's state for a step that could not be a link: its situation. */
@@ -47,7 +46,7 @@ export class Router {
   }
 
   /** The view options now; a link says only what differs from the defaults, so it stays short. */
-  private viewNow(): ViewOptions {
+  viewNow(): ViewOptions {
     return { ...this.options, speed: this.app.speed === DEFAULT_SPEED ? undefined : this.app.speed };
   }
 
@@ -74,23 +73,6 @@ export class Router {
     const refused = sit.work > LIMITS.work ? 'it asks for more simulation than a link may replay' : decodeLink(hash).ok ? null : 'it is longer than a link may be';
     this.unshareable = refused && `This situation cannot be shared as a link: ${refused}. Back and Forward still find it.`;
     return refused ? [this.link, this.appLink, { klpscope: at }] : [hash, encodeSituation({ ...at, options: full }), null];
-  }
-
-  /**
-   * The same commands, up to the same step, on another kernel release (mainline: the link names
-   * none). Before anything is shown, a fresh machine at that release.
-   */
-  async kernelHash(release: Release | undefined): Promise<string> {
-    const { encodeSituation } = await this.loadLinks();
-    const sit = this.app.situation();
-    const setup = sit?.setup ?? DEFAULT_SETUP;
-    const { release: _, ...config } = setup.config;
-    return encodeSituation({
-      setup: { ...setup, config: release ? { ...config, release } : config },
-      inputs: sit?.inputs ?? [],
-      step: sit ? this.app.position : 0,
-      options: this.viewNow(),
-    });
   }
 
   /** The link to a scenario's first step (null: a fresh machine), in the current view options. */

@@ -35,6 +35,7 @@ export const SCENARIO_LIST: readonly ScenarioEntry[] = [
   { id: 'system-state', title: 'System state', load: () => builtin(import('./builtin/system-state.json'), 'system-state') },
   { id: 'forced-removal', title: 'Why rmmod -f is refused', load: () => builtin(import('./builtin/forced-removal.json'), 'forced-removal') },
   { id: 'forced-unload', title: 'When rmmod -f is allowed', load: () => builtin(import('./builtin/forced-unload.json'), 'forced-unload') },
+  { id: 'before-5-1', title: 'Before 5.1: a disabled patch stays', load: () => builtin(import('./builtin/before-5-1.json'), 'before-5-1') },
   { id: workqueueScenario.id, title: workqueueScenario.title, load: async () => workqueueScenario },
   { id: api51Scenario.id, title: api51Scenario.title, load: async () => api51Scenario },
 ];

@@ -23,6 +23,7 @@ import shadowVariables from './builtin/shadow-variables.json' with { type: 'json
 import systemState from './builtin/system-state.json' with { type: 'json' };
 import forcedRemoval from './builtin/forced-removal.json' with { type: 'json' };
 import forcedUnload from './builtin/forced-unload.json' with { type: 'json' };
+import before51 from './builtin/before-5-1.json' with { type: 'json' };
 import { workqueueScenario } from '../stories/workqueue/scenario';
 import { api51Scenario } from '../stories/api51/scenario';
 
@@ -45,6 +46,7 @@ export const SCENARIOS: readonly Scenario[] = [
   builtin(systemState, 'system-state'),
   builtin(forcedRemoval, 'forced-removal'),
   builtin(forcedUnload, 'forced-unload'),
+  builtin(before51, 'before-5-1'),
   workqueueScenario,
   api51Scenario,
 ];

@@ -87,3 +87,4 @@ export const SOURCE_FILES: Readonly<Record<string, string>> = {
   dummy_free: SHADOW_MOD,
   schedule_delayed_work: 'include/linux/workqueue.h',
 };
+

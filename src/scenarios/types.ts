@@ -4,6 +4,7 @@
  * scenarios are told by their own small models instead (`story`): the lock
  * inversion behind free_work, and the API before and after Linux 5.1.
  */
+import { GONE_FUNCTIONS } from './gone-functions';
 import type { Component } from 'svelte';
 import type { Setup } from '../session/situation';
 import type { Focus } from '../views/focus';
@@ -173,5 +174,6 @@ export type Scenario = TimelineScenario | StoryScenario;
  * page itself never fetches anything from elsewhere.
  */
 export function sourceLink(fn: string): string {
-  return `https://elixir.bootlin.com/linux/latest/C/ident/${encodeURIComponent(fn)}`;
+  const gone = GONE_FUNCTIONS[fn];
+  return `https://elixir.bootlin.com/linux/${gone ? `v${gone.last}` : 'latest'}/C/ident/${encodeURIComponent(fn)}`;
 }

@@ -10,7 +10,9 @@
  * on request. Replaying inputs already accepted is never cut short.
  */
 import { WorkLimitExceeded } from '../kernel/kernel';
-import { CATALOG } from '../kernel/catalog';
+import { catalogOf } from '../kernel/catalog';
+import { kernelProfile } from '../kernel/release/profile';
+import { KERNEL_TREE } from '../kernel/fs/vfs';
 import { catalogEntries } from '../views/modules';
 import { playStep } from '../scenarios/run';
 import type { LogRecord } from '../kernel/world/log';
@@ -33,7 +35,8 @@ export class Session {
   private scenarioInputs = 0;
   /** what the page has been sent, to send only what changed */
   private sent = { inputs: [] as Input[], records: 0, log: [] as LogRecord[], view: null as KernelView | null };
-  private catalogSent = false;
+  /** the release whose module catalogue the page has (each release's tree builds its own) */
+  private catalogFor: string | null = null;
   /** the virtual time when the request being handled started */
   private from = 0;
 
@@ -201,9 +204,10 @@ export class Session {
       scenarioInputs: this.scenarioInputs,
       notice,
     };
-    if (!this.catalogSent) {
-      snap.catalog = catalogEntries(CATALOG);
-      this.catalogSent = true;
+    const profile = kernelProfile(t.setup.config.release);
+    if (this.catalogFor !== profile.release) {
+      snap.catalog = catalogEntries(catalogOf(profile), profile.selftests ? KERNEL_TREE : null);
+      this.catalogFor = profile.release;
     }
     return snap;
   }

@@ -28,3 +28,16 @@ describe('removed modules', () => {
     expect(removedModules(at('a'), null)).toEqual([]);
   });
 });
+
+describe('the catalogue a release builds', () => {
+  it('4.19: the samples only, loaded from the tree the shell starts in; mainline: the samples by their full path', async () => {
+    const { catalogOf } = await import('../kernel/catalog');
+    const { kernelProfile } = await import('../kernel/release/profile');
+    const old = catalogEntries(catalogOf(kernelProfile('4.19')));
+    expect(old.some((e) => e.file.startsWith('test_modules/'))).toBe(false);
+    expect(old.find((e) => e.name === 'livepatch_callbacks_demo')?.file).toBe('samples/livepatch/livepatch-callbacks-demo.ko');
+    const now = catalogEntries(catalogOf(kernelProfile()), '/usr/src/linux');
+    expect(now.find((e) => e.name === 'livepatch_sample')?.file).toBe('/usr/src/linux/samples/livepatch/livepatch-sample.ko');
+    expect(now.find((e) => e.name === 'test_klp_livepatch')?.file).toBe('test_modules/test_klp_livepatch.ko');
+  });
+});

@@ -13,10 +13,15 @@ export interface CatalogEntry {
   params: { name: string; type: string; mode: number; default: string }[];
 }
 
-export function catalogEntries(specs: readonly ModuleSpec[]): CatalogEntry[] {
+/**
+ * The catalogue as the Modules view offers it. `tree`: where the samples' .ko
+ * files are when the shell starts elsewhere (the selftests' directory), so
+ * that `insmod FILE` finds them; null when the shell starts in that tree.
+ */
+export function catalogEntries(specs: readonly ModuleSpec[], tree: string | null = null): CatalogEntry[] {
   return specs.map((s) => ({
     name: s.name,
-    file: s.file,
+    file: tree && s.file.startsWith('samples/') ? `${tree}/${s.file}` : s.file,
     livepatch: s.livepatch,
     description: s.description,
     params: (s.params ?? []).map((p) => ({

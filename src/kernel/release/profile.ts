@@ -7,6 +7,9 @@
 import { FACTS, holdsIn } from './facts';
 import { compareReleases, MAINLINE, type Release } from './releases';
 
+// The dial's list and release parsing are plain data, kept with the releases (the page's header reads them without the facts).
+export { DIAL_RELEASES, parseRelease } from './releases';
+
 export interface KernelProfile {
   release: Release;
   /**
@@ -27,8 +30,6 @@ export interface KernelProfile {
   selftests: boolean;
 }
 
-/** The releases the dial offers, oldest first: one per era the oracle covers, then mainline. */
-export const DIAL_RELEASES: readonly Release[] = ['4.19', '5.10', '6.1', '6.4', '6.12', MAINLINE];
 
 export function kernelProfile(release: Release = MAINLINE): KernelProfile {
   return {
@@ -40,10 +41,4 @@ export function kernelProfile(release: Release = MAINLINE): KernelProfile {
     autoSignals: compareReleases(release, FACTS.signalFile.until) >= 0,
     selftests: holdsIn(FACTS.livepatchSelftests, release),
   };
-}
-
-/** "4.19", "v4.19", "4.19.71": the release a user or a transcript names; null when it is none. */
-export function parseRelease(text: string): Release | null {
-  const m = /^v?(\d{1,2})\.(\d{1,2})(?:\.\d+)?(?:-\S*)?$/.exec(text.trim());
-  return m ? (`${Number(m[1])}.${Number(m[2])}` as Release) : null;
 }

@@ -30,3 +30,12 @@ export function previousRelease(r: Release): Release {
   if (last === undefined) throw new Error(`no release is known before ${r}`);
   return `${major - 1}.${last}`;
 }
+
+/** The releases the dial offers, oldest first: one per era the oracle covers, then mainline. */
+export const DIAL_RELEASES: readonly Release[] = ['4.19', '5.10', '6.1', '6.4', '6.12', MAINLINE];
+
+/** "4.19", "v4.19", "4.19.71": the release a user or a transcript names; null when it is none. */
+export function parseRelease(text: string): Release | null {
+  const m = /^v?(\d{1,2})\.(\d{1,2})(?:\.\d+)?(?:-\S*)?$/.exec(text.trim());
+  return m ? (`${Number(m[1])}.${Number(m[2])}` as Release) : null;
+}

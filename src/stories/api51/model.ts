@@ -10,7 +10,8 @@
  * klp_patches and the module reference are read from their states (tags and
  * context). Transitions complete at once: every task is assumed to switch in
  * the first klp_try_complete_transition(); the story is about the API, not
- * the consistency model.
+ * the consistency model. engine.test.ts types the same commands into the
+ * engine at 4.19 and at 5.10 and checks every step against these machines.
  */
 import { initialTransition, transition, type AnyStateMachine, type SnapshotFrom } from 'xstate';
 import type { StoryStep } from '../../scenarios/types';
