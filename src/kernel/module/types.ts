@@ -20,6 +20,8 @@ export interface ModuleWork {
   /** what the sleeping work function waits on, and what it does after (the module's code: see WorkResult) */
   blockedWhile: ((m: ModuleApi) => boolean) | null;
   then: ((m: ModuleApi) => void) | null;
+  /** a timed sleep's end (virtual µs), when the work function sleeps in msleep() */
+  wakesAt?: number;
 }
 
 export interface LoadedModule {

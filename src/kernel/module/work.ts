@@ -55,7 +55,10 @@ export function startWork(k: Kernel, mod: LoadedModule, name: string, fn: WorkFn
     work.worker = worker;
     work.blockedWhile = res.while;
     work.then = res.then;
-    if (res.wakesAfter !== undefined) k.schedule(res.wakesAfter, 'timer', `${name}: ${mod.name}`, msleepReturns, mod, work);
+    if (res.wakesAfter !== undefined) {
+      work.wakesAt = k.now + res.wakesAfter;
+      k.schedule(res.wakesAfter, 'timer', `${name}: ${mod.name}`, msleepReturns, mod, work);
+    }
     return;
   }
   if (res) k.runAs(worker, () => res.then(m));
@@ -83,16 +86,18 @@ function timerExpires(k: Kernel, mod: LoadedModule, name: string, fn: WorkFn): v
 
 /**
  * cancel_delayed_work_sync(): the timer is stopped; a work function running
- * now (asleep in a timed msleep()) is waited for: time passes for the
- * caller until it has returned.
+ * now asleep in a timed msleep() is waited for: time passes for the caller,
+ * with every event due on the way, until it has returned. (The catalogue has
+ * no work that sleeps without end and is cancelled: that wait would never end.)
  */
 export function cancelDelayedWork(k: Kernel, mod: LoadedModule, name: string): void {
   const ev = mod.timers.get(name);
   if (ev) k.queue.cancel(ev);
   mod.timers.delete(name);
   const work = mod.works.get(name);
+  if (!work?.worker || work.wakesAt === undefined) return;
   const caller = k.current;
-  while (work?.worker && k.queue.peek()) k.step();
+  for (let next = k.queue.peek(); work.worker && next && next.at <= work.wakesAt; next = k.queue.peek()) k.step();
   k.current = caller;
 }
 
@@ -104,6 +109,7 @@ function wake(k: Kernel, mod: LoadedModule, work: ModuleWork): void {
   work.worker = null;
   work.blockedWhile = null;
   work.then = null;
+  delete work.wakesAt;
   delete worker.waitingFor;
   worker.state = 'R';
   k.runAs(worker, () => then(moduleApi(k, mod)));
