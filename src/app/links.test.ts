@@ -201,6 +201,8 @@ describe('encodeSituation / decodeLink round trip', () => {
       situation: { setup: { config, selftest: true, lines: [] }, inputs: [], step: 0, options: { talk: false, embed: false, ...options } },
     });
     expect(ok('#/blank?tasks=2000&cpus=16')).toEqual(fresh({ extraTasks: 2000, cpus: 16 }, {}));
+    expect(ok('#/blank?kernel=4.19&talk')).toEqual(fresh({ release: '4.19' }, { talk: true }));
+    expect(decodeLink('#/blank?kernel=3.0')).toEqual({ ok: false, error: expect.stringMatching(/not one klpscope simulates/) });
     expect(ok('#/blank?theme=dark')).toEqual(fresh({}, { theme: 'dark' }));
     expect(ok('#/blank?talk&seed=7')).toEqual(fresh({ seed: 7 }, { talk: true }));
     expect(ok('#/?talk&theme=dark')).toEqual({ kind: 'home', options: { talk: true, embed: false, theme: 'dark' } });

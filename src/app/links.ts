@@ -5,7 +5,7 @@
  *   #/x/<readable>   a free exploration, see below
  *   #/z/<lz>         the same text, compressed (lz-string, URI-safe alphabet)
  *   #/blank          a fresh machine
- *   #/blank?tasks=<n>&cpus=<n>[&seed=<n>][&talk…]   a fresh machine of that size (an exploration)
+ *   #/blank?tasks=<n>&cpus=<n>[&seed=<n>][&kernel=<release>][&talk…]   a fresh machine of that size (an exploration)
  *   #/?talk…         the first scenario in those view options
  *   #/u/<lz>/<step>[?talk…]   a user's own scenario at a step: its file (docs/scenario-format.md),
  *                    as minified JSON compressed like #/z/, read through the format's checks
@@ -241,6 +241,7 @@ function parseBlank(query: string): Link {
     if (key === 'tasks') config.extraTasks = num(need(key, value), key, LIMITS.extraTasks, true);
     else if (key === 'cpus') config.cpus = num(need(key, value), key, LIMITS.cpus, true);
     else if (key === 'seed') config.seed = num(need(key, value), key, [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], true);
+    else if (key === 'kernel') config.release = release(need(key, value));
     else return false;
     return true;
   });
