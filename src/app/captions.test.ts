@@ -23,3 +23,25 @@ describe('a command step’s caption', () => {
     expect(caption(t.command('cat /nonexistent')).text).toBe('cat: /nonexistent: No such file or directory');
   });
 });
+
+describe('captions on a kernel of the register + enable API (before 5.1)', () => {
+  it('say the patch stays registered and the reference comes back at the end of the unpatching, not from free_work', () => {
+    const t = new Timeline({ config: { release: '4.19' }, selftest: true, lines: [] }, (k) => new Shell(k));
+    const load = caption(t.command('insmod samples/livepatch/livepatch-sample.ko'), true);
+    expect(load.text).toContain('klp_register_patch()');
+    t.settle();
+    expect(caption(t.command('rmmod livepatch_sample'), true)).toEqual(expect.objectContaining({ fn: 'klp_complete_transition', text: expect.stringContaining('until its unpatching completes') }));
+    const disable = caption(t.command('echo 0 > /sys/kernel/livepatch/livepatch_sample/enabled'), true);
+    expect(disable.text).toContain('stays registered');
+    expect(disable.text).not.toContain('workqueue');
+    t.settle();
+    expect(caption(t.command('echo 1 > /sys/kernel/livepatch/livepatch_sample/enabled'), true)).toEqual(expect.objectContaining({ fn: '__klp_enable_patch' }));
+  });
+
+  it('a write to a file that is not there is the shell\'s failure, not a store\'s', () => {
+    const t = new Timeline(undefined, (k) => new Shell(k));
+    const c = caption(t.command('echo 1 > /sys/kernel/livepatch/nothing/enabled'));
+    expect(c.fn).toBe('');
+    expect(c.text).toMatch(/^No such file: /);
+  });
+});

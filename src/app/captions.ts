@@ -24,7 +24,8 @@ const said = (r: StepRecord, w: Word, args: Record<string, string> = {}) =>
 /** Bash's job control lines on stderr (`[1] 46`, `[1]+  Done …`): news of jobs, not a failure of the command. */
 const JOB_LINE = /^\[\d+\][-+ ] ?(\d+$| )/;
 
-function commandCaption(r: StepRecord, line: string): Caption {
+/** `oldApi`: the kernel shown is of 4.12–5.0 (register + enable; a disabled patch stays registered). */
+function commandCaption(r: StepRecord, line: string, oldApi: boolean): Caption {
   const failed = r.term.find((t) => t.kind === 'err' && !JOB_LINE.test(t.text))?.text;
   const words = line.trim().split(/\s+/);
   const cmd = words[0] ?? '';
@@ -36,7 +37,11 @@ function commandCaption(r: StepRecord, line: string): Caption {
         fn: 'klp_enable_patch',
         text: failed
           ? `load_module() runs the livepatch module's init, which calls klp_enable_patch(); it failed and undid everything (klp_cancel_transition(), then the free path), so the load fails: ${failed}`
-          : `load_module() runs the livepatch module's init, which calls klp_enable_patch(): checks, sysfs directory, ftrace handlers, pre_patch callbacks, then klp_start_transition() sets TIF_PATCH_PENDING on every task.${
+          : `load_module() runs the livepatch module's init, which calls ${
+              oldApi
+                ? 'klp_register_patch() (sysfs directory, onto klp_patches) then klp_enable_patch()'
+                : 'klp_enable_patch(): checks, sysfs directory'
+            }, ftrace handlers, pre_patch callbacks, then klp_start_transition() sets TIF_PATCH_PENDING on every task.${
               done ? ' Every task could switch at once: the transition completed.' : started ? ' The first klp_try_complete_transition() left tasks pending: it retries in about a second.' : ''
             }`,
       };
@@ -52,7 +57,9 @@ function commandCaption(r: StepRecord, line: string): Caption {
   }
   if (cmd === 'rmmod') {
     if (failed?.includes('in use'))
-      return { fn: 'module_put', text: `${failed}: its refcount is not 0. A livepatch module's reference is dropped only by module_put() in klp_free_patch_finish(), once its patch is disabled and freed (never, if it was forced).` };
+      return oldApi
+        ? { fn: 'klp_complete_transition', text: `${failed}: an enabled patch holds its module's reference until its unpatching completes (for good once a transition was forced).` }
+        : { fn: 'module_put', text: `${failed}: its refcount is not 0. A livepatch module's reference is dropped only by module_put() in klp_free_patch_finish(), once its patch is disabled and freed (never, if it was forced).` };
     if (said(r, CORE.revertingOnUnload))
       return { fn: 'klp_module_going', text: 'delete_module(): the module\'s exit runs, then klp_module_going() reverts every patch applied to it.' };
     return { fn: 'delete_module', text: failed ? `rmmod: ${failed}` : 'delete_module(): the module had no references; its exit ran and it is gone.' };
@@ -60,12 +67,21 @@ function commandCaption(r: StepRecord, line: string): Caption {
   const m = /^echo\s+(\S+)\s*>\s*\/sys\/kernel\/livepatch\/([^/]+)\/(enabled|force)$/.exec(line.trim());
   if (m) {
     const [, value, patch, file] = m;
-    if (failed) return { fn: `${file}_store`, text: `${file}_store() refused the write: ${failed}` };
+    // a file that is not there: the shell's open failed, no store ran
+    if (failed?.includes('No such file or directory')) return { fn: '', text: `No such file: ${failed}` };
+    if (failed) return { fn: `${file}_store`, text: `The write was refused: ${failed}` };
     if (file === 'force') return { fn: 'klp_force_transition', text: `force_store() → klp_force_transition(): every pending task is switched as it is, running or not. The next retry completes the transition; the patches it removes are marked forced and keep their module forever.` };
     if (said(r, TRANSITION.reversing))
       return { fn: 'klp_reverse_transition', text: `enabled_store(): '${patch}' is in transition, so klp_reverse_transition() turns it around: no pre callbacks, tasks that already switched must switch back.` };
     if (value === '0')
-      return { fn: '__klp_disable_patch', text: `enabled_store() → __klp_disable_patch(): klp_init_transition(KLP_TRANSITION_UNPATCHED), pre_unpatch callbacks, klp_start_transition(). When every task is back, the patch is freed from a workqueue, not from this write.` };
+      return {
+        fn: '__klp_disable_patch',
+        text: oldApi
+          ? `enabled_store() → __klp_disable_patch(): unpatching starts. When every task is back the module reference comes back; the patch stays registered, its directory too.`
+          : `enabled_store() → __klp_disable_patch(): klp_init_transition(KLP_TRANSITION_UNPATCHED), pre_unpatch callbacks, klp_start_transition(). When every task is back, the patch is freed from a workqueue, not from this write.`,
+      };
+    if (value === '1' && oldApi)
+      return { fn: '__klp_enable_patch', text: `enabled_store() → __klp_enable_patch(): the registered patch is enabled again (refused since 5.1).` };
   }
   // `sleep N &` returns at once: the time passes only as later steps let it (hrtimer_nanosleep in the job).
   if (cmd === 'sleep' && /&\s*$/.test(line)) return { fn: 'hrtimer_nanosleep', text: `sleep runs in the background, asleep in hrtimer_nanosleep(); the prompt returns at once, and no virtual time passes for it until later steps let it.` };
@@ -96,16 +112,16 @@ function eventCaption(r: StepRecord, label: string): Caption {
 }
 
 /** The step's caption; what it quotes of typed text cannot reorder it (bidi controls are named). */
-export function caption(r: StepRecord | undefined): Caption {
-  const c = rawCaption(r);
+export function caption(r: StepRecord | undefined, oldApi = false): Caption {
+  const c = rawCaption(r, oldApi);
   return { fn: c.fn, text: showBidi(c.text) };
 }
 
-function rawCaption(r: StepRecord | undefined): Caption {
+function rawCaption(r: StepRecord | undefined, oldApi: boolean): Caption {
   if (!r) return { fn: '', text: 'The machine has booted. Type a command, or press a button: each one is the command a kernel user would type.' };
   switch (r.input.kind) {
     case 'command':
-      return commandCaption(r, r.input.line);
+      return commandCaption(r, r.input.line, oldApi);
     case 'event':
       return r.event ? eventCaption(r, r.event) : { fn: '', text: 'Nothing left to run.' };
     case 'settle':

@@ -18,6 +18,8 @@ export function narration(
   record: StepRecord | undefined,
   storySteps: readonly StoryStep[] = [],
   left = false,
+  /** the kernel shown is of the register + enable API (before 5.1) */
+  oldApi = false,
 ): Narration {
   if (scenario?.kind === 'story') {
     const s = storySteps[position];
@@ -30,7 +32,7 @@ export function narration(
     const s = scenario.steps[position - 1]!;
     return { fn: s.fn ?? '', text: withoutLead(s.caption, s.fn), where };
   }
-  return { ...caption(record), where: null };
+  return { ...caption(record, oldApi), where: null };
 }
 
 /**

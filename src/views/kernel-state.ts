@@ -110,7 +110,8 @@ function globalRows(v: KernelView): Draft[] {
   return [
     row('global', '', '', 'klp_transition_patch', t.patch ?? 'NULL'),
     row('global', '', '', 'klp_target_state', `${klpStateName(t.target)} (${t.target})`),
-    row('global', '', '', 'klp_signals_cnt', String(t.signals)),
+    // klp_signals_cnt came with the automatic fake signals (5.1)
+    ...(v.kernel.autoSignals ? [row('global', '', '', 'klp_signals_cnt', String(t.signals))] : []),
     row('global', '', '', 'klp_patches', listed.length ? listed.join(' → ') : '(empty)'),
   ];
 }
@@ -142,8 +143,9 @@ function patchRows(v: KernelView): Draft[] {
     out.push(
       row('patch', p.name, p.name, 'patch->enabled', bool(p.enabled)),
       row('patch', p.name, p.name, 'patch->forced', bool(p.forced)),
-      row('patch', p.name, p.name, 'patch->replace', bool(p.replace)),
     );
+    // atomic replace came with the 5.1 API; before it the patch has no such field
+    if (!v.kernel.registerApi) out.push(row('patch', p.name, p.name, 'patch->replace', bool(p.replace)));
   }
   return out;
 }

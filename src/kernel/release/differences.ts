@@ -4,7 +4,7 @@
  * made it. The app's "what changes at this release" panel lists these.
  */
 import { FACTS, holdsIn, range, type FactId, type ReleaseFact } from './facts';
-import { MAINLINE, type Release } from './releases';
+import { compareReleases, MAINLINE, type Release } from './releases';
 
 export interface Difference {
   id: FactId;
@@ -18,8 +18,10 @@ export interface Difference {
 export function differencesFrom(release: Release, base: Release = MAINLINE): Difference[] {
   const out: Difference[] = [];
   for (const [id, fact] of Object.entries(FACTS) as [FactId, ReleaseFact][]) {
+    if (fact.harness) continue;
     const here = holdsIn(fact, release);
     if (here !== holdsIn(fact, base)) out.push({ id, fact, here, range: range(fact) });
   }
-  return out;
+  // oldest first: the order the kernel changed in
+  return out.sort((a, b) => compareReleases(a.fact.since, b.fact.since));
 }

@@ -22,6 +22,8 @@ export interface ReleaseFact {
   commit?: string;
   /** that commit's subject, or what dated it */
   subject: string;
+  /** a fact of the selftests' harness, not of the kernel: not a rule users meet */
+  harness?: true;
 }
 
 export const FACTS = {
@@ -49,6 +51,12 @@ export const FACTS = {
     since: '5.1',
     commit: '958ef1e39d24',
     subject: 'livepatch: Simplify API by removing registration step',
+  },
+  atomicReplace: {
+    says: 'atomic replace: a cumulative patch (patch->replace) replaces every patch before it, nops undoing what it no longer changes',
+    since: '5.1',
+    commit: 'e1452b607c48',
+    subject: 'livepatch: Add atomic replace',
   },
   noStackingOrder: {
     says: 'patches may be disabled in any order',
@@ -162,6 +170,7 @@ export const FACTS = {
     subject: 'Documentation/ABI: "Date: Jan 2025, KernelVersion: 6.14.0" (Wardenjohn)',
   },
   ftraceEnabledFailFlag: {
+    harness: true,
     says: "the selftests' set_ftrace_enabled takes --fail for a write that must be refused; without it a refused write skips the test (before, the helper logged sysctl's answer whatever it was)",
     since: '6.4',
     subject:
