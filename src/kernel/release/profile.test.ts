@@ -43,6 +43,16 @@ describe('kernel profiles', () => {
     expect(k.log.records[0]!.text).toContain('5.10.0');
   });
 
+  it("help speaks of the release's modules and files", () => {
+    const old = machine('4.19').run('help').stdout;
+    expect(old).toContain('Linux 4.19 kernel');
+    expect(old).toContain('insmod samples/livepatch/NAME.ko');
+    expect(old).toContain('/signal');
+    expect(old).not.toContain('test_modules');
+    expect(old).not.toContain('stack_order');
+    expect(machine().run('help').stdout).toContain('{enabled,transition,replace,stack_order}');
+  });
+
   it('before 5.1 the tree has the samples but no selftest modules', () => {
     const { run } = machine('4.19');
     expect(run('modprobe test_klp_livepatch').stderr).toContain('Module test_klp_livepatch not found in directory /lib/modules/4.19.0');

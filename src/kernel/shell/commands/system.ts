@@ -1,6 +1,7 @@
 /**
  * dmesg, sysctl, uname, ps, kill and the shell's own small builtins.
  */
+import { attrNames } from '../../fs/livepatch-attrs';
 import type { Command, CommandContext } from '../types';
 import { UTS_VERSION } from '../../kernel';
 import { formatTimestamp, LEVEL_NAMES } from '../../world/log';
@@ -367,23 +368,29 @@ export const history: Command = (ctx) => {
 };
 
 export const help: Command = (ctx) => {
+  const p = ctx.k.profile;
+  // the modules, files and helpers of the release simulated (before 5.1: the samples, no selftests)
+  const files = attrNames('patch', p.release).filter((a) => !['enabled', 'force', 'signal'].includes(a));
   ctx.out(
     [
-      'klpscope shell: a simulated root shell on a kernel with livepatch.',
+      `klpscope shell: a simulated root shell on a Linux ${p.release} kernel with livepatch.`,
       '',
-      'Modules:   insmod test_modules/NAME.ko [param=value ...]   rmmod [-f] NAME',
-      '           modprobe NAME   lsmod   modinfo NAME   ls test_modules',
-      'Livepatch: echo 0 > /sys/kernel/livepatch/NAME/enabled     (disable)',
+      ...(p.selftests
+        ? ['Modules:   insmod test_modules/NAME.ko [param=value ...]   rmmod [-f] NAME', '           modprobe NAME   lsmod   modinfo NAME   ls test_modules']
+        : ['Modules:   insmod samples/livepatch/NAME.ko [param=value ...]   rmmod [-f] NAME', '           modprobe NAME   lsmod   modinfo NAME   ls samples/livepatch']),
+      `Livepatch: echo 0 > /sys/kernel/livepatch/NAME/enabled     (disable${p.registerApi ? '; echo 1 enables it again' : ''})`,
       '           echo 1 > /sys/kernel/livepatch/NAME/force       (force a stalled transition)',
-      '           cat /sys/kernel/livepatch/NAME/{enabled,transition,replace,stack_order}',
+      ...(p.registerApi ? ['           echo 1 > /sys/kernel/livepatch/NAME/signal      (fake-signal the tasks it waits for)'] : []),
+      `           cat /sys/kernel/livepatch/NAME/{enabled,${files.join(',')}}`,
       'Inspect:   dmesg [-C] [-l LEVEL]   cat FILE   ls [-lR] DIR   grep [-qxvc] PATTERN FILE',
       '           cat /proc/cmdline   cat /proc/PID/stack   cat /proc/PID/patch_state   ps -e   cat /proc/self/status',
       'Jobs:      CMD &   jobs [-l]   wait [%N]   kill [-9] %N|PID   ($! is the last job\'s pid)',
       'Time:      sleep N   (N virtual seconds pass, with every retry and signal they bring; a day at most a line)',
       '           sleep N &   (a sleep in the background: it ends when later commands let N seconds pass; wait waits for it)',
       '           sleep N && CMD &   { sleep N; CMD; } &   (sleep N; CMD) &   (a job: CMD runs when its sleep ends)',
-      'Selftests: set_ftrace_enabled [--fail] N   trace_function FUNC   cleanup_tracing',
-      '           start_getpid_helpers   kill_getpid_helpers   ./test_klp-call_getpid &',
+      ...(p.selftests
+        ? ['Selftests: set_ftrace_enabled [--fail] N   trace_function FUNC   cleanup_tracing', '           start_getpid_helpers   kill_getpid_helpers   ./test_klp-call_getpid &']
+        : []),
       "Debug:     echo 'file kernel/livepatch/* +p' > /sys/kernel/debug/dynamic_debug/control",
       'Also:      echo cat grep head tail wc ls stat cd pwd sysctl uname ps kill jobs wait sleep history help',
       '',
