@@ -325,3 +325,16 @@ describe('chartLayout', () => {
     }
   });
 });
+
+describe('the charts of a release', () => {
+  it('before 5.1 the patch chart is the register + enable machine: registered and back, no replaced, no free_work', async () => {
+    const { chartsFor, chartLayout, machineGraph } = await import('./statechart');
+    const old = chartsFor(true).find((c) => c.name === 'patch')!;
+    const states = machineGraph(old.machine).states.map((s) => s.key);
+    expect(states).toContain('registered');
+    expect(states).not.toContain('replaced');
+    expect(states).not.toContain('disabled');
+    expect(chartLayout(old).nodes.length).toBe(states.length);
+    expect(chartsFor(false).find((c) => c.name === 'patch')!.title).toBe('Patch');
+  });
+});

@@ -12,6 +12,7 @@ import { toDirectedGraph } from 'xstate/graph';
 import { scaleLinear } from 'd3-scale';
 import { curveCatmullRom, curveNatural, line } from 'd3-shape';
 import { patchMachine } from '../kernel/machines/patch.machine';
+import { registeredPatchMachine } from '../kernel/machines/registered-patch.machine';
 import { transitionMachine } from '../kernel/machines/transition.machine';
 import { moduleMachine } from '../kernel/machines/module.machine';
 import type { KernelView } from '../kernel/view/types';
@@ -446,6 +447,19 @@ export const CHARTS: readonly ChartDef[] = [
     machine: moduleMachine,
   },
 ];
+
+/** Before 5.1 (the register + enable API) a patch lives by another machine. */
+const REGISTERED_PATCH_CHART: ChartDef = {
+  name: 'patch',
+  title: 'Patch (4.12–5.0)',
+  caption: 'each struct klp_patch, from klp_register_patch() to klp_unregister_patch() (kernel/livepatch/core.c before 5.1)',
+  machine: registeredPatchMachine,
+};
+
+/** The charts of the kernel shown: the patch's is its release's machine. */
+export function chartsFor(registerApi: boolean): readonly ChartDef[] {
+  return registerApi ? CHARTS.map((c) => (c.name === 'patch' ? REGISTERED_PATCH_CHART : c)) : CHARTS;
+}
 
 const layouts = new Map<ChartDef, ChartLayout>();
 /** A chart's layout: it depends on the machine's definition only, so it is made once for the page. */
