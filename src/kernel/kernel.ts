@@ -33,6 +33,7 @@ import { HungTaskDetector } from './world/hung-task';
 import { MAINLINE, type Release } from './release/releases';
 import { kernelProfile, type KernelProfile } from './release/profile';
 import type { KlpObserver } from './livepatch/trace';
+import { graphCall, type FunctionGraph } from './world/fgraph';
 import type { Mutant } from './mutants';
 import type { ModuleApi } from './catalog/api';
 
@@ -132,6 +133,8 @@ export class Kernel {
 
   /** who watches the livepatch core's steps (livepatch/trace.ts): the invariant watch in tests, nobody in the app */
   klpObserver: KlpObserver | null = null;
+  /** the function graph tracer's recorder (world/fgraph.ts): a story asking which functions a step ran; null otherwise */
+  fgraph: FunctionGraph | null = null;
   /** a deliberate bug a mutation test planted (mutants.ts); null in every real run */
   mutant: Mutant | null = null;
 
@@ -404,6 +407,7 @@ export class Kernel {
     // A /proc file read by a command: the read system call is what lies under the call.
     const target = resolveCall(this, task, code, caller === 'seq_read_iter' && task.calls.length === 0 ? PATHS.procRead : undefined);
     if (!sameCode(target, code)) this.ftrace.recordCall(task, target, caller);
+    if (this.fgraph) graphCall(this, code.fn, sameCode(target, code) ? null : target.fn);
     if (target.obj === VMLINUX) return Object.hasOwn(BUILTINS, target.fn) ? BUILTINS[target.fn]!(this, task) : undefined;
     const mod = this.modules.get(target.obj);
     const impl = mod?.spec.functions && Object.hasOwn(mod.spec.functions, target.fn) ? mod.spec.functions[target.fn] : undefined;

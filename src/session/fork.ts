@@ -23,5 +23,6 @@ export function fork<M extends Machine>(m: M): M {
   copy.k.onProgress = onProgress;
   // An invariant watch (tests) follows the kernel it was started on; a copy is unwatched.
   copy.k.klpObserver = null;
+  copy.k.fgraph = null;
   return copy;
 }

@@ -15,5 +15,7 @@ export const livepatch_sample: ModuleSpec = {
     replace: false,
     objects: [{ name: null, funcs: [{ old: 'cmdline_proc_show', new: 'livepatch_cmdline_proc_show' }] }],
   },
+  initFn: 'livepatch_init',
+  exitFn: 'livepatch_exit',
   exit: emptyExit,
 };

@@ -88,6 +88,10 @@ export interface ModuleSpec {
    * Returns 0 or -errno, or InitSleeps when it never returns.
    */
   init?: (m: ModuleApi) => number | InitSleeps;
+  /** its init function's name in the source, where it is not `<name>_init` (the function graph shows it) */
+  initFn?: string;
+  /** its exit function's name, where it is not `<name>_exit` */
+  exitFn?: string;
   /** module_exit. A module without one (but with init) can never be removed. */
   exit?: (m: ModuleApi) => void;
 }

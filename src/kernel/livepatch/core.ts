@@ -35,6 +35,7 @@ import {
 } from './callbacks';
 import { klp_is_patch_compatible } from './state';
 import { PATHS, touchPatch } from './freed';
+import { fcall, fentry } from '../world/fgraph';
 
 const MODULE_NAME_LEN = 56;
 const KSYM_NAME_LEN = 512;
@@ -98,7 +99,10 @@ export function patchSend(k: Kernel, patch: KlpPatch, event: PatchEvent): number
         }
       },
       klp_unpatch_objects: () => klp_unpatch_objects(k, patch),
-      kobject_put_patch: () => kobjectPutPatch(k, patch),
+      kobject_put_patch: () => {
+        kobjectPutPatch(k, patch);
+        fcall(k, 'wait_for_completion'); // klp_kobj_release_patch() completed patch->finish
+      },
     },
   );
 }
@@ -162,6 +166,7 @@ function newFunc(obj: KlpObject, oldName: string, newName: string | null, sympos
  * everything undone.
  */
 export function klp_enable_patch(k: Kernel, mod: LoadedModule): number {
+  using _ = fentry(k, 'klp_enable_patch');
   const spec = mod.spec.patch;
   if (!spec) return -EINVAL;
   const patch = newPatch(mod);
@@ -174,14 +179,17 @@ export function klp_enable_patch(k: Kernel, mod: LoadedModule): number {
   if (ret) return ret;
   // mutex_lock(&klp_mutex)
   const compatible = klp_is_patch_compatible(k, patch);
-  const moduleGet = compatible && moduleSend(k, mod, { type: 'try_module_get' }) === 0;
+  // 5.1–5.16 took the reference in klp_init_patch_early(), since 5.17 just before it (the same count either way)
+  const moduleGet = compatible && tryModuleGet(k, mod, k.profile.moduleRefInInitEarly) === 0;
   ret = patchSend(k, patch, { type: 'klp_enable_patch.locked', compatible, moduleGet });
   if (ret) return ret;
+  if (!k.profile.moduleRefInInitEarly) fcall(k, 'klp_init_patch_early');
   k.klp.all.push(patch);
   mod.patch = patch;
   ret = klp_init_patch(k, patch);
   ret = patchSend(k, patch, ret ? { type: 'klp_init_patch.failed', errno: ret } : { type: 'klp_init_patch.done' });
   if (ret) return ret;
+  using __ = fentry(k, '__klp_enable_patch');
   ret = patchSend(k, patch, { type: '__klp_enable_patch', transitionBusy: k.transitionRunning() });
   if (ret) return ret;
   for (const obj of patch.objs) {
@@ -205,6 +213,7 @@ function klp_init_patch_early(_k: Kernel, patch: KlpPatch): void {
 
 /** klp_init_patch(): sysfs, nops for a replace patch, objects; then onto klp_patches. */
 export function klp_init_patch(k: Kernel, patch: KlpPatch): number {
+  using _ = fentry(k, 'klp_init_patch');
   patch.kobj.inSysfs = true;
   if (patch.machine.context.replace) klp_add_nops(k, patch);
   for (const obj of patch.objs) {
@@ -291,6 +300,12 @@ export function klp_init_object_loaded(k: Kernel, patch: KlpPatch, obj: KlpObjec
 
 /** klp_free_patch_start(): what is safe under klp_mutex: off the list, objects and funcs put. */
 export function klp_free_patch_start(k: Kernel, patch: KlpPatch): void {
+  using _ = fentry(k, 'klp_free_patch_start');
+  freePatchStart(k, patch);
+}
+
+/** klp_free_patch_start()'s work, which 4.19's klp_free_patch() does inline. */
+export function freePatchStart(k: Kernel, patch: KlpPatch): void {
   if (patch.listed) {
     k.klp.patches.splice(k.klp.patches.indexOf(patch), 1);
     patch.listed = false;
@@ -318,8 +333,11 @@ function kobjectPut(o: Kobj): void {
 
 /** kobject_put(&patch->kobj): the directory goes; its release completes patch->finish. */
 export function kobjectPutPatch(k: Kernel, patch: KlpPatch): void {
+  using _ = fentry(k, 'kobject_put');
   k.klpObserver?.({ type: 'kobject_put', patch });
   kobjectPut(patch.kobj);
+  // the last reference: the release function runs (and the directory goes)
+  if (patch.kobj.refcount === 0) fcall(k, 'klp_kobj_release_patch');
   k.klp.all.splice(k.klp.all.indexOf(patch), 1);
   if (patch.mod.patch === patch) patch.mod.patch = null;
   patch.freeWorkPending = false;
@@ -327,13 +345,16 @@ export function kobjectPutPatch(k: Kernel, patch: KlpPatch): void {
 
 /** module_put(patch->mod): "after the last access to struct klp_patch" */
 export function klpModulePut(k: Kernel, patch: KlpPatch): void {
+  using _ = fentry(k, 'module_put');
   k.klpObserver?.({ type: 'module_put', patch });
   moduleSend(k, patch.mod, { type: 'module_put' });
 }
 
 /** klp_free_patch_finish(): outside klp_mutex; module_put() unless forced. */
 function klp_free_patch_finish(k: Kernel, patch: KlpPatch): void {
+  using _ = fentry(k, 'klp_free_patch_finish');
   kobjectPutPatch(k, patch);
+  fcall(k, 'wait_for_completion');
   if (!patch.machine.context.forced) klpModulePut(k, patch);
 }
 
@@ -343,16 +364,21 @@ function klp_free_patch_finish(k: Kernel, patch: KlpPatch): void {
  * and klp_mutex; the final put runs from free_work on the system workqueue.
  */
 function klp_free_patch_async(k: Kernel, patch: KlpPatch): void {
+  using _ = fentry(k, 'klp_free_patch_async');
   klp_free_patch_start(k, patch);
   if (k.mutant === 'free-in-store') return void patchSend(k, patch, { type: 'free_work' });
   patch.freeWorkPending = true;
+  fcall(k, 'schedule_work');
   const cpu = k.current?.cpu ?? 0;
   k.schedule(WAKE_LATENCY, 'work', `klp_free_patch_work_fn: ${patch.mod.name}`, klp_free_patch_work_fn, patch, cpu);
 }
 
 function klp_free_patch_work_fn(k: Kernel, patch: KlpPatch, cpu: number): void {
   k.runWork(cpu, 'klp_free_patch_work_fn', () => {
+    using _ = fentry(k, 'klp_free_patch_work_fn');
     touchPatch(k, patch, 'klp_free_patch_work_fn', PATHS.worker);
+    // the machine's free_work is klp_free_patch_finish(): kobject_put(), wait_for_completion(), module_put()
+    using __ = fentry(k, 'klp_free_patch_finish');
     patchSend(k, patch, { type: 'free_work' });
     if (k.mutant === 'forced-module-put' && patch.machine.context.forced) klpModulePut(k, patch);
   });
@@ -391,14 +417,18 @@ export function kstrtobool(buf: string): boolean | null {
 
 /** enabled_store() */
 export function enabled_store(k: Kernel, patch: KlpPatch, buf: string): number {
+  using _ = fentry(k, 'enabled_store');
   const value = kstrtobool(buf);
   if (value === null) return -EINVAL;
   const transition = k.klpTransitionPatch();
+  // what the store calls when it is not reversing a transition: the graph's only reading of the state
+  using __ = !value && transition !== patch && patchEnabled(String(patch.machine.value)) ? fentry(k, '__klp_disable_patch') : null;
   return patchSend(k, patch, { type: 'sysfs.enabled', value, transitionBusy: transition !== null && transition !== patch });
 }
 
 /** force_store() */
 export function force_store(k: Kernel, patch: KlpPatch, buf: string): number {
+  using _ = fentry(k, 'force_store');
   const value = kstrtobool(buf);
   if (value === null) return -EINVAL;
   if (!value) return 0;
@@ -499,3 +529,10 @@ export function klp_module_going(k: Kernel, mod: LoadedModule): void {
 }
 
 export { objName };
+
+/** try_module_get(patch->mod), in klp_enable_patch() or (5.1–5.16) klp_init_patch_early(). */
+function tryModuleGet(k: Kernel, mod: LoadedModule, inEarly: boolean): number {
+  using _ = inEarly ? fentry(k, 'klp_init_patch_early') : null;
+  using __ = fentry(k, 'try_module_get');
+  return moduleSend(k, mod, { type: 'try_module_get' });
+}

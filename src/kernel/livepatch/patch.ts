@@ -3,6 +3,7 @@
  * (registering the ftrace handler the first time), taking it off, and
  * klp_ftrace_handler() choosing which code a call runs.
  */
+import { fentry } from '../world/fgraph';
 import type { Kernel } from '../kernel';
 import { codeKey, type CodeRef } from '../world/code';
 import { EINVAL } from '../world/errno';
@@ -68,6 +69,7 @@ export function klp_unpatch_object(k: Kernel, obj: KlpObject): void {
 
 /** klp_patch_object(): every func of the object, or none of them. */
 export function klp_patch_object(k: Kernel, obj: KlpObject): number {
+  using _ = fentry(k, 'klp_patch_object');
   if (obj.patched) return -EINVAL;
   for (const func of obj.funcs) {
     const ret = klp_patch_func(k, func);
@@ -81,6 +83,7 @@ export function klp_patch_object(k: Kernel, obj: KlpObject): number {
 }
 
 export function klp_unpatch_objects(k: Kernel, patch: KlpPatch): void {
+  using _ = fentry(k, 'klp_unpatch_objects');
   for (const obj of patch.objs) if (obj.patched) __klp_unpatch_object(k, obj, false);
 }
 

@@ -17,9 +17,10 @@ import type { LoadedModule } from '../module/types';
 import { moduleSend } from '../module/loader';
 import type { KlpPatch } from './types';
 import { klp_patch_object } from './patch';
-import { klp_init_patch, klp_free_patch_start, kobjectPutPatch, kstrtobool, newPatch, objName, sharedPatchActions } from './core';
+import { klp_init_patch, freePatchStart, kobjectPutPatch, kstrtobool, newPatch, objName, sharedPatchActions } from './core';
 import { klp_send_signals } from './transition';
 import { klp_is_object_loaded, klp_pre_patch_callback } from './callbacks';
+import { fcall, fentry } from '../world/fgraph';
 
 type Snapshot = SnapshotFrom<typeof registeredPatchMachine>;
 
@@ -42,12 +43,15 @@ export function registeredPatchSend(k: Kernel, patch: KlpPatch, event: Registere
 
 /** klp_free_patch() and the kobject_put() after it: off klp_patches, objects freed, the directory goes. */
 function freePatch(k: Kernel, patch: KlpPatch): void {
-  klp_free_patch_start(k, patch);
+  using _ = fentry(k, 'klp_free_patch');
+  freePatchStart(k, patch);
   kobjectPutPatch(k, patch);
+  fcall(k, 'wait_for_completion');
 }
 
 /** klp_register_patch(), from the patch module's init: checks, then klp_init_patch(). */
 export function klp_register_patch(k: Kernel, mod: LoadedModule): number {
+  using _ = fentry(k, 'klp_register_patch');
   if (!mod.spec.patch || mod.spec.patch.objects.length === 0) return -EINVAL;
   if (mod.patch && k.klp.all.includes(mod.patch)) return -EINVAL; // klp_is_patch_registered()
   const patch = newPatch(mod, initialTransition(registeredPatchMachine, { name: mod.name })[0]);
@@ -88,15 +92,17 @@ function disableStackBlocked(k: Kernel, patch: KlpPatch): boolean {
 function enableChecks(k: Kernel, patch: KlpPatch) {
   const transitionBusy = k.transitionRunning();
   const stackBlocked = enableStackBlocked(k, patch);
-  const moduleGet = !transitionBusy && !stackBlocked && moduleSend(k, patch.mod, { type: 'try_module_get' }) === 0;
+  const moduleGet = !transitionBusy && !stackBlocked && tryModuleGet(k, patch) === 0;
   return { transitionBusy, stackBlocked, moduleGet };
 }
 
 /** klp_enable_patch() of a registered patch, from the module's init. */
 export function klp_enable_registered_patch(k: Kernel, mod: LoadedModule): number {
+  using _ = fentry(k, 'klp_enable_patch');
   const patch = mod.patch;
   if (!patch || !k.klp.all.includes(patch) || String(patch.machine.value) === 'refused') return -EINVAL;
   if (patchEnabled(String(patch.machine.value))) return -EINVAL;
+  using __ = fentry(k, '__klp_enable_patch');
   const ret = registeredPatchSend(k, patch, { type: '__klp_enable_patch', ...enableChecks(k, patch) });
   return ret || enableObjects(k, patch);
 }
@@ -117,6 +123,7 @@ function enableObjects(k: Kernel, patch: KlpPatch): number {
 
 /** klp_unregister_patch(), from the module's exit: a disabled patch is freed, its directory goes. */
 export function klp_unregister_patch(k: Kernel, mod: LoadedModule): number {
+  using _ = fentry(k, 'klp_unregister_patch');
   const patch = mod.patch;
   if (!patch || !k.klp.all.includes(patch)) return -EINVAL;
   return registeredPatchSend(k, patch, { type: 'klp_unregister_patch' });
@@ -124,11 +131,14 @@ export function klp_unregister_patch(k: Kernel, mod: LoadedModule): number {
 
 /** enabled_store() of 4.19: a registered, disabled patch is enabled again by a write of 1. */
 export function registered_enabled_store(k: Kernel, patch: KlpPatch, buf: string): number {
+  using _ = fentry(k, 'enabled_store');
   const value = kstrtobool(buf);
   if (value === null) return -EINVAL;
   const transition = k.klpTransitionPatch();
   const state = String(patch.machine.value);
   const enabling = value && state === 'registered';
+  // what the store calls when it is not reversing a transition: the graph's only reading of the state
+  using __ = enabling ? fentry(k, '__klp_enable_patch') : !value && state === 'enabled' ? fentry(k, '__klp_disable_patch') : null;
   const checks = enabling ? enableChecks(k, patch) : { transitionBusy: transition !== null && transition !== patch, stackBlocked: false, moduleGet: false };
   const ret = registeredPatchSend(k, patch, {
     type: 'sysfs.enabled',
@@ -143,6 +153,7 @@ export function registered_enabled_store(k: Kernel, patch: KlpPatch, buf: string
 
 /** force_store() of a registered patch. */
 export function registered_force_store(k: Kernel, patch: KlpPatch, buf: string): number {
+  using _ = fentry(k, 'force_store');
   const value = kstrtobool(buf);
   if (value === null) return -EINVAL;
   return value ? registeredPatchSend(k, patch, { type: 'sysfs.force' }) : 0;
@@ -150,7 +161,14 @@ export function registered_force_store(k: Kernel, patch: KlpPatch, buf: string):
 
 /** signal_store() (4.15–5.0): fake-signal the tasks the transition still waits for. */
 export function signal_store(k: Kernel, patch: KlpPatch, buf: string): number {
+  using _ = fentry(k, 'signal_store');
   const value = kstrtobool(buf);
   if (value === null) return -EINVAL;
   return value ? registeredPatchSend(k, patch, { type: 'sysfs.signal' }) : 0;
+}
+
+/** try_module_get(patch->mod) in __klp_enable_patch(), once its checks passed. */
+function tryModuleGet(k: Kernel, patch: KlpPatch): number {
+  using _ = fentry(k, 'try_module_get');
+  return moduleSend(k, patch.mod, { type: 'try_module_get' });
 }

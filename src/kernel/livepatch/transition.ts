@@ -5,6 +5,7 @@
  * or (idle tasks) it goes round the idle loop. The transition machine holds
  * the rules; these functions are its actions.
  */
+import { fentry } from '../world/fgraph';
 import type { Kernel } from '../kernel';
 import { drive } from '../world/drive';
 import { sameCode, type CodeRef } from '../world/code';
@@ -102,22 +103,27 @@ export function transitionSend(k: Kernel, event: TransitionEvent): number {
 }
 
 export function klp_init_transition(k: Kernel, patch: KlpPatch, state: 0 | 1): void {
+  using _ = fentry(k, 'klp_init_transition');
   transitionSend(k, { type: 'klp_init_transition', patch: patch.mod.name, target: state });
 }
 
 export function klp_start_transition(k: Kernel): void {
+  using _ = fentry(k, 'klp_start_transition');
   transitionSend(k, { type: 'klp_start_transition' });
 }
 
 export function klp_cancel_transition(k: Kernel): void {
+  using _ = fentry(k, 'klp_cancel_transition');
   transitionSend(k, { type: 'klp_cancel_transition' });
 }
 
 export function klp_reverse_transition(k: Kernel): void {
+  using _ = fentry(k, 'klp_reverse_transition');
   transitionSend(k, { type: 'klp_reverse_transition' });
 }
 
 export function klp_force_transition(k: Kernel): void {
+  using _ = fentry(k, 'klp_force_transition');
   transitionSend(k, { type: 'klp_force_transition' });
 }
 
@@ -235,6 +241,7 @@ export function klp_try_switch_task(k: Kernel, task: Task, dry = false): boolean
  * machine decide between completing and retrying a second later.
  */
 export function klp_try_complete_transition(k: Kernel): void {
+  using _ = fentry(k, 'klp_try_complete_transition');
   const transitionPatch = k.klpTransitionPatch();
   if (transitionPatch) touchPatch(k, transitionPatch, 'klp_try_complete_transition', ['klp_transition_work_fn', ...PATHS.worker]);
   k.charge(k.tasks.length + k.cpus.length);
@@ -290,6 +297,7 @@ export function klpRetryWouldProgress(k: Kernel): boolean {
 
 /** klp_complete_transition(): the order of operations is the kernel's. */
 function klp_complete_transition(k: Kernel, target: KlpState): void {
+  using _ = fentry(k, 'klp_complete_transition');
   const patch = currentPatch(k);
   k.klpObserver?.({ type: 'klp_complete_transition' });
   say(k, W.completing, { patch: patch.mod.name, state: word(target) });
@@ -339,6 +347,7 @@ function scheduleRetry(k: Kernel): void {
 function klp_transition_work_fn(k: Kernel, cpu: number): void {
   k.klp.retry = null;
   k.runWork(cpu, 'klp_transition_work_fn', () => {
+    using _ = fentry(k, 'klp_transition_work_fn');
     if (k.klpTransitionPatch()) klp_try_complete_transition(k);
   });
 }

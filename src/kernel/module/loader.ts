@@ -4,6 +4,7 @@
  * init runs) → LIVE; delete_module() runs its exit, then klp_module_going()
  * reverts patches applied to it, then frees it.
  */
+import { fcall, fentry } from '../world/fgraph';
 import { initialTransition } from 'xstate';
 import type { Kernel } from '../kernel';
 import { drive } from '../world/drive';
@@ -74,6 +75,7 @@ function moduleAugmentKernelTaints(k: Kernel, mod: LoadedModule): void {
   if (!hasTaint(k.tainted, TAINT_OOT_MODULE)) say(k, MODULE_MAIN.outOfTree, { module: mod.name });
   addTaintModule(k, mod, TAINT_OOT_MODULE);
   if (mod.spec.livepatch) {
+    fcall(k, 'check_modinfo_livepatch');
     addTaintModule(k, mod, TAINT_LIVEPATCH);
     say(k, MODULE_MAIN.taintLivepatch, { module: mod.name });
   }
@@ -94,7 +96,9 @@ function splitArgs(args: string): [string, string | null][] {
 
 /** The init_module()/finit_module() system call. Returns 0 or -errno. */
 export function load_module(k: Kernel, spec: ModuleSpec, args: string): number {
+  using _ = fentry(k, 'load_module');
   const existing = k.modules.get(spec.name);
+  fcall(k, 'add_unformed_module');
   if (existing && moduleState(existing) === 'coming') return waitForLoading(k);
   if (existing) return -EEXIST;
   const mod: LoadedModule = {
@@ -133,9 +137,7 @@ export function load_module(k: Kernel, spec: ModuleSpec, args: string): number {
     freeModule(k, mod);
     return err;
   }
-  // do_init_module()
-  const init = spec.init ?? (spec.patch ? livepatchInit : null);
-  const ret = init ? init(moduleApi(k, mod)) : 0;
+  const ret = do_init_module(k, mod);
   if (typeof ret === 'object') {
     initSleeps(k, mod, ret.waitsIn, ret.sleepsIn);
     return 0;
@@ -148,6 +150,15 @@ export function load_module(k: Kernel, spec: ModuleSpec, args: string): number {
   }
   moduleSend(k, mod, { type: 'init.done' });
   return 0;
+}
+
+/** do_init_module(): the module's init (a livepatch module's default: its release's livepatchInit). */
+function do_init_module(k: Kernel, mod: LoadedModule): ReturnType<NonNullable<ModuleSpec['init']>> {
+  using _ = fentry(k, 'do_init_module');
+  const init = mod.spec.init ?? (mod.spec.patch ? livepatchInit : null);
+  if (!init) return 0;
+  using __ = fentry(k, mod.spec.initFn ?? `${mod.name}_init`);
+  return init(moduleApi(k, mod));
 }
 
 /**
@@ -214,6 +225,7 @@ export const O_TRUNC = 0o1000;
  * points into it.
  */
 export function delete_module(k: Kernel, name: string, flags = O_NONBLOCK): number {
+  using _ = fentry(k, 'delete_module');
   const mod = k.modules.get(name);
   if (!mod || moduleState(mod) === 'gone') return -ENOENT;
   const hasInit = !!mod.spec.init || !!mod.spec.patch;
@@ -223,8 +235,11 @@ export function delete_module(k: Kernel, name: string, flags = O_NONBLOCK): numb
 
 /** delete_module() once the module is GOING: exit, klp_module_going(), free. */
 function unloadModule(k: Kernel, mod: LoadedModule): void {
-  if (mod.spec.patch) livepatchExit(moduleApi(k, mod), mod.spec.exit);
-  else mod.spec.exit?.(moduleApi(k, mod));
+  if (mod.spec.exit || mod.spec.patch) {
+    using _ = fentry(k, mod.spec.exitFn ?? `${mod.name}_exit`);
+    if (mod.spec.patch) livepatchExit(moduleApi(k, mod), mod.spec.exit);
+    else mod.spec.exit?.(moduleApi(k, mod));
+  }
   klp_module_going(k, mod);
   // last_unloaded_module, for the "Modules linked in:" of a later Oops
   k.lastUnloaded = { name: mod.name, taints: moduleTaintLetters(mod.taints) };
@@ -232,6 +247,7 @@ function unloadModule(k: Kernel, mod: LoadedModule): void {
 }
 
 function freeModule(k: Kernel, mod: LoadedModule): void {
+  using _ = fentry(k, 'free_module');
   for (const p of mod.procFiles) k.procFiles.delete(p);
   for (const d of mod.sysfsDirs.keys()) k.sysfsDirs.delete(d);
   for (const sym of mod.kprobes) k.ftrace.unregisterKprobe(sym, mod.name);

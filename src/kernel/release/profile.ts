@@ -26,6 +26,8 @@ export interface KernelProfile {
   forceMarksEveryPatch: boolean;
   /** since 5.1: klp_try_complete_transition() sends fake signals every SIGNALS_TIMEOUT retries */
   autoSignals: boolean;
+  /** 5.1–5.16: klp_init_patch_early() takes the patch module's reference (since 5.17 klp_enable_patch() does, just before) */
+  moduleRefInInitEarly: boolean;
   /** since 5.1: the selftests exist, with their test modules (before: the samples only) */
   selftests: boolean;
 }
@@ -40,5 +42,6 @@ export function kernelProfile(release: Release = MAINLINE): KernelProfile {
     forceMarksEveryPatch: holdsIn(FACTS.forceMarksEveryPatch, release),
     autoSignals: compareReleases(release, FACTS.signalFile.until) >= 0,
     selftests: holdsIn(FACTS.livepatchSelftests, release),
+    moduleRefInInitEarly: holdsIn(FACTS.moduleRefInInitEarly, release),
   };
 }

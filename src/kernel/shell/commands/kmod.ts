@@ -1,6 +1,7 @@
 /**
  * kmod's insmod, rmmod, modprobe, lsmod and modinfo, with their messages.
  */
+import { fcall, fentry } from '../../world/fgraph';
 import type { Command } from '../types';
 import { modStrError, strError } from '../../world/errno';
 import { lookup, moduleFiles } from '../../fs/vfs';
@@ -9,6 +10,8 @@ import { findModuleByName } from '../../catalog';
 import { load_module, delete_module, O_NONBLOCK, O_TRUNC } from '../../module/loader';
 import { moduleRefcnt, moduleState } from '../../module/types';
 import type { CommandContext } from '../types';
+import type { Kernel } from '../../kernel';
+import type { ModuleSpec } from '../../catalog/types';
 import { VMLINUX } from '../../world/code';
 
 
@@ -22,6 +25,12 @@ import { VMLINUX } from '../../world/code';
  */
 function kmodNew(ctx: CommandContext): void {
   ctx.k.callFunction(ctx.task, { obj: VMLINUX, fn: 'cmdline_proc_show' }, 'seq_read_iter');
+}
+
+/** The finit_module() system call kmod makes with the file and its parameters. */
+function finit_module(k: Kernel, spec: ModuleSpec, params: string[]): number {
+  using _ = fentry(k, 'finit_module');
+  return load_module(k, spec, params.join(' '));
 }
 
 export const insmod: Command = (ctx, args) => {
@@ -39,7 +48,7 @@ export const insmod: Command = (ctx, args) => {
     ctx.err(`insmod: ERROR: could not load module ${path}: ${node ? 'Invalid module format' : 'No such file or directory'}\n`);
     return 1;
   }
-  const ret = load_module(ctx.k, spec, params.join(' '));
+  const ret = finit_module(ctx.k, spec, params);
   if (ret) {
     ctx.err(`insmod: ERROR: could not insert module ${path}: ${modStrError(ret)}\n`);
     return 1;
@@ -64,6 +73,7 @@ function removeModule(ctx: CommandContext, arg: string, err: (msg: string) => vo
   const name = arg.replace(/^.*\//, '').replace(/\.ko$/, '').replace(/-/g, '_');
   const mod = ctx.k.modules.get(name);
   if (!force) {
+    fcall(ctx.k, 'check_module_inuse', true);
     if (!mod || moduleState(mod) === 'gone' || moduleState(mod) === 'unformed') {
       err(`Module ${name} is not currently loaded`);
       return 1;
@@ -121,7 +131,7 @@ export const modprobe: Command = (ctx, args) => {
     return removeModule(ctx, spec.name, (m) => ctx.err(`modprobe: FATAL: ${m}.\n`), 'modprobe');
   }
   if (ctx.k.modules.has(spec.name)) return 0;
-  const ret = load_module(ctx.k, spec, params.join(' '));
+  const ret = finit_module(ctx.k, spec, params);
   if (ret) {
     ctx.err(`modprobe: ERROR: could not insert '${spec.name}': ${strError(ret)}\n`);
     return 1;
