@@ -12,7 +12,7 @@ export default defineConfig(({ mode }) => {
     plugins: [svelte(), pagePolicy({ single })],
     // The engine's worker is an ES module; in one HTML file it is inlined (app/spawn-worker.single.ts).
     worker: { format: 'es' },
-    resolve: single ? { alias: [{ find: /^\.\/spawn-worker$/, replacement: fileURLToPath(new URL('./src/app/spawn-worker.single.ts', import.meta.url)) }] } : {},
+    resolve: single ? { alias: [{ find: /^(?:\.{1,2}\/)+(?:app\/)?spawn-worker$/, replacement: fileURLToPath(new URL('./src/app/spawn-worker.single.ts', import.meta.url)) }] } : {},
     // Relative asset URLs: dist/ works under any sub-path (e.g. /klpscope/ on GitHub Pages), not only at /.
     base: './',
     build: single

@@ -7,17 +7,21 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from './index';
 import { FACTS, type ReleaseFact } from '../kernel/release/facts';
-import { previousRelease } from '../kernel/release/releases';
+import { DIAL_RELEASES, previousRelease } from '../kernel/release/releases';
 import { storySteps } from '../stories/workqueue/model';
-import { API_LABEL, LEDE, STEP_COUNT, STORY_STEPS as api51Steps, storyState } from '../stories/api51/model';
+import { API_LABEL, LEDE, STEP_COUNT, STORY_STEPS as api51Steps, storyState, usePlayed } from '../stories/api51/model';
+import { playBoth } from '../stories/api51/engine';
 /** The workqueue story's captions (it simulates them when first asked). */
 const workqueueSteps = storySteps();
+/** The api51 story's notes come from its two kernels. */
+usePlayed(playBoth());
 
 /** "5.18", "v5.1", "4.12" (not "7.1.0", a version with a patch level, nor "0.5") */
 const RELEASE = /\bv?([3-7]\.\d{1,2})(?![.\d])/g;
 
 function boundaries(): Set<string> {
-  const out = new Set<string>();
+  // the releases the dial simulates (the api51 story's two kernels are two of them), and where a fact begins or ends
+  const out = new Set<string>(DIAL_RELEASES);
   for (const f of Object.values(FACTS) as ReleaseFact[]) {
     out.add(f.since);
     if (f.until) out.add(f.until).add(previousRelease(f.until));

@@ -6,11 +6,14 @@
 /// <reference lib="webworker" />
 import { Session } from './session';
 import type { Request } from './protocol';
+import { playBoth } from '../stories/api51/engine';
 
 const post = (m: unknown): void => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
 const session = new Session((progress) => post({ progress }));
 
-self.onmessage = (e: MessageEvent<{ id: number; req: Request }>) => {
+self.onmessage = (e: MessageEvent<{ id: number; req: Request } | { id: number; story: 'api51' }>) => {
+  // A story played on engines of its own (stories/api51/play.ts starts a worker for it): its answer, and nothing else.
+  if ('story' in e.data) return post({ id: e.data.id, played: playBoth() });
   const { id, req } = e.data;
   const reply = session.handle(req);
   try {

@@ -52,3 +52,22 @@ test('a link naming a kernel the dial does not offer is refused in words', async
   await page.goto('/#/x/kernel=3.10');
   await expect(page.getByRole('alert')).toContainText("The kernel '3.10' is not one klpscope simulates");
 });
+
+test('the "Before and after 5.1" story is two engines, 4.19 and 5.10, played in a worker of its own', async ({ page }) => {
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  await page.goto('/#/s/api51/3');
+  const table = page.getByRole('table', { name: /Step 3 of 7: echo 1 > .*, on both kernels/ });
+  await expect(table).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: 'Linux 4.19 (before 5.1)' })).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: 'Linux 5.10 (since 5.1)' })).toBeVisible();
+  // what each kernel did with the same echo 1: 4.19 enables the registered patch again, 5.10 refuses
+  const shell = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /Command/ }) });
+  await expect(shell.getByRole('cell').nth(0)).toContainText('succeeds');
+  await expect(shell.getByRole('cell').nth(1)).toContainText('write error: Invalid argument');
+  // the functions that ran are the engine's function graph
+  const calls = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /Functions called/ }) });
+  await expect(calls.getByRole('cell').nth(0)).toContainText('try_module_get()');
+  // the page's session worker, and the story's own
+  expect(workers.length).toBeGreaterThanOrEqual(2);
+});

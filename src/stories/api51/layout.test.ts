@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { textWidth } from '../text';
-import { PARTS, STEP_COUNT, STORY_STEPS, storyState, type RowId } from './model';
+import { PARTS, STEP_COUNT, STORY_STEPS, storyState, usePlayed, type RowId } from './model';
+import { playBoth } from './engine';
 import { FIXED, LINE, MIN_SCALE, MIN_TEXT, PAD_X, SIZE, cutCalls, fitLayout, layout, type Layout, type Line } from './layout';
 
+usePlayed(playBoth());
 const all = Array.from({ length: STEP_COUNT }, (_, i) => storyState(i));
 const focusOf = (i: number) => STORY_STEPS[i]!.focus.actors.map((a) => a.part);
 const MONO = new Set(['prompt', 'err', 'out', 'call', 'hit', 'log', 'mono', 'enabled', 'disabled']);

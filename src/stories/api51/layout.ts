@@ -410,7 +410,8 @@ export function layout(s: StoryState, space: Space): Layout {
     rows.push(make('calls', cut[0]!, cut[1]!));
   }
   if (showLog && logN > 0) {
-    const cut = log.map((l) => (l.length <= logN ? l : [...l.slice(0, logN - 1), { spans: [{ text: `⋯ ${l.length - logN + 1} more lines`, cls: 'more' as const }], indent: 0 }]));
+    // a cut log keeps its newest lines, as `dmesg | tail` would: a module's taint notices come before the livepatch core's
+    const cut = log.map((l) => (l.length <= logN ? l : [{ spans: [{ text: `⋯ ${l.length - logN + 1} earlier lines`, cls: 'more' as const }], indent: 0 }, ...l.slice(l.length - logN + 1)]));
     rows.push(make('log', cut[0]!, cut[1]!));
   }
   if (!hide.has(LAST)) rows.push(make(LAST, cellLines(LAST, s, 'old', inner, level), cellLines(LAST, s, 'new', inner, level), steady.get(LAST)));
