@@ -70,4 +70,7 @@ test('the "Before and after 5.1" story is two engines, 4.19 and 5.10, played in 
   await expect(calls.getByRole('cell').nth(0)).toContainText('try_module_get()');
   // the page's session worker, and the story's own
   expect(workers.length).toBeGreaterThanOrEqual(2);
+  // the header's dial sets the page's kernel, which a story does not use: it says so instead
+  await expect(page.getByText("Kernels: the story's own")).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Kernel release' })).toHaveCount(0);
 });
