@@ -157,6 +157,11 @@ export function klp_sched_try_switch(k: Kernel, prev: Task, freezable: boolean):
   if (k.transitionRunning() && freezable) __klp_sched_try_switch(k, prev);
 }
 
+/** klp_cond_resched() (6.4–6.15, e3ff7c609f39): cond_resched() in a busy kthread's loop, while a transition runs. */
+export function klp_cond_resched(k: Kernel, current: Task): void {
+  if (k.transitionRunning()) __klp_sched_try_switch(k, current);
+}
+
 /** __klp_sched_try_switch(): a pending `current` checks its own stack (it is not "running" to itself). */
 export function __klp_sched_try_switch(k: Kernel, current: Task): void {
   if (!current.pending) return;

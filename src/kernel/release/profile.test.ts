@@ -10,6 +10,8 @@ import { settle } from '../settle';
 import { lookup } from '../fs/vfs';
 import { kernelProfile, parseRelease } from './profile';
 import type { Release } from './releases';
+import { addTask } from '../../session/timeline';
+import { BUSY_PASS_USEC, TICK_USEC } from '../world/task-events';
 
 const DIR = '/sys/kernel/livepatch/livepatch_sample';
 
@@ -144,5 +146,32 @@ describe('row 26: force', () => {
     const { run, demo } = forcedStory('6.12');
     expect(run(`rmmod ${demo}`).status).toBe(0);
     expect(run('rmmod livepatch_sample').status).toBe(0);
+  });
+});
+
+describe('a busy kthread switching itself', () => {
+  /** When (µs after the insmod) the busy ksmd switched, patching livepatch_sample at `release`. */
+  function ksmdSwitchesAfter(release: Release, freezable: boolean): number {
+    const k = new Kernel({ release });
+    addTask(k, { comm: 'ksmd', kind: 'kthread', sleepsIn: ['ksm_scan_thread', 'ksm_do_scan'], state: 'R', cpu: 1, freezable });
+    const ksmd = k.tasks.find((t) => t.comm === 'ksmd')!;
+    let at = -1;
+    k.klpObserver = (e) => {
+      if (e.type === 'switch' && e.task === ksmd && at < 0) at = k.now;
+    };
+    const sh = new Shell(k);
+    const from = k.now;
+    sh.run(`insmod ${SAMPLE(k)}`);
+    settle(k);
+    expect(at, release).toBeGreaterThanOrEqual(0);
+    return at - from;
+  }
+
+  it('6.4–6.15: at the next cond_resched(); since 6.16: in __schedule() going to a freezable sleep; before 6.4: when a retry finds it asleep', () => {
+    for (const freezable of [false, true]) expect(ksmdSwitchesAfter('6.4', freezable)).toBeLessThanOrEqual(TICK_USEC);
+    expect(ksmdSwitchesAfter('7.1', true)).toBe(BUSY_PASS_USEC);
+    // not freezable: the sleep does not try, a retry's stack check does (a second after the start)
+    expect(ksmdSwitchesAfter('7.1', false)).toBeGreaterThanOrEqual(1_000_000);
+    for (const freezable of [false, true]) expect(ksmdSwitchesAfter('6.1', freezable)).toBeGreaterThanOrEqual(1_000_000);
   });
 });

@@ -26,6 +26,12 @@ export interface KernelProfile {
   forceMarksEveryPatch: boolean;
   /** since 5.1: klp_try_complete_transition() sends fake signals every SIGNALS_TIMEOUT retries */
   autoSignals: boolean;
+  /**
+   * Where a busy kthread switches itself: 'cond_resched' (6.4–6.15, e3ff7c609f39: klp_cond_resched() in its
+   * loop's cond_resched()), 'schedule' (since 6.16, 676e8cf70cb0: __schedule() as it goes to a freezable sleep),
+   * 'none' before 6.4 (a retry's stack check has to find it asleep)
+   */
+  kthreadSelfSwitch: 'none' | 'cond_resched' | 'schedule';
   /** 5.1–5.16: klp_init_patch_early() takes the patch module's reference (since 5.17 klp_enable_patch() does, just before) */
   moduleRefInInitEarly: boolean;
   /** since 5.1: the selftests exist, with their test modules (before: the samples only) */
@@ -43,5 +49,6 @@ export function kernelProfile(release: Release = MAINLINE): KernelProfile {
     autoSignals: compareReleases(release, FACTS.signalFile.until) >= 0,
     selftests: holdsIn(FACTS.livepatchSelftests, release),
     moduleRefInInitEarly: holdsIn(FACTS.moduleRefInInitEarly, release),
+    kthreadSelfSwitch: holdsIn(FACTS.schedTrySwitch, release) ? 'schedule' : holdsIn(FACTS.condReschedSwitch, release) ? 'cond_resched' : 'none',
   };
 }

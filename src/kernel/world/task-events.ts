@@ -8,7 +8,7 @@
  */
 import type { Kernel } from '../kernel';
 import { WAKE_LATENCY } from '../kernel';
-import { klp_sched_try_switch, klp_update_patch_state, resolveCall } from '../livepatch/transition';
+import { klp_cond_resched, klp_sched_try_switch, klp_update_patch_state, resolveCall } from '../livepatch/transition';
 import { VMLINUX } from './code';
 import type { Task } from './tasks';
 import { KernelOops, die } from './oops';
@@ -77,8 +77,7 @@ function returnsToUser(k: Kernel, task: Task): void {
  * signal. The task computes on, in user space.
  */
 export function interruptReturnsToUser(k: Kernel, task: Task): void {
-  const tick = (Math.floor(k.now / TICK_USEC) + 1) * TICK_USEC - k.now;
-  once(k, task, `irqentry_exit_to_user_mode: ${task.comm}:${task.pid}`, tick, interruptReturns);
+  once(k, task, `irqentry_exit_to_user_mode: ${task.comm}:${task.pid}`, untilTick(k), interruptReturns);
 }
 
 function interruptReturns(k: Kernel, task: Task): void {
@@ -88,13 +87,25 @@ function interruptReturns(k: Kernel, task: Task): void {
 
 /**
  * A busy kthread's pass ends: it returns to its loop function and sleeps
- * there (wait_event_freezable_timeout() → schedule_timeout()). On the way
- * out, __schedule() calls klp_sched_try_switch(prev), which switches it if
- * its own stack allows and the sleep is freezable. Then it sleeps like any
- * other kthread: a later stack check, or a wake-up, finds it there.
+ * there (wait_event_freezable_timeout() → schedule_timeout()). Since 6.16,
+ * on the way out, __schedule() calls klp_sched_try_switch(prev), which
+ * switches it if its own stack allows and the sleep is freezable. From 6.4
+ * to 6.15 it switched itself earlier, at the cond_resched() of its loop (the
+ * next tick here), freezable or not; before 6.4 never by itself. Then it
+ * sleeps like any other kthread: a later stack check, or a wake-up, finds it
+ * there.
  */
 export function busyKthreadSleeps(k: Kernel, task: Task): void {
-  once(k, task, `__schedule: ${task.comm}:${task.pid}`, BUSY_PASS_USEC, passEnds);
+  if (k.profile.kthreadSelfSwitch === 'cond_resched') once(k, task, `cond_resched: ${task.comm}:${task.pid}`, untilTick(k), condResched);
+  else once(k, task, `__schedule: ${task.comm}:${task.pid}`, BUSY_PASS_USEC, passEnds);
+}
+
+const untilTick = (k: Kernel) => (Math.floor(k.now / TICK_USEC) + 1) * TICK_USEC - k.now;
+
+function condResched(k: Kernel, task: Task): void {
+  if (task.behavior.type !== 'busy-kthread') return;
+  k.runAs(task, () => klp_cond_resched(k, task));
+  once(k, task, `__schedule: ${task.comm}:${task.pid}`, BUSY_PASS_USEC - TICK_USEC, passEnds);
 }
 
 function passEnds(k: Kernel, task: Task): void {
@@ -104,7 +115,7 @@ function passEnds(k: Kernel, task: Task): void {
   task.calls = [...task.calls.slice(0, loopAt + 1), ...sleep];
   task.chain = [...task.chain.slice(0, loopAt + 1), ...sleep];
   task.behavior = { type: 'kthread', loopAt };
-  k.runAs(task, () => klp_sched_try_switch(k, task, freezable));
+  if (k.profile.kthreadSelfSwitch === 'schedule') k.runAs(task, () => klp_sched_try_switch(k, task, freezable));
   task.state = 'S';
   task.onCpu = false;
 }
