@@ -4,7 +4,7 @@
  * and per task comm, stack, status and patch_state.
  */
 import type { Kernel } from '../kernel';
-import { linuxBanner } from '../kernel';
+import { linuxBanner } from '../world/uts';
 import { VMLINUX, inSchedFunctions, symbolOffset } from '../world/code';
 import { EINVAL } from '../world/errno';
 import { kstrtoint } from '../module/params';

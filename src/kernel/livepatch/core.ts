@@ -7,7 +7,7 @@
  */
 import { initialTransition, type SnapshotFrom } from 'xstate';
 import type { Kernel } from '../kernel';
-import { WAKE_LATENCY } from '../kernel';
+import { WAKE_LATENCY } from '../world/timing';
 import { drive, type ActionImpls } from '../world/drive';
 import { VMLINUX } from '../world/code';
 import { EINVAL, ENOENT } from '../world/errno';

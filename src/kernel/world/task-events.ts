@@ -7,7 +7,7 @@
  * queued: a task that runs on and on is not simulated step by step.
  */
 import type { Kernel } from '../kernel';
-import { WAKE_LATENCY } from '../kernel';
+import { WAKE_LATENCY } from './timing';
 import { klp_sched_try_switch, klp_update_patch_state, resolveCall } from '../livepatch/transition';
 import { VMLINUX } from './code';
 import type { Task } from './tasks';
