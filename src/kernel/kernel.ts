@@ -28,7 +28,6 @@ import { BUILTINS } from './world/builtins';
 import { klp_copy_process, resolveCall } from './livepatch/transition';
 import { PATHS } from './livepatch/freed';
 import { moduleApi } from './module/api';
-import { idleWorker, workerRuns } from './module/work';
 import { HungTaskDetector } from './world/hung-task';
 import { utsRelease, linuxBanner } from './world/uts';
 import { kernelProfile, type KernelProfile } from './release/profile';
@@ -399,15 +398,4 @@ export class Kernel {
     return this.spawn({ comm: `kworker/${cpu}:${n + 1}`, kind: 'kthread', cpu, chain: [...s.chain], behavior: { type: 'worker', loopAt: s.loopAt } });
   }
 
-  /** Runs a kernel work function on a kworker of the CPU, as current. */
-  runWork(cpu: number, fn: string, body: () => void): void {
-    const worker = this.pickWorker(cpu);
-    workerRuns(this, worker, VMLINUX, fn);
-    worker.state = 'R';
-    try {
-      this.runAs(worker, body);
-    } finally {
-      idleWorker(worker);
-    }
-  }
 }

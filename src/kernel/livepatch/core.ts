@@ -8,6 +8,7 @@
 import { initialTransition, type SnapshotFrom } from 'xstate';
 import type { Kernel } from '../kernel';
 import { WAKE_LATENCY } from '../world/timing';
+import { runWork } from '../world/workqueue';
 import { drive, type ActionImpls } from '../world/drive';
 import { VMLINUX } from '../world/code';
 import { EINVAL, ENOENT } from '../world/errno';
@@ -351,7 +352,7 @@ function klp_free_patch_async(k: Kernel, patch: KlpPatch): void {
 }
 
 function klp_free_patch_work_fn(k: Kernel, patch: KlpPatch, cpu: number): void {
-  k.runWork(cpu, 'klp_free_patch_work_fn', () => {
+  runWork(k, cpu, 'klp_free_patch_work_fn', () => {
     touchPatch(k, patch, 'klp_free_patch_work_fn', PATHS.worker);
     patchSend(k, patch, { type: 'free_work' });
     if (k.mutant === 'forced-module-put' && patch.machine.context.forced) klpModulePut(k, patch);

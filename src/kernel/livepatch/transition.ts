@@ -29,6 +29,7 @@ import { FUNC_OFFSET, PATHS, patchFreed, touchPatch } from './freed';
 import { KernelOops } from '../world/oops';
 import { moduleAddress } from '../module/types';
 import { taskReturnsToUser, kthreadLoopsAgain, idleLoop, pendingTaskRunsOn } from '../world/task-events';
+import { runWork } from '../world/workqueue';
 import type { SwitchSite } from './trace';
 
 const word = (t: KlpState) => (t === KLP_TRANSITION_PATCHED ? 'patching' : 'unpatching');
@@ -338,7 +339,7 @@ function scheduleRetry(k: Kernel): void {
 
 function klp_transition_work_fn(k: Kernel, cpu: number): void {
   k.klp.retry = null;
-  k.runWork(cpu, 'klp_transition_work_fn', () => {
+  runWork(k, cpu, 'klp_transition_work_fn', () => {
     if (k.klpTransitionPatch()) klp_try_complete_transition(k);
   });
 }
