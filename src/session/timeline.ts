@@ -7,7 +7,8 @@
  * (checkpoints.ts) and replays only the few inputs after it. Acting while
  * back in time drops the future, as in RaftScope.
  */
-import { Kernel } from '../kernel/kernel';
+import type { Kernel } from '../kernel/kernel';
+import { bootKernel } from '../kernel/boot';
 import type { Shell } from '../kernel/shell/shell';
 import type { Blocked } from '../kernel/shell/blocked';
 import type { TermChunk } from '../kernel/shell/terminal';
@@ -300,7 +301,7 @@ export class Timeline {
   }
 
   private boot(workLimit = Infinity): void {
-    const k = (this.kernel = new Kernel(this.setup.config));
+    const k = (this.kernel = bootKernel(this.setup.config));
     k.onProgress = (k) => this.onProgress?.(k);
     k.workLimit = workLimit;
     this.shell = this.shellFactory ? this.shellFactory(k) : null;

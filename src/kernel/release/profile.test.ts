@@ -4,7 +4,8 @@
  * does, the other does not.
  */
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../kernel';
+import type { Kernel } from '../kernel';
+import { bootKernel } from '../boot';
 import { Shell } from '../shell/shell';
 import { settle } from '../settle';
 import { lookup } from '../fs/vfs';
@@ -14,7 +15,7 @@ import type { Release } from './releases';
 const DIR = '/sys/kernel/livepatch/livepatch_sample';
 
 function machine(release?: Release) {
-  const k = new Kernel(release ? { release } : {});
+  const k = bootKernel(release ? { release } : {});
   const sh = new Shell(k);
   const run = (line: string) => {
     const r = sh.run(line);

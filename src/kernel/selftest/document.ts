@@ -20,7 +20,8 @@
  *   transition, going to unpatch" (the wording the 5.x selftests expect):
  *   the text was written before the callbacks patch was final.
  */
-import { Kernel, type KernelConfig } from '../kernel';
+import type { KernelConfig } from '../kernel';
+import { bootKernel } from '../boot';
 import { Shell } from '../shell/shell';
 import { settle } from '../settle';
 import { LIVEPATCH_TRANSITION } from '../words';
@@ -44,7 +45,7 @@ function shown(r: LogRecord): string {
 }
 
 export function replayDocument(t: Transcript, config: Partial<KernelConfig>): ReplayResult {
-  const kernel = new Kernel(config);
+  const kernel = bootKernel(config);
   livepatchDebugSetup(kernel);
   settle(kernel);
   const shell = new Shell(kernel);

@@ -6,7 +6,8 @@
  * place. The output is the kernel log after set-up, filtered as
  * check_result() filters it.
  */
-import { Kernel, type KernelConfig } from '../kernel';
+import type { Kernel, KernelConfig } from '../kernel';
+import { bootKernel } from '../boot';
 import { Shell } from '../shell/shell';
 import { settle } from '../settle';
 import { lookup } from '../fs/vfs';
@@ -31,7 +32,7 @@ export const PID_LIST = '<PID_LIST>';
 
 /** A machine after the selftests' set-up, with the log position where a test begins. */
 export function selftestMachine(config: Partial<KernelConfig> = {}): { kernel: Kernel; shell: Shell; mark: number } {
-  const kernel = new Kernel(config);
+  const kernel = bootKernel(config);
   selftestSetup(kernel);
   settle(kernel);
   return { kernel, shell: new Shell(kernel), mark: kernel.log.records.length };

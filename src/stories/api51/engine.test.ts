@@ -9,7 +9,7 @@
  * free_work" is the engine settling.
  */
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../../kernel/kernel';
+import { bootKernel } from '../../kernel/boot';
 import { Shell } from '../../kernel/shell/shell';
 import { settle } from '../../kernel/settle';
 import { lookup } from '../../kernel/fs/vfs';
@@ -21,7 +21,7 @@ import { PATCH_DIR, PATCH_NAME, STORY, play, type Api } from './model';
 const RELEASE: Record<Api, Release> = { old: '4.19', new: '5.10' };
 
 function engineSide(api: Api) {
-  const k = new Kernel({ release: RELEASE[api] });
+  const k = bootKernel({ release: RELEASE[api] });
   const sh = new Shell(k);
   sh.run('cd /usr/src/linux/samples/livepatch');
   settle(k);
