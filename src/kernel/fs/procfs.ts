@@ -7,7 +7,7 @@ import type { Kernel } from '../kernel';
 import { linuxBanner } from '../world/uts';
 import { VMLINUX, inSchedFunctions, symbolOffset } from '../world/code';
 import { EINVAL } from '../world/errno';
-import { kstrtoint } from '../module/params';
+import { kstrtoint } from '../world/kstrtox';
 import { moduleAddress, moduleInitSize, moduleRefcnt, moduleState } from '../module/types';
 import { taintFlags } from './sysfs-module';
 import { TAINT_FLAGS } from '../world/taint';

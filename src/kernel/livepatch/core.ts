@@ -12,6 +12,7 @@ import { runWork } from '../world/workqueue';
 import { drive, type ActionImpls } from '../world/drive';
 import { VMLINUX } from '../world/code';
 import { EINVAL, ENOENT } from '../world/errno';
+import { kstrtobool } from '../world/kstrtox';
 import { LIVEPATCH_CORE as W, say } from '../words';
 import { patchEnabled, patchMachine, type PatchEvent } from '../machines/patch.machine';
 import { KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED } from '../machines/transition.machine';
@@ -374,21 +375,6 @@ export function klp_discard_nops(k: Kernel, patch: KlpPatch): void {
 }
 
 // --- sysfs stores -------------------------------------------------------------
-
-/** kstrtobool(): what the kernel accepts as a boolean. */
-export function kstrtobool(buf: string): boolean | null {
-  const s = buf.replace(/\n$/, '');
-  const c0 = s[0];
-  if (c0 === undefined) return null;
-  if ('yY1tT'.includes(c0)) return true;
-  if ('nN0fF'.includes(c0)) return false;
-  if (c0 === 'o' || c0 === 'O') {
-    const c1 = s[1];
-    if (c1 === 'n' || c1 === 'N') return true;
-    if (c1 === 'f' || c1 === 'F') return false;
-  }
-  return null;
-}
 
 /** enabled_store() */
 export function enabled_store(k: Kernel, patch: KlpPatch, buf: string): number {

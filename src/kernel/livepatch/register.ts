@@ -17,7 +17,8 @@ import type { LoadedModule } from '../module/types';
 import { moduleSend } from '../module/loader';
 import type { KlpPatch } from './types';
 import { klp_patch_object } from './patch';
-import { klp_init_patch, klp_free_patch_start, kobjectPutPatch, kstrtobool, newPatch, objName, sharedPatchActions } from './core';
+import { klp_init_patch, klp_free_patch_start, kobjectPutPatch, newPatch, objName, sharedPatchActions } from './core';
+import { kstrtobool } from '../world/kstrtox';
 import { klp_send_signals } from './transition';
 import { klp_is_object_loaded, klp_pre_patch_callback } from './callbacks';
 
