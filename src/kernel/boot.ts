@@ -14,7 +14,8 @@ import { HungTaskDetector } from './world/hung-task';
 import { KernelOops, die } from './world/oops';
 import { PATHS } from './livepatch/freed';
 import { ShadowTable } from './livepatch/shadow';
-import { klp_copy_process, resolveCall } from './livepatch/transition';
+import { resolveCall } from './livepatch/patch';
+import { klp_copy_process } from './livepatch/transition';
 import { moduleApi } from './module/api';
 
 /**

@@ -20,14 +20,12 @@ import {
   type KlpState,
   type TransitionEvent,
 } from '../machines/transition.machine';
-import { klp_find_ops, klp_ftrace_handler, klp_unpatch_objects } from './patch';
+import { klp_find_ops, klp_unpatch_objects } from './patch';
 import { klp_post_patch_callback, klp_post_unpatch_callback, klp_is_object_loaded } from './callbacks';
 import { klp_discard_nops, klp_unpatch_replaced_patches, patchSend } from './core';
 import { registeredPatchSend } from './register';
 import type { KlpFunc, KlpPatch } from './types';
-import { FUNC_OFFSET, PATHS, patchFreed, touchPatch } from './freed';
-import { KernelOops } from '../world/oops';
-import { moduleAddress } from '../module/types';
+import { PATHS, touchPatch } from './freed';
 import { taskReturnsToUser, kthreadLoopsAgain, idleLoop, pendingTaskRunsOn } from '../world/task-events';
 import { runWork } from '../world/workqueue';
 import type { SwitchSite } from './trace';
@@ -343,31 +341,3 @@ function klp_transition_work_fn(k: Kernel, cpu: number): void {
     if (k.klpTransitionPatch()) klp_try_complete_transition(k);
   });
 }
-
-/**
- * What a call of `code` by `task` runs, as klp_ftrace_handler() decides.
- * The handler reads the klp_func on top of the func_stack (and the one below
- * it for a task not yet switched): if rmmod -f freed it, the call Oopses.
- * `below` is the call trace under `code`, innermost first (by default the
- * task's own calls).
- */
-export function resolveCall(k: Kernel, task: Task, code: CodeRef, below?: readonly string[]): CodeRef {
-  const ops = klp_find_ops(k, code);
-  const top = ops?.funcStack[0];
-  const read = top && top.transition && task.patchState === KLP_TRANSITION_UNPATCHED ? [top, ops.funcStack[1]] : [top];
-  const freed = read.find((f) => f && patchFreed(f.object.patch));
-  if (freed) {
-    const under = below ?? [...task.calls].reverse().map((c) => c.fn).filter((fn, i) => i > 0 || fn !== code.fn);
-    throw new KernelOops(task, {
-      address: moduleAddress(freed.object.patch.mod, FUNC_OFFSET),
-      access: 'read access',
-      rip: 'klp_ftrace_handler',
-      trace: [code.fn, ...under],
-      atomic: true,
-    });
-  }
-  const ran = klp_ftrace_handler(k, task, code);
-  k.klpObserver?.({ type: 'call', task, code, ran });
-  return ran;
-}
-

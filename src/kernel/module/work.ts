@@ -11,7 +11,7 @@ import { moduleApi } from './api';
 import type { LoadedModule, ModuleWork } from './types';
 import { idleWorker, workerRuns } from '../world/workqueue';
 import { sameCode } from '../world/code';
-import { resolveCall } from '../livepatch/transition';
+import { resolveCall } from '../livepatch/patch';
 import { jiffiesToUsec } from '../world/jiffies';
 
 /** msleep(20) granularity: how soon a sleeping work loop notices its condition changed. */

@@ -8,7 +8,8 @@
  */
 import type { Kernel } from '../kernel';
 import { WAKE_LATENCY } from './timing';
-import { klp_sched_try_switch, klp_update_patch_state, resolveCall } from '../livepatch/transition';
+import { klp_sched_try_switch, klp_update_patch_state } from '../livepatch/transition';
+import { resolveCall } from '../livepatch/patch';
 import { VMLINUX } from './code';
 import type { Task } from './tasks';
 import { KernelOops, die } from './oops';
