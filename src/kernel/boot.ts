@@ -15,7 +15,7 @@ import { KernelOops, die } from './world/oops';
 import { PATHS } from './livepatch/freed';
 import { ShadowTable } from './livepatch/shadow';
 import { resolveCall } from './livepatch/patch';
-import { klp_copy_process } from './livepatch/transition';
+import { klp_copy_process } from './livepatch/task-switch';
 import { moduleApi } from './module/api';
 
 /**

@@ -19,7 +19,7 @@ import type { KernelView } from '../kernel/view/types';
 import type { LogRecord } from '../kernel/world/log';
 import type { Behavior } from '../kernel/world/tasks';
 import { reenter } from '../kernel/world/task-events';
-import { klp_update_patch_state } from '../kernel/livepatch/transition';
+import { klp_update_patch_state } from '../kernel/livepatch/task-switch';
 import { ViewCache } from './view-cache';
 import { Checkpoints } from './checkpoints';
 import { DEFAULT_SETUP, type Input, type Setup, type StepRecord, type TaskSetup, type TermLine } from './situation';

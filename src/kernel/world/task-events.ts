@@ -8,7 +8,7 @@
  */
 import type { Kernel } from '../kernel';
 import { WAKE_LATENCY } from './timing';
-import { klp_sched_try_switch, klp_update_patch_state } from '../livepatch/transition';
+import { klp_sched_try_switch, klp_update_patch_state } from '../livepatch/task-switch';
 import { resolveCall } from '../livepatch/patch';
 import { VMLINUX } from './code';
 import type { Task } from './tasks';
