@@ -29,7 +29,8 @@ import { kprintf } from '../words/printf';
 import type { LogRecord } from '../world/log';
 import type { Transcript } from './transcript';
 import { livepatchDebugSetup, TAINT_NOTICE } from './setup';
-import { checkCondition, type ReplayResult } from './replay';
+import type { ReplayResult } from './replay';
+import { checkCondition } from './conditions';
 
 /** The document's own wording of a catalogue entry: entry id → the format it shows. */
 const DOCUMENT_WORDING: Readonly<Record<string, string>> = {
