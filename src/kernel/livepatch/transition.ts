@@ -23,6 +23,8 @@ import {
 } from '../machines/transition.machine';
 import { klp_unpatch_objects } from './patch';
 import { klp_post_patch_callback, klp_post_unpatch_callback, klp_is_object_loaded } from './callbacks';
+// transition.c and core.c call each other (klp_complete_transition() → klp_unpatch_replaced_patches(),
+// klp_enable_patch() → klp_start_transition()), and so do these files; register.ts likewise.
 import { klp_discard_nops, klp_unpatch_replaced_patches, patchSend } from './core';
 import { registeredPatchSend } from './register';
 import type { KlpPatch } from './types';
