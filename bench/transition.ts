@@ -5,7 +5,7 @@
  * virtual second brings klp_try_complete_transition() over every task, and
  * the 15th the fake signals. Also: every narrated scenario replayed.
  */
-import { Kernel } from '../src/kernel/kernel';
+import { bootKernel } from '../src/kernel/boot';
 import { Shell } from '../src/kernel/shell/shell';
 import { settle } from '../src/kernel/settle';
 import { Timeline } from '../src/session/timeline';
@@ -22,7 +22,7 @@ export interface TransitionFigures {
 const SECONDS = 32;
 
 function oneRun(extraTasks: number): { tasks: number; ms: number } {
-  const k = new Kernel({ extraTasks, cpus: 4 });
+  const k = bootKernel({ extraTasks, cpus: 4 });
   const sh = new Shell(k);
   sh.run('insmod test_modules/test_klp_callbacks_busy.ko block_transition=Y');
   settle(k);
@@ -36,7 +36,7 @@ function oneRun(extraTasks: number): { tasks: number; ms: number } {
 
 export function benchTransition(sizes = [100, 1000, 10000]): TransitionFigures[] {
   return sizes.map((n) => {
-    const base = new Kernel({ cpus: 4 }).tasks.length;
+    const base = bootKernel({ cpus: 4 }).tasks.length;
     const extra = Math.max(0, n - base);
     oneRun(extra); // warm-up
     const runs = n >= 10000 ? 3 : 7;

@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseTranscript } from '../kernel/selftest/transcript';
 import { compare, replay } from '../kernel/selftest/replay';
-import { Kernel, WorkLimitExceeded } from '../kernel/kernel';
+import { WorkLimitExceeded, type Kernel } from '../kernel/kernel';
+import { bootKernel } from '../kernel/boot';
 import type { KernelConfig } from '../kernel/config';
 import type { Release } from '../kernel/release/releases';
 import { TYPED_WORK } from '../session/session';
@@ -192,7 +193,7 @@ function shellCommand(args: string[]): Promise<number> | number {
   let kernel!: Kernel;
   let shell!: Shell;
   const boot = () => {
-    kernel = new Kernel(opts.config.release ? { release: opts.config.release } : {});
+    kernel = bootKernel(opts.config.release ? { release: opts.config.release } : {});
     shell = new Shell(kernel);
   };
   /**

@@ -4,36 +4,33 @@
  * functions live in files named after their kernel sources (livepatch/core.ts
  * mirrors kernel/livepatch/core.c, …) and take the Kernel as first argument,
  * the way C functions reach their globals.
+ *
+ * This file is a leaf of the engine's imports: it imports values only from
+ * leaves (the event queue, the log, tasks, machines, words, the release
+ * profile) and types from the rest. Where the machine must run kernel code
+ * (a fork, a call, an Oops) it goes through its KernelRules, which boot.ts
+ * wires in; src/kernel/imports.test.ts holds it to that.
  */
 import { initialTransition, type SnapshotFrom } from 'xstate';
 import { EventQueue, USEC_PER_SEC, type EventKind, type KernelEvent } from './world/events';
 import { Random } from './world/random';
 import { KernelLog } from './world/log';
-import { KernelOops, die } from './world/oops';
 import { DynamicDebug } from './world/dynamic-debug';
-import type { CodeRef } from './world/code';
-import { VMLINUX } from './world/code';
-import type { Cpu, Task, Behavior, TaskKind } from './world/tasks';
+import { registerDebugSites } from './world/debug-sites';
+import { VMLINUX, type CodeRef } from './world/code';
+import { KTHREAD_SITES, type Cpu, type Task, type Behavior, type TaskKind } from './world/tasks';
 import { transitionMachine, KLP_TRANSITION_IDLE, type KlpState } from './machines/transition.machine';
-import type { KlpOps, KlpPatch } from './livepatch/types';
-import type { LoadedModule } from './module/types';
 import { Ftrace } from './world/ftrace';
-import { ShadowTable } from './livepatch/shadow';
 import { bootTasks } from './world/boot';
-import { registerDebugSites } from './livepatch/debug-sites';
+import { utsRelease, linuxBanner } from './world/uts';
 import { INIT_MAIN, PANIC, SMP, X86_SETUP, say } from './words';
-import { KTHREAD_SITES } from './world/tasks';
-import { sameCode } from './world/code';
-import { BUILTINS } from './world/builtins';
-import { klp_copy_process, resolveCall } from './livepatch/transition';
-import { PATHS } from './livepatch/freed';
-import { moduleApi } from './module/api';
-import { idleWorker, workerRuns } from './module/work';
-import { HungTaskDetector } from './world/hung-task';
-import { MAINLINE, type Release } from './release/releases';
 import { kernelProfile, type KernelProfile } from './release/profile';
+import type { KlpOps, KlpPatch } from './livepatch/types';
+import type { ShadowTable } from './livepatch/shadow';
 import type { KlpObserver } from './livepatch/trace';
-import { graphCall, type FunctionGraph } from './world/fgraph';
+import type { LoadedModule } from './module/types';
+import type { HungTaskDetector } from './world/hung-task';
+import type { FunctionGraph } from './world/fgraph';
 import type { Mutant } from './mutants';
 import type { ModuleApi } from './catalog/api';
 
@@ -45,6 +42,30 @@ export interface SysfsAttr {
 
 export { DEFAULT_CONFIG, type KernelConfig } from './config';
 import { DEFAULT_CONFIG, type KernelConfig } from './config';
+
+/**
+ * The kernel code the machine calls into: the few places where Kernel needs
+ * behaviour from livepatch/, module/ and world/. Kernel imports none of that
+ * code, only the types: the rules depend on the machine, not the other way
+ * round, so a release's rules could stand in for another's. The composition
+ * root, boot.ts, passes the real ones (LINUX_RULES) to every Kernel it boots.
+ */
+export interface KernelRules {
+  /** copy_process() → klp_copy_process(): what a child inherits of its parent's patch state */
+  copyProcess(child: Task, parent: Task): void;
+  /**
+   * An event's code threw `e`. An Oops (a task touched freed memory) kills
+   * the task, die(), and the kernel goes on; anything else is a bug of the
+   * simulation and is thrown on.
+   */
+  eventThrew(k: Kernel, e: unknown): void;
+  /** A call of `code` by `task` and what it returns (Kernel.callFunction()). */
+  callFunction(k: Kernel, task: Task, code: CodeRef, caller: string, args: readonly number[]): string | number | void;
+  /** khungtaskd, started at boot */
+  hungTaskDetector(k: Kernel): HungTaskDetector;
+  /** the shadow variables' table (kernel/livepatch/shadow.c) */
+  shadowTable(): ShadowTable;
+}
 
 /** An event (a retry's machine transitions, say) costs about as much as this many task visits. */
 const WORK_PER_EVENT = 2000;
@@ -58,31 +79,6 @@ export class WorkLimitExceeded extends Error {
   }
 }
 
-
-/**
- * The release the simulated kernel names (uname -r, the boot banner,
- * /proc/version, /lib/modules/<release>): the one place it is written.
- * A real mainline release whose livepatch is the one modelled: `replace`
- * (6.11) and `stack_order` (6.14) in sysfs, `force` marking only the patches
- * it removes, and the selftests the transcripts come from (the "module
- * function patching" test and its test_klp_mod_* modules arrived with the
- * livepatching pull for 7.1, 2026-04-16).
- */
-export const KERNEL_RELEASE = utsRelease(MAINLINE);
-/** uname -r of a simulated release: its first build, "6.1.0" */
-export function utsRelease(r: Release): string {
-  return `${r}.0`;
-}
-/** init_utsname()->version */
-export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC';
-/** The release and version as a report prints them ("%s %.*s", the version up to its first blank: "#1"). */
-export const utsArgs = (k: Kernel) => ({ release: k.uts, version_len: UTS_VERSION.indexOf(' '), version: UTS_VERSION }) as const;
-/** linux_banner: the first line of the boot log, and /proc/version */
-export const linuxBanner = (k: Kernel): string => `Linux version ${k.uts} (klpscope@localhost) ${UTS_VERSION}`;
-
-/** How long a woken worker or task takes to get going: small, but ordered. */
-export const WAKE_LATENCY = 50;
-
 export class Kernel {
   readonly config: KernelConfig;
   /** what this release's livepatch core does differently (config.release; mainline when absent) */
@@ -94,9 +90,9 @@ export class Kernel {
   readonly log: KernelLog;
   readonly dyndbg = new DynamicDebug();
   readonly ftrace: Ftrace;
-  readonly shadow = new ShadowTable();
+  readonly shadow: ShadowTable;
   /** khungtaskd and its sysctls (kernel.hung_task_*) */
-  readonly hungTask: HungTaskDetector = new HungTaskDetector(this);
+  readonly hungTask: HungTaskDetector;
 
   /** for_each_process_thread() order */
   readonly tasks: Task[] = [];
@@ -158,7 +154,11 @@ export class Kernel {
   cmdline: string;
   private addressCursor = 0;
 
-  constructor(config: Partial<KernelConfig> = {}) {
+  /** Boots the machine. Not called directly: bootKernel() (boot.ts) passes the rules. */
+  constructor(
+    readonly rules: KernelRules,
+    config: Partial<KernelConfig> = {},
+  ) {
     this.config = { ...DEFAULT_CONFIG, ...config };
     this.profile = kernelProfile(this.config.release);
     this.uts = utsRelease(this.profile.release);
@@ -166,6 +166,8 @@ export class Kernel {
     this.rng = new Random(this.config.seed);
     this.log = new KernelLog(this.queue);
     this.ftrace = new Ftrace(this);
+    this.shadow = rules.shadowTable();
+    this.hungTask = rules.hungTaskDetector(this);
     registerDebugSites(this.dyndbg);
     bootTasks(this);
     say(this, INIT_MAIN.banner, { linux_banner: linuxBanner(this) });
@@ -239,7 +241,7 @@ export class Kernel {
       behavior: opts.behavior,
       onCpu: false,
     };
-    if (parent) klp_copy_process(task, parent);
+    if (parent) this.rules.copyProcess(task, parent);
     if (opts.kind !== 'idle') {
       this.tasks.push(task);
       this.byPid.set(pid, task);
@@ -321,8 +323,7 @@ export class Kernel {
         ev.fn(this, ...ev.args);
       } catch (e) {
         // A task touched freed memory while the event ran its code: it dies, the kernel goes on.
-        if (!(e instanceof KernelOops)) throw e;
-        die(this, e);
+        this.rules.eventThrew(this, e);
       }
     }
     return ev;
@@ -403,15 +404,7 @@ export class Kernel {
    * entry the tracer sees too. Returns what the code that ran returned.
    */
   callFunction(task: Task, code: CodeRef, caller: string, args: readonly number[] = []): string | number | void {
-    this.ftrace.recordCall(task, code, caller);
-    // A /proc file read by a command: the read system call is what lies under the call.
-    const target = resolveCall(this, task, code, caller === 'seq_read_iter' && task.calls.length === 0 ? PATHS.procRead : undefined);
-    if (!sameCode(target, code)) this.ftrace.recordCall(task, target, caller);
-    if (this.fgraph) graphCall(this, code.fn, sameCode(target, code) ? null : target.fn);
-    if (target.obj === VMLINUX) return Object.hasOwn(BUILTINS, target.fn) ? BUILTINS[target.fn]!(this, task) : undefined;
-    const mod = this.modules.get(target.obj);
-    const impl = mod?.spec.functions && Object.hasOwn(mod.spec.functions, target.fn) ? mod.spec.functions[target.fn] : undefined;
-    return mod && impl ? impl(moduleApi(this, mod), { pid: task.pid, args }) : undefined;
+    return this.rules.callFunction(this, task, code, caller, args);
   }
 
   // --- workqueues -------------------------------------------------------------
@@ -428,15 +421,4 @@ export class Kernel {
     return this.spawn({ comm: `kworker/${cpu}:${n + 1}`, kind: 'kthread', cpu, chain: [...s.chain], behavior: { type: 'worker', loopAt: s.loopAt } });
   }
 
-  /** Runs a kernel work function on a kworker of the CPU, as current. */
-  runWork(cpu: number, fn: string, body: () => void): void {
-    const worker = this.pickWorker(cpu);
-    workerRuns(this, worker, VMLINUX, fn);
-    worker.state = 'R';
-    try {
-      this.runAs(worker, body);
-    } finally {
-      idleWorker(worker);
-    }
-  }
 }

@@ -3,13 +3,13 @@
  * idle task whose CPU never goes idle.
  */
 import { describe, expect, it } from 'vitest';
-import { Kernel } from './kernel';
+import { bootKernel } from './boot';
 import { Shell } from './shell/shell';
 import { settle } from './settle';
 import { checkInvariants } from './invariants';
 
 function helpersOnEveryCpu(reliableStacks: boolean) {
-  const k = new Kernel({ reliableStacks });
+  const k = bootKernel({ reliableStacks });
   const sh = new Shell(k);
   sh.run('start_getpid_helpers');
   settle(k);

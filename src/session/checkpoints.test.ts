@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Checkpoints, CHECKPOINT_STEPS } from './checkpoints';
 import { Timeline, DEFAULT_SETUP } from './timeline';
 import { Shell } from '../kernel/shell/shell';
-import { Kernel } from '../kernel/kernel';
+import { bootKernel } from '../kernel/boot';
 import { snapshot } from '../kernel/view/snapshot';
 
-const machine = (k = new Kernel()) => ({ k, shell: new Shell(k) });
+const machine = (k = bootKernel()) => ({ k, shell: new Shell(k) });
 
 describe('Checkpoints', () => {
   it('keeps a copy at least every CHECKPOINT_STEPS steps, or sooner after much work', () => {
@@ -34,7 +34,7 @@ describe('Checkpoints', () => {
   });
 
   it('stays within its budget, keeping the first and the newest copies', () => {
-    const k = new Kernel();
+    const k = bootKernel();
     const cost = 50 + k.tasks.length;
     const c = new Checkpoints(cost * 4);
     for (let i = 0; i < 10; i++) c.keep(i * 8, machine(k));

@@ -4,7 +4,8 @@ import { Shell } from '../kernel/shell/shell';
 import { SCENARIOS } from '../scenarios';
 import { playStep } from '../scenarios/run';
 import { snapshot } from '../kernel/view/snapshot';
-import { Kernel } from '../kernel/kernel';
+import type { Kernel } from '../kernel/kernel';
+import { bootKernel } from '../kernel/boot';
 import { settle } from '../kernel/settle';
 import { deepCopy, UncopyableState } from './deep-copy';
 import { fork } from './fork';
@@ -89,7 +90,7 @@ describe('a copy of the machine while a background job sleeps', () => {
       settle(m.k);
       return m.shell.takeTerminal();
     };
-    const original = { k: new Kernel(), shell: null as unknown as Shell };
+    const original = { k: bootKernel(), shell: null as unknown as Shell };
     original.shell = new Shell(original.k);
     run(original, '{ sleep 2; echo a; } &');
     run(original, 'sleep 1 && echo b && sleep 3 && echo c > /dev/kmsg &');

@@ -7,7 +7,8 @@
  * (checkpoints.ts) and replays only the few inputs after it. Acting while
  * back in time drops the future, as in RaftScope.
  */
-import { Kernel } from '../kernel/kernel';
+import type { Kernel } from '../kernel/kernel';
+import { bootKernel } from '../kernel/boot';
 import type { Shell } from '../kernel/shell/shell';
 import type { Blocked } from '../kernel/shell/blocked';
 import type { TermChunk } from '../kernel/shell/terminal';
@@ -18,7 +19,7 @@ import type { KernelView } from '../kernel/view/types';
 import type { LogRecord } from '../kernel/world/log';
 import type { Behavior } from '../kernel/world/tasks';
 import { reenter } from '../kernel/world/task-events';
-import { klp_update_patch_state } from '../kernel/livepatch/transition';
+import { klp_update_patch_state } from '../kernel/livepatch/task-switch';
 import { ViewCache } from './view-cache';
 import { Checkpoints } from './checkpoints';
 import { DEFAULT_SETUP, type Input, type Setup, type StepRecord, type TaskSetup, type TermLine } from './situation';
@@ -300,7 +301,7 @@ export class Timeline {
   }
 
   private boot(workLimit = Infinity): void {
-    const k = (this.kernel = new Kernel(this.setup.config));
+    const k = (this.kernel = bootKernel(this.setup.config));
     k.onProgress = (k) => this.onProgress?.(k);
     k.workLimit = workLimit;
     this.shell = this.shellFactory ? this.shellFactory(k) : null;

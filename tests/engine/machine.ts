@@ -1,5 +1,6 @@
 /** A booted machine with a shell, for engine tests. */
-import { Kernel, type KernelConfig } from '../../src/kernel/kernel';
+import type { Kernel, KernelConfig } from '../../src/kernel/kernel';
+import { bootKernel } from '../../src/kernel/boot';
 import { Shell, type ShellResult } from '../../src/kernel/shell/shell';
 import { settle } from '../../src/kernel/settle';
 import { selftestMachine } from '../../src/kernel/selftest/replay';
@@ -19,7 +20,7 @@ export interface TestMachine {
 
 export function machine(opts: { selftest?: boolean; config?: Partial<KernelConfig> } = {}): TestMachine {
   const made = opts.selftest ? selftestMachine(opts.config) : null;
-  const k = made?.kernel ?? new Kernel(opts.config);
+  const k = made?.kernel ?? bootKernel(opts.config);
   const sh = made?.shell ?? new Shell(k);
   let from = k.log.records.length;
   return {

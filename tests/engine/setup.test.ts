@@ -1,6 +1,7 @@
 /** The selftests' set-up, done by the shell or directly, leaves the same machine. */
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../../src/kernel/kernel';
+import type { Kernel } from '../../src/kernel/kernel';
+import { bootKernel } from '../../src/kernel/boot';
 import { Shell } from '../../src/kernel/shell/shell';
 import { settle } from '../../src/kernel/settle';
 import { SELFTEST_SETUP, selftestSetup } from '../../src/kernel/selftest/setup';
@@ -8,11 +9,11 @@ import { snapshot } from '../../src/kernel/view/snapshot';
 
 describe('selftest set-up', () => {
   it('typed into the shell or applied directly, gives the same log, debug control and view', () => {
-    const typed = new Kernel();
+    const typed = bootKernel();
     const sh = new Shell(typed);
     for (const line of SELFTEST_SETUP) sh.run(line);
     settle(typed);
-    const direct = new Kernel();
+    const direct = bootKernel();
     selftestSetup(direct);
     settle(direct);
     const texts = (k: Kernel) => k.log.records.map((r) => `${r.level} ${r.text}`);

@@ -8,7 +8,8 @@
  * kernel event; it returns the first violations it meets.
  */
 import fc from 'fast-check';
-import { Kernel, type KernelConfig } from '../../src/kernel/kernel';
+import type { Kernel, KernelConfig } from '../../src/kernel/kernel';
+import { bootKernel } from '../../src/kernel/boot';
 import { Shell } from '../../src/kernel/shell/shell';
 import { settle } from '../../src/kernel/settle';
 import { watchInvariants } from '../../src/kernel/invariants';
@@ -121,7 +122,7 @@ export const consistencyCase: fc.Arbitrary<ConsistencyCase> = fc
 
 /** Runs a case, with a planted bug if asked: the kernel and its shell, and the first violations met (with what came just before) or []. */
 export function playCase(c: ConsistencyCase, mutant: Mutant | null = null): { k: Kernel; sh: Shell; violations: string[] } {
-  const k = new Kernel(c.config);
+  const k = bootKernel(c.config);
   k.mutant = mutant;
   const watch = watchInvariants(k);
   const sh = new Shell(k);

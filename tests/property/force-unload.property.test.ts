@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CATALOG } from '../../src/kernel/catalog';
-import { Kernel } from '../../src/kernel/kernel';
+import { bootKernel } from '../../src/kernel/boot';
 import { Shell } from '../../src/kernel/shell/shell';
 import { settle } from '../../src/kernel/settle';
 import { snapshot } from '../../src/kernel/view/snapshot';
@@ -24,7 +24,7 @@ describe('a kernel broken by rmmod -f', () => {
   it(`never throws, and still draws and answers, over ${RUNS} random sequences`, () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(stepArb, forced), { maxLength: 14 }), fc.integer({ min: 1, max: 1000 }), (steps, seed) => {
-        const k = new Kernel({ seed, moduleForceUnload: true });
+        const k = bootKernel({ seed, moduleForceUnload: true });
         const sh = new Shell(k);
         for (const [line, events] of steps) {
           sh.run(line);

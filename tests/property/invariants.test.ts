@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Kernel } from '../../src/kernel/kernel';
+import { bootKernel } from '../../src/kernel/boot';
 import { Shell } from '../../src/kernel/shell/shell';
 import { settle } from '../../src/kernel/settle';
 import { watchInvariants, type InvariantWatch } from '../../src/kernel/invariants';
@@ -24,7 +24,7 @@ describe('invariants under random commands', () => {
   it(`hold after every step of ${RUNS} random sequences`, () => {
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 14 }), fc.integer({ min: 1, max: 1000 }), (steps, seed) => {
-        const k = new Kernel({ seed });
+        const k = bootKernel({ seed });
         const watch = watchInvariants(k);
         const sh = new Shell(k);
         expect(violations(watch, 'boot')).toEqual([]);
@@ -41,7 +41,7 @@ describe('invariants under random commands', () => {
   }, TIMEOUT);
 
   it('a command that does not parse changes nothing', () => {
-    const k = new Kernel();
+    const k = bootKernel();
     const sh = new Shell(k);
     const before = JSON.stringify({ log: k.log.records.length, tasks: k.tasks.length, mods: [...k.modules.keys()] });
     for (const bad of ['insmod "test_modules/test_klp_livepatch.ko', 'echo 0 > ', '| rmmod x', 'echo $(insmod x']) {

@@ -6,7 +6,7 @@ export const test_klp_mod_patch: ModuleSpec = {
   file: 'test_modules/test_klp_mod_patch.ko',
   description: 'Livepatch test: patch for module-provided function',
   source: 'tools/testing/selftests/livepatch/test_modules/test_klp_mod_patch.c, torvalds/linux@448c0f8cb7cd',
-  // "module function patching": the livepatching pull for 7.1 (kernel.ts, KERNEL_RELEASE)
+  // "module function patching": the livepatching pull for 7.1 (world/uts.ts, KERNEL_RELEASE)
   since: '7.1',
   size: 12288,
   livepatch: true,

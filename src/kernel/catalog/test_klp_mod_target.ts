@@ -8,7 +8,7 @@ export const test_klp_mod_target: ModuleSpec = {
   file: 'test_modules/test_klp_mod_target.ko',
   description: 'Livepatch test: target module with proc entry',
   source: 'tools/testing/selftests/livepatch/test_modules/test_klp_mod_target.c, torvalds/linux@d3d9443f8bac',
-  // "module function patching": the livepatching pull for 7.1 (kernel.ts, KERNEL_RELEASE)
+  // "module function patching": the livepatching pull for 7.1 (world/uts.ts, KERNEL_RELEASE)
   since: '7.1',
   size: 12288,
   livepatch: false,

@@ -4,7 +4,7 @@
  */
 import type { Kernel } from '../kernel';
 import { EINVAL } from '../world/errno';
-import { kstrtobool } from '../livepatch/core';
+import { kstrtobool } from '../world/kstrtox';
 import { dir, roFile, rwFile, type FsNode } from './node';
 
 export function tracingNode(k: Kernel, parts: string[]): FsNode | null {

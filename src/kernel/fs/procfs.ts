@@ -4,10 +4,10 @@
  * and per task comm, stack, status and patch_state.
  */
 import type { Kernel } from '../kernel';
-import { linuxBanner } from '../kernel';
+import { linuxBanner } from '../world/uts';
 import { VMLINUX, inSchedFunctions, symbolOffset } from '../world/code';
 import { EINVAL } from '../world/errno';
-import { kstrtoint } from '../module/params';
+import { kstrtoint } from '../world/kstrtox';
 import { moduleAddress, moduleInitSize, moduleRefcnt, moduleState } from '../module/types';
 import { taintFlags } from './sysfs-module';
 import { TAINT_FLAGS } from '../world/taint';

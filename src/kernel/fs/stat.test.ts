@@ -7,7 +7,8 @@
  * 8 regular file for a tmpfs file holding 8 bytes.
  */
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../kernel';
+import type { Kernel } from '../kernel';
+import { bootKernel } from '../boot';
 import { settle } from '../settle';
 import { Shell } from '../shell/shell';
 import { lookup } from './vfs';
@@ -21,7 +22,7 @@ function statOf(k: Kernel, path: string) {
 
 describe('statNode', () => {
   it('procfs, debugfs and tracefs files are regular and 0 long; sysfs attributes 4096; /dev/kmsg and /dev/null devices', () => {
-    const k = new Kernel();
+    const k = bootKernel();
     const sh = new Shell(k);
     sh.run('insmod test_modules/test_klp_livepatch.ko');
     settle(k);
@@ -37,7 +38,7 @@ describe('statNode', () => {
   });
 
   it('a file the user wrote is as long as its bytes in UTF-8', () => {
-    const k = new Kernel();
+    const k = bootKernel();
     const sh = new Shell(k);
     sh.run("echo -e 'a b\\nccc' > /tmp/x; echo é日😀 > /tmp/u");
     expect(statOf(k, '/tmp/x')).toEqual({ type: 'regular', size: 8 });

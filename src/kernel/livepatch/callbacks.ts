@@ -5,6 +5,7 @@
  */
 import type { Kernel } from '../kernel';
 import type { ObjectView } from '../catalog/api';
+// A callback is the patch module's code: it runs with the module's API (which imports livepatch back).
 import { moduleApi } from '../module/api';
 import { moduleState } from '../module/types';
 import type { KlpObject } from './types';

@@ -7,10 +7,12 @@
  */
 import { initialTransition, type SnapshotFrom } from 'xstate';
 import type { Kernel } from '../kernel';
-import { WAKE_LATENCY } from '../kernel';
+import { WAKE_LATENCY } from '../world/timing';
+import { runWork } from '../world/workqueue';
 import { drive, type ActionImpls } from '../world/drive';
 import { VMLINUX } from '../world/code';
 import { EINVAL, ENOENT } from '../world/errno';
+import { kstrtobool } from '../world/kstrtox';
 import { LIVEPATCH_CORE as W, say } from '../words';
 import { patchEnabled, patchMachine, type PatchEvent } from '../machines/patch.machine';
 import { KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED } from '../machines/transition.machine';
@@ -374,7 +376,7 @@ function klp_free_patch_async(k: Kernel, patch: KlpPatch): void {
 }
 
 function klp_free_patch_work_fn(k: Kernel, patch: KlpPatch, cpu: number): void {
-  k.runWork(cpu, 'klp_free_patch_work_fn', () => {
+  runWork(k, cpu, 'klp_free_patch_work_fn', () => {
     using _ = fentry(k, 'klp_free_patch_work_fn');
     touchPatch(k, patch, 'klp_free_patch_work_fn', PATHS.worker);
     // the machine's free_work is klp_free_patch_finish(): kobject_put(), wait_for_completion(), module_put()
@@ -399,21 +401,6 @@ export function klp_discard_nops(k: Kernel, patch: KlpPatch): void {
 }
 
 // --- sysfs stores -------------------------------------------------------------
-
-/** kstrtobool(): what the kernel accepts as a boolean. */
-export function kstrtobool(buf: string): boolean | null {
-  const s = buf.replace(/\n$/, '');
-  const c0 = s[0];
-  if (c0 === undefined) return null;
-  if ('yY1tT'.includes(c0)) return true;
-  if ('nN0fF'.includes(c0)) return false;
-  if (c0 === 'o' || c0 === 'O') {
-    const c1 = s[1];
-    if (c1 === 'n' || c1 === 'N') return true;
-    if (c1 === 'f' || c1 === 'F') return false;
-  }
-  return null;
-}
 
 /** enabled_store() */
 export function enabled_store(k: Kernel, patch: KlpPatch, buf: string): number {

@@ -1,7 +1,8 @@
 /**
  * kernel/livepatch/patch.c: putting a func on its function's func_stack
  * (registering the ftrace handler the first time), taking it off, and
- * klp_ftrace_handler() choosing which code a call runs.
+ * klp_ftrace_handler() choosing which code a call runs (resolveCall(): what
+ * every call in the simulation asks).
  */
 import { fentry } from '../world/fgraph';
 import type { Kernel } from '../kernel';
@@ -12,6 +13,9 @@ import type { FtraceOps } from '../world/ftrace';
 import { KLP_TRANSITION_UNPATCHED } from '../machines/transition.machine';
 import type { KlpFunc, KlpObject, KlpOps, KlpPatch } from './types';
 import type { Task } from '../world/tasks';
+import { FUNC_OFFSET, patchFreed } from './freed';
+import { KernelOops } from '../world/oops';
+import { moduleAddress } from '../module/types';
 
 export function klp_find_ops(k: Kernel, oldFunc: CodeRef): KlpOps | undefined {
   return k.klp.ops.get(codeKey(oldFunc));
@@ -109,3 +113,31 @@ export function klp_ftrace_handler(k: Kernel, task: Task, code: CodeRef): CodeRe
   if (func.nop || !func.newFunc) return code;
   return func.newFunc;
 }
+
+/**
+ * What a call of `code` by `task` runs, as klp_ftrace_handler() decides.
+ * The handler reads the klp_func on top of the func_stack (and the one below
+ * it for a task not yet switched): if rmmod -f freed it, the call Oopses.
+ * `below` is the call trace under `code`, innermost first (by default the
+ * task's own calls).
+ */
+export function resolveCall(k: Kernel, task: Task, code: CodeRef, below?: readonly string[]): CodeRef {
+  const ops = klp_find_ops(k, code);
+  const top = ops?.funcStack[0];
+  const read = top && top.transition && task.patchState === KLP_TRANSITION_UNPATCHED ? [top, ops.funcStack[1]] : [top];
+  const freed = read.find((f) => f && patchFreed(f.object.patch));
+  if (freed) {
+    const under = below ?? [...task.calls].reverse().map((c) => c.fn).filter((fn, i) => i > 0 || fn !== code.fn);
+    throw new KernelOops(task, {
+      address: moduleAddress(freed.object.patch.mod, FUNC_OFFSET),
+      access: 'read access',
+      rip: 'klp_ftrace_handler',
+      trace: [code.fn, ...under],
+      atomic: true,
+    });
+  }
+  const ran = klp_ftrace_handler(k, task, code);
+  k.klpObserver?.({ type: 'call', task, code, ran });
+  return ran;
+}
+

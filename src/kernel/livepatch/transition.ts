@@ -3,12 +3,13 @@
  * from the initial universe to the target one when it is safe: a stack check
  * finds no to-be-(un)patched function on its stack, it returns to user space,
  * or (idle tasks) it goes round the idle loop. The transition machine holds
- * the rules; these functions are its actions.
+ * the rules; these functions are its actions. One task's switch (the stack
+ * check, klp_update_patch_state()) is task-switch.ts, which the scheduler's
+ * events call too.
  */
 import { fentry } from '../world/fgraph';
 import type { Kernel } from '../kernel';
 import { drive } from '../world/drive';
-import { sameCode, type CodeRef } from '../world/code';
 import { EADDRINUSE, EBUSY, EINVAL } from '../world/errno';
 import { LIVEPATCH_TRANSITION as W, say } from '../words';
 import { USEC_PER_SEC } from '../world/events';
@@ -21,24 +22,19 @@ import {
   type KlpState,
   type TransitionEvent,
 } from '../machines/transition.machine';
-import { klp_find_ops, klp_ftrace_handler, klp_unpatch_objects } from './patch';
+import { klp_unpatch_objects } from './patch';
 import { klp_post_patch_callback, klp_post_unpatch_callback, klp_is_object_loaded } from './callbacks';
+// transition.c and core.c call each other (klp_complete_transition() → klp_unpatch_replaced_patches(),
+// klp_enable_patch() → klp_start_transition()), and so do these files; register.ts likewise.
 import { klp_discard_nops, klp_unpatch_replaced_patches, patchSend } from './core';
 import { registeredPatchSend } from './register';
-import type { KlpFunc, KlpPatch } from './types';
-import { FUNC_OFFSET, PATHS, patchFreed, touchPatch } from './freed';
-import { KernelOops } from '../world/oops';
-import { moduleAddress } from '../module/types';
+import type { KlpPatch } from './types';
+import { currentPatch, klp_try_switch_task, klp_update_patch_state } from './task-switch';
+import { PATHS, touchPatch } from './freed';
 import { taskReturnsToUser, kthreadLoopsAgain, idleLoop, pendingTaskRunsOn } from '../world/task-events';
-import type { SwitchSite } from './trace';
+import { runWork } from '../world/workqueue';
 
 const word = (t: KlpState) => (t === KLP_TRANSITION_PATCHED ? 'patching' : 'unpatching');
-
-function currentPatch(k: Kernel): KlpPatch {
-  const p = k.klpTransitionPatch();
-  if (!p) throw new Error('no klp_transition_patch');
-  return p;
-}
 
 function everyTask(k: Kernel): Task[] {
   return [...k.tasks, ...k.cpus.map((c) => c.idle)];
@@ -125,119 +121,6 @@ export function klp_reverse_transition(k: Kernel): void {
 export function klp_force_transition(k: Kernel): void {
   using _ = fentry(k, 'klp_force_transition');
   transitionSend(k, { type: 'klp_force_transition' });
-}
-
-/** klp_update_patch_state(): a pending task takes the target state. `site` names the caller (for the invariant watch). */
-export function klp_update_patch_state(k: Kernel, task: Task, site: SwitchSite): void {
-  if (task.pending) {
-    k.klpObserver?.({ type: 'switch', task, site });
-    task.pending = false;
-    task.patchState = k.klpTargetState();
-  }
-}
-
-/**
- * klp_copy_process(), from copy_process(): a child starts with its parent's
- * patch_state and TIF_PATCH_PENDING, so a task forked during a transition is
- * in its parent's universe and switches the way any task does.
- */
-export function klp_copy_process(child: Task, parent: Task): void {
-  child.pending = parent.pending;
-  child.patchState = parent.patchState;
-}
-
-/**
- * klp_sched_try_switch(prev), from __schedule() (since 6.16, 676e8cf70cb0):
- * while a transition runs (klp_sched_try_switch_key, enabled by
- * klp_start_transition()), a task going to a freezable sleep (TASK_FREEZABLE
- * in its state) tries to switch itself. From 6.4 to 6.15 (e3ff7c609f39) the
- * hook was in cond_resched() instead; before 6.4 there was none.
- */
-export function klp_sched_try_switch(k: Kernel, prev: Task, freezable: boolean): void {
-  if (k.transitionRunning() && freezable) __klp_sched_try_switch(k, prev);
-}
-
-/** klp_cond_resched() (6.4–6.15, e3ff7c609f39): cond_resched() in a busy kthread's loop, while a transition runs. */
-export function klp_cond_resched(k: Kernel, current: Task): void {
-  if (k.transitionRunning()) __klp_sched_try_switch(k, current);
-}
-
-/** __klp_sched_try_switch(): a pending `current` checks its own stack (it is not "running" to itself). */
-export function __klp_sched_try_switch(k: Kernel, current: Task): void {
-  if (!current.pending) return;
-  klp_try_switch_task(k, current);
-}
-
-/**
- * klp_check_stack_func(): the code whose presence on a stack blocks the
- * switch. Unpatching: the func's own new code. Patching: the original, or
- * the previous patch's replacement when the function was already patched.
- */
-export function klp_check_stack_func(k: Kernel, func: KlpFunc): CodeRef | null {
-  if (k.klpTargetState() === KLP_TRANSITION_UNPATCHED) return func.newFunc;
-  if (!func.oldFunc) return null;
-  const ops = klp_find_ops(k, func.oldFunc);
-  if (!ops || ops.funcStack.length === 1) return func.oldFunc;
-  const prev = ops.funcStack[ops.funcStack.indexOf(func) + 1];
-  return prev ? prev.newFunc : func.oldFunc;
-}
-
-/** klp_check_stack(): the old_name of the first function found, or null. */
-export function klp_check_stack(k: Kernel, task: Task): string | null {
-  for (const obj of currentPatch(k).objs) {
-    if (!obj.patched) continue;
-    for (const func of obj.funcs) {
-      const code = klp_check_stack_func(k, func);
-      if (code && task.chain.some((frame) => sameCode(frame, code))) return func.oldName;
-    }
-  }
-  return null;
-}
-
-/** Why klp_try_switch_task() cannot switch a task now (null: it can). */
-export type SwitchBlocker =
-  | { why: 'no-reliable-stack' }
-  | { why: 'running' }
-  | { why: 'unreliable' }
-  | { why: 'sleeping'; func: string };
-
-/**
- * The one answer to "why can this task not switch": klp_try_switch_task()'s
- * checks in its order. The transition acts on it, the view snapshot shows
- * it, and the task view words it, so the three cannot disagree.
- */
-export function klpSwitchBlocker(k: Kernel, task: Task): SwitchBlocker | null {
-  // klp_have_reliable_stack(): without it no task is switched by its stack, silently.
-  if (!k.config.reliableStacks) return { why: 'no-reliable-stack' };
-  // task_call_func() → klp_check_and_switch_task(): a task running on another CPU is -EBUSY.
-  if (k.taskCurr(task) && task !== k.current) return { why: 'running' };
-  // klp_check_stack(): stack_trace_save_tsk_reliable() failed, -EINVAL.
-  if (task.unreliableStack) return { why: 'unreliable' };
-  const func = klp_check_stack(k, task);
-  return func ? { why: 'sleeping', func } : null;
-}
-
-/**
- * klp_try_switch_task(). With `dry`, only says whether it would succeed:
- * settling uses that to tell a retry that makes progress from a stalled one.
- */
-export function klp_try_switch_task(k: Kernel, task: Task, dry = false): boolean {
-  const target = k.klpTargetState();
-  if (task.patchState === target) return true;
-  const blocker = klpSwitchBlocker(k, task);
-  if (dry) return blocker === null;
-  const mutated = (blocker?.why === 'sleeping' && k.mutant === 'switch-while-sleeping') || (blocker?.why === 'running' && k.mutant === 'switch-while-running');
-  if (blocker === null || mutated) {
-    k.klpObserver?.({ type: 'switch', task, site: 'klp_try_switch_task' });
-    task.pending = false;
-    task.patchState = target;
-    return true;
-  }
-  const who = { comm: task.comm, pid: task.pid };
-  if (blocker.why === 'running') say(k, W.running, who);
-  else if (blocker.why === 'unreliable') say(k, W.unreliable, who);
-  else if (blocker.why === 'sleeping') say(k, W.sleeping, { ...who, function: blocker.func });
-  return false;
 }
 
 /**
@@ -351,36 +234,8 @@ function scheduleRetry(k: Kernel): void {
 
 function klp_transition_work_fn(k: Kernel, cpu: number): void {
   k.klp.retry = null;
-  k.runWork(cpu, 'klp_transition_work_fn', () => {
+  runWork(k, cpu, 'klp_transition_work_fn', () => {
     using _ = fentry(k, 'klp_transition_work_fn');
     if (k.klpTransitionPatch()) klp_try_complete_transition(k);
   });
 }
-
-/**
- * What a call of `code` by `task` runs, as klp_ftrace_handler() decides.
- * The handler reads the klp_func on top of the func_stack (and the one below
- * it for a task not yet switched): if rmmod -f freed it, the call Oopses.
- * `below` is the call trace under `code`, innermost first (by default the
- * task's own calls).
- */
-export function resolveCall(k: Kernel, task: Task, code: CodeRef, below?: readonly string[]): CodeRef {
-  const ops = klp_find_ops(k, code);
-  const top = ops?.funcStack[0];
-  const read = top && top.transition && task.patchState === KLP_TRANSITION_UNPATCHED ? [top, ops.funcStack[1]] : [top];
-  const freed = read.find((f) => f && patchFreed(f.object.patch));
-  if (freed) {
-    const under = below ?? [...task.calls].reverse().map((c) => c.fn).filter((fn, i) => i > 0 || fn !== code.fn);
-    throw new KernelOops(task, {
-      address: moduleAddress(freed.object.patch.mod, FUNC_OFFSET),
-      access: 'read access',
-      rip: 'klp_ftrace_handler',
-      trace: [code.fn, ...under],
-      atomic: true,
-    });
-  }
-  const ran = klp_ftrace_handler(k, task, code);
-  k.klpObserver?.({ type: 'call', task, code, ran });
-  return ran;
-}
-

@@ -8,10 +8,13 @@ import type { ModuleApi, ShadowApi, WorkFn } from '../catalog/api';
 import { EEXIST } from '../world/errno';
 import { say, type Args, type Word } from '../words';
 import type { ShadowSay } from '../livepatch/shadow';
+// A module's init calls klp_enable_patch(), and livepatch calls the module back through this API (its
+// callbacks): module/ and livepatch/ import each other here as a livepatch module and the kernel do.
 import { klp_enable_patch } from '../livepatch/core';
 import { klp_enable_registered_patch, klp_register_patch, klp_unregister_patch } from '../livepatch/register';
 import { klp_get_prev_state, klp_get_state } from '../livepatch/state';
 import type { LoadedModule } from './types';
+// schedule_work() from the module, and its work function run with this API: work.ts imports it back.
 import { startWork, finishWork, scheduleDelayedWork, cancelDelayedWork } from './work';
 import { jiffiesAt } from '../world/jiffies';
 import { hashedPointer } from '../world/vsprintf';

@@ -12,6 +12,8 @@ import { EEXIST, EINVAL, ENOENT } from '../world/errno';
 import { MODULE_MAIN, PARAMS, say } from '../words';
 import { moduleMachine, type ModuleEvent } from '../machines/module.machine';
 import type { ModuleSpec } from '../catalog/types';
+// load_module() calls klp_module_coming() and the livepatch core takes and drops module references
+// (moduleSend): the two import each other as kernel/module/main.c and kernel/livepatch/core.c call each other.
 import { klp_module_coming, klp_module_going } from '../livepatch/core';
 import { moduleApi } from './api';
 import { livepatchExit, livepatchInit } from '../catalog/livepatch-init';

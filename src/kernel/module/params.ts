@@ -3,17 +3,7 @@
  * /sys/module/<mod>/parameters/<name> prints it.
  */
 import type { ParamSpec, ParamValue } from '../catalog/types';
-import { kstrtobool } from '../livepatch/core';
-
-/** kstrtoint(s, 0): decimal, 0x hex or 0 octal, with an optional sign. */
-export function kstrtoint(s: string): number | null {
-  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\n?$/.exec(s);
-  if (!m) return null;
-  const body = m[2]!;
-  const n = body.startsWith('0x') || body.startsWith('0X') ? parseInt(body, 16) : body.length > 1 && body[0] === '0' ? parseInt(body, 8) : parseInt(body, 10);
-  const v = m[1] === '-' ? -n : n;
-  return v >= -2147483648 && v <= 2147483647 ? v : null;
-}
+import { kstrtobool, kstrtoint } from '../world/kstrtox';
 
 /** param_set_*(): the parsed value, or null when the kernel says -EINVAL. */
 export function parseParam(spec: ParamSpec, raw: string): ParamValue | null {

@@ -7,31 +7,15 @@
  */
 import type { Kernel } from '../kernel';
 import type { WorkFn } from '../catalog/api';
-import { VMLINUX } from '../world/code';
-import { KTHREAD_SITES } from '../world/tasks';
-import type { Task } from '../world/tasks';
 import { moduleApi } from './api';
 import type { LoadedModule, ModuleWork } from './types';
-import { reenter } from '../world/task-events';
+import { idleWorker, workerRuns } from '../world/workqueue';
 import { sameCode } from '../world/code';
-import { resolveCall } from '../livepatch/transition';
+import { resolveCall } from '../livepatch/patch';
 import { jiffiesToUsec } from '../world/jiffies';
 
 /** msleep(20) granularity: how soon a sleeping work loop notices its condition changed. */
 const MSLEEP = 20_000;
-
-export function idleWorker(task: Task): void {
-  task.calls = [...KTHREAD_SITES.worker.chain];
-  task.chain = [...KTHREAD_SITES.worker.chain];
-  task.state = 'S';
-}
-
-/** The worker's call chain while it runs `fn` of `obj` from process_one_work(). */
-export function workerRuns(k: Kernel, worker: Task, obj: string, fn: string, more: string[] = []): void {
-  const base = KTHREAD_SITES.worker.chain.slice(0, KTHREAD_SITES.worker.loopAt + 1);
-  worker.calls = [...base, { obj: VMLINUX, fn: 'process_one_work' }, { obj, fn }, ...more.map((f) => ({ obj: VMLINUX, fn: f }))];
-  reenter(k, worker, base.length);
-}
 
 export function startWork(k: Kernel, mod: LoadedModule, name: string, fn: WorkFn): void {
   const worker = k.pickWorker(k.current?.cpu ?? 0);

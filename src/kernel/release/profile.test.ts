@@ -4,7 +4,8 @@
  * does, the other does not.
  */
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../kernel';
+import type { Kernel } from '../kernel';
+import { bootKernel } from '../boot';
 import { Shell } from '../shell/shell';
 import { settle } from '../settle';
 import { lookup } from '../fs/vfs';
@@ -16,7 +17,7 @@ import { BUSY_PASS_USEC, TICK_USEC } from '../world/task-events';
 const DIR = '/sys/kernel/livepatch/livepatch_sample';
 
 function machine(release?: Release) {
-  const k = new Kernel(release ? { release } : {});
+  const k = bootKernel(release ? { release } : {});
   const sh = new Shell(k);
   const run = (line: string) => {
     const r = sh.run(line);
@@ -152,7 +153,7 @@ describe('row 26: force', () => {
 describe('a busy kthread switching itself', () => {
   /** When (µs after the insmod) the busy ksmd switched, patching livepatch_sample at `release`. */
   function ksmdSwitchesAfter(release: Release, freezable: boolean): number {
-    const k = new Kernel({ release });
+    const k = bootKernel({ release });
     addTask(k, { comm: 'ksmd', kind: 'kthread', sleepsIn: ['ksm_scan_thread', 'ksm_do_scan'], state: 'R', cpu: 1, freezable });
     const ksmd = k.tasks.find((t) => t.comm === 'ksmd')!;
     let at = -1;

@@ -20,7 +20,8 @@
  *   transition, going to unpatch" (the wording the 5.x selftests expect):
  *   the text was written before the callbacks patch was final.
  */
-import { Kernel, type KernelConfig } from '../kernel';
+import type { KernelConfig } from '../kernel';
+import { bootKernel } from '../boot';
 import { Shell } from '../shell/shell';
 import { settle } from '../settle';
 import { LIVEPATCH_TRANSITION } from '../words';
@@ -28,7 +29,8 @@ import { kprintf } from '../words/printf';
 import type { LogRecord } from '../world/log';
 import type { Transcript } from './transcript';
 import { livepatchDebugSetup, TAINT_NOTICE } from './setup';
-import { checkCondition, type ReplayResult } from './replay';
+import type { ReplayResult } from './replay';
+import { checkCondition } from './conditions';
 
 /** The document's own wording of a catalogue entry: entry id → the format it shows. */
 const DOCUMENT_WORDING: Readonly<Record<string, string>> = {
@@ -44,7 +46,7 @@ function shown(r: LogRecord): string {
 }
 
 export function replayDocument(t: Transcript, config: Partial<KernelConfig>): ReplayResult {
-  const kernel = new Kernel(config);
+  const kernel = bootKernel(config);
   livepatchDebugSetup(kernel);
   settle(kernel);
   const shell = new Shell(kernel);

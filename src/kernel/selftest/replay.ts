@@ -6,16 +6,16 @@
  * place. The output is the kernel log after set-up, filtered as
  * check_result() filters it.
  */
-import { Kernel, type KernelConfig } from '../kernel';
+import type { Kernel, KernelConfig } from '../kernel';
+import { bootKernel } from '../boot';
 import { Shell } from '../shell/shell';
 import { settle } from '../settle';
-import { lookup } from '../fs/vfs';
-import { modeString } from '../fs/node';
 import type { Transcript } from './transcript';
 import { selftestFilter, selftestSetup } from './setup';
 import { FUNCTIONS_SH, say } from '../words';
 import { kernelProfile } from '../release/profile';
 import { replayDocument } from './document';
+import { checkCondition } from './conditions';
 
 export interface ReplayResult {
   output: string[];
@@ -31,7 +31,7 @@ export const PID_LIST = '<PID_LIST>';
 
 /** A machine after the selftests' set-up, with the log position where a test begins. */
 export function selftestMachine(config: Partial<KernelConfig> = {}): { kernel: Kernel; shell: Shell; mark: number } {
-  const kernel = new Kernel(config);
+  const kernel = bootKernel(config);
   selftestSetup(kernel);
   settle(kernel);
   return { kernel, shell: new Shell(kernel), mark: kernel.log.records.length };
@@ -74,45 +74,6 @@ export function replay(t: Transcript, config: Partial<KernelConfig> = {}, betwee
     .filter((r, i) => logged.has(mark + i) || selftestFilter(r.text))
     .map((r) => r.text);
   return { output, failures, pidList: shell.vars.get('PID_LIST') ?? '', kernel, shell };
-}
-
-/** Evaluates a `# wait:` / `# assert:` condition; returns why it fails, or null. */
-export function checkCondition(k: Kernel, cond: string): string | null {
-  let m = /^count\((.+)\/\*\) = (\d+)$/.exec(cond);
-  if (m) {
-    const dir = lookup(k, m[1]!);
-    const n = dir?.kind === 'dir' ? dir.list().filter((e) => !e.startsWith('.')).length : 0;
-    return n === Number(m[2]) ? null : `found ${n}`;
-  }
-  m = /^(\S+) mode (\S+)$/.exec(cond);
-  if (m) {
-    const node = lookup(k, m[1]!);
-    if (!node) return 'no such file';
-    const mode = modeString(node);
-    return mode === m[2] ? null : `mode is ${mode}`;
-  }
-  m = /^(\S+) contains (.+)$/.exec(cond);
-  if (m) {
-    const text = read(k, m[1]!);
-    if (text === null) return 'cannot read';
-    const word = new RegExp(`(^|\\W)${m[2]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\W|$)`);
-    return word.test(text) ? null : 'word not found';
-  }
-  m = /^(\S+) (=|!=) (.*)$/.exec(cond);
-  if (m) {
-    const text = read(k, m[1]!);
-    if (text === null) return 'cannot read';
-    const value = text.replace(/\n$/, '');
-    return (value === m[3]) === (m[2] === '=') ? null : `reads ${JSON.stringify(value)}`;
-  }
-  return 'condition not understood';
-}
-
-function read(k: Kernel, path: string): string | null {
-  const node = lookup(k, path);
-  if (!node || node.kind !== 'file' || !node.read) return null;
-  const r = node.read();
-  return typeof r === 'number' ? null : r;
 }
 
 /** The expected lines with <PID_LIST> filled in, and the first difference if any. */

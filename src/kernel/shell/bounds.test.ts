@@ -6,7 +6,8 @@
  * (../shared/realkernel/ask.sh).
  */
 import { describe, expect, it } from 'vitest';
-import { Kernel, WorkLimitExceeded, type KernelConfig } from '../kernel';
+import { WorkLimitExceeded, type KernelConfig } from '../kernel';
+import { bootKernel } from '../boot';
 import { settle } from '../settle';
 import { USEC_PER_SEC } from '../world/events';
 import { Shell } from './shell';
@@ -15,7 +16,7 @@ import { WORD_MAX, LINE_OUTPUT_MAX } from './limits';
 import { SLEEP_MAX } from './commands/sleep';
 
 function machine(config: Partial<KernelConfig> = {}) {
-  const k = new Kernel(config);
+  const k = bootKernel(config);
   const sh = new Shell(k);
   const run = (line: string) => {
     const r = sh.run(line);

@@ -4,10 +4,10 @@
  * the simulated shell's locale: in the C locale bash counts bytes).
  */
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../kernel';
+import { bootKernel } from '../boot';
 import { Shell } from './shell';
 
-const shell = () => new Shell(new Kernel());
+const shell = () => new Shell(bootKernel());
 
 describe('${#NAME}: the length of a parameter', () => {
   it('counts characters, not bytes: héllo is 5 (6 bytes)', () => {

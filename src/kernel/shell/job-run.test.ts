@@ -7,7 +7,8 @@
  * (../shared/realkernel/ask.sh), but for the pids.
  */
 import { describe, expect, it } from 'vitest';
-import { Kernel, WorkLimitExceeded, type KernelConfig } from '../kernel';
+import { WorkLimitExceeded, type KernelConfig } from '../kernel';
+import { bootKernel } from '../boot';
 import { settle } from '../settle';
 import { USEC_PER_SEC } from '../world/events';
 import { selftestMachine } from '../selftest/replay';
@@ -18,7 +19,7 @@ import { SLEEP_MAX } from './commands/sleep';
 
 function machine(opts: { selftest?: boolean; config?: Partial<KernelConfig> } = {}) {
   const made = opts.selftest ? selftestMachine(opts.config) : null;
-  const k = made?.kernel ?? new Kernel(opts.config);
+  const k = made?.kernel ?? bootKernel(opts.config);
   const sh = made?.shell ?? new Shell(k);
   sh.takeTerminal();
   const t0 = k.now;

@@ -11,7 +11,7 @@ import type { FileNode } from '../fs/node';
 import { normalizePath } from '../fs/node';
 import { SLEEP_SITES, type Task } from '../world/tasks';
 import { reenter } from '../world/task-events';
-import { klp_update_patch_state } from '../livepatch/transition';
+import { klp_update_patch_state } from '../livepatch/task-switch';
 import { isGroup, parse, ShellSyntaxError, type AndOr, type CommandList, type GroupCommand, type Pipeline, type SimpleCommand, type Word } from './parse';
 import { expandWords, expandWord, ExpansionRoom } from './expand';
 import { COMMAND_WORDS_MAX, ExpansionTooLarge, LINE_OUTPUT_MAX, mebibytes, taskListScan, WORD_MAX, WORK_PER_BYTE_WRITTEN } from './limits';

@@ -7,7 +7,7 @@ import { formatFrame, sameCode, VMLINUX } from '../world/code';
 import { patchEnabled } from '../machines/patch.machine';
 import { SIGNALS_TIMEOUT } from '../machines/transition.machine';
 import { USEC_PER_SEC } from '../world/events';
-import { klpSwitchBlocker } from '../livepatch/transition';
+import { klpSwitchBlocker } from '../livepatch/task-switch';
 import { klp_ftrace_handler } from '../livepatch/patch';
 import { attrNames } from '../fs/livepatch-attrs';
 import { stackOrder } from '../livepatch/core';

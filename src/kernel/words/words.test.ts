@@ -5,7 +5,7 @@
  * functions.sh's log() as a user-space write.
  */
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../kernel';
+import { bootKernel } from '../boot';
 import { KERN_DEBUG, KERN_DEFAULT, KERN_INFO } from '../world/log';
 import { ALL_SOURCES, LIVEPATCH_TRANSITION, MODULE_MAIN, SCHED_CORE, X86_FAULT, body, debugSite, line, say, type Word } from '.';
 import { argCount, kprintf, parseFormat, type Arg } from './printf';
@@ -45,7 +45,7 @@ describe('the words catalogue', () => {
   it.each(WORDS.filter((w) => w.call !== 'pr_debug' && w.call !== 'pr_cont' && w.call !== 'log').map((w) => [w.id, w]))(
     '%s prints with its level and function',
     (_id, w) => {
-      const k = new Kernel();
+      const k = bootKernel();
       const from = k.log.records.length;
       say(k, w, sampleArgs(w), OPTS);
       const rec = k.log.records.slice(from);
@@ -70,7 +70,7 @@ describe('the words catalogue', () => {
   it.each(WORDS.filter((w) => w.call === 'pr_debug').map((w) => [w.id, w]))(
     '%s prints at KERN_DEBUG only while dynamic debug enables its site, and the control file lists it',
     (_id, w) => {
-      const k = new Kernel();
+      const k = bootKernel();
       const from = k.log.records.length;
       say(k, w, sampleArgs(w));
       expect(k.log.records.length).toBe(from);
@@ -84,7 +84,7 @@ describe('the words catalogue', () => {
   );
 
   it('continues the open record with pr_cont(), as print_modules() and sched_show_task() build theirs', () => {
-    const k = new Kernel();
+    const k = bootKernel();
     const from = k.log.records.length;
     say(k, MODULE_MAIN.modulesLinkedIn);
     say(k, MODULE_MAIN.linkedModule, { module: 'a', flags: '(OK)' });
@@ -103,7 +103,7 @@ describe('the words catalogue', () => {
 
   it("writes functions.sh's lines as user space does, to /dev/kmsg", () => {
     for (const w of WORDS.filter((x) => x.call === 'log')) {
-      const k = new Kernel();
+      const k = bootKernel();
       const from = k.log.records.length;
       say(k, w, sampleArgs(w));
       expect(k.log.records.slice(from).map((r) => [r.facility, r.level, r.text])).toEqual([[1, KERN_DEFAULT, body(w, sampleArgs(w))]]);
@@ -111,7 +111,7 @@ describe('the words catalogue', () => {
   });
 
   it('keeps a record plain data, a 64-bit argument included (a log is serialised)', () => {
-    const k = new Kernel();
+    const k = bootKernel();
     say(k, X86_FAULT.cr2, { address: 0xffffffffc041b058n });
     const rec = k.log.records.at(-1)!;
     expect(rec.text).toBe('CR2: ffffffffc041b058');

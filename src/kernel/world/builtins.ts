@@ -3,7 +3,7 @@
  * functions behind /proc files, and system calls.
  */
 import type { Kernel } from '../kernel';
-import { linuxBanner } from '../kernel';
+import { linuxBanner } from './uts';
 import type { Task } from './tasks';
 
 export type Builtin = (k: Kernel, task: Task) => string | number;

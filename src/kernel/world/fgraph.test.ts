@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../kernel';
+import { bootKernel } from '../boot';
 import { Shell } from '../shell/shell';
 import { settle } from '../settle';
 import { FunctionGraph, fcall, fentry } from './fgraph';
 
 /** The graph of one command typed into a fresh kernel of `release` (after `before`), until the kernel settles. */
 function graphOf(release: '4.19' | '5.10' | '7.1', line: string, before: string[] = []) {
-  const k = new Kernel({ release });
+  const k = bootKernel({ release });
   const sh = new Shell(k);
   sh.run('cd /usr/src/linux/samples/livepatch');
   for (const b of before) {

@@ -17,7 +17,7 @@
  * keeps the loop's phase.
  */
 import type { Kernel } from '../kernel';
-import { utsArgs } from '../kernel';
+import { utsArgs } from './uts';
 import { USEC_PER_SEC, type KernelEvent } from './events';
 import { KERN_INFO } from './log';
 import { showTraceLogLvl } from './show-trace';

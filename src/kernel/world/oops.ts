@@ -15,7 +15,7 @@
  * with UID and the preemption model, print_tainted_verbose(), "Oops: Oops:").
  */
 import type { Kernel } from '../kernel';
-import { utsArgs } from '../kernel';
+import { utsArgs } from './uts';
 import { KERN_DEFAULT } from './log';
 import { symbolOffset } from './code';
 import { moduleTaintLetters, printTainted, printTaintedVerbose, TAINT_DIE } from './taint';

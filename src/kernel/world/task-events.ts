@@ -7,8 +7,9 @@
  * queued: a task that runs on and on is not simulated step by step.
  */
 import type { Kernel } from '../kernel';
-import { WAKE_LATENCY } from '../kernel';
-import { klp_cond_resched, klp_sched_try_switch, klp_update_patch_state, resolveCall } from '../livepatch/transition';
+import { WAKE_LATENCY } from './timing';
+import { klp_cond_resched, klp_sched_try_switch, klp_update_patch_state } from '../livepatch/task-switch';
+import { resolveCall } from '../livepatch/patch';
 import { VMLINUX } from './code';
 import type { Task } from './tasks';
 import { KernelOops, die } from './oops';

@@ -12,7 +12,8 @@
  * second later, where a task had not switched at once); the queued free_work
  * runs only at the story's own "a kworker runs" step.
  */
-import { Kernel } from '../../kernel/kernel';
+import type { Kernel } from '../../kernel/kernel';
+import { bootKernel } from '../../kernel/boot';
 import { Shell } from '../../kernel/shell/shell';
 import { settle } from '../../kernel/settle';
 import { lookup } from '../../kernel/fs/vfs';
@@ -58,7 +59,7 @@ const ERRNO_OF: [RegExp, string][] = [
 ];
 
 function boot(api: Api): Machine {
-  const k = new Kernel({ release: API_RELEASE[api] });
+  const k = bootKernel({ release: API_RELEASE[api] });
   const shell = new Shell(k);
   shell.run(`cd ${MODULE_DIR}`);
   settle(k);

@@ -3,7 +3,7 @@
  */
 import { attrNames } from '../../fs/livepatch-attrs';
 import type { Command, CommandContext } from '../types';
-import { UTS_VERSION } from '../../kernel';
+import { UTS_VERSION } from '../../world/uts';
 import { formatTimestamp, LEVEL_NAMES } from '../../world/log';
 import { strError } from '../../world/errno';
 import { lookup } from '../../fs/vfs';

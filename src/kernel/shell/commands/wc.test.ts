@@ -4,13 +4,13 @@
  * character counts with LC_ALL=C.UTF-8, the simulated shell's locale.
  */
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../../kernel';
+import { bootKernel } from '../../boot';
 import { settle } from '../../settle';
 import { lookup } from '../../fs/vfs';
 import { Shell } from '../shell';
 
 function machine() {
-  const k = new Kernel();
+  const k = bootKernel();
   const sh = new Shell(k);
   const run = (line: string) => {
     const r = sh.run(line);

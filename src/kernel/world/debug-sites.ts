@@ -3,7 +3,7 @@
  * the catalogue (src/kernel/words), with its file, line and format. They are
  * what `file kernel/livepatch/* +p` switches on.
  */
-import type { DynamicDebug } from '../world/dynamic-debug';
+import type { DynamicDebug } from './dynamic-debug';
 import { ALL_SOURCES, debugSite } from '../words';
 
 export function registerDebugSites(dd: DynamicDebug): void {
