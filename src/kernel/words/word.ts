@@ -5,7 +5,7 @@
  * that file. `source()` builds a file's entries; see ./index.ts for how to
  * add one.
  */
-import { KERN_ALERT, KERN_CRIT, KERN_DEBUG, KERN_DEFAULT, KERN_EMERG, KERN_ERR, KERN_INFO, KERN_NOTICE, KERN_WARNING } from '../world/log';
+import { KERN_ALERT, KERN_CRIT, KERN_DEBUG, KERN_DEFAULT, KERN_EMERG, KERN_ERR, KERN_INFO, KERN_NOTICE, KERN_WARNING } from '../world/log-format';
 
 /**
  * The prefix of a file whose pr_fmt is `KBUILD_MODNAME ": " fmt` and which

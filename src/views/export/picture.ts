@@ -14,7 +14,7 @@ import { blockerText, describeTask, isBlockingFrame, layoutWithLabels, markLook,
 import { patchStackModel, type PatchCard, type Tone } from '../patch-stack';
 import { cut, el, esc, fmt, wrap } from './svg';
 import type { StepRecord } from '../../session/situation';
-import { formatTimestamp } from '../../kernel/world/log';
+import { formatTimestamp } from '../../kernel/world/log-format';
 
 /** The theme's colours and fonts, as values (read from the page's CSS variables, PALETTE_VARS). */
 export interface Palette {
