@@ -6,10 +6,13 @@
  * a fresh one started; the page then reopens what it showed before.
  */
 import type { Progress, Reply, Request } from '../session/protocol';
+import type { Played } from '../stories/api51/model';
 import { spawnWorker } from './spawn-worker';
 
 export interface EngineHost {
   request(req: Request): Promise<Reply>;
+  /** The "Before and after 5.1" story played on its two kernels (a 4.19 and a 5.10), beside the session. */
+  story(): Promise<Played>;
   /** Ends the work under way; pending requests reject with Stopped. Returns false if it cannot (in the page). */
   stop(): boolean;
   onProgress: ((p: Progress) => void) | null;
@@ -21,7 +24,8 @@ export class Stopped extends Error {
   }
 }
 
-type Pending = { req: Request; resolve: (r: Reply) => void; reject: (e: Error) => void };
+/** A request, or (null) the story's play. */
+type Pending = { req: Request | null; resolve: (r: unknown) => void; reject: (e: Error) => void };
 
 class WorkerHost implements EngineHost {
   onProgress: ((p: Progress) => void) | null = null;
@@ -36,10 +40,18 @@ class WorkerHost implements EngineHost {
   }
 
   request(req: Request): Promise<Reply> {
+    return this.send(req);
+  }
+
+  story(): Promise<Played> {
+    return this.send(null);
+  }
+
+  private send<T>(req: Request | null): Promise<T> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.pending.set(id, { req, resolve, reject });
-      this.worker.postMessage({ id, req });
+      this.pending.set(id, { req, resolve: resolve as (r: unknown) => void, reject });
+      this.worker.postMessage(req ? { id, req } : { id, story: 'api51' });
     });
   }
 
@@ -53,13 +65,13 @@ class WorkerHost implements EngineHost {
 
   private spawn(): Worker {
     const w = spawnWorker();
-    w.onmessage = (e: MessageEvent<{ id?: number; reply?: Reply; progress?: Progress }>) => {
-      const { id, reply, progress } = e.data;
+    w.onmessage = (e: MessageEvent<{ id?: number; reply?: Reply; played?: Played; progress?: Progress }>) => {
+      const { id, reply, played, progress } = e.data;
       if (progress) return this.onProgress?.(progress);
       this.answered = true;
       const p = this.pending.get(id!);
       this.pending.delete(id!);
-      p?.resolve(reply!);
+      p?.resolve(reply ?? played);
     };
     w.onerror = (e) => {
       e.preventDefault();
@@ -75,11 +87,12 @@ class WorkerHost implements EngineHost {
       const host = this.fallback();
       host.onProgress = this.onProgress;
       this.request = (req) => host.request(req);
+      this.story = () => host.story();
       this.stop = () => host.stop();
       const waiting = [...this.pending.values()];
       this.pending.clear();
       w.terminate();
-      for (const p of waiting) host.request(p.req).then(p.resolve, p.reject);
+      for (const p of waiting) (p.req ? host.request(p.req) : host.story()).then(p.resolve, p.reject);
     };
     return w;
   }
@@ -93,6 +106,10 @@ export class LocalHost implements EngineHost {
   async request(req: Request): Promise<Reply> {
     this.session ??= import('../session/session').then((m) => new m.Session((p) => this.onProgress?.(p)));
     return (await this.session).handle(req);
+  }
+
+  story(): Promise<Played> {
+    return import('../stories/api51/engine').then((m) => m.playBoth());
   }
 
   stop(): boolean {

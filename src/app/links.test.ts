@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DISTRIBUTION_RELEASE } from '../kernel/release/distributions';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import LZString from 'lz-string';
@@ -49,8 +50,10 @@ function checkRanges(link: Link): void {
   }
   const { setup, inputs, step, options: o } = link.situation;
   const c = setup.config;
-  expect(Object.keys(c).every((k) => ['cpus', 'seed', 'extraTasks', 'reliableStacks', 'forceMarksEveryPatch', 'moduleForceUnload', 'release'].includes(k))).toBe(true);
+  expect(Object.keys(c).every((k) => ['cpus', 'seed', 'extraTasks', 'reliableStacks', 'forceMarksEveryPatch', 'moduleForceUnload', 'release', 'distribution'].includes(k))).toBe(true);
   if (c.release !== undefined) expect(DIAL_RELEASES).toContain(c.release);
+  // a distribution's kernel is its own release
+  if (c.distribution !== undefined) expect(c.release).toBe(DISTRIBUTION_RELEASE[c.distribution]);
   if (c.cpus !== undefined) inRange(c.cpus, 1, 256);
   if (c.extraTasks !== undefined) inRange(c.extraTasks, 0, 20_000);
   if (c.seed !== undefined) inRange(c.seed, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
@@ -203,6 +206,10 @@ describe('encodeSituation / decodeLink round trip', () => {
     expect(ok('#/blank?tasks=2000&cpus=16')).toEqual(fresh({ extraTasks: 2000, cpus: 16 }, {}));
     expect(ok('#/blank?kernel=4.19&talk')).toEqual(fresh({ release: '4.19' }, { talk: true }));
     expect(decodeLink('#/blank?kernel=3.0')).toEqual({ ok: false, error: expect.stringMatching(/not one klpscope simulates/) });
+    // a distribution's kernel: its release comes with its config
+    expect(ok('#/blank?distro=debian-12')).toEqual(fresh({ distribution: 'debian-12', release: '6.1' }, {}));
+    expect(ok('#/blank?kernel=6.1&distro=debian-12')).toEqual(fresh({ distribution: 'debian-12', release: '6.1' }, {}));
+    expect(decodeLink('#/blank?kernel=5.10&distro=debian-12')).toEqual({ ok: false, error: 'Debian 12 runs Linux 6.1, not 5.10.' });
     expect(ok('#/blank?theme=dark')).toEqual(fresh({}, { theme: 'dark' }));
     expect(ok('#/blank?talk&seed=7')).toEqual(fresh({ seed: 7 }, { talk: true }));
     expect(ok('#/?talk&theme=dark')).toEqual({ kind: 'home', options: { talk: true, embed: false, theme: 'dark' } });
@@ -294,6 +301,8 @@ describe('decodeLink rejects hostile and broken links', () => {
     ['boolean not 0 or 1', '#/x/reliableStacks=true', /must be 0 or 1/],
     ['a kernel the dial does not offer', '#/x/kernel=2.6', /not one klpscope simulates/],
     ['a kernel that is no release', '#/x/kernel=mainline', /not one klpscope simulates/],
+    ['a distribution whose config is not read', '#/x/distro=fedora-40', /^The distribution 'fedora-40' is not one whose kernel config klpscope has read \(debian-12\)\.$/],
+    ['a distribution on another release', '#/x/distro=debian-12;kernel=4.19', /Debian 12 runs Linux 6\.1, not 4\.19/],
     ['unknown key', '#/x/foo=1', /^Unknown setting 'foo' in the link\.$/],
     ['unknown input', '#/x/@step', /Unknown input '@step'/],
     ['settle with a value', '#/x/@settle=3', /takes no value/],
@@ -399,7 +408,7 @@ describe('decodeLink rejects hostile and broken links', () => {
 describe('decodeLink on arbitrary strings', () => {
   const token = fc.constantFrom(
     '#/x/', '#/z/', '#/s/', '#/blank', 'a', '/', '?', '&', ';', '=', ',', '$', '@event', '@event=', '@settle', '@advance=', '@wake=', '@', 'cpus=', 'seed=', 'extraTasks=',
-    'reliableStacks=', 'forceMarksEveryPatch=', 'selftest=', 'task=', 'setup=', 'step=', 'speed=', 'theme=dark', 'talk', 'embed', 'user', 'kthread', 'S', 'D', 'R', 'U', 'SU', 'RF', '0', '1', '7', '-', '.', 'e', 'e-5',
+    'reliableStacks=', 'forceMarksEveryPatch=', 'selftest=', 'distro=debian-12', 'kernel=6.1', 'kernel=4.19', 'task=', 'setup=', 'step=', 'speed=', 'theme=dark', 'talk', 'embed', 'user', 'kthread', 'S', 'D', 'R', 'U', 'SU', 'RF', '0', '1', '7', '-', '.', 'e', 'e-5',
     '1e309', '%', '%2', '%3B', '%E0%A4%A', '%ED%A0%80', '\uD800', '\uDC00', '😀', '__proto__', 'constructor', '<script>', 'javascript:',
   );
   const hostile = fc.oneof(

@@ -13,6 +13,7 @@
  * The readable text is `;`-separated items; values are percent-encoded
  * (only A-Z a-z 0-9 - _ . ~ / : @ , $ = stay as they are):
  *
+ *   kernel=4.19  or  distro=debian-12 (its release and its kernel config)
  *   cpus=4;seed=7;extraTasks=0;reliableStacks=1;forceMarksEveryPatch=0;moduleForceUnload=1;selftest=0
  *   task=<comm>,<user|kthread>,<flags>,<cpu|>,<fn>,<fn>…  (a set-up task; flags:
  *        S or D for its state, then U if its stack is unreliable, e.g. `DU`, `U`, ``)
@@ -27,6 +28,7 @@
  */
 import { BIDI } from '../views/untrusted';
 import LZString from 'lz-string';
+import { DISTRIBUTION_NAME, DISTRIBUTION_RELEASE, type DistributionId } from '../kernel/release/distributions';
 import { DEFAULT_CONFIG, type KernelConfig } from '../kernel/config';
 import type { Input, Setup, TaskSetup } from '../session/situation';
 import { clampSpeed, scenarioHash, SPEED_LIMITS, viewItems, type ViewOptions } from './link-view';
@@ -105,7 +107,8 @@ export function encodeSituation(s: Situation): string {
 function situationText(s: Situation): string {
   const { config, selftest, lines, tasks = [] } = s.setup;
   const out: string[] = [];
-  if (config.release !== undefined) out.push(`kernel=${config.release}`);
+  if (config.distribution !== undefined) out.push(`distro=${config.distribution}`);
+  else if (config.release !== undefined) out.push(`kernel=${config.release}`);
   for (const key of CONFIG_KEYS) {
     const v = config[key];
     if (v !== undefined) out.push(`${key}=${Number(v)}`);
@@ -242,9 +245,11 @@ function parseBlank(query: string): Link {
     else if (key === 'cpus') config.cpus = num(need(key, value), key, LIMITS.cpus, true);
     else if (key === 'seed') config.seed = num(need(key, value), key, [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], true);
     else if (key === 'kernel') config.release = release(need(key, value));
+    else if (key === 'distro') config.distribution = distribution(need(key, value));
     else return false;
     return true;
   });
+  runsItsRelease(config);
   return { kind: 'exploration', situation: { setup: { config, selftest: true, lines: [] }, inputs: [], step: 0, options } };
 }
 
@@ -308,6 +313,7 @@ function parseText(text: string): Situation {
     }
     once(seen, key);
     if (key === 'kernel') config.release = release(need(key, value));
+    else if (key === 'distro') config.distribution = distribution(need(key, value));
     else if (key === 'cpus' || key === 'extraTasks') config[key] = num(need(key, value), key, LIMITS[key], true);
     else if (key === 'seed') config.seed = num(need(key, value), key, [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], true);
     else if (key === 'reliableStacks' || key === 'forceMarksEveryPatch' || key === 'moduleForceUnload') config[key] = bool(key, value);
@@ -316,6 +322,7 @@ function parseText(text: string): Situation {
     else if (!viewItem(options, key, value)) fail(`Unknown setting '${show(key)}' in the link.`);
   }
   if (step > inputs.length) fail(`The step (${step}) is past the last input (${inputs.length}).`);
+  runsItsRelease(config);
   const cpus = config.cpus ?? DEFAULT_CONFIG.cpus;
   for (const t of tasks) if (t.cpu !== undefined && t.cpu >= cpus) fail(`The task '${t.comm}' is on CPU ${t.cpu}, but there are ${cpus} CPUs.`);
   const onCpu = new Map<number, string>();
@@ -333,6 +340,19 @@ function release(value: string): Release {
   const r = parseRelease(value);
   if (!r || !DIAL_RELEASES.includes(r)) fail(`The kernel '${show(value)}' is not one klpscope simulates (${DIAL_RELEASES.join(', ')}).`);
   return r;
+}
+
+function distribution(value: string): DistributionId {
+  if (!Object.hasOwn(DISTRIBUTION_RELEASE, value)) fail(`The distribution '${show(value)}' is not one whose kernel config klpscope has read (${Object.keys(DISTRIBUTION_RELEASE).join(', ')}).`);
+  return value as DistributionId;
+}
+
+/** A distribution's kernel is its own release: the link may say so, not another. */
+function runsItsRelease(config: Partial<KernelConfig>): void {
+  const d = config.distribution;
+  if (!d) return;
+  if (config.release !== undefined && config.release !== DISTRIBUTION_RELEASE[d]) fail(`${DISTRIBUTION_NAME[d]} runs Linux ${DISTRIBUTION_RELEASE[d]}, not ${config.release}.`);
+  config.release = DISTRIBUTION_RELEASE[d];
 }
 
 /** `comm,kind,flags,cpu,frame…` */

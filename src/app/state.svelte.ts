@@ -16,6 +16,7 @@ import { decodeView, patch, tasksToDecode, type Notice, type Progress, type Repl
 /** A snapshot as the page keeps it: its views whole again. */
 type Shown = Omit<Snapshot, 'view' | 'prev'> & { view: KernelView; prev: KernelView | null };
 import type { Release } from '../kernel/release/releases';
+import type { DistributionId } from '../kernel/release/distributions';
 import type { KernelView } from '../kernel/view/types';
 import type { LogRecord } from '../kernel/world/log';
 import type { CatalogEntry } from '../views/modules';
@@ -107,6 +108,8 @@ export class AppState {
   notice = $state.raw<Notice | null>(null);
   /** the kernel release the situation shown simulates (undefined: mainline) */
   release = $state.raw<Release | undefined>(undefined);
+  /** the distribution whose kernel (release and config) it runs, if one */
+  distribution = $state.raw<DistributionId | undefined>(undefined);
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly host: EngineHost;
   /** the situation (or story) being opened; a later open supersedes it */
@@ -159,6 +162,7 @@ export class AppState {
       this.refresh();
       this.loading = true;
       const m = await s.load();
+      m.prepare?.(this.host);
       if (this.building !== token) return; // something else was opened meanwhile
       const steps = m.steps();
       this.storyView = m.default;
@@ -383,6 +387,7 @@ export class AppState {
   private apply(s: Snapshot, { view, prev }: Pick<Shown, 'view' | 'prev'>): void {
     this.snap = { ...s, view, prev };
     this.release = s.setup.config.release;
+    this.distribution = s.setup.config.distribution;
     this.inputs = patch(this.inputs, s.inputs);
     this.records = patch(this.records, s.records);
     this.log = patch(this.log, s.log);

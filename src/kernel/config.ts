@@ -3,6 +3,7 @@
  * page (links carry a config) can read it without loading the kernel.
  */
 import type { Release } from './release/releases';
+import type { DistributionId } from './release/distributions';
 
 export interface KernelConfig {
   /** online CPUs */
@@ -11,7 +12,7 @@ export interface KernelConfig {
   seed: number;
   /** extra user processes, for large-system set-ups */
   extraTasks: number;
-  /** CONFIG_HAVE_RELIABLE_STACKTRACE (x86_64 has it) */
+  /** CONFIG_HAVE_RELIABLE_STACKTRACE (x86_64 has it; absent: the kernel's config, release/kconfig.ts) */
   reliableStacks: boolean;
   /**
    * klp_force_transition() as in 5.1 to 5.17: every patch on klp_patches is
@@ -24,9 +25,8 @@ export interface KernelConfig {
   /**
    * CONFIG_MODULE_FORCE_UNLOAD: `rmmod -f` (delete_module() with O_TRUNC)
    * may remove a module that is in use or has no exit function, tainting the
-   * kernel R. Off by default (Kconfig gives no default: "If unsure, say N"),
-   * so EAGAIN; x86_64_defconfig and many distributions turn it on (Debian's
-   * 6.1 has it).
+   * kernel R. Absent: the kernel's config (release/kconfig.ts): Kconfig says
+   * "If unsure, say N" (so EAGAIN), Debian 12's 6.1 has it.
    */
   moduleForceUnload?: boolean;
   /**
@@ -34,6 +34,8 @@ export interface KernelConfig {
    * differently, uname -r, the modules its tree builds); absent: mainline.
    */
   release?: Release;
+  /** a distribution whose kernel config this kernel has (its release is the distribution's) */
+  distribution?: DistributionId;
   /**
    * The release whose selftests' harness the shell's selftest helpers follow
    * (a transcript's `# kernel:` line; absent: mainline).
@@ -41,4 +43,4 @@ export interface KernelConfig {
   harness?: Release;
 }
 
-export const DEFAULT_CONFIG: KernelConfig = { cpus: 4, seed: 1, extraTasks: 0, reliableStacks: true, forceMarksEveryPatch: false, moduleForceUnload: false };
+export const DEFAULT_CONFIG: KernelConfig = { cpus: 4, seed: 1, extraTasks: 0, reliableStacks: true, forceMarksEveryPatch: false };

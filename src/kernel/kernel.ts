@@ -25,6 +25,8 @@ import { bootTasks } from './world/boot';
 import { utsRelease, linuxBanner } from './world/uts';
 import { INIT_MAIN, PANIC, SMP, X86_SETUP, say } from './words';
 import { kernelProfile, type KernelProfile } from './release/profile';
+import { kconfigOf, type Kconfig } from './release/kconfig';
+import { MAINLINE } from './release/releases';
 import type { KlpOps, KlpPatch } from './livepatch/types';
 import type { ShadowTable } from './livepatch/shadow';
 import type { KlpObserver } from './livepatch/trace';
@@ -83,6 +85,8 @@ export class Kernel {
   readonly config: KernelConfig;
   /** what this release's livepatch core does differently (config.release; mainline when absent) */
   readonly profile: KernelProfile;
+  /** the config options users meet (release/kconfig.ts), as this kernel has them */
+  readonly kconfig: Kconfig;
   /** uname -r */
   readonly uts: string;
   readonly queue = new EventQueue();
@@ -159,7 +163,11 @@ export class Kernel {
     readonly rules: KernelRules,
     config: Partial<KernelConfig> = {},
   ) {
-    this.config = { ...DEFAULT_CONFIG, ...config };
+    // What the set-up leaves out comes from the kernel's config: its distribution's, else Kconfig's defaults.
+    const kconfig = kconfigOf(config.release ?? MAINLINE, config.distribution);
+    const given = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as Partial<KernelConfig>;
+    this.config = { ...DEFAULT_CONFIG, reliableStacks: kconfig.reliableStacks, moduleForceUnload: kconfig.moduleForceUnload, ...given };
+    this.kconfig = { ...kconfig, reliableStacks: this.config.reliableStacks, moduleForceUnload: this.config.moduleForceUnload === true };
     this.profile = kernelProfile(this.config.release);
     this.uts = utsRelease(this.profile.release);
     this.cmdline = `BOOT_IMAGE=/boot/vmlinuz-${this.uts} root=/dev/vda1 ro console=ttyS0 quiet`;

@@ -45,6 +45,13 @@ function changed(path: string, value: unknown): unknown {
 }
 
 describe('the scenario format', () => {
+  it("takes a distribution's kernel as its release and its config, and says when the release disagrees", () => {
+    const s = readScenario(changed('setup.config', { distribution: 'debian-12' }), 'test.json', { knownWord });
+    expect(s.kind === 'timeline' && s.setup.config).toEqual({ distribution: 'debian-12', release: '6.1' });
+    expect(problems(changed('setup.config', { distribution: 'debian-12', release: '5.10' }))).toEqual(['setup.config.release: is "5.10", but Debian 12 runs 6.1']);
+    expect(problems(changed('setup.config', { distribution: 'fedora-40' }))[0]).toMatch(/setup\.config\.distribution: should be a distribution whose kernel config klpscope has read \(debian-12\)/);
+  });
+
   it.each(FILES)('builtin/%s reads, and writes back as it was', (f) => {
     const data = read(f);
     const s = readScenario(data, f, { knownWord });

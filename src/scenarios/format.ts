@@ -7,6 +7,7 @@
  * (no bidi controls, no control characters, bounded lengths), its set-up is
  * what a link may ask for, and its claims have the shapes the tests check.
  */
+import { DISTRIBUTION_NAME, DISTRIBUTION_RELEASE, type DistributionId } from '../kernel/release/distributions';
 import { VIEW_IDS, type Focus } from '../views/focus';
 import type { Setup, TaskSetup } from '../session/situation';
 import { LIMITS } from '../app/links';
@@ -59,9 +60,11 @@ const COMM = /^[A-Za-z0-9_.:/+-]{1,15}$/;
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
 
 const ACTOR_KINDS = ['task', 'patch', 'func', 'module', 'kobject', 'file', 'state', 'machine', 'shadow', 'part'] as const;
-const CONFIG: Record<string, 'int' | 'bool' | 'release' | readonly [number, number]> = {
+const CONFIG: Record<string, 'int' | 'bool' | 'release' | 'distribution' | readonly [number, number]> = {
   /** the kernel release simulated: one the dial offers */
   release: 'release',
+  /** a distribution whose kernel config klpscope has read (release/kconfig.ts); its release comes with it */
+  distribution: 'distribution',
   cpus: LIMITS.cpus,
   seed: 'int',
   extraTasks: LIMITS.extraTasks,
@@ -194,6 +197,10 @@ class Reader {
         typeof val === 'string' && (DIAL_RELEASES as readonly string[]).includes(val)
           ? (config[k] = val)
           : this.bad(where, `should be one of the releases klpscope simulates (${DIAL_RELEASES.join(', ')}), not ${describe(val)}`);
+      else if (type === 'distribution')
+        typeof val === 'string' && Object.hasOwn(DISTRIBUTION_RELEASE, val)
+          ? (config[k] = val)
+          : this.bad(where, `should be a distribution whose kernel config klpscope has read (${Object.keys(DISTRIBUTION_RELEASE).join(', ')}), not ${describe(val)}`);
       else if (typeof val !== 'number' || !Number.isSafeInteger(val)) this.bad(where, `should be a whole number, not ${describe(val)}`);
       else if (type !== 'int' && (val < type[0] || val > type[1])) this.bad(where, `is ${val}; it may be ${type[0]} to ${type[1]}`);
       else config[k] = val;
@@ -201,6 +208,10 @@ class Reader {
     if (typeof o.selftest !== 'boolean') this.bad(join(at, 'selftest'), `should be true or false (run the selftests' set-up first), not ${describe(o.selftest)}`);
     const lines = this.list(o.lines ?? [], join(at, 'lines'), LIMITS.setupLines, (l, w) => this.text(l, w, LIMITS.command));
     const tasks = o.tasks === undefined ? undefined : this.list(o.tasks, join(at, 'tasks'), LIMITS.tasks, (t, w) => this.task(t, w, (config.cpus as number) ?? 4));
+    const d = config.distribution as DistributionId | undefined;
+    if (d && config.release !== undefined && config.release !== DISTRIBUTION_RELEASE[d])
+      this.bad(join(at, 'config.release'), `is ${describe(config.release)}, but ${DISTRIBUTION_NAME[d]} runs ${DISTRIBUTION_RELEASE[d]}`);
+    else if (d) config.release = DISTRIBUTION_RELEASE[d];
     const setup: Setup = { config, selftest: o.selftest === true, lines: lines ?? [] };
     if (tasks) setup.tasks = tasks;
     return setup;

@@ -4,6 +4,7 @@
  * scenarios are told by their own small models instead (`story`): the lock
  * inversion behind free_work, and the API before and after Linux 5.1.
  */
+import type { EngineHost } from '../app/engine-host';
 import { GONE_FUNCTIONS } from './gone-functions';
 import type { Component } from 'svelte';
 import type { Setup } from '../session/situation';
@@ -163,7 +164,12 @@ export interface StoryStep {
  */
 export interface StoryScenario extends ScenarioBase {
   kind: 'story';
-  load: () => Promise<{ default: Component<{ step: number; fit?: boolean }>; steps: () => readonly StoryStep[] }>;
+  load: () => Promise<{
+    default: Component<{ step: number; fit?: boolean }>;
+    steps: () => readonly StoryStep[];
+    /** a story told by engines of its own: starts them on the page's engine host as it opens */
+    prepare?: (host: Pick<EngineHost, 'story'>) => void;
+  }>;
 }
 
 export type Scenario = TimelineScenario | StoryScenario;

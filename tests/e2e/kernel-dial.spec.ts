@@ -53,9 +53,11 @@ test('a link naming a kernel the dial does not offer is refused in words', async
   await expect(page.getByRole('alert')).toContainText("The kernel '3.10' is not one klpscope simulates");
 });
 
-test('the "Before and after 5.1" story is two engines, 4.19 and 5.10, played in a worker of its own', async ({ page }) => {
+test('the "Before and after 5.1" story is two engines, 4.19 and 5.10, played in the page\'s engine worker', async ({ page }) => {
   const workers: string[] = [];
+  const scripts: string[] = [];
   page.on('worker', (w) => workers.push(w.url()));
+  page.on('request', (r) => scripts.push(r.url()));
   await page.goto('/#/s/api51/3');
   const table = page.getByRole('table', { name: /Step 3 of 7: echo 1 > .*, on both kernels/ });
   await expect(table).toBeVisible();
@@ -68,9 +70,30 @@ test('the "Before and after 5.1" story is two engines, 4.19 and 5.10, played in 
   // the functions that ran are the engine's function graph
   const calls = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /Functions called/ }) });
   await expect(calls.getByRole('cell').nth(0)).toContainText('try_module_get()');
-  // the page's session worker, and the story's own
-  expect(workers.length).toBeGreaterThanOrEqual(2);
+  // played by the session's one worker: the page loads no engine code of its own
+  expect(workers).toHaveLength(1);
+  expect(scripts.filter((u) => /\/assets\/(engine|fork|session)-[^/]*\.js$/.test(u))).toEqual([]);
   // the header's dial sets the page's kernel, which a story does not use: it says so instead
   await expect(page.getByText("Kernels: the story's own")).toBeVisible();
   await expect(page.getByRole('combobox', { name: 'Kernel release' })).toHaveCount(0);
+});
+
+test("6.1 (Debian 12) runs 6.1 with Debian's kernel config: its link says so, rmmod -f works, What changes? names the config", async ({ page }) => {
+  await openBlank(page);
+  await page.getByRole('combobox', { name: 'Kernel release' }).selectOption('debian-12');
+  await expect(page).toHaveURL(/distro=debian-12/);
+  await expect(page.getByRole('textbox', { name: 'Shell' })).toBeVisible();
+  await type(page, 'uname -r');
+  await expect(page.getByRole('log', { name: 'Shell output' })).toContainText('6.1.0');
+  await type(page, 'insmod test_modules/test_klp_livepatch.ko');
+  await settle(page);
+  await type(page, 'rmmod -f test_klp_livepatch');
+  await settle(page);
+  await type(page, 'cat /proc/sys/kernel/tainted');
+  // R (TAINT_FORCED_RMMOD, 8) on top of O, E and K: the forced removal went through
+  await expect(page.getByRole('log', { name: 'Shell output' })).toContainText('45064');
+  await page.getByRole('button', { name: 'What changes at Linux 6.1 (Debian 12), against mainline' }).click();
+  const changes = page.getByRole('dialog', { name: /What changes at Linux 6.1 \(Debian 12\)/ });
+  await expect(changes).toContainText('CONFIG_MODULE_FORCE_UNLOAD=y');
+  await expect(changes).toContainText("Debian 12's config");
 });

@@ -15,6 +15,11 @@ import { snapshot } from '../../src/kernel/view/snapshot';
 import { commandArb } from './commands';
 import { DIAL_RELEASES } from '../../src/kernel/release/profile';
 import { MAINLINE } from '../../src/kernel/release/releases';
+import { DISTRIBUTION_RELEASE, type DistributionId } from '../../src/kernel/release/distributions';
+
+const DISTRIBUTIONS = Object.keys(DISTRIBUTION_RELEASE) as DistributionId[];
+/** A distribution's kernel is its release (a link says the distribution; the release comes with it). */
+const runsItsRelease = (c: Partial<KernelConfig>): Partial<KernelConfig> => (c.distribution ? { ...c, release: DISTRIBUTION_RELEASE[c.distribution] } : c);
 
 /** How many runs a property makes: FUZZ_RUNS, or 1,000 (what `npm test` runs). */
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
@@ -91,9 +96,10 @@ export const linkConfig: fc.Arbitrary<Partial<KernelConfig>> = fc.record(
     forceMarksEveryPatch: fc.boolean(),
     moduleForceUnload: fc.boolean(),
     release: fc.constantFrom(...DIAL_RELEASES.filter((r) => r !== MAINLINE)),
+    distribution: fc.constantFrom(...DISTRIBUTIONS),
   },
   { requiredKeys: [] },
-);
+).map(runsItsRelease);
 
 interface SituationParts {
   config: fc.Arbitrary<Partial<KernelConfig>>;
@@ -158,9 +164,10 @@ export const replayConfig: fc.Arbitrary<Partial<KernelConfig>> = fc.record(
     reliableStacks: fc.boolean(),
     forceMarksEveryPatch: fc.boolean(),
     release: fc.constantFrom(...DIAL_RELEASES),
+    distribution: fc.constantFrom(...DISTRIBUTIONS),
   },
   { requiredKeys: [] },
-);
+).map(runsItsRelease);
 
 /** Seconds to let pass: mostly a few (a stalled transition retries every second), sometimes a fraction. */
 export const seconds = fc.oneof(

@@ -169,6 +169,11 @@ export const FACTS = {
     commit: '3dae09de4061',
     subject: 'Documentation/ABI: "Date: Jan 2025, KernelVersion: 6.14.0" (Wardenjohn)',
   },
+  preemptDynamic: {
+    says: 'x86-64 builds default to CONFIG_PREEMPT_DYNAMIC (the preemption model chosen at boot): the boot banner says PREEMPT_DYNAMIC',
+    since: '5.12',
+    subject: 'preempt: Introduce CONFIG_PREEMPT_DYNAMIC (Kconfig: "default y if HAVE_PREEMPT_DYNAMIC_CALL")',
+  },
   ftraceEnabledFailFlag: {
     harness: true,
     says: "the selftests' set_ftrace_enabled takes --fail for a write that must be refused; without it a refused write skips the test (before, the helper logged sysctl's answer whatever it was)",

@@ -45,7 +45,7 @@ export function replay(t: Transcript, config: Partial<KernelConfig> = {}, betwee
   // A transcript of an older release is run on that release's kernel, with its harness (its helpers' words);
   // before the selftests (5.1) the harness is a document's worked examples.
   const release = config.harness ?? t.kernel;
-  if (release) config = { release, harness: release, ...config };
+  if (release) config = { release, harness: release, ...(t.distribution && !config.harness ? { distribution: t.distribution } : {}), ...config };
   if (release && !kernelProfile(release).selftests) return replayDocument(t, config);
   const machine = selftestMachine(config);
   let { kernel, shell } = machine;

@@ -20,9 +20,9 @@ export const KERNEL_RELEASE = utsRelease(MAINLINE);
 export function utsRelease(r: Release): string {
   return `${r}.0`;
 }
-/** init_utsname()->version */
-export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC';
+/** init_utsname()->version: the build's number and flags (PREEMPT_DYNAMIC since 5.12's x86-64 default) */
+export const utsVersion = (k: Pick<Kernel, 'kconfig'>): string => `#1 SMP${k.kconfig.preemptDynamic ? ' PREEMPT_DYNAMIC' : ''}`;
 /** The release and version as a report prints them ("%s %.*s", the version up to its first blank: "#1"). */
-export const utsArgs = (k: Kernel) => ({ release: k.uts, version_len: UTS_VERSION.indexOf(' '), version: UTS_VERSION }) as const;
+export const utsArgs = (k: Kernel) => ({ release: k.uts, version_len: utsVersion(k).indexOf(' '), version: utsVersion(k) }) as const;
 /** linux_banner: the first line of the boot log, and /proc/version */
-export const linuxBanner = (k: Kernel): string => `Linux version ${k.uts} (klpscope@localhost) ${UTS_VERSION}`;
+export const linuxBanner = (k: Kernel): string => `Linux version ${k.uts} (klpscope@localhost) ${utsVersion(k)}`;

@@ -2,3 +2,4 @@
 export { default } from './Api51Story.svelte';
 import { STORY_STEPS } from './model';
 export const steps = () => STORY_STEPS;
+export { prepare } from './ready';

@@ -3,7 +3,7 @@
  */
 import { attrNames } from '../../fs/livepatch-attrs';
 import type { Command, CommandContext } from '../types';
-import { UTS_VERSION } from '../../world/uts';
+import { utsVersion } from '../../world/uts';
 import { formatTimestamp, LEVEL_NAMES } from '../../world/log';
 import { strError } from '../../world/errno';
 import { lookup } from '../../fs/vfs';
@@ -84,7 +84,7 @@ export const sysctl: Command = (ctx, args) => {
 
 export const uname: Command = (ctx, args) => {
   if (args.includes('-r')) ctx.out(`${ctx.k.uts}\n`);
-  else if (args.includes('-a')) ctx.out(`Linux klpscope ${ctx.k.uts} ${UTS_VERSION} x86_64 GNU/Linux\n`);
+  else if (args.includes('-a')) ctx.out(`Linux klpscope ${ctx.k.uts} ${utsVersion(ctx.k)} x86_64 GNU/Linux\n`);
   else ctx.out('Linux\n');
   return 0;
 };
