@@ -78,7 +78,7 @@ function commandCaption(r: StepRecord, line: string, oldApi: boolean): Caption {
         fn: '__klp_disable_patch',
         text: oldApi
           ? `enabled_store() → __klp_disable_patch(): unpatching starts. When every task is back the module reference comes back; the patch stays registered, its directory too.`
-          : `enabled_store() → __klp_disable_patch(): klp_init_transition(KLP_TRANSITION_UNPATCHED), pre_unpatch callbacks, klp_start_transition(). When every task is back, the patch is freed from a workqueue, not from this write.`,
+          : `enabled_store() → __klp_disable_patch(): klp_init_transition() towards the unpatched state, pre_unpatch callbacks, klp_start_transition(). When every task is back, the patch is freed from a workqueue, not from this write.`,
       };
     if (value === '1' && oldApi)
       return { fn: '__klp_enable_patch', text: `enabled_store() → __klp_enable_patch(): the registered patch is enabled again (refused since 5.1).` };

@@ -77,7 +77,7 @@ export function entry(patch: string, newFunc: string, o: Partial<FuncStackView['
 export function kview(o: Partial<KernelView> = {}): KernelView {
   return {
     time: 0,
-    transition: { state: 'idle', patch: null, target: -1, signals: 0, nextRetryAt: null, nextSignalAt: null },
+    transition: { state: 'idle', patch: null, target: -1, signals: 0, nextRetryAt: null, nextSignalAt: null, names: ['KLP_TRANSITION_IDLE', 'KLP_TRANSITION_UNPATCHED', 'KLP_TRANSITION_PATCHED'] },
     patches: [],
     funcStacks: [],
     tasks: [],
@@ -95,7 +95,7 @@ export function kview(o: Partial<KernelView> = {}): KernelView {
 /** A view whose transition machine runs for `name` towards target (1 patched, 0 unpatched). */
 export function inTransition(name: string, target: 0 | 1, o: Partial<KernelView> = {}): KernelView {
   return kview({
-    transition: { state: 'running', patch: name, target, signals: 1, nextRetryAt: SEC, nextSignalAt: 15 * SEC },
+    transition: { state: 'running', patch: name, target, signals: 1, nextRetryAt: SEC, nextSignalAt: 15 * SEC, names: ['KLP_TRANSITION_IDLE', 'KLP_TRANSITION_UNPATCHED', 'KLP_TRANSITION_PATCHED'] },
     ...o,
   });
 }

@@ -149,8 +149,9 @@ export function funcStackLayout(s: FuncStackView, view: KernelView, prev: Kernel
   const gap = Math.round(0.35 * m.rem);
   const before = prev?.funcStacks.find((x) => x.key === s.key);
   const inTransition = s.entries[0]?.transition ?? false;
-  // klp_ftrace_handler(): a task in KLP_TRANSITION_UNPATCHED skips a top entry with func->transition set.
-  const [patched, unpatched] = m.compact ? ['patched tasks', 'unpatched tasks'] : ['runs for KLP_TRANSITION_PATCHED tasks', 'runs for KLP_TRANSITION_UNPATCHED tasks'];
+  // klp_ftrace_handler(): a task in the unpatched state skips a top entry with func->transition set.
+  const [, UNPATCHED, PATCHED] = view.transition.names;
+  const [patched, unpatched] = m.compact ? ['patched tasks', 'unpatched tasks'] : [`runs for ${PATCHED} tasks`, `runs for ${UNPATCHED} tasks`];
   // rmmod -f freed the top entry's module: klp_ftrace_handler() faults reading its klp_func, nothing runs.
   const topFreed = view.patches.some((p) => p.name === s.entries[0]?.patch && p.memoryFreed);
   const badgeAt = (i: number): string | null =>
@@ -209,8 +210,8 @@ export function funcStackLayout(s: FuncStackView, view: KernelView, prev: Kernel
     const runs = below(s, 0);
     note =
       p && !p.enabled
-        ? `Unpatching: tasks already switched to KLP_TRANSITION_UNPATCHED run ${runs}; the others still run ${entryLabel(top, s.fn)}.`
-        : `Patching: tasks still in the old universe (KLP_TRANSITION_UNPATCHED) run ${runs}; migrated tasks run the top entry.`;
+        ? `Unpatching: tasks already switched to ${UNPATCHED} run ${runs}; the others still run ${entryLabel(top, s.fn)}.`
+        : `Patching: tasks still in the old universe (${UNPATCHED}) run ${runs}; migrated tasks run the top entry.`;
   }
   const runsNow = topFreed ? 'nothing: the top entry is freed memory' : top ? entryLabel(top, s.fn) : `the original ${s.fn}`;
   return {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { kernelProfile } from '../kernel/release/profile';
 import { kernelState, kernelStateFit, kernelStateRows, klpStateName, leftOut, rowActors, rowFocus, shadowGroups, STATE_MAX_LEVEL, type StateRow } from './kernel-state';
 import { func, funcStack, kernelView, object, patch, patchingView, task } from './state-fixtures';
 import type { KernelView } from '../kernel/view/types';
@@ -37,8 +38,15 @@ describe('globals', () => {
     expect(value(kernelStateRows(v, null), 'klp_patches')).toBe('a → b');
   });
 
-  it('spells the KLP_* constants', () => {
-    expect([-1, 0, 1].map(klpStateName)).toEqual(['KLP_TRANSITION_IDLE', 'KLP_TRANSITION_UNPATCHED', 'KLP_TRANSITION_PATCHED']);
+  it('spells the KLP_* constants as the release does: KLP_TRANSITION_* since 6.10, KLP_* before', () => {
+    for (const [release, names] of [
+      ['7.1', ['KLP_TRANSITION_IDLE', 'KLP_TRANSITION_UNPATCHED', 'KLP_TRANSITION_PATCHED']],
+      ['6.4', ['KLP_UNDEFINED', 'KLP_UNPATCHED', 'KLP_PATCHED']],
+    ] as const) {
+      const v = kernelView({ transition: { ...kernelView().transition, names: kernelProfile(release).stateNames } });
+      expect([-1, 0, 1].map((s) => klpStateName(s, v.transition.names))).toEqual(names);
+      expect(value(kernelStateRows(v, null), 'klp_target_state')).toBe(`${names[0]} (-1)`);
+    }
   });
 });
 
@@ -168,7 +176,7 @@ describe('changed', () => {
     const before = patchingView();
     const after: KernelView = {
       ...patchingView(),
-      transition: { state: 'idle', patch: null, target: -1, signals: 0, nextRetryAt: null, nextSignalAt: null },
+      transition: { state: 'idle', patch: null, target: -1, signals: 0, nextRetryAt: null, nextSignalAt: null, names: ['KLP_TRANSITION_IDLE', 'KLP_TRANSITION_UNPATCHED', 'KLP_TRANSITION_PATCHED'] },
       patches: [patch()],
       funcStacks: [funcStack()],
     };

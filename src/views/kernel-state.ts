@@ -4,7 +4,7 @@
  * a KernelView, and the view one step earlier, become rows of
  * { scope, name, value, changed }. Pure: no DOM, no Svelte.
  */
-import type { KernelView, TaskView } from '../kernel/view/types';
+import type { KernelView, TaskView, TransitionView } from '../kernel/view/types';
 import { focusAttr, type Actor, type ActorKind } from './focus';
 
 export type Scope = 'global' | 'task' | 'patch' | 'object' | 'func' | 'func_stack' | 'shadow';
@@ -79,11 +79,9 @@ export function shadowGroups(v: KernelView): ShadowGroup[] {
 
 const shadowSubject = (id: number) => `id ${id}`;
 
-const KLP_NAMES: Record<number, string> = { [-1]: 'KLP_TRANSITION_IDLE', 0: 'KLP_TRANSITION_UNPATCHED', 1: 'KLP_TRANSITION_PATCHED' };
-
-/** klp_target_state / task->patch_state as the kernel spells the constant. */
-export function klpStateName(s: number): string {
-  return KLP_NAMES[s] ?? String(s);
+/** klp_target_state / task->patch_state as the release spells the constant (KLP_TRANSITION_* since 6.10, KLP_* before). */
+export function klpStateName(s: number, names: TransitionView['names']): string {
+  return names[s + 1] ?? String(s);
 }
 
 /** How the kernel's debug messages name a task: "comm:pid". */
@@ -109,7 +107,7 @@ function globalRows(v: KernelView): Draft[] {
   const listed = v.patches.filter((p) => p.listed).map((p) => p.name);
   return [
     row('global', '', '', 'klp_transition_patch', t.patch ?? 'NULL'),
-    row('global', '', '', 'klp_target_state', `${klpStateName(t.target)} (${t.target})`),
+    row('global', '', '', 'klp_target_state', `${klpStateName(t.target, t.names)} (${t.target})`),
     // klp_signals_cnt came with the automatic fake signals (5.1)
     ...(v.kernel.autoSignals ? [row('global', '', '', 'klp_signals_cnt', String(t.signals))] : []),
     row('global', '', '', 'klp_patches', listed.length ? listed.join(' → ') : '(empty)'),
@@ -124,15 +122,15 @@ function taskCountRows(v: KernelView): Draft[] {
     if (t.pending) pending++;
   }
   return [
-    ...[...counts].map(([s, n]) => row('task', 'all', 'all tasks', `patch_state == ${klpStateName(s)}`, String(n))),
+    ...[...counts].map(([s, n]) => row('task', 'all', 'all tasks', `patch_state == ${klpStateName(s, v.transition.names)}`, String(n))),
     row('task', 'all', 'all tasks', 'TIF_PATCH_PENDING set', String(pending)),
   ];
 }
 
-function taskRows(t: TaskView): Draft[] {
+function taskRows(t: TaskView, names: TransitionView['names']): Draft[] {
   const id = taskId(t);
   return [
-    row('task', id, taskLabel(t), 'task->patch_state', klpStateName(t.patchState)),
+    row('task', id, taskLabel(t), 'task->patch_state', klpStateName(t.patchState, names)),
     row('task', id, taskLabel(t), 'TIF_PATCH_PENDING', t.pending ? '1' : '0'),
   ];
 }
@@ -298,8 +296,8 @@ export function kernelState(
   /** A task's rows, each compared with the same task's value a step earlier. */
   const taskRowsOf = ([t, i]: [TaskView, number]): StateRow[] => {
     const old = earlier(t, i);
-    const olds = old ? taskRows(old) : null;
-    return taskRows(t).map((d, i) => {
+    const olds = old ? taskRows(old, view.transition.names) : null;
+    return taskRows(t, view.transition.names).map((d, i) => {
       if (!prev) return { ...d, changed: false, was: null };
       const was = olds?.[i]?.value;
       const changed = was !== d.value;

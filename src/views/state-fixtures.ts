@@ -120,7 +120,7 @@ export function moduleSysfs(name: string, refcnt = '1', params: Record<string, s
 export function kernelView(over: Partial<KernelView> = {}): KernelView {
   return {
     time: 0,
-    transition: { state: 'idle', patch: null, target: -1, signals: 0, nextRetryAt: null, nextSignalAt: null },
+    transition: { state: 'idle', patch: null, target: -1, signals: 0, nextRetryAt: null, nextSignalAt: null, names: ['KLP_TRANSITION_IDLE', 'KLP_TRANSITION_UNPATCHED', 'KLP_TRANSITION_PATCHED'] },
     patches: [],
     funcStacks: [],
     tasks: [
@@ -146,7 +146,7 @@ export function kernelView(over: Partial<KernelView> = {}): KernelView {
  */
 export function patchingView(): KernelView {
   const v = kernelView({
-    transition: { state: 'running', patch: 'livepatch_sample', target: 1, signals: 2, nextRetryAt: 3_000_000, nextSignalAt: 15_000_000 },
+    transition: { state: 'running', patch: 'livepatch_sample', target: 1, signals: 2, nextRetryAt: 3_000_000, nextSignalAt: 15_000_000, names: ['KLP_TRANSITION_IDLE', 'KLP_TRANSITION_UNPATCHED', 'KLP_TRANSITION_PATCHED'] },
     patches: [
       patch({
         state: 'patching',

@@ -19,9 +19,10 @@ export function task(over: Partial<TaskView> & Pick<TaskView, 'pid' | 'comm'>): 
   };
 }
 
-export const NONE: Pick<TransitionView, 'patch' | 'target'> = { patch: null, target: -1 };
-export const PATCHING = { patch: 'p', target: 1 } as const;
-export const UNPATCHING = { patch: 'p', target: 0 } as const;
+const names: TransitionView['names'] = ['KLP_TRANSITION_IDLE', 'KLP_TRANSITION_UNPATCHED', 'KLP_TRANSITION_PATCHED'];
+export const NONE: Pick<TransitionView, 'patch' | 'target' | 'names'> = { patch: null, target: -1, names };
+export const PATCHING = { patch: 'p', target: 1, names } as const;
+export const UNPATCHING = { patch: 'p', target: 0, names } as const;
 
 /** A small system like the engine's while patching: 41 switched, a kworker and an idle task not. */
 export function smallSystem(): TaskView[] {

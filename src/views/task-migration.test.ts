@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TaskView } from '../kernel/view/types';
+import { kernelProfile } from '../kernel/release/profile';
 import {
   blockerText,
   canReturn,
@@ -18,6 +19,7 @@ import {
   secondsUntil,
   startPositions,
   summarize,
+  stateWord,
   switchedSince,
   syntheticTasks,
   syntheticView,
@@ -415,5 +417,15 @@ describe('synthetic systems', () => {
     expect(v.tasks.length).toBeGreaterThan(CANVAS_THRESHOLD);
     expect(v.transition.target).toBe(0);
     expect(v.tasks.filter((t) => !t.pending).every((t) => t.patchState === 0)).toBe(true);
+  });
+});
+
+describe('the constants by release', () => {
+  it('names patch_state -1 as the release spells it: KLP_TRANSITION_IDLE since 6.10, KLP_UNDEFINED before', () => {
+    const at = (release: '6.4' | '6.12') => ({ ...NONE, names: kernelProfile(release).stateNames });
+    expect(summarize(smallSystem(), at('6.12')).line).toContain('patch_state is -1 (KLP_TRANSITION_IDLE) everywhere');
+    expect(summarize(smallSystem(), at('6.4')).line).toContain('patch_state is -1 (KLP_UNDEFINED) everywhere');
+    expect(blockerText(smallSystem()[0]!, at('6.4'))).toBe('No transition: patch_state is -1 (KLP_UNDEFINED).');
+    expect(stateWord(1, at('6.4').names)).toBe('1 (KLP_PATCHED)');
   });
 });

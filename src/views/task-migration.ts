@@ -36,7 +36,7 @@ export function inTransition(tr: TransitionLike): tr is TransitionLike & { patch
 }
 
 /**
- * The universe (KLP_TRANSITION_UNPATCHED 0 / KLP_TRANSITION_PATCHED 1) a task's code comes from,
+ * The universe (0 unpatched / 1 patched: KLP_TRANSITION_UNPATCHED / _PATCHED since 6.10, KLP_UNPATCHED / KLP_PATCHED before) a task's code comes from,
  * or -1 outside a transition. Anything but the target counts as the initial
  * state: that is how klp_ftrace_handler() treats it.
  */
@@ -50,10 +50,10 @@ export function switched(task: Pick<TaskView, 'patchState'>, tr: TransitionLike)
   return inTransition(tr) && task.patchState === tr.target;
 }
 
-export const STATE_NAME: Record<0 | 1, { name: string; constant: string }> = {
-  0: { name: 'unpatched', constant: 'KLP_TRANSITION_UNPATCHED' },
-  1: { name: 'patched', constant: 'KLP_TRANSITION_PATCHED' },
-};
+export const STATE_NAME: Record<0 | 1, { name: string }> = { 0: { name: 'unpatched' }, 1: { name: 'patched' } };
+
+/** `-1 (KLP_TRANSITION_IDLE)`: a patch_state and its constant as the release spells it (TransitionView.names). */
+export const stateWord = (s: KlpState, names: TransitionView['names']) => `${s} (${names[s + 1]})`;
 
 export const NEUTRAL_LABEL = 'no transition: every task runs the same code';
 
@@ -758,10 +758,10 @@ export function pendingReason(t: TaskView): string {
 }
 
 /** What the transition code would print about the task now (semantics.md §2.8). */
-export function blockerText(t: TaskView, tr: TransitionLike): string {
+export function blockerText(t: TaskView, tr: Pick<TransitionView, 'patch' | 'target' | 'names'>): string {
   if (!inTransition(tr))
     return t.oldCode === null
-      ? 'No transition: patch_state is -1 (KLP_TRANSITION_IDLE).'
+      ? `No transition: patch_state is ${stateWord(-1, tr.names)}.`
       : `No transition, but force switched it as it was: it still runs the old ${t.oldCode} until it returns from it.`;
   if (t.patchState === tr.target && t.oldCode !== null)
     return `Switched by force: patch_state ${t.patchState}, the target, but it still runs the old ${t.oldCode} until it returns from it.`;
@@ -795,7 +795,7 @@ export interface Summary {
 }
 
 /** Counts per universe and the pending tasks, as a line of text. */
-export function summarize(tasks: readonly TaskView[], tr: TransitionLike, maxNames = 6): Summary {
+export function summarize(tasks: readonly TaskView[], tr: Pick<TransitionView, 'patch' | 'target' | 'names'>, maxNames = 6): Summary {
   const total = tasks.length;
   const pending = tasks.filter((t) => t.pending);
   const old = oldCodeLine(tasks);
@@ -805,7 +805,7 @@ export function summarize(tasks: readonly TaskView[], tr: TransitionLike, maxNam
       counts: [total],
       switched: 0,
       pending,
-      line: `${total} tasks; no transition in progress, patch_state is -1 (KLP_TRANSITION_IDLE) everywhere${old ? ` · ${old}` : '.'}`,
+      line: `${total} tasks; no transition in progress, patch_state is ${stateWord(-1, tr.names)} everywhere${old ? ` · ${old}` : '.'}`,
       label: `${total} tasks, no transition${old ? `; ${old}` : ''}`,
     };
   }
@@ -1028,7 +1028,7 @@ export function syntheticView(n: number, switchedFraction = 0.5, target: 0 | 1 =
   const time = 3_000_000;
   return {
     time,
-    transition: { state: 'running', patch: 'synthetic', target, signals: 3, nextRetryAt: time + 1_000_000, nextSignalAt: time + 12_000_000 },
+    transition: { state: 'running', patch: 'synthetic', target, signals: 3, nextRetryAt: time + 1_000_000, nextSignalAt: time + 12_000_000, names: ['KLP_TRANSITION_IDLE', 'KLP_TRANSITION_UNPATCHED', 'KLP_TRANSITION_PATCHED'] },
     patches: [],
     funcStacks: [],
     tasks: syntheticTasks(n, switchedFraction, target, seed),

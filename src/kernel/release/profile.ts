@@ -32,6 +32,8 @@ export interface KernelProfile {
    * 'none' before 6.4 (a retry's stack check has to find it asleep)
    */
   kthreadSelfSwitch: 'none' | 'cond_resched' | 'schedule';
+  /** klp_target_state's constants for -1, 0, 1: KLP_TRANSITION_IDLE/UNPATCHED/PATCHED since 6.10, KLP_UNDEFINED/UNPATCHED/PATCHED before */
+  stateNames: readonly [string, string, string];
   /** 5.1–5.16: klp_init_patch_early() takes the patch module's reference (since 5.17 klp_enable_patch() does, just before) */
   moduleRefInInitEarly: boolean;
   /** since 5.1: the selftests exist, with their test modules (before: the samples only) */
@@ -49,6 +51,9 @@ export function kernelProfile(release: Release = MAINLINE): KernelProfile {
     autoSignals: compareReleases(release, FACTS.signalFile.until) >= 0,
     selftests: holdsIn(FACTS.livepatchSelftests, release),
     moduleRefInInitEarly: holdsIn(FACTS.moduleRefInInitEarly, release),
+    stateNames: holdsIn(FACTS.transitionStateNames, release)
+      ? ['KLP_TRANSITION_IDLE', 'KLP_TRANSITION_UNPATCHED', 'KLP_TRANSITION_PATCHED']
+      : ['KLP_UNDEFINED', 'KLP_UNPATCHED', 'KLP_PATCHED'],
     kthreadSelfSwitch: holdsIn(FACTS.schedTrySwitch, release) ? 'schedule' : holdsIn(FACTS.condReschedSwitch, release) ? 'cond_resched' : 'none',
   };
 }

@@ -143,6 +143,7 @@ export function snapshot(k: Kernel): KernelView {
       signals: tr.context.signals,
       nextRetryAt: retry,
       nextSignalAt,
+      names: k.profile.stateNames,
     },
     patches: [...k.klp.patches, ...k.klp.all.filter((p) => !p.listed)].map((p) => patchView(k, p)),
     funcStacks: [...k.klp.ops.values()].map((ops) => ({

@@ -121,6 +121,8 @@ export interface TransitionView {
   nextRetryAt: number | null;
   /** when the next retry will also send fake signals, if one is queued */
   nextSignalAt: number | null;
+  /** the constants for patch_state -1, 0 and 1 as the release spells them (KLP_TRANSITION_* since 6.10, KLP_* before) */
+  names: readonly [string, string, string];
 }
 
 /** A sysfs entry as `ls -l` and `cat` would show it. */
