@@ -44,4 +44,19 @@ describe('captions on a kernel of the register + enable API (before 5.1)', () =>
     expect(c.fn).toBe('');
     expect(c.text).toMatch(/^No such file: /);
   });
+
+  it("a selftest module replayed on a 4.19 kernel: no such module in its tree, and what it has instead", () => {
+    const t = new Timeline({ config: { release: '4.19' }, selftest: true, lines: [] }, (k) => new Shell(k));
+    const c = caption(t.command('insmod test_modules/test_klp_livepatch.ko'), true);
+    expect(c.fn).toBe('');
+    expect(c.text).toMatch(/^This kernel's tree has no such module: insmod: ERROR: could not load module test_modules\/test_klp_livepatch\.ko: No such file or directory\./);
+    expect(c.text).toContain('samples/livepatch/*.ko');
+    // modprobe's own words for it
+    expect(caption(t.command('modprobe test_klp_livepatch'), true).text).toMatch(/^This kernel's tree has no such module: modprobe: FATAL: Module test_klp_livepatch not found in directory/);
+    // at a release with the selftests, the same words without the history
+    const now = new Timeline(undefined, (k) => new Shell(k));
+    expect(caption(now.command('insmod test_modules/test_klp_nothing.ko')).text).toBe(
+      "This kernel's tree has no such module: insmod: ERROR: could not load module test_modules/test_klp_nothing.ko: No such file or directory.",
+    );
+  });
 });

@@ -53,6 +53,12 @@ function commandCaption(r: StepRecord, line: string, oldApi: boolean): Caption {
       };
     if (said(r, CORE.incompatible))
       return { fn: 'klp_is_patch_compatible', text: `klp_enable_patch() refused it before creating anything: klp_is_patch_compatible() found a klp_state it cannot handle. ${failed ?? ''}`.trim() };
+    // No such module in this kernel's tree (a link's commands replayed at another release, say): no system call ran.
+    if (failed && /No such file|not found in directory/.test(failed))
+      return {
+        fn: '',
+        text: `This kernel's tree has no such module: ${failed}.${oldApi ? ' The selftests and their test_modules came with 5.1; before, the tree builds the samples (samples/livepatch/*.ko).' : ''}`,
+      };
     return { fn: 'load_module', text: failed ? `The load failed: ${failed}` : 'load_module() forms the module, runs its init and makes it LIVE.' };
   }
   if (cmd === 'rmmod') {

@@ -57,6 +57,16 @@ describe('actions', () => {
     expect(actionsFor(file(`${P}/enabled`, '0', '-rw-r--r--'), [file(`${P}/transition`, '0')])).toEqual([]);
   });
 
+  it('before 5.1 (a signal file beside it): a registered, disabled patch offers "write 1" to enable it again; signal offers "write 1"', () => {
+    const era = [file(`${P}/transition`, '0'), file(`${P}/signal`, undefined, '--w-------')];
+    expect(actionsFor(file(`${P}/enabled`, '0', '-rw-r--r--'), era)).toEqual([
+      expect.objectContaining({ label: 'write 1', command: `echo 1 > ${P}/enabled`, title: expect.stringContaining('__klp_enable_patch()') }),
+    ]);
+    expect(actionsFor(file(`${P}/signal`, undefined, '--w-------'))).toEqual([
+      expect.objectContaining({ kind: 'write', label: 'write 1', command: `echo 1 > ${P}/signal`, title: expect.stringContaining('klp_send_signals()') }),
+    ]);
+  });
+
   it('force: "write 1"', () => {
     expect(actionsFor(file(`${P}/force`, undefined, '--w-------'))).toEqual([
       expect.objectContaining({ kind: 'write', label: 'write 1', command: `echo 1 > ${P}/force` }),

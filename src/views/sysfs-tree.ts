@@ -72,10 +72,17 @@ export function actionsFor(e: SysfsEntry, siblings: readonly SysfsEntry[] = []):
     if (e.value === '0' && inTransition) {
       return [{ kind: 'write', label: 'write 1', command: writeCommand(e.path, '1'), title: `re-enable ${pa.patch}: klp_reverse_transition()` }];
     }
+    // a `signal` file beside it: the register + enable API (4.15–5.0), where a disabled patch stays registered and enables again
+    if (e.value === '0' && siblings.some((s) => s.name === 'signal')) {
+      return [{ kind: 'write', label: 'write 1', command: writeCommand(e.path, '1'), title: `enable ${pa.patch} again: __klp_enable_patch() (before 5.1)` }];
+    }
     return [];
   }
   if (pa?.attr === 'force') {
     return [{ kind: 'write', label: 'write 1', command: writeCommand(e.path, '1'), title: 'klp_force_transition(): only while a transition runs' }];
+  }
+  if (pa?.attr === 'signal') {
+    return [{ kind: 'write', label: 'write 1', command: writeCommand(e.path, '1'), title: 'klp_send_signals(): fake-signal the tasks still pending, only while a transition runs' }];
   }
   if (isModuleParam(e.path) && isWritable(e.mode)) return [{ kind: 'param', path: e.path, value: e.value ?? '' }];
   return [];
