@@ -10,7 +10,8 @@ import type { Played } from '../stories/api51/model';
 import { spawnWorker } from './spawn-worker';
 
 export interface EngineHost {
-  request(req: Request): Promise<Reply>;
+  /** `pane` 1: a second session beside the page's own (the same situation on another release) */
+  request(req: Request, pane?: 1): Promise<Reply>;
   /** The "Before and after 5.1" story played on its two kernels (a 4.19 and a 5.10), beside the session. */
   story(): Promise<Played>;
   /** Ends the work under way; pending requests reject with Stopped. Returns false if it cannot (in the page). */
@@ -24,8 +25,8 @@ export class Stopped extends Error {
   }
 }
 
-/** A request, or (null) the story's play. */
-type Pending = { req: Request | null; resolve: (r: unknown) => void; reject: (e: Error) => void };
+/** A request (to a pane), or (null) the story's play. */
+type Pending = { req: Request | null; pane?: 1; resolve: (r: unknown) => void; reject: (e: Error) => void };
 
 class WorkerHost implements EngineHost {
   onProgress: ((p: Progress) => void) | null = null;
@@ -39,19 +40,19 @@ class WorkerHost implements EngineHost {
     this.worker = this.spawn();
   }
 
-  request(req: Request): Promise<Reply> {
-    return this.send(req);
+  request(req: Request, pane?: 1): Promise<Reply> {
+    return this.send(req, pane);
   }
 
   story(): Promise<Played> {
     return this.send(null);
   }
 
-  private send<T>(req: Request | null): Promise<T> {
+  private send<T>(req: Request | null, pane?: 1): Promise<T> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.pending.set(id, { req, resolve: resolve as (r: unknown) => void, reject });
-      this.worker.postMessage(req ? { id, req } : { id, story: 'api51' });
+      this.pending.set(id, { req, pane, resolve: resolve as (r: unknown) => void, reject });
+      this.worker.postMessage(req ? { id, req, pane } : { id, story: 'api51' });
     });
   }
 
@@ -86,13 +87,13 @@ class WorkerHost implements EngineHost {
       // The worker could not start: the same requests, in order, go to an engine in the page.
       const host = this.fallback();
       host.onProgress = this.onProgress;
-      this.request = (req) => host.request(req);
+      this.request = (req, pane) => host.request(req, pane);
       this.story = () => host.story();
       this.stop = () => host.stop();
       const waiting = [...this.pending.values()];
       this.pending.clear();
       w.terminate();
-      for (const p of waiting) (p.req ? host.request(p.req) : host.story()).then(p.resolve, p.reject);
+      for (const p of waiting) (p.req ? host.request(p.req, p.pane) : host.story()).then(p.resolve, p.reject);
     };
     return w;
   }
@@ -101,11 +102,11 @@ class WorkerHost implements EngineHost {
 /** The engine in the page's own thread: what tests in Node use, and the fallback. */
 export class LocalHost implements EngineHost {
   onProgress: ((p: Progress) => void) | null = null;
-  private session: Promise<import('../session/session').Session> | null = null;
+  private readonly sessions: Promise<import('../session/session').Session>[] = [];
 
-  async request(req: Request): Promise<Reply> {
-    this.session ??= import('../session/session').then((m) => new m.Session((p) => this.onProgress?.(p)));
-    return (await this.session).handle(req);
+  async request(req: Request, pane: 0 | 1 = 0): Promise<Reply> {
+    this.sessions[pane] ??= import('../session/session').then((m) => new m.Session((p) => this.onProgress?.(p)));
+    return (await this.sessions[pane]).handle(req);
   }
 
   story(): Promise<Played> {

@@ -4,6 +4,8 @@
  * one by its name, a user's own by its file, compressed). The rest
  * (explorations, decoding untrusted links) is in links.ts, loaded on demand.
  */
+import type { Release } from '../kernel/release/releases';
+
 export interface ViewOptions {
   /** steps per second while playing, 0.25…32 (absent: the app's default) */
   speed?: number;
@@ -13,6 +15,8 @@ export interface ViewOptions {
   talk: boolean;
   /** embedded in another page */
   embed: boolean;
+  /** the same situation on another release, side by side (Compare.svelte) */
+  compare?: Release;
 }
 
 export const SPEED_LIMITS = [0.25, 32] as const;
@@ -25,6 +29,7 @@ export function viewItems(o: Partial<ViewOptions>): string[] {
   if (o.theme) out.push(`theme=${o.theme}`);
   if (o.talk) out.push('talk');
   if (o.embed) out.push('embed');
+  if (o.compare) out.push(`compare=${o.compare}`);
   return out;
 }
 

@@ -31,7 +31,8 @@ function checkRanges(link: Link): void {
   const inRange = (n: unknown, min: number, max: number, integer = true) =>
     expect(typeof n === 'number' && n >= min && n <= max && (!integer || Number.isInteger(n)), `${String(n)} in ${min}…${max}`).toBe(true);
   const checkOptions = (o: ViewOptions) => {
-    expect(Object.keys(o).every((k) => ['speed', 'theme', 'talk', 'embed'].includes(k))).toBe(true);
+    expect(Object.keys(o).every((k) => ['speed', 'theme', 'talk', 'embed', 'compare'].includes(k))).toBe(true);
+    if (o.compare !== undefined) expect(DIAL_RELEASES).toContain(o.compare);
     if (o.speed !== undefined) inRange(o.speed, 0.25, 32, false);
     if (o.theme !== undefined) expect(['light', 'dark']).toContain(o.theme);
     expect(typeof o.talk).toBe('boolean');
@@ -211,6 +212,9 @@ describe('encodeSituation / decodeLink round trip', () => {
     expect(ok('#/blank?kernel=6.1&distro=debian-12')).toEqual(fresh({ distribution: 'debian-12', release: '6.1' }, {}));
     expect(decodeLink('#/blank?kernel=5.10&distro=debian-12')).toEqual({ ok: false, error: 'Debian 12 runs Linux 6.1, not 5.10.' });
     expect(ok('#/blank?theme=dark')).toEqual(fresh({}, { theme: 'dark' }));
+    // another release side by side is a view option, on any route
+    expect(ok('#/s/first-livepatch/2?compare=4.19')).toEqual({ kind: 'scenario', id: 'first-livepatch', step: 2, options: { talk: false, embed: false, compare: '4.19' } });
+    expect(decodeLink('#/blank?compare=2.6')).toEqual({ ok: false, error: expect.stringMatching(/not one klpscope simulates/) });
     expect(ok('#/blank?talk&seed=7')).toEqual(fresh({ seed: 7 }, { talk: true }));
     expect(ok('#/?talk&theme=dark')).toEqual({ kind: 'home', options: { talk: true, embed: false, theme: 'dark' } });
     expect(ok('#/s/free-work/3?talk&theme=dark')).toEqual({ kind: 'scenario', id: 'free-work', step: 3, options: { talk: true, embed: false, theme: 'dark' } });
@@ -408,7 +412,7 @@ describe('decodeLink rejects hostile and broken links', () => {
 describe('decodeLink on arbitrary strings', () => {
   const token = fc.constantFrom(
     '#/x/', '#/z/', '#/s/', '#/blank', 'a', '/', '?', '&', ';', '=', ',', '$', '@event', '@event=', '@settle', '@advance=', '@wake=', '@', 'cpus=', 'seed=', 'extraTasks=',
-    'reliableStacks=', 'forceMarksEveryPatch=', 'selftest=', 'distro=debian-12', 'kernel=6.1', 'kernel=4.19', 'task=', 'setup=', 'step=', 'speed=', 'theme=dark', 'talk', 'embed', 'user', 'kthread', 'S', 'D', 'R', 'U', 'SU', 'RF', '0', '1', '7', '-', '.', 'e', 'e-5',
+    'reliableStacks=', 'forceMarksEveryPatch=', 'selftest=', 'distro=debian-12', 'kernel=6.1', 'kernel=4.19', 'task=', 'setup=', 'step=', 'speed=', 'theme=dark', 'talk', 'embed', 'compare=4.19', 'compare=9.9', 'user', 'kthread', 'S', 'D', 'R', 'U', 'SU', 'RF', '0', '1', '7', '-', '.', 'e', 'e-5',
     '1e309', '%', '%2', '%3B', '%E0%A4%A', '%ED%A0%80', '\uD800', '\uDC00', '😀', '__proto__', 'constructor', '<script>', 'javascript:',
   );
   const hostile = fc.oneof(

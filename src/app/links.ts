@@ -264,7 +264,8 @@ function viewItem(o: ViewOptions, key: string, value: string | null): boolean {
     const v = need(key, value);
     if (v !== 'light' && v !== 'dark') fail(`The theme '${show(v)}' is neither light nor dark.`);
     o.theme = v;
-  } else return false;
+  } else if (key === 'compare') o.compare = release(need(key, value));
+  else return false;
   return true;
 }
 

@@ -7,6 +7,7 @@
  */
 import { scenarioHash, storyHash, type ViewOptions } from './link-view';
 import type { Link } from './links';
+import type { Release } from '../kernel/release/releases';
 import type { AppState } from './state.svelte';
 import { DEFAULT_SETUP, type Input, type Setup } from '../session/situation';
 import { DEFAULT_SPEED } from './state.svelte';
@@ -78,6 +79,12 @@ export class Router {
   /** The link to a scenario's first step (null: a fresh machine), in the current view options. */
   hashFor(id: string | null): string {
     return id === null ? '#/blank' : scenarioHash(id, 0, this.viewNow());
+  }
+
+  /** Another release side by side (undefined: none), in the link like the theme. */
+  setCompare(compare: Release | undefined): void {
+    this.options = { ...this.options, compare };
+    void this.sync(true);
   }
 
   /** The theme the user picked becomes part of the link (replacing, not a new step). */

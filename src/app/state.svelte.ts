@@ -111,7 +111,8 @@ export class AppState {
   /** the distribution whose kernel (release and config) it runs, if one */
   distribution = $state.raw<DistributionId | undefined>(undefined);
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly host: EngineHost;
+  /** where the engine runs (a side panel asks it for a second session) */
+  readonly host: EngineHost;
   /** the situation (or story) being opened; a later open supersedes it */
   private building: object | null = null;
   /** the last snapshot from the session, and the lists its deltas build */

@@ -11,11 +11,14 @@ import { playBoth } from '../stories/api51/engine';
 const post = (m: unknown): void => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
 const session = new Session((progress) => post({ progress }));
 
-self.onmessage = (e: MessageEvent<{ id: number; req: Request } | { id: number; story: 'api51' }>) => {
+/** a second session, beside the page's own: the same situation on another release (app/Compare.svelte) */
+let beside: Session | null = null;
+
+self.onmessage = (e: MessageEvent<{ id: number; req: Request; pane?: 1 } | { id: number; story: 'api51' }>) => {
   // A story played on engines of its own (stories/api51/play.ts starts a worker for it): its answer, and nothing else.
   if ('story' in e.data) return post({ id: e.data.id, played: playBoth() });
-  const { id, req } = e.data;
-  const reply = session.handle(req);
+  const { id, req, pane } = e.data;
+  const reply = (pane ? (beside ??= new Session(() => {})) : session).handle(req);
   try {
     post({ id, reply });
   } catch (e) {

@@ -97,3 +97,29 @@ test("6.1 (Debian 12) runs 6.1 with Debian's kernel config: its link says so, rm
   await expect(changes).toContainText('CONFIG_MODULE_FORCE_UNLOAD=y');
   await expect(changes).toContainText("Debian 12's config");
 });
+
+test('side by side: the same scenario replayed on another release, in a second session of the same worker', async ({ page }) => {
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  await page.goto('/#/s/first-livepatch/2?compare=5.10');
+  const panel = page.getByRole('complementary', { name: 'Side by side: Linux 5.10' });
+  await expect(panel).toBeVisible();
+  // 5.10 has the selftests' modules: the same insmod patches, in transition like the page's
+  await expect(panel.getByRole('region', { name: 'Patches' })).toContainText('test_klp_livepatch: enabled, in transition');
+  await expect(panel.getByRole('region', { name: 'Livepatch modules' })).toContainText('test_klp_livepatch refcnt 1');
+  // 4.19's tree has no test_modules: the same command fails there, and the panel shows it
+  await panel.getByRole('combobox', { name: 'Kernel release side by side' }).selectOption('4.19');
+  await expect(page).toHaveURL(/compare=4\.19/);
+  await expect(page.getByRole('complementary', { name: 'Side by side: Linux 4.19' }).getByRole('region', { name: 'Shell, so far' })).toContainText(
+    'insmod: ERROR: could not load module test_modules/test_klp_livepatch.ko: No such file or directory',
+  );
+  await expect(page.getByRole('complementary', { name: 'Side by side: Linux 4.19' }).getByRole('region', { name: 'Patches' })).toContainText('≠');
+  // a step later, the panel follows
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await expect(page.getByRole('complementary', { name: /Side by side/ })).toContainText('up to step 3');
+  // closing it takes it out of the link
+  await page.getByRole('button', { name: 'Close the side-by-side panel' }).click();
+  await expect(page.getByRole('complementary', { name: /Side by side/ })).toHaveCount(0);
+  await expect(page).not.toHaveURL(/compare=/);
+  expect(workers).toHaveLength(1);
+});

@@ -83,6 +83,7 @@ export const viewOptions: fc.Arbitrary<ViewOptions> = fc.record(
     theme: fc.constantFrom('light' as const, 'dark' as const),
     talk: fc.boolean(),
     embed: fc.boolean(),
+    compare: fc.constantFrom(...DIAL_RELEASES),
   },
   { requiredKeys: ['talk', 'embed'] },
 );
