@@ -96,6 +96,9 @@ test("6.1 (Debian 12) runs 6.1 with Debian's kernel config: its link says so, rm
   const changes = page.getByRole('dialog', { name: /What changes at Linux 6.1 \(Debian 12\)/ });
   await expect(changes).toContainText('CONFIG_MODULE_FORCE_UNLOAD=y');
   await expect(changes).toContainText("Debian 12's config");
+  // what the sources did not settle is said, not guessed
+  await expect(changes.getByRole('heading', { name: 'Not settled by the sources read' })).toBeVisible();
+  await expect(changes).toContainText('test_klp_syscall.ko');
 });
 
 test('side by side: the same scenario replayed on another release, in a second session of the same worker', async ({ page }) => {
