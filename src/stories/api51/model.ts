@@ -194,7 +194,7 @@ export const STORY_STEPS: readonly Api51Step[] = [
   },
   {
     caption:
-      'echo 0 > enabled: both unpatch. Before 5.1 the disabled patch stays registered, on klp_patches and in sysfs, and gives its module reference back; since 5.1 klp_free_patch_start() takes it off klp_patches and free_work is queued, the reference still held.',
+      'echo 0 > enabled: both unpatch. Before 5.1 the disabled patch stays registered, on klp_patches and in sysfs, and module_put() gives its reference back; since 5.1 klp_free_patch_start() takes it off klp_patches and free_work is queued, the reference still held.',
     fn: 'klp_free_patch_start',
     file: 'kernel/livepatch/core.c',
     focus: focus(...both('klp_patches', 'module'), 'new:state'),
