@@ -120,6 +120,12 @@ test('side by side: the same scenario replayed on another release, in a second s
   // a step later, the panel follows
   await page.getByRole('button', { name: 'Step forward' }).click();
   await expect(page.getByRole('complementary', { name: /Side by side/ })).toContainText('up to step 3');
+  // (a step among the same commands moves the second session, which sends its steps and views as changes)
+  await expect(page.getByRole('complementary', { name: /Side by side/ }).getByRole('region', { name: 'Shell, so far' })).toContainText('No such file or directory');
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await expect(page.getByRole('complementary', { name: /Side by side/ })).toContainText('up to step 1');
+  await expect(page.getByRole('complementary', { name: /Side by side/ }).getByRole('region', { name: 'Shell, so far' })).toContainText('# cat /proc/cmdline');
   // closing it takes it out of the link
   await page.getByRole('button', { name: 'Close the side-by-side panel' }).click();
   await expect(page.getByRole('complementary', { name: /Side by side/ })).toHaveCount(0);
