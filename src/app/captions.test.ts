@@ -49,14 +49,26 @@ describe('captions on a kernel of the register + enable API (before 5.1)', () =>
     const t = new Timeline({ config: { release: '4.19' }, selftest: true, lines: [] }, (k) => new Shell(k));
     const c = caption(t.command('insmod test_modules/test_klp_livepatch.ko'), true);
     expect(c.fn).toBe('');
-    expect(c.text).toMatch(/^This kernel's tree has no such module: insmod: ERROR: could not load module test_modules\/test_klp_livepatch\.ko: No such file or directory\./);
+    expect(c.text).toMatch(/^No such module in this kernel's tree: insmod: ERROR: could not load module test_modules\/test_klp_livepatch\.ko: No such file or directory\./);
     expect(c.text).toContain('samples/livepatch/*.ko');
     // modprobe's own words for it
-    expect(caption(t.command('modprobe test_klp_livepatch'), true).text).toMatch(/^This kernel's tree has no such module: modprobe: FATAL: Module test_klp_livepatch not found in directory/);
+    expect(caption(t.command('modprobe test_klp_livepatch'), true).text).toMatch(/^No such module in this kernel's tree: modprobe: FATAL: Module test_klp_livepatch not found in directory/);
     // at a release with the selftests, the same words without the history
     const now = new Timeline(undefined, (k) => new Shell(k));
     expect(caption(now.command('insmod test_modules/test_klp_nothing.ko')).text).toBe(
-      "This kernel's tree has no such module: insmod: ERROR: could not load module test_modules/test_klp_nothing.ko: No such file or directory.",
+      "No such module in this kernel's tree: insmod: ERROR: could not load module test_modules/test_klp_nothing.ko: No such file or directory.",
     );
+  });
+
+  it('rmmod -f that forced a module out says so, not that it had no references', () => {
+    const t = new Timeline({ config: { distribution: 'debian-12', release: '6.1' }, selftest: true, lines: [] }, (k) => new Shell(k));
+    t.command('insmod test_modules/test_klp_livepatch.ko');
+    t.settle();
+    const c = caption(t.command('rmmod -f test_klp_livepatch'));
+    expect(c.text).toMatch(/^delete_module\(\) with O_TRUNC forced it out, in use or not/);
+    // refused without CONFIG_MODULE_FORCE_UNLOAD: the error alone, once
+    const plain = new Timeline(undefined, (k) => new Shell(k));
+    plain.command('insmod test_modules/test_klp_livepatch.ko');
+    expect(caption(plain.command('rmmod -f test_klp_livepatch')).text).toMatch(/^rmmod: ERROR: .*Resource temporarily unavailable$/);
   });
 });

@@ -57,18 +57,22 @@ function commandCaption(r: StepRecord, line: string, oldApi: boolean): Caption {
     if (failed && /No such file|not found in directory/.test(failed))
       return {
         fn: '',
-        text: `This kernel's tree has no such module: ${failed}.${oldApi ? ' The selftests and their test_modules came with 5.1; before, the tree builds the samples (samples/livepatch/*.ko).' : ''}`,
+        text: `No such module in this kernel's tree: ${failed}.${oldApi ? ' test_modules came with 5.1; before, the tree has samples/livepatch/*.ko.' : ''}`,
       };
     return { fn: 'load_module', text: failed ? `The load failed: ${failed}` : 'load_module() forms the module, runs its init and makes it LIVE.' };
   }
   if (cmd === 'rmmod') {
     if (failed?.includes('in use'))
       return oldApi
-        ? { fn: 'klp_complete_transition', text: `${failed}: an enabled patch holds its module's reference until its unpatching completes (for good once a transition was forced).` }
+        ? { fn: 'klp_complete_transition', text: `${failed}: an enabled patch holds its module's reference until its unpatching completes (for good once forced).` }
         : { fn: 'module_put', text: `${failed}: its refcount is not 0. A livepatch module's reference is dropped only by module_put() in klp_free_patch_finish(), once its patch is disabled and freed (never, if it was forced).` };
     if (said(r, CORE.revertingOnUnload))
       return { fn: 'klp_module_going', text: 'delete_module(): the module\'s exit runs, then klp_module_going() reverts every patch applied to it.' };
-    return { fn: 'delete_module', text: failed ? `rmmod: ${failed}` : 'delete_module(): the module had no references; its exit ran and it is gone.' };
+    if (failed) return { fn: 'delete_module', text: failed };
+    // rmmod -f: kmod skips its in-use check and asks delete_module() to force (CONFIG_MODULE_FORCE_UNLOAD)
+    return words.some((w) => /^-\w*f/.test(w))
+      ? { fn: 'delete_module', text: 'delete_module() with O_TRUNC forced it out, in use or not (taint R): a patch still pointing into it faults.' }
+      : { fn: 'delete_module', text: 'delete_module(): the module had no references; its exit ran and it is gone.' };
   }
   const m = /^echo\s+(\S+)\s*>\s*\/sys\/kernel\/livepatch\/([^/]+)\/(enabled|force)$/.exec(line.trim());
   if (m) {
@@ -83,7 +87,7 @@ function commandCaption(r: StepRecord, line: string, oldApi: boolean): Caption {
       return {
         fn: '__klp_disable_patch',
         text: oldApi
-          ? `enabled_store() → __klp_disable_patch(): unpatching starts. When every task is back the module reference comes back; the patch stays registered, its directory too.`
+          ? `enabled_store() → __klp_disable_patch(): unpatching starts. When every task is back, module_put() drops the reference; the patch stays registered, its directory too.`
           : `enabled_store() → __klp_disable_patch(): klp_init_transition() towards the unpatched state, pre_unpatch callbacks, klp_start_transition(). When every task is back, the patch is freed from a workqueue, not from this write.`,
       };
     if (value === '1' && oldApi)

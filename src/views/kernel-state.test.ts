@@ -23,6 +23,15 @@ describe('globals', () => {
     expect(rows.filter((r) => r.scope === 'global').every((r) => r.subject === '')).toBe(true);
   });
 
+  it('4.15–5.0: one global klp_forced, no klp_signals_cnt, no patch->forced, replace or func->nop', () => {
+    const base = patchingView();
+    const v = { ...base, kernel: { ...base.kernel, registerApi: true, autoSignals: false, klpForced: true } };
+    const rows = kernelStateRows(v, null);
+    expect(value(rows, 'klp_forced')).toBe('true');
+    for (const name of ['klp_signals_cnt', 'patch->forced', 'patch->replace', 'func->nop']) expect(rows.some((r) => r.name === name), name).toBe(false);
+    expect(kernelStateRows(base, null).some((r) => r.name === 'klp_forced')).toBe(false);
+  });
+
   it('a running transition names its patch and target', () => {
     const rows = kernelStateRows(patchingView(), null);
     expect(value(rows, 'klp_transition_patch')).toBe('livepatch_sample');

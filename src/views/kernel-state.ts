@@ -110,6 +110,8 @@ function globalRows(v: KernelView): Draft[] {
     row('global', '', '', 'klp_target_state', `${klpStateName(t.target, t.names)} (${t.target})`),
     // klp_signals_cnt came with the automatic fake signals (5.1)
     ...(v.kernel.autoSignals ? [row('global', '', '', 'klp_signals_cnt', String(t.signals))] : []),
+    // 4.15–5.0: one flag for every patch, set by the first forced transition
+    ...(v.kernel.klpForced !== undefined ? [row('global', '', '', 'klp_forced', bool(v.kernel.klpForced))] : []),
     row('global', '', '', 'klp_patches', listed.length ? listed.join(' → ') : '(empty)'),
   ];
 }
@@ -138,12 +140,9 @@ function taskRows(t: TaskView, names: TransitionView['names']): Draft[] {
 function patchRows(v: KernelView): Draft[] {
   const out: Draft[] = [];
   for (const p of v.patches) {
-    out.push(
-      row('patch', p.name, p.name, 'patch->enabled', bool(p.enabled)),
-      row('patch', p.name, p.name, 'patch->forced', bool(p.forced)),
-    );
-    // atomic replace came with the 5.1 API; before it the patch has no such field
-    if (!v.kernel.registerApi) out.push(row('patch', p.name, p.name, 'patch->replace', bool(p.replace)));
+    out.push(row('patch', p.name, p.name, 'patch->enabled', bool(p.enabled)));
+    // patch->forced and atomic replace came with the 5.1 API; before it one global klp_forced (globalRows)
+    if (!v.kernel.registerApi) out.push(row('patch', p.name, p.name, 'patch->forced', bool(p.forced)), row('patch', p.name, p.name, 'patch->replace', bool(p.replace)));
   }
   return out;
 }
@@ -170,8 +169,9 @@ function funcRows(v: KernelView): Draft[] {
         out.push(
           row('func', s, s, 'func->transition', bool(f.transition)),
           row('func', s, s, 'func->patched', bool(f.patched)),
-          row('func', s, s, 'func->nop', bool(f.nop)),
         );
+        // nops came with atomic replace (5.1)
+        if (!v.kernel.registerApi) out.push(row('func', s, s, 'func->nop', bool(f.nop)));
       }
     }
   }

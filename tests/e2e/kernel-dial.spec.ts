@@ -74,7 +74,7 @@ test('the "Before and after 5.1" story is two engines, 4.19 and 5.10, played in 
   expect(workers).toHaveLength(1);
   expect(scripts.filter((u) => /\/assets\/(engine|fork|session)-[^/]*\.js$/.test(u))).toEqual([]);
   // the header's dial sets the page's kernel, which a story does not use: it says so instead
-  await expect(page.getByText("Kernels: the story's own")).toBeVisible();
+  await expect(page.getByText('Kernels: 4.19 and 5.10, the story’s own')).toBeVisible();
   await expect(page.getByRole('combobox', { name: 'Kernel release' })).toHaveCount(0);
 });
 

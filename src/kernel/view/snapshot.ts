@@ -172,7 +172,13 @@ export function snapshot(k: Kernel): KernelView {
     work: k.queue.pending().map((e) => ({ label: e.label, at: e.at, kind: e.kind })),
     shadow: k.shadow.vars.map((s) => ({ obj: s.obj, id: s.id, data: s.data, owner: s.owner, objFreed: k.freed.has(s.obj) })),
     ftraceEnabled: k.ftrace.enabled,
-    kernel: { release: k.profile.release, registerApi: k.profile.registerApi, autoSignals: k.profile.autoSignals, patchFiles: attrNames('patch', k.profile.release) },
+    kernel: {
+      release: k.profile.release,
+      registerApi: k.profile.registerApi,
+      autoSignals: k.profile.autoSignals,
+      patchFiles: attrNames('patch', k.profile.release),
+      ...(k.profile.forcedFlagGlobal ? { klpForced: k.klp.forced } : {}),
+    },
     cmdline: k.cmdline,
     sysfs: [
       sysfsEntry(k, '/sys/kernel/livepatch', 4),

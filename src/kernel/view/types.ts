@@ -155,6 +155,8 @@ export interface ReleaseView {
   autoSignals: boolean;
   /** the files of a patch's sysfs directory in this release */
   patchFiles: string[];
+  /** 4.15–5.0's global klp_forced (absent: the release marks patches instead) */
+  klpForced?: boolean;
 }
 
 export interface KernelView {

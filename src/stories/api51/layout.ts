@@ -161,7 +161,7 @@ function shellCell(s: StoryState, side: SideState, max: number): Line[] {
   else lines.push(...para('no command: a kworker runs queued work', 'muted', max));
   const o = side.outcome;
   if (o.status === 'ok') {
-    if (!o.stdout.length) lines.push({ spans: [{ text: '✔ succeeds', cls: 'ok' }], indent: 0 });
+    if (!o.stdout.length) lines.push(s.command === null ? { spans: [{ text: '✔ it runs free_work', cls: 'ok' }], indent: 0 } : { spans: [{ text: '✔ succeeds', cls: 'ok' }], indent: 0 });
     for (const out of o.stdout) lines.push(...marked({ text: '✔ prints:', cls: 'ok' }, out, 'out', max));
   } else if (o.status === 'error') {
     for (const err of o.stderr) lines.push(...marked({ text: '✘', cls: 'err' }, shortPaths(err, max - 1.2), 'err', max));
