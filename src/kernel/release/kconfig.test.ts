@@ -49,7 +49,13 @@ describe('kernel config by profile', () => {
 
   it('says where each value comes from, and which differ from mainline', () => {
     const debian = kconfigLines('6.1', 'debian-12');
-    expect(debian.find((l) => l.name === 'CONFIG_MODULE_FORCE_UNLOAD')).toEqual({ name: 'CONFIG_MODULE_FORCE_UNLOAD', value: true, from: "Debian 12's config", differs: true });
+    expect(debian.find((l) => l.name === 'CONFIG_MODULE_FORCE_UNLOAD')).toEqual({
+      name: 'CONFIG_MODULE_FORCE_UNLOAD',
+      does: 'rmmod -f may remove a module in use (the kernel is tainted R)',
+      value: true,
+      from: "Debian 12's config",
+      differs: true,
+    });
     expect(kconfigLines('4.19').find((l) => l.name === 'CONFIG_PREEMPT_DYNAMIC')).toMatchObject({ value: false, differs: true, from: "Kconfig's default for x86-64 at 4.19" });
     expect(kconfigLines('7.1').every((l) => !l.differs)).toBe(true);
     expect(DISTRIBUTIONS['debian-12'].source).toContain('CONFIG_MODULE_FORCE_UNLOAD=y');

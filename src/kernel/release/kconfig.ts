@@ -58,8 +58,17 @@ export const KCONFIG_NAMES: Record<keyof Kconfig, string> = {
   preemptDynamic: 'CONFIG_PREEMPT_DYNAMIC',
 };
 
+/** What each option changes for a livepatch user. */
+export const KCONFIG_DOES: Record<keyof Kconfig, string> = {
+  moduleForceUnload: 'rmmod -f may remove a module in use (the kernel is tainted R)',
+  reliableStacks: "a sleeping task's stack can be checked, so it switches without waiting to return to user space",
+  preemptDynamic: 'the preemption model is chosen at boot (the banner says PREEMPT_DYNAMIC)',
+};
+
 export interface KconfigLine {
   name: string;
+  /** what it changes for a livepatch user */
+  does: string;
   value: boolean;
   /** where the value comes from */
   from: string;
@@ -72,5 +81,5 @@ export function kconfigLines(release: Release, distribution?: DistributionId): K
   const mine = kconfigOf(release, distribution);
   const base = kconfigDefaults(MAINLINE);
   const from = distribution ? `${DISTRIBUTIONS[distribution].name}'s config` : `Kconfig's default for x86-64 at ${release}`;
-  return (Object.keys(KCONFIG_NAMES) as (keyof Kconfig)[]).map((k) => ({ name: KCONFIG_NAMES[k], value: mine[k], from, differs: mine[k] !== base[k] }));
+  return (Object.keys(KCONFIG_NAMES) as (keyof Kconfig)[]).map((k) => ({ name: KCONFIG_NAMES[k], does: KCONFIG_DOES[k], value: mine[k], from, differs: mine[k] !== base[k] }));
 }
