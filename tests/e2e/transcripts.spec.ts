@@ -20,6 +20,9 @@ for (const file of transcriptFiles()) {
     const t = parseTranscript(readTranscript(file));
     await page.addInitScript((ids) => localStorage.setItem('klpscope:collapsed', JSON.stringify(ids)), BELOW_THE_FOLD);
     await openBlank(page);
+    // The log view draws the boot's lines a turn after the Shell shows (on a busy machine, later still):
+    // count them once they are all there, or the set-up's own lines would be taken for the transcript's.
+    await expect.poll(async () => (await kernelLog(page)).some((l) => l.includes('kernel.ftrace_enabled')), { timeout: 15_000 }).toBe(true);
     const before = (await kernelLog(page)).length;
     for (const step of t.steps) {
       if (step.kind !== 'command' && step.kind !== 'exec') continue;
