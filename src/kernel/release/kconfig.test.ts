@@ -4,23 +4,13 @@
  * set-up's own settings over either.
  */
 import { describe, expect, it } from 'vitest';
-import { bootKernel } from '../boot';
-import { Shell } from '../shell/shell';
-import { settle } from '../settle';
 import type { KernelConfig } from '../config';
+import { machine as testMachine } from '../../../tests/engine/machine';
 import { DISTRIBUTIONS, kconfigLines, kconfigOf } from './kconfig';
 import { parseTranscript } from '../selftest/transcript';
 
-function machine(config: Partial<KernelConfig>) {
-  const k = bootKernel(config);
-  const sh = new Shell(k);
-  const run = (line: string) => {
-    const r = sh.run(line);
-    settle(k);
-    return r;
-  };
-  return { k, run };
-}
+/** The engine tests' booted machine with a shell (runs a line, then settles). */
+const machine = (config: Partial<KernelConfig>) => testMachine({ config });
 
 /** rmmod -f of a livepatch module in use: removed (CONFIG_MODULE_FORCE_UNLOAD=y) or EAGAIN */
 function forceUnloadWorks(config: Partial<KernelConfig>): boolean {
